@@ -1,0 +1,1323 @@
+/* The contact-centre engine.  Start reading at cs_ctr_run, then start_attempt: every other
+ * function is a step of the caller's journey described in centre.h.
+ *
+ * Hot-path rules: no allocation per event (call records come from a free list of chunks),
+ * no string work, loops only over the handful of queues or pools a call can use.  A call
+ * record lives for a caller's whole journey (all attempts, the transfer leg, a callback), so
+ * memory grows with callers in the system, not with calls simulated. */
+#include "models/centre.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "sim/cal.h"
+#include "sim/rng.h"
+
+#define CHUNK_CALLS 1024
+
+typedef enum call_state {
+    ST_FREE = 0,
+    ST_IVR,
+    ST_QUEUED,
+    ST_TALK,
+    ST_ORBIT,       /* between attempts (redial or spillover delay) */
+    ST_CB_WAIT,     /* callback booked, waiting for a handler */
+    ST_CB_RETRY,    /* callback attempt failed, waiting to dial again */
+    ST_CB_TALK      /* a handler is calling back */
+} call_state;
+
+typedef enum ivr_exit { IVR_ROUTE = 0, IVR_ABANDON, IVR_DEFLECT } ivr_exit;
+
+typedef struct call call;
+struct call {
+    double arrival;          /* this attempt */
+    double enq;              /* entered the current queue */
+    double patience;         /* for the current wait */
+    double handle;           /* talk time, drawn at arrival */
+    double ivr_time;
+    double booked;           /* callback booking time */
+    double waited;           /* first-leg wait, for traces */
+    cs_event_id timer;       /* patience, IVR end, callback expiry */
+    call *prev, *next;       /* queue or callback list */
+    uint64_t caller;
+    int32_t slot;            /* interval of the week of this attempt's arrival */
+    int16_t line, queue, pool;
+    uint16_t attempt;
+    uint8_t state;
+    uint8_t ivr_exit;
+    uint8_t measured;        /* this attempt arrived after the warm-up */
+    uint8_t caller_measured; /* the caller's first attempt did */
+    uint8_t from_other;      /* this caller came from another line (spillover) */
+    uint8_t leg2;            /* waiting for or talking on the transfer leg */
+    uint8_t transferred;
+    uint8_t cb_dials;
+    uint8_t cb_reached;
+};
+
+typedef struct chunk {
+    struct chunk *next;
+    call calls[CHUNK_CALLS];
+} chunk;
+
+typedef struct queue_rt {
+    const cs_queue *cfg;
+    call *head, *tail;
+    long len;
+    int line;
+    int prio;
+    int *pools;              /* pools that take this queue, specialists first */
+    size_t n_pools;
+    gsl_rng *handle_rng, *wrap_rng, *transfer_rng, *patience_rng;
+} queue_rt;
+
+typedef struct line_rt {
+    const cs_line *cfg;
+    gsl_rng *arr_rng, *demand_rng, *ivr_rng, *patience_rng, *redial_rng, *spill_rng, *cb_rng;
+    double next_arrival;
+    double seg_end, seg_rate;   /* current piece of the piecewise-constant arrival rate */
+    long day;                   /* day whose random factor is in day_factor */
+    double day_factor;
+    long in_system;             /* holding a trunk: IVR, queue, talk */
+    long waiting;               /* in any of the line's queues */
+    call *cb_head, *cb_tail;
+    cs_timeavg qlen;
+    double qarea_mark;          /* area at the last interval tick */
+    double handle_factor, wrap_factor;   /* technology effects without a window */
+    int *cut_outages, n_cut;    /* outages that cut this line off */
+    int *slow_outages, n_slow;
+    int *win_effects, n_win;    /* effects with a window */
+    int *surges, n_surges;
+    double *lc;                 /* this line's counters in the current repstats */
+} line_rt;
+
+typedef struct pool_rt {
+    const cs_pool *cfg;
+    int on_duty, busy, leaving;
+    size_t step;                /* index of the current staffing step */
+    double next_change;
+    cs_timeavg busy_ta, duty_ta;
+    double busy_mark, duty_mark;
+    int *queues;                /* sorted by priority, highest first */
+    double *weights;
+    size_t n_queues;
+    int *cb_lines;              /* lines whose callbacks this pool makes */
+    size_t n_cb_lines;
+    gsl_rng *route_rng;
+} pool_rt;
+
+struct cs_ctr {
+    const cs_scn *scn;
+    cs_cal *cal;
+    line_rt *lines;
+    queue_rt *queues;
+    pool_rt *pools;
+    chunk *chunks;
+    call *free_calls;
+    cs_repstats *rs;
+    double warmup, horizon, interval;
+    double tick_prev;
+    uint64_t next_caller;
+    cs_trace_fn *trace;
+    void *trace_ud;
+    const cs_feed *feed;
+    cs_feed feed_copy;
+    int has_feed;
+    cs_arrival pending;          /* next replayed arrival */
+    int pending_ok;
+    volatile double *progress;
+    uint64_t events;
+    int oom;
+};
+
+static const char *const outcome_names[CS_OUT_N] = {
+    "answered", "abandoned_ivr", "abandoned_queue", "cut_off", "deflected", "callback", "unfinished"};
+
+const char *cs_outcome_name(cs_outcome o) { return (o >= 0 && o < CS_OUT_N) ? outcome_names[o] : "?"; }
+
+int cs_outcome_from_name(const char *s)
+{
+    for (int i = 0; i < CS_OUT_N; i++)
+        if (strcmp(s, outcome_names[i]) == 0) return i;
+    return -1;
+}
+
+/* ---------------------------------------------------------------- call records */
+
+static call *call_new(cs_ctr *c)
+{
+    if (!c->free_calls) {
+        chunk *ch = malloc(sizeof *ch);
+        if (!ch) {
+            c->oom = 1;
+            cs_cal_stop(c->cal);
+            return NULL;
+        }
+        ch->next = c->chunks;
+        c->chunks = ch;
+        for (size_t i = CHUNK_CALLS; i-- > 0;) {
+            ch->calls[i].state = ST_FREE;
+            ch->calls[i].next = c->free_calls;
+            c->free_calls = &ch->calls[i];
+        }
+    }
+    call *k = c->free_calls;
+    c->free_calls = k->next;
+    memset(k, 0, sizeof *k);
+    k->pool = -1;
+    return k;
+}
+
+static void call_free(cs_ctr *c, call *k)
+{
+    k->state = ST_FREE;
+    k->next = c->free_calls;
+    c->free_calls = k;
+}
+
+/* ---------------------------------------------------------------- small helpers */
+
+static inline double now_of(const cs_ctr *c) { return cs_cal_now(c->cal); }
+
+static inline int32_t slot_of(const cs_ctr *c, double t)
+{
+    double w = t - CS_WEEK * floor(t / CS_WEEK);
+    long s = (long)(w / c->interval);
+    if (s >= (long)c->rs->n_slots) s = (long)c->rs->n_slots - 1;
+    return (int32_t)s;
+}
+
+static inline double *slot_counters(cs_ctr *c, const call *k)
+{
+    return cs_rs_line_slot(c->rs, (size_t)k->line, (size_t)k->slot);
+}
+
+static int in_window(const cs_window *w, double t)
+{
+    if (!w->weekly) return t >= w->start && t < w->end;
+    double tm = t - CS_WEEK * floor(t / CS_WEEK);
+    if (w->start <= w->end) return tm >= w->start && tm < w->end;
+    return tm >= w->start || tm < w->end;   /* wraps past Sunday midnight */
+}
+
+/* The next instant after t at which membership of w may change. */
+static double window_next_edge(const cs_window *w, double t)
+{
+    if (!w->weekly) {
+        if (t < w->start) return w->start;
+        if (t < w->end) return w->end;
+        return INFINITY;
+    }
+    double base = CS_WEEK * floor(t / CS_WEEK), tm = t - base;
+    double s = w->start, e = w->end;
+    double best = INFINITY;
+    double cand[4] = {s, e, s + CS_WEEK, e + CS_WEEK};
+    for (int i = 0; i < 4; i++)
+        if (cand[i] > tm && cand[i] < best) best = cand[i];
+    return base + best;
+}
+
+static void set_line_waiting(cs_ctr *c, line_rt *L, long waiting)
+{
+    L->waiting = waiting;
+    cs_timeavg_set(&L->qlen, now_of(c), (double)waiting);
+}
+
+static void set_pool_busy(cs_ctr *c, pool_rt *P, int busy)
+{
+    P->busy = busy;
+    cs_timeavg_set(&P->busy_ta, now_of(c), (double)busy);
+}
+
+static void set_pool_duty(cs_ctr *c, pool_rt *P, int on_duty)
+{
+    P->on_duty = on_duty;
+    cs_timeavg_set(&P->duty_ta, now_of(c), (double)on_duty);
+}
+
+static double handle_factor(const cs_ctr *c, const line_rt *L, double t)
+{
+    double f = L->handle_factor;
+    for (int i = 0; i < L->n_win; i++) {
+        const cs_effect *e = &c->scn->effects[L->win_effects[i]];
+        if (e->on == CS_EFFECT_HANDLE && in_window(&e->window, t)) f *= e->factor;
+    }
+    for (int i = 0; i < L->n_slow; i++) {
+        const cs_outage *o = &c->scn->outages[L->slow_outages[i]];
+        if (in_window(&o->window, t)) f *= o->window.factor;
+    }
+    return f;
+}
+
+static double wrap_factor(const cs_ctr *c, const line_rt *L, double t)
+{
+    double f = L->wrap_factor;
+    for (int i = 0; i < L->n_win; i++) {
+        const cs_effect *e = &c->scn->effects[L->win_effects[i]];
+        if (e->on == CS_EFFECT_WRAP && in_window(&e->window, t)) f *= e->factor;
+    }
+    return f;
+}
+
+static void emit_trace(cs_ctr *c, const call *k, cs_outcome o, double wait, double handle)
+{
+    if (!c->trace || !k->measured) return;
+    cs_trace_rec r = {k->arrival, k->line, k->caller, k->attempt, o, wait, handle,
+                      k->ivr_time, o == CS_OUT_ANSWERED ? k->pool : -1, k->transferred};
+    c->trace(c->trace_ud, &r);
+}
+
+/* ---------------------------------------------------------------- forward declarations */
+
+static void ev_arrival(void *ctx, void *obj);
+static void ev_replay(void *ctx, void *obj);
+static void ev_attempt(void *ctx, void *obj);
+static void ev_ivr(void *ctx, void *obj);
+static void ev_abandon(void *ctx, void *obj);
+static void ev_talk_end(void *ctx, void *obj);
+static void ev_wrap_end(void *ctx, void *obj);
+static void ev_staff(void *ctx, void *obj);
+static void ev_tick(void *ctx, void *obj);
+static void ev_warmup(void *ctx, void *obj);
+static void ev_cb_expire(void *ctx, void *obj);
+static void ev_cb_retry(void *ctx, void *obj);
+static void ev_cb_end(void *ctx, void *obj);
+static void enter_queue(cs_ctr *c, call *k, int q);
+static void dispatch(cs_ctr *c, pool_rt *P);
+static void handler_free(cs_ctr *c, pool_rt *P);
+
+static void schedule(cs_ctr *c, double t, int prio, cs_event_fn *fn, void *obj, cs_event_id *id)
+{
+    cs_event_id e = cs_cal_schedule(c->cal, t, prio, fn, obj);
+    if (!e) {
+        c->oom = 1;
+        cs_cal_stop(c->cal);
+    }
+    if (id) *id = e;
+}
+
+/* ---------------------------------------------------------------- demand */
+
+/* Rate of line L at time t and the end of the piece of constant rate that contains t. */
+static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
+{
+    const cs_line *cfg = L->cfg;
+    const cs_profile *p = &cfg->demand;
+    double wstart = CS_WEEK * floor(t / CS_WEEK), tm = t - wstart;
+    size_t s = (size_t)(tm / p->slot_len);
+    if (s >= p->n_slots) s = p->n_slots - 1;
+    double r = p->rate[s];
+    double e = p->n_slots > 1 ? wstart + (double)(s + 1) * p->slot_len : INFINITY;
+    if (cfg->daily_cv > 0) {
+        long day = (long)floor(t / CS_DAY);
+        while (L->day < day) {
+            /* Days are drawn in order, one variate each, so day d's factor is the same
+             * whatever happened earlier in the run. */
+            double k = 1.0 / (cfg->daily_cv * cfg->daily_cv);
+            L->day_factor = gsl_ran_gamma(L->demand_rng, k, 1.0 / k);
+            L->day++;
+        }
+        r *= L->day_factor;
+        double de = (double)(day + 1) * CS_DAY;
+        if (de < e) e = de;
+    }
+    for (int i = 0; i < L->n_surges; i++) {
+        const cs_window *w = &c->scn->surges[L->surges[i]];
+        if (in_window(w, t)) r *= w->factor;
+        double edge = window_next_edge(w, t);
+        if (edge < e) e = edge;
+    }
+    *rate = r;
+    *end = e;
+}
+
+/* Next arrival after t of a non-homogeneous Poisson process with piecewise-constant rate, by
+ * inversion of the integrated rate: exact, and one exponential variate per arrival whatever
+ * the rate profile (thinning would waste variates and break common random numbers). */
+static double next_arrival(cs_ctr *c, line_rt *L, double t)
+{
+    double e = gsl_ran_exponential(L->arr_rng, 1.0);
+    for (;;) {
+        if (t >= L->seg_end) rate_piece(c, L, t, &L->seg_rate, &L->seg_end);
+        if (L->seg_rate > 0) {
+            double dt = e / L->seg_rate;
+            if (t + dt < L->seg_end) return t + dt;
+            e -= L->seg_rate * (L->seg_end - t);
+        }
+        if (!isfinite(L->seg_end) || L->seg_end >= c->horizon) return INFINITY;
+        t = L->seg_end;
+    }
+}
+
+static void ev_arrival(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    line_rt *L = obj;
+    double t = now_of(c);
+    double nt = next_arrival(c, L, t);
+    if (nt < c->horizon) schedule(c, nt, CS_PRIO_NORMAL, ev_arrival, L, NULL);
+    call *k = call_new(c);
+    if (!k) return;
+    k->line = (int16_t)(L - c->lines);
+    k->caller = c->next_caller++;
+    ev_attempt(c, k);
+}
+
+static void feed_advance(cs_ctr *c)
+{
+    c->pending_ok = c->feed_copy.next(c->feed_copy.ud, &c->pending) == 1;
+    while (c->pending_ok && c->pending.t < now_of(c)) /* unsorted rows are the feed's job */
+        c->pending_ok = c->feed_copy.next(c->feed_copy.ud, &c->pending) == 1;
+    if (c->pending_ok && c->pending.t < c->horizon)
+        schedule(c, c->pending.t, CS_PRIO_NORMAL, ev_replay, NULL, NULL);
+}
+
+static void ev_replay(void *ctx, void *obj)
+{
+    (void)obj;
+    cs_ctr *c = ctx;
+    cs_arrival a = c->pending;
+    call *k = call_new(c);
+    if (!k) return;
+    k->line = (int16_t)a.line;
+    k->caller = c->next_caller++;
+    /* Replayed needs override the scenario's draws after they are made, so the streams stay
+     * aligned with a synthetic run of the same scenario. */
+    k->handle = a.handle;
+    k->patience = a.patience;
+    k->ivr_exit = 0xff;   /* marker: apply overrides in ev_attempt */
+    ev_attempt(c, k);
+    feed_advance(c);
+}
+
+/* ---------------------------------------------------------------- the journey */
+
+static void caller_done(cs_ctr *c, call *k, int reached)
+{
+    if (!k->caller_measured) return;
+    double *lc = c->lines[k->line].lc;
+    lc[CS_LC_CALLERS_DONE] += 1;
+    if (!reached) lc[CS_LC_NEVER_REACHED] += 1;
+}
+
+/* After abandoning or being cut off: ring another line, redial, or give up for good. */
+static void give_up(cs_ctr *c, call *k, double waited)
+{
+    line_rt *L = &c->lines[k->line];
+    const cs_line *cfg = L->cfg;
+    double t = now_of(c);
+    if (cfg->spill.to_line >= 0) {
+        double p = 0;
+        if (waited >= cfg->spill.after) {
+            p = cfg->spill.share + cfg->spill.per_minute * (waited - cfg->spill.after) / 60.0;
+            if (p > cfg->spill.max) p = cfg->spill.max;
+        }
+        if (p > 0 && gsl_rng_uniform(L->spill_rng) < p) {
+            if (k->measured) L->lc[CS_LC_SPILLED] += 1;
+            caller_done(c, k, 0);
+            double d = cs_dist_sample(&cfg->spill.delay, L->spill_rng);
+            k->line = (int16_t)cfg->spill.to_line;
+            k->attempt = 0;
+            k->from_other = 1;
+            k->state = ST_ORBIT;
+            schedule(c, t + d, CS_PRIO_NORMAL, ev_attempt, k, NULL);
+            return;
+        }
+    }
+    if (k->attempt < cfg->redial.max_attempts && cfg->redial.prob > 0 &&
+        gsl_rng_uniform(L->redial_rng) < cfg->redial.prob) {
+        double d = cs_dist_sample(&cfg->redial.delay, L->redial_rng);
+        k->state = ST_ORBIT;
+        schedule(c, t + d, CS_PRIO_NORMAL, ev_attempt, k, NULL);
+        return;
+    }
+    caller_done(c, k, 0);
+    call_free(c, k);
+}
+
+static void cut_off(cs_ctr *c, call *k)
+{
+    if (k->measured) {
+        c->lines[k->line].lc[CS_LC_CUT_OFF] += 1;
+        slot_counters(c, k)[CS_IC_CUT_OFF] += 1;
+    }
+    emit_trace(c, k, CS_OUT_CUT_OFF, 0, 0);
+    give_up(c, k, 0);
+}
+
+static int line_cut_by_outage(const cs_ctr *c, const line_rt *L, double t)
+{
+    for (int i = 0; i < L->n_cut; i++)
+        if (in_window(&c->scn->outages[L->cut_outages[i]].window, t)) return 1;
+    return 0;
+}
+
+/* A new attempt by the caller in k (first call, redial, or spillover onto this line). */
+static void ev_attempt(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *k = obj;
+    line_rt *L = &c->lines[k->line];
+    const cs_line *cfg = L->cfg;
+    double t = now_of(c);
+    int replay = k->ivr_exit == 0xff;
+    double rp_handle = k->handle, rp_patience = k->patience;
+
+    k->attempt++;
+    k->arrival = t;
+    k->slot = slot_of(c, t);
+    k->measured = t >= c->warmup;
+    k->leg2 = 0;
+    k->transferred = 0;
+    k->ivr_time = 0;
+    k->waited = 0;
+    k->ivr_exit = IVR_ROUTE;
+    if (k->attempt == 1) k->caller_measured = k->measured;
+    if (k->measured) {
+        double *lc = L->lc;
+        lc[CS_LC_OFFERED] += 1;
+        slot_counters(c, k)[CS_IC_OFFERED] += 1;
+        if (k->attempt == 1) {
+            lc[CS_LC_CALLERS] += 1;
+            if (k->from_other) lc[CS_LC_FROM_OTHER] += 1;
+        } else {
+            lc[CS_LC_REDIALS] += 1;
+        }
+    }
+
+    /* Everything random about this attempt is drawn now, in a fixed order. */
+    int q = cfg->queue;
+    if (cfg->ivr.enabled) {
+        double u = gsl_rng_uniform(L->ivr_rng);
+        double ivr_time = cs_dist_sample(&cfg->ivr.time, L->ivr_rng);
+        double u_route = gsl_rng_uniform(L->ivr_rng);
+        double u_point = gsl_rng_uniform(L->ivr_rng);
+        if (u < cfg->ivr.abandon) {
+            k->ivr_exit = IVR_ABANDON;
+            ivr_time *= u_point;
+        } else if (u < cfg->ivr.abandon + cfg->ivr.deflect) {
+            k->ivr_exit = IVR_DEFLECT;
+        } else {
+            double acc = 0;
+            size_t r = 0;
+            for (; r + 1 < cfg->ivr.n_routes; r++) {
+                acc += cfg->ivr.routes[r].share;
+                if (u_route < acc) break;
+            }
+            q = cfg->ivr.routes[r].queue;
+        }
+        k->ivr_time = ivr_time;
+    }
+    k->queue = (int16_t)q;
+    k->patience = cs_dist_sample(&cfg->patience, L->patience_rng);
+    k->handle = cs_dist_sample(&c->scn->queues[q].handle, c->queues[q].handle_rng);
+    if (replay) {
+        if (rp_handle >= 0) k->handle = rp_handle;
+        if (rp_patience >= 0) k->patience = rp_patience;
+    }
+
+    if ((L->n_cut && line_cut_by_outage(c, L, t)) || (cfg->trunks >= 0 && L->in_system >= cfg->trunks)) {
+        cut_off(c, k);
+        return;
+    }
+    L->in_system++;
+    if (cfg->ivr.enabled) {
+        k->state = ST_IVR;
+        schedule(c, t + k->ivr_time, CS_PRIO_NORMAL, ev_ivr, k, &k->timer);
+        return;
+    }
+    enter_queue(c, k, q);
+}
+
+static void ev_ivr(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *k = obj;
+    line_rt *L = &c->lines[k->line];
+    k->timer = 0;
+    if (k->ivr_exit == IVR_ABANDON) {
+        L->in_system--;
+        if (k->measured) {
+            L->lc[CS_LC_ABANDONED_IVR] += 1;
+            slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+        }
+        emit_trace(c, k, CS_OUT_ABANDONED_IVR, 0, 0);
+        give_up(c, k, 0);
+        return;
+    }
+    if (k->ivr_exit == IVR_DEFLECT) {
+        L->in_system--;
+        if (k->measured) L->lc[CS_LC_DEFLECTED] += 1;
+        emit_trace(c, k, CS_OUT_DEFLECTED, 0, 0);
+        caller_done(c, k, 1);
+        call_free(c, k);
+        return;
+    }
+    enter_queue(c, k, k->queue);
+}
+
+/* Expected wait of a caller joining queue q now: the work queued ahead of them divided among
+ * the handlers who can take it.  Simple on purpose: it is what an IVR can compute. */
+static double expected_wait(const cs_ctr *c, int q)
+{
+    const queue_rt *Q = &c->queues[q];
+    double staff = 0;
+    for (size_t i = 0; i < Q->n_pools; i++) staff += c->pools[Q->pools[i]].on_duty;
+    double mean_handle = cs_dist_mean(&Q->cfg->handle) + cs_dist_mean(&Q->cfg->wrap);
+    if (staff <= 0) return INFINITY;
+    return (double)(Q->len + 1) * mean_handle / staff;
+}
+
+static void start_talk(cs_ctr *c, call *k, pool_rt *P)
+{
+    double t = now_of(c);
+    line_rt *L = &c->lines[k->line];
+    set_pool_busy(c, P, P->busy + 1);
+    double wait = t - k->enq;
+    if (!k->leg2) {
+        k->waited = wait;
+        if (k->measured) {
+            double *lc = L->lc, *sc = slot_counters(c, k);
+            lc[CS_LC_ANSWERED] += 1;
+            lc[CS_LC_WAIT_SUM_ANSWERED] += wait;
+            lc[CS_LC_WAIT_SUM_ALL] += wait;
+            if (wait > lc[CS_LC_WAIT_MAX]) lc[CS_LC_WAIT_MAX] = wait;
+            sc[CS_IC_ANSWERED] += 1;
+            sc[CS_IC_WAIT_SUM_ANSWERED] += wait;
+            if (wait <= L->cfg->target_within) {
+                lc[CS_LC_ANSWERED_WITHIN] += 1;
+                sc[CS_IC_ANSWERED_WITHIN] += 1;
+            }
+            cs_hist_add(&c->rs->wait[k->line], wait);
+        }
+    } else if (k->measured) {
+        L->lc[CS_LC_TRANSFER_ANSWERED] += 1;
+        L->lc[CS_LC_TRANSFER_WAIT_SUM] += wait;
+    }
+    k->pool = (int16_t)(P - c->pools);
+    k->state = ST_TALK;
+    double h = k->handle * handle_factor(c, L, t);
+    schedule(c, t + h, CS_PRIO_NORMAL, ev_talk_end, k, NULL);
+    k->handle = h;
+}
+
+static void enter_queue(cs_ctr *c, call *k, int q)
+{
+    queue_rt *Q = &c->queues[q];
+    line_rt *L = &c->lines[k->line];
+    const cs_line *cfg = L->cfg;
+    double t = now_of(c);
+    k->queue = (int16_t)q;
+    k->enq = t;
+    for (size_t i = 0; i < Q->n_pools; i++) {
+        pool_rt *P = &c->pools[Q->pools[i]];
+        if (P->on_duty - P->busy > 0) {
+            start_talk(c, k, P);
+            return;
+        }
+    }
+    if (!k->leg2 && cfg->callback.enabled && expected_wait(c, q) > cfg->callback.offer_over &&
+        gsl_rng_uniform(L->cb_rng) < cfg->callback.accept) {
+        L->in_system--;
+        if (k->measured) {
+            L->lc[CS_LC_CALLBACK] += 1;
+            L->lc[CS_LC_QUEUED] += 1;
+        }
+        emit_trace(c, k, CS_OUT_CALLBACK, 0, 0);
+        k->state = ST_CB_WAIT;
+        k->booked = t;
+        k->prev = L->cb_tail;
+        k->next = NULL;
+        if (L->cb_tail) L->cb_tail->next = k; else L->cb_head = k;
+        L->cb_tail = k;
+        schedule(c, t + cfg->callback.expire, CS_PRIO_NORMAL, ev_cb_expire, k, &k->timer);
+        return;
+    }
+    if (cfg->queue_places >= 0 && L->waiting >= cfg->queue_places) {
+        L->in_system--;
+        if (k->leg2) {
+            /* A transfer that finds the second queue full is lost like an abandonment. */
+            if (k->measured) L->lc[CS_LC_TRANSFER_ABANDONED] += 1;
+            caller_done(c, k, 1);
+            call_free(c, k);
+            return;
+        }
+        cut_off(c, k);
+        return;
+    }
+    k->state = ST_QUEUED;
+    k->prev = Q->tail;
+    k->next = NULL;
+    if (Q->tail) Q->tail->next = k; else Q->head = k;
+    Q->tail = k;
+    Q->len++;
+    set_line_waiting(c, L, L->waiting + 1);
+    if (k->measured && !k->leg2) L->lc[CS_LC_QUEUED] += 1;
+    k->timer = 0;
+    if (isfinite(k->patience)) schedule(c, t + k->patience, CS_PRIO_NORMAL, ev_abandon, k, &k->timer);
+}
+
+static void unlink_queued(cs_ctr *c, call *k)
+{
+    queue_rt *Q = &c->queues[k->queue];
+    if (k->prev) k->prev->next = k->next; else Q->head = k->next;
+    if (k->next) k->next->prev = k->prev; else Q->tail = k->prev;
+    Q->len--;
+    line_rt *L = &c->lines[k->line];
+    set_line_waiting(c, L, L->waiting - 1);
+}
+
+static void ev_abandon(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *k = obj;
+    line_rt *L = &c->lines[k->line];
+    double wait = now_of(c) - k->enq;
+    k->timer = 0;
+    unlink_queued(c, k);
+    L->in_system--;
+    if (k->leg2) {
+        if (k->measured) L->lc[CS_LC_TRANSFER_ABANDONED] += 1;
+        caller_done(c, k, 1);
+        call_free(c, k);
+        return;
+    }
+    if (k->measured) {
+        L->lc[CS_LC_ABANDONED_QUEUE] += 1;
+        L->lc[CS_LC_WAIT_SUM_ALL] += wait;
+        slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+    }
+    emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
+    give_up(c, k, wait);
+}
+
+static void start_wrap(cs_ctr *c, pool_rt *P, const queue_rt *Q, const line_rt *L)
+{
+    double t = now_of(c);
+    double w = cs_dist_sample(&Q->cfg->wrap, Q->wrap_rng);
+    if (w > 0) {
+        w *= wrap_factor(c, L, t);
+        schedule(c, t + w, CS_PRIO_NORMAL, ev_wrap_end, P, NULL);
+    } else {
+        handler_free(c, P);
+    }
+}
+
+static void ev_talk_end(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *k = obj;
+    queue_rt *Q = &c->queues[k->queue];
+    line_rt *L = &c->lines[k->line];
+    pool_rt *P = &c->pools[k->pool];
+    const cs_queue *qc = Q->cfg;
+    if (!k->leg2) emit_trace(c, k, CS_OUT_ANSWERED, k->waited, k->handle);
+    if (!k->leg2 && qc->transfer_queue >= 0 && gsl_rng_uniform(Q->transfer_rng) < qc->transfer_share) {
+        queue_rt *T = &c->queues[qc->transfer_queue];
+        if (k->measured) L->lc[CS_LC_TRANSFERRED] += 1;
+        k->leg2 = 1;
+        k->transferred = 1;
+        const cs_dist *pd = T->cfg->has_patience ? &T->cfg->patience : &L->cfg->patience;
+        k->patience = cs_dist_sample(pd, T->patience_rng);
+        k->handle = cs_dist_sample(&T->cfg->handle, T->handle_rng);
+        start_wrap(c, P, Q, L);
+        enter_queue(c, k, qc->transfer_queue);
+        return;
+    }
+    L->in_system--;
+    caller_done(c, k, 1);
+    call_free(c, k);
+    start_wrap(c, P, Q, L);
+}
+
+static void ev_wrap_end(void *ctx, void *obj) { handler_free(ctx, obj); }
+
+static void handler_free(cs_ctr *c, pool_rt *P)
+{
+    set_pool_busy(c, P, P->busy - 1);
+    if (P->leaving > 0) {
+        P->leaving--;
+        set_pool_duty(c, P, P->on_duty - 1);
+        return;
+    }
+    dispatch(c, P);
+}
+
+/* ---------------------------------------------------------------- callbacks */
+
+static void cb_unlink(line_rt *L, call *k)
+{
+    if (k->prev) k->prev->next = k->next; else L->cb_head = k->next;
+    if (k->next) k->next->prev = k->prev; else L->cb_tail = k->prev;
+}
+
+static void ev_cb_expire(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *k = obj;
+    line_rt *L = &c->lines[k->line];
+    k->timer = 0;
+    cb_unlink(L, k);
+    if (k->measured) L->lc[CS_LC_CB_MISSED] += 1;
+    caller_done(c, k, 0);
+    call_free(c, k);
+}
+
+static void start_callback(cs_ctr *c, call *k, pool_rt *P)
+{
+    line_rt *L = &c->lines[k->line];
+    const cs_callback *cb = &L->cfg->callback;
+    double t = now_of(c);
+    cb_unlink(L, k);
+    if (k->timer) {
+        cs_cal_cancel(c->cal, k->timer);
+        k->timer = 0;
+    }
+    if (k->cb_dials == 0 && k->measured)
+        L->lc[t - k->booked <= cb->deadline ? CS_LC_CB_ON_TIME : CS_LC_CB_LATE] += 1;
+    k->cb_dials++;
+    set_pool_busy(c, P, P->busy + 1);
+    k->pool = (int16_t)(P - c->pools);
+    k->state = ST_CB_TALK;
+    k->cb_reached = gsl_rng_uniform(L->cb_rng) < cb->reach;
+    double d = k->cb_reached ? k->handle * handle_factor(c, L, t) : cs_dist_sample(&cb->fail_time, L->cb_rng);
+    schedule(c, t + d, CS_PRIO_NORMAL, ev_cb_end, k, NULL);
+}
+
+static void ev_cb_end(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *k = obj;
+    line_rt *L = &c->lines[k->line];
+    pool_rt *P = &c->pools[k->pool];
+    const cs_callback *cb = &L->cfg->callback;
+    const queue_rt *Q = &c->queues[k->queue];
+    if (k->cb_reached) {
+        if (k->measured) L->lc[CS_LC_CB_REACHED] += 1;
+        caller_done(c, k, 1);
+        call_free(c, k);
+        start_wrap(c, P, Q, L);
+        return;
+    }
+    if (k->cb_dials < cb->max_attempts) {
+        k->state = ST_CB_RETRY;
+        schedule(c, now_of(c) + cb->retry_after, CS_PRIO_NORMAL, ev_cb_retry, k, NULL);
+    } else {
+        caller_done(c, k, 0);
+        call_free(c, k);
+    }
+    handler_free(c, P);
+}
+
+static void ev_cb_retry(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *k = obj;
+    line_rt *L = &c->lines[k->line];
+    /* Retries go to the front: the caller has waited longest of all. */
+    k->state = ST_CB_WAIT;
+    k->prev = NULL;
+    k->next = L->cb_head;
+    if (L->cb_head) L->cb_head->prev = k; else L->cb_tail = k;
+    L->cb_head = k;
+    int q = L->cfg->queue;
+    const queue_rt *Q = &c->queues[q];
+    for (size_t i = 0; i < Q->n_pools; i++) dispatch(c, &c->pools[Q->pools[i]]);
+    if (L->cfg->callback.pool >= 0) dispatch(c, &c->pools[L->cfg->callback.pool]);
+}
+
+/* ---------------------------------------------------------------- handlers pick work */
+
+static call *pick_call(cs_ctr *c, pool_rt *P)
+{
+    if (P->cfg->rule == CS_PICK_WEIGHTED) {
+        double total = 0;
+        for (size_t i = 0; i < P->n_queues; i++)
+            if (c->queues[P->queues[i]].head) total += P->weights[i];
+        if (total <= 0) return NULL;
+        double u = gsl_rng_uniform(P->route_rng) * total, acc = 0;
+        call *last = NULL;
+        for (size_t i = 0; i < P->n_queues; i++) {
+            queue_rt *Q = &c->queues[P->queues[i]];
+            if (!Q->head) continue;
+            last = Q->head;
+            acc += P->weights[i];
+            if (u < acc) return Q->head;
+        }
+        return last;
+    }
+    call *best = NULL;
+    int best_prio = 0;
+    for (size_t i = 0; i < P->n_queues; i++) {
+        queue_rt *Q = &c->queues[P->queues[i]];
+        if (best && Q->prio < best_prio) break;   /* queues are sorted by priority */
+        if (Q->head && (!best || Q->head->enq < best->enq)) {
+            best = Q->head;
+            best_prio = Q->prio;
+        }
+    }
+    return best;
+}
+
+static void dispatch(cs_ctr *c, pool_rt *P)
+{
+    while (P->on_duty - P->busy > 0) {
+        call *k = pick_call(c, P);
+        if (k) {
+            if (k->timer) cs_cal_cancel(c->cal, k->timer);
+            k->timer = 0;
+            unlink_queued(c, k);
+            start_talk(c, k, P);
+            continue;
+        }
+        /* Callbacks only when no live caller is waiting for this pool. */
+        call *oldest = NULL;
+        for (size_t i = 0; i < P->n_cb_lines; i++) {
+            call *h = c->lines[P->cb_lines[i]].cb_head;
+            if (h && (!oldest || h->booked < oldest->booked)) oldest = h;
+        }
+        if (!oldest) return;
+        start_callback(c, oldest, P);
+    }
+}
+
+/* ---------------------------------------------------------------- staffing, ticks */
+
+static void schedule_next_staff_change(cs_ctr *c, pool_rt *P)
+{
+    const cs_staffing *st = &P->cfg->staffing;
+    if (st->n <= 1) return;
+    double t = now_of(c);
+    double wbase = CS_WEEK * floor(t / CS_WEEK);
+    size_t next = P->step + 1;
+    double at;
+    if (next >= st->n) {
+        next = 0;
+        at = wbase + CS_WEEK;
+    } else {
+        at = wbase + st->at[next];
+    }
+    if (at <= t) at = t;   /* guards rounding at week edges */
+    P->step = next;
+    if (at < c->horizon) schedule(c, at, CS_PRIO_CONTROL, ev_staff, P, NULL);
+}
+
+static void apply_staff_level(cs_ctr *c, pool_rt *P, int target)
+{
+    int current = P->on_duty - P->leaving;
+    if (target > current) {
+        int up = target - current;
+        int stay = up < P->leaving ? up : P->leaving;
+        P->leaving -= stay;
+        up -= stay;
+        if (up > 0) set_pool_duty(c, P, P->on_duty + up);
+        dispatch(c, P);
+    } else if (target < current) {
+        int down = current - target;
+        int idle = P->on_duty - P->busy;
+        int now_off = down < idle ? down : idle;
+        if (now_off > 0) set_pool_duty(c, P, P->on_duty - now_off);
+        P->leaving += down - now_off;   /* busy handlers finish their call, then go */
+    }
+}
+
+static void ev_staff(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    pool_rt *P = obj;
+    apply_staff_level(c, P, P->cfg->staffing.level[P->step]);
+    schedule_next_staff_change(c, P);
+}
+
+/* Adds what accrued since the last tick to the interval it accrued in. */
+static void flush_interval(cs_ctr *c, double t)
+{
+    cs_repstats *rs = c->rs;
+    double from = c->tick_prev;
+    c->tick_prev = t;
+    if (t <= c->warmup || t <= from) return;
+    if (from < c->warmup) from = c->warmup;
+    size_t s = (size_t)slot_of(c, from);
+    rs->slot_time[s] += t - from;
+    for (size_t l = 0; l < rs->n_lines; l++) {
+        line_rt *L = &c->lines[l];
+        double a = cs_timeavg_area(&L->qlen, t);
+        cs_rs_line_slot(rs, l, s)[CS_IC_QUEUE_AREA] += a - L->qarea_mark;
+        L->qarea_mark = a;
+    }
+    for (size_t p = 0; p < rs->n_pools; p++) {
+        pool_rt *P = &c->pools[p];
+        double b = cs_timeavg_area(&P->busy_ta, t), d = cs_timeavg_area(&P->duty_ta, t);
+        double *ps = cs_rs_pool_slot(rs, p, s);
+        ps[CS_PC_BUSY_AREA] += b - P->busy_mark;
+        ps[CS_PC_DUTY_AREA] += d - P->duty_mark;
+        P->busy_mark = b;
+        P->duty_mark = d;
+    }
+}
+
+static void ev_tick(void *ctx, void *obj)
+{
+    (void)obj;
+    cs_ctr *c = ctx;
+    double t = now_of(c);
+    flush_interval(c, t);
+    double next = t + c->interval;
+    if (next < c->horizon) schedule(c, next, CS_PRIO_STATS, ev_tick, NULL, NULL);
+    if (c->progress) *c->progress = t;
+}
+
+static void ev_warmup(void *ctx, void *obj)
+{
+    (void)obj;
+    cs_ctr *c = ctx;
+    double t = now_of(c);
+    flush_interval(c, t);
+    for (size_t l = 0; l < c->scn->n_lines; l++) {
+        line_rt *L = &c->lines[l];
+        cs_timeavg_reset(&L->qlen, t, (double)L->waiting);
+        L->qarea_mark = 0;
+    }
+    for (size_t p = 0; p < c->scn->n_pools; p++) {
+        pool_rt *P = &c->pools[p];
+        cs_timeavg_reset(&P->busy_ta, t, (double)P->busy);
+        cs_timeavg_reset(&P->duty_ta, t, (double)P->on_duty);
+        P->busy_mark = P->duty_mark = 0;
+    }
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+static cs_status alloc_runtime(cs_ctr *c, cs_error *err)
+{
+    const cs_scn *s = c->scn;
+    c->lines = calloc(s->n_lines, sizeof *c->lines);
+    c->queues = calloc(s->n_queues, sizeof *c->queues);
+    c->pools = calloc(s->n_pools ? s->n_pools : 1, sizeof *c->pools);
+    if (!c->lines || !c->queues || !c->pools) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    for (size_t l = 0; l < s->n_lines; l++) {
+        line_rt *L = &c->lines[l];
+        L->cfg = &s->lines[l];
+        L->cut_outages = calloc(s->n_outages + 1, sizeof(int));
+        L->slow_outages = calloc(s->n_outages + 1, sizeof(int));
+        L->win_effects = calloc(s->n_effects + 1, sizeof(int));
+        L->surges = calloc(s->n_surges + 1, sizeof(int));
+        if (!L->cut_outages || !L->slow_outages || !L->win_effects || !L->surges)
+            return cs_error_set(err, CS_ENOMEM, "out of memory");
+        L->handle_factor = L->wrap_factor = 1.0;
+        for (size_t i = 0; i < s->n_effects; i++) {
+            const cs_effect *e = &s->effects[i];
+            if (e->line >= 0 && e->line != (int)l) continue;
+            if (e->has_window)
+                L->win_effects[L->n_win++] = (int)i;
+            else if (e->on == CS_EFFECT_HANDLE)
+                L->handle_factor *= e->factor;
+            else
+                L->wrap_factor *= e->factor;
+        }
+        for (size_t i = 0; i < s->n_outages; i++) {
+            const cs_outage *o = &s->outages[i];
+            if (o->window.line >= 0 && o->window.line != (int)l) continue;
+            if (o->kind == CS_OUTAGE_CUT_OFF)
+                L->cut_outages[L->n_cut++] = (int)i;
+            else
+                L->slow_outages[L->n_slow++] = (int)i;
+        }
+        for (size_t i = 0; i < s->n_surges; i++)
+            if (s->surges[i].line < 0 || s->surges[i].line == (int)l) L->surges[L->n_surges++] = (int)i;
+    }
+    for (size_t q = 0; q < s->n_queues; q++) {
+        queue_rt *Q = &c->queues[q];
+        Q->cfg = &s->queues[q];
+        Q->line = s->queues[q].line;
+        Q->prio = s->queues[q].priority;
+        Q->pools = calloc(s->n_pools + 1, sizeof(int));
+        if (!Q->pools) return cs_error_set(err, CS_ENOMEM, "out of memory");
+        /* Specialists (pools with fewer queues) answer first, keeping blended handlers free
+         * for the calls only they can take; ties in the order the file lists them. */
+        for (size_t pass = 1; pass <= s->n_queues; pass++)
+            for (size_t p = 0; p < s->n_pools; p++) {
+                if (s->pools[p].n_queues != pass) continue;
+                for (size_t i = 0; i < s->pools[p].n_queues; i++)
+                    if (s->pools[p].queues[i] == (int)q) Q->pools[Q->n_pools++] = (int)p;
+            }
+    }
+    for (size_t p = 0; p < s->n_pools; p++) {
+        pool_rt *P = &c->pools[p];
+        const cs_pool *pc = &s->pools[p];
+        P->cfg = pc;
+        P->n_queues = pc->n_queues;
+        P->queues = calloc(pc->n_queues + 1, sizeof(int));
+        P->weights = calloc(pc->n_queues + 1, sizeof(double));
+        P->cb_lines = calloc(s->n_lines + 1, sizeof(int));
+        if (!P->queues || !P->weights || !P->cb_lines) return cs_error_set(err, CS_ENOMEM, "out of memory");
+        /* Stable insertion sort by priority, highest first (a handful of queues). */
+        for (size_t i = 0; i < pc->n_queues; i++) {
+            int q = pc->queues[i];
+            double w = pc->weights ? pc->weights[i] : 1.0;
+            size_t j = i;
+            while (j > 0 && s->queues[P->queues[j - 1]].priority < s->queues[q].priority) {
+                P->queues[j] = P->queues[j - 1];
+                P->weights[j] = P->weights[j - 1];
+                j--;
+            }
+            P->queues[j] = q;
+            P->weights[j] = w;
+        }
+        for (size_t l = 0; l < s->n_lines; l++) {
+            const cs_callback *cb = &s->lines[l].callback;
+            if (!cb->enabled) continue;
+            int serves = 0;
+            if (cb->pool >= 0)
+                serves = cb->pool == (int)p;
+            else
+                for (size_t i = 0; i < pc->n_queues; i++)
+                    if (pc->queues[i] == s->lines[l].queue) serves = 1;
+            if (serves) P->cb_lines[P->n_cb_lines++] = (int)l;
+        }
+    }
+    return CS_OK;
+}
+
+static cs_status for_each_stream(cs_ctr *c, uint32_t rep, int create, cs_error *err)
+{
+    const cs_scn *s = c->scn;
+    char name[CS_NAME_MAX + 32];
+#define STREAM(field, fmt, nm)                                                        \
+    do {                                                                              \
+        snprintf(name, sizeof name, fmt, nm);                                         \
+        if (create) {                                                                 \
+            field = gsl_rng_alloc(cs_rng_xoshiro256ss);                               \
+            if (!field) return cs_error_set(err, CS_ENOMEM, "out of memory");         \
+        }                                                                             \
+        gsl_rng_set(field, (unsigned long)cs_rng_seed_for(s->seed, rep, name));       \
+    } while (0)
+    for (size_t l = 0; l < s->n_lines; l++) {
+        line_rt *L = &c->lines[l];
+        const char *n = s->lines[l].name;
+        STREAM(L->arr_rng, "arrivals/%s", n);
+        STREAM(L->demand_rng, "demand/%s", n);
+        STREAM(L->ivr_rng, "ivr/%s", n);
+        STREAM(L->patience_rng, "patience/%s", n);
+        STREAM(L->redial_rng, "redial/%s", n);
+        STREAM(L->spill_rng, "spillover/%s", n);
+        STREAM(L->cb_rng, "callback/%s", n);
+    }
+    for (size_t q = 0; q < s->n_queues; q++) {
+        queue_rt *Q = &c->queues[q];
+        const char *n = s->queues[q].name;
+        STREAM(Q->handle_rng, "handle/%s", n);
+        STREAM(Q->wrap_rng, "wrap/%s", n);
+        STREAM(Q->transfer_rng, "transfer/%s", n);
+        STREAM(Q->patience_rng, "patience-leg2/%s", n);
+    }
+    for (size_t p = 0; p < s->n_pools; p++) STREAM(c->pools[p].route_rng, "route/%s", s->pools[p].name);
+#undef STREAM
+    return CS_OK;
+}
+
+cs_ctr *cs_ctr_create(const cs_scn *scn, cs_error *err)
+{
+    cs_ctr *c = calloc(1, sizeof *c);
+    if (!c) {
+        cs_error_set(err, CS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    c->scn = scn;
+    c->cal = cs_cal_create(1024);
+    if (!c->cal) {
+        cs_error_set(err, CS_ENOMEM, "out of memory");
+        cs_ctr_destroy(c);
+        return NULL;
+    }
+    if (alloc_runtime(c, err) != CS_OK || for_each_stream(c, 0, 1, err) != CS_OK) {
+        cs_ctr_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+void cs_ctr_destroy(cs_ctr *c)
+{
+    if (!c) return;
+    const cs_scn *s = c->scn;
+    if (c->lines)
+        for (size_t l = 0; l < s->n_lines; l++) {
+            line_rt *L = &c->lines[l];
+            gsl_rng_free(L->arr_rng);
+            gsl_rng_free(L->demand_rng);
+            gsl_rng_free(L->ivr_rng);
+            gsl_rng_free(L->patience_rng);
+            gsl_rng_free(L->redial_rng);
+            gsl_rng_free(L->spill_rng);
+            gsl_rng_free(L->cb_rng);
+            free(L->cut_outages);
+            free(L->slow_outages);
+            free(L->win_effects);
+            free(L->surges);
+        }
+    if (c->queues)
+        for (size_t q = 0; q < s->n_queues; q++) {
+            queue_rt *Q = &c->queues[q];
+            gsl_rng_free(Q->handle_rng);
+            gsl_rng_free(Q->wrap_rng);
+            gsl_rng_free(Q->transfer_rng);
+            gsl_rng_free(Q->patience_rng);
+            free(Q->pools);
+        }
+    if (c->pools)
+        for (size_t p = 0; p < s->n_pools; p++) {
+            gsl_rng_free(c->pools[p].route_rng);
+            free(c->pools[p].queues);
+            free(c->pools[p].weights);
+            free(c->pools[p].cb_lines);
+        }
+    free(c->lines);
+    free(c->queues);
+    free(c->pools);
+    while (c->chunks) {
+        chunk *n = c->chunks->next;
+        free(c->chunks);
+        c->chunks = n;
+    }
+    cs_cal_destroy(c->cal);
+    free(c);
+}
+
+void cs_ctr_set_trace(cs_ctr *c, cs_trace_fn *fn, void *ud)
+{
+    c->trace = fn;
+    c->trace_ud = ud;
+}
+
+void cs_ctr_set_feed(cs_ctr *c, const cs_feed *feed)
+{
+    c->has_feed = feed != NULL;
+    if (feed) c->feed_copy = *feed;
+}
+
+void cs_ctr_set_progress(cs_ctr *c, volatile double *sim_time) { c->progress = sim_time; }
+
+uint64_t cs_ctr_events(const cs_ctr *c) { return c->events; }
+
+/* ---------------------------------------------------------------- one replication */
+
+static void reset_state(cs_ctr *c)
+{
+    const cs_scn *s = c->scn;
+    cs_cal_reset(c->cal);
+    /* Return every call record to the free list in chunk order, so record addresses (and
+     * anything that might depend on them) are the same in every replication. */
+    c->free_calls = NULL;
+    for (chunk *ch = c->chunks; ch; ch = ch->next)
+        for (size_t i = CHUNK_CALLS; i-- > 0;) {
+            ch->calls[i].state = ST_FREE;
+            ch->calls[i].next = c->free_calls;
+            c->free_calls = &ch->calls[i];
+        }
+    for (size_t l = 0; l < s->n_lines; l++) {
+        line_rt *L = &c->lines[l];
+        L->seg_end = -1;
+        L->seg_rate = 0;
+        L->day = -1;
+        L->day_factor = 1;
+        L->in_system = L->waiting = 0;
+        L->cb_head = L->cb_tail = NULL;
+        cs_timeavg_reset(&L->qlen, 0, 0);
+        L->qarea_mark = 0;
+        L->lc = cs_rs_line(c->rs, l);
+    }
+    for (size_t q = 0; q < s->n_queues; q++) {
+        queue_rt *Q = &c->queues[q];
+        Q->head = Q->tail = NULL;
+        Q->len = 0;
+    }
+    for (size_t p = 0; p < s->n_pools; p++) {
+        pool_rt *P = &c->pools[p];
+        P->busy = P->leaving = 0;
+        P->on_duty = 0;
+        P->step = 0;
+        cs_timeavg_reset(&P->busy_ta, 0, 0);
+        cs_timeavg_reset(&P->duty_ta, 0, 0);
+        P->busy_mark = P->duty_mark = 0;
+    }
+    c->tick_prev = 0;
+    c->next_caller = 1;
+    c->oom = 0;
+}
+
+/* At the end: what is still in the IVR or queue is unfinished; callbacks past their deadline
+ * that nobody dialled are missed. */
+static void close_books(cs_ctr *c)
+{
+    double t = c->horizon;
+    for (chunk *ch = c->chunks; ch; ch = ch->next)
+        for (size_t i = 0; i < CHUNK_CALLS; i++) {
+            call *k = &ch->calls[i];
+            if (!k->measured) continue;
+            line_rt *L = &c->lines[k->line];
+            if (k->state == ST_IVR || (k->state == ST_QUEUED && !k->leg2)) {
+                L->lc[CS_LC_UNFINISHED] += 1;
+                emit_trace(c, k, CS_OUT_UNFINISHED, k->state == ST_QUEUED ? t - k->enq : 0, 0);
+            } else if (k->state == ST_CB_WAIT && k->cb_dials == 0 &&
+                       t - k->booked > L->cfg->callback.deadline) {
+                L->lc[CS_LC_CB_MISSED] += 1;
+            }
+        }
+    for (size_t l = 0; l < c->scn->n_lines; l++) {
+        line_rt *L = &c->lines[l];
+        L->lc[CS_LC_QUEUE_AREA] = cs_timeavg_area(&L->qlen, t);
+    }
+    for (size_t p = 0; p < c->scn->n_pools; p++) {
+        pool_rt *P = &c->pools[p];
+        double *pc = cs_rs_pool(c->rs, p);
+        pc[CS_PC_BUSY_AREA] = cs_timeavg_area(&P->busy_ta, t);
+        pc[CS_PC_DUTY_AREA] = cs_timeavg_area(&P->duty_ta, t);
+    }
+}
+
+cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
+{
+    const cs_scn *s = c->scn;
+    CS_REQUIRE(out->n_lines == s->n_lines && out->n_pools == s->n_pools);
+    c->rs = out;
+    c->warmup = s->warmup;
+    c->horizon = s->horizon;
+    c->interval = out->interval;
+    cs_repstats_clear(out);
+    reset_state(c);
+    for_each_stream(c, rep, 0, err);
+
+    for (size_t p = 0; p < s->n_pools; p++) {
+        pool_rt *P = &c->pools[p];
+        const cs_staffing *st = &P->cfg->staffing;
+        P->step = 0;
+        while (P->step + 1 < st->n && st->at[P->step + 1] <= 0) P->step++;
+        set_pool_duty(c, P, st->n ? st->level[P->step] : 0);
+        schedule_next_staff_change(c, P);
+    }
+    if (c->has_feed) {
+        c->feed_copy.rewind(c->feed_copy.ud);
+        feed_advance(c);
+    } else {
+        for (size_t l = 0; l < s->n_lines; l++) {
+            line_rt *L = &c->lines[l];
+            double t0 = next_arrival(c, L, 0);
+            if (t0 < c->horizon) schedule(c, t0, CS_PRIO_NORMAL, ev_arrival, L, NULL);
+        }
+    }
+    if (c->warmup > 0) schedule(c, c->warmup, CS_PRIO_CONTROL, ev_warmup, NULL, NULL);
+    schedule(c, c->interval < c->horizon ? c->interval : c->horizon, CS_PRIO_STATS, ev_tick, NULL, NULL);
+
+    cs_cal_run_until(c->cal, c->horizon, c);
+    c->events = cs_cal_executed(c->cal);
+    if (c->oom) return cs_error_set(err, CS_ENOMEM, "out of memory while simulating replication %u", rep + 1);
+    flush_interval(c, c->horizon);
+    close_books(c);
+    if (c->progress) *c->progress = c->horizon;
+    return CS_OK;
+}

@@ -1,0 +1,56 @@
+#include "models/repstats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/scenario.h"
+
+int cs_repstats_init(cs_repstats *r, size_t n_lines, size_t n_pools, double interval, double measured)
+{
+    memset(r, 0, sizeof *r);
+    r->n_lines = n_lines;
+    r->n_pools = n_pools;
+    r->interval = interval;
+    r->measured = measured;
+    r->n_slots = (size_t)llround(CS_WEEK / interval);
+    r->slot_time = calloc(r->n_slots, sizeof *r->slot_time);
+    r->line = calloc(n_lines * CS_LC_N, sizeof *r->line);
+    r->pool = calloc((n_pools ? n_pools : 1) * CS_PC_N, sizeof *r->pool);
+    r->line_slot = calloc(n_lines * r->n_slots * CS_IC_N, sizeof *r->line_slot);
+    r->pool_slot = calloc((n_pools ? n_pools : 1) * r->n_slots * CS_PC_N, sizeof *r->pool_slot);
+    r->wait = calloc(n_lines, sizeof *r->wait);
+    if (!r->slot_time || !r->line || !r->pool || !r->line_slot || !r->pool_slot || !r->wait) {
+        cs_repstats_fini(r);
+        return -1;
+    }
+    for (size_t l = 0; l < n_lines; l++)
+        if (cs_hist_init(&r->wait[l], CS_HIST_FINE) != 0) {
+            cs_repstats_fini(r);
+            return -1;
+        }
+    return 0;
+}
+
+void cs_repstats_fini(cs_repstats *r)
+{
+    if (r->wait)
+        for (size_t l = 0; l < r->n_lines; l++) cs_hist_fini(&r->wait[l]);
+    free(r->wait);
+    free(r->slot_time);
+    free(r->line);
+    free(r->pool);
+    free(r->line_slot);
+    free(r->pool_slot);
+    memset(r, 0, sizeof *r);
+}
+
+void cs_repstats_clear(cs_repstats *r)
+{
+    memset(r->slot_time, 0, r->n_slots * sizeof *r->slot_time);
+    memset(r->line, 0, r->n_lines * CS_LC_N * sizeof *r->line);
+    memset(r->pool, 0, (r->n_pools ? r->n_pools : 1) * CS_PC_N * sizeof *r->pool);
+    memset(r->line_slot, 0, r->n_lines * r->n_slots * CS_IC_N * sizeof *r->line_slot);
+    memset(r->pool_slot, 0, (r->n_pools ? r->n_pools : 1) * r->n_slots * CS_PC_N * sizeof *r->pool_slot);
+    for (size_t l = 0; l < r->n_lines; l++) cs_hist_clear(&r->wait[l]);
+}

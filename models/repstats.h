@@ -1,0 +1,112 @@
+/* What one replication measured, as raw sums: counters, sums of waits, time integrals and
+ * histograms, for the whole measured period and per reporting interval of the week.
+ *
+ * These are the numbers the engine adds to as events happen.  Rates, means and quantiles are
+ * derived later (models/kpi.c) per replication, and only then averaged across replications
+ * with a confidence interval, so every KPI's CI reflects replication-to-replication variation
+ * of that KPI itself.
+ *
+ * Attribution: an attempt is measured when it arrives after the warm-up, and all its outcomes
+ * count in the interval of its arrival, even when it is answered later.  Time integrals (queue
+ * length, busy and on-duty handlers) count from the warm-up on, in the interval they accrue.
+ *
+ * Memory is fixed by the scenario's shape (lines, pools, intervals of the week), never by the
+ * number of calls. */
+#ifndef CS_REPSTATS_H
+#define CS_REPSTATS_H
+
+#include <stddef.h>
+
+#include "sim/stat.h"
+
+/* Whole-period counters per line.  Attempt outcomes: answered + abandoned_ivr +
+ * abandoned_queue + cut_off + deflected + callback + unfinished == offered. */
+enum cs_lc {
+    CS_LC_OFFERED,          /* attempts */
+    CS_LC_CALLERS,          /* first attempts of a caller (unique callers) */
+    CS_LC_ANSWERED,
+    CS_LC_ABANDONED_IVR,
+    CS_LC_ABANDONED_QUEUE,
+    CS_LC_CUT_OFF,
+    CS_LC_DEFLECTED,
+    CS_LC_CALLBACK,         /* left the queue with a callback booked */
+    CS_LC_UNFINISHED,       /* still in the IVR or queue at the end of the run */
+    CS_LC_ANSWERED_WITHIN,  /* answered with wait <= the line's target */
+    CS_LC_QUEUED,           /* had to wait (no handler free on reaching the queue) */
+    CS_LC_WAIT_SUM_ANSWERED,
+    CS_LC_WAIT_SUM_ALL,     /* time in queue of every attempt that reached it, incl. abandoners */
+    CS_LC_WAIT_MAX,         /* longest wait of an answered call */
+    CS_LC_REDIALS,          /* attempts after the first */
+    CS_LC_SPILLED,          /* callers who gave up here and rang another line */
+    CS_LC_FROM_OTHER,       /* attempts that arrived as spillover from another line */
+    CS_LC_CB_ON_TIME,       /* callbacks first dialled within the deadline */
+    CS_LC_CB_LATE,          /* first dialled after the deadline */
+    CS_LC_CB_MISSED,        /* never dialled before expiry (or by the end, past the deadline) */
+    CS_LC_CB_REACHED,       /* callbacks in which the caller answered */
+    CS_LC_TRANSFERRED,      /* answered calls passed on to the transfer queue */
+    CS_LC_TRANSFER_ANSWERED,
+    CS_LC_TRANSFER_ABANDONED,
+    CS_LC_TRANSFER_WAIT_SUM,
+    CS_LC_CALLERS_DONE,     /* callers whose journey ended within the run */
+    CS_LC_NEVER_REACHED,    /* of those: every attempt abandoned or cut off, no callback reached them */
+    CS_LC_QUEUE_AREA,       /* integral of the number waiting (caller-seconds) */
+    CS_LC_N
+};
+
+/* Per interval of the week, per line. */
+enum cs_ic {
+    CS_IC_OFFERED,
+    CS_IC_ANSWERED,
+    CS_IC_ABANDONED,        /* IVR + queue */
+    CS_IC_CUT_OFF,
+    CS_IC_ANSWERED_WITHIN,
+    CS_IC_WAIT_SUM_ANSWERED,
+    CS_IC_QUEUE_AREA,
+    CS_IC_N
+};
+
+/* Per pool, whole period and per interval. */
+enum cs_pc {
+    CS_PC_BUSY_AREA,        /* handler-seconds busy (talking or wrapping) */
+    CS_PC_DUTY_AREA,        /* handler-seconds on duty */
+    CS_PC_N
+};
+
+typedef struct cs_repstats {
+    size_t n_lines, n_pools, n_slots;
+    double interval;        /* slot length (s) */
+    double measured;        /* measured seconds (horizon - warm-up) */
+    double *slot_time;      /* [n_slots] measured seconds that fell in each slot of the week */
+    double *line;           /* [n_lines][CS_LC_N] */
+    double *pool;           /* [n_pools][CS_PC_N] */
+    double *line_slot;      /* [n_lines][n_slots][CS_IC_N] */
+    double *pool_slot;      /* [n_pools][n_slots][CS_PC_N] */
+    cs_hist *wait;          /* [n_lines] waits of answered calls */
+} cs_repstats;
+
+int cs_repstats_init(cs_repstats *r, size_t n_lines, size_t n_pools, double interval, double measured);
+void cs_repstats_fini(cs_repstats *r);
+void cs_repstats_clear(cs_repstats *r);
+
+static inline double *cs_rs_line(cs_repstats *r, size_t l) { return r->line + l * CS_LC_N; }
+static inline double *cs_rs_pool(cs_repstats *r, size_t p) { return r->pool + p * CS_PC_N; }
+static inline double *cs_rs_line_slot(cs_repstats *r, size_t l, size_t s)
+{
+    return r->line_slot + (l * r->n_slots + s) * CS_IC_N;
+}
+static inline double *cs_rs_pool_slot(cs_repstats *r, size_t p, size_t s)
+{
+    return r->pool_slot + (p * r->n_slots + s) * CS_PC_N;
+}
+static inline const double *cs_rs_line_c(const cs_repstats *r, size_t l) { return r->line + l * CS_LC_N; }
+static inline const double *cs_rs_pool_c(const cs_repstats *r, size_t p) { return r->pool + p * CS_PC_N; }
+static inline const double *cs_rs_line_slot_c(const cs_repstats *r, size_t l, size_t s)
+{
+    return r->line_slot + (l * r->n_slots + s) * CS_IC_N;
+}
+static inline const double *cs_rs_pool_slot_c(const cs_repstats *r, size_t p, size_t s)
+{
+    return r->pool_slot + (p * r->n_slots + s) * CS_PC_N;
+}
+
+#endif

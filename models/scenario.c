@@ -1,0 +1,79 @@
+#include "models/scenario.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void free_line(cs_line *l)
+{
+    free(l->demand.rate);
+    cs_dist_fini(&l->ivr.time);
+    free(l->ivr.routes);
+    cs_dist_fini(&l->patience);
+    cs_dist_fini(&l->redial.delay);
+    cs_dist_fini(&l->spill.delay);
+    cs_dist_fini(&l->callback.fail_time);
+}
+
+static void free_queue(cs_queue *q)
+{
+    cs_dist_fini(&q->handle);
+    cs_dist_fini(&q->wrap);
+    cs_dist_fini(&q->patience);
+}
+
+static void free_pool(cs_pool *p)
+{
+    free(p->queues);
+    free(p->weights);
+    free(p->shifts);
+    free(p->staffing.at);
+    free(p->staffing.level);
+}
+
+void cs_scn_free(cs_scn *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n_lines; i++) free_line(&s->lines[i]);
+    for (size_t i = 0; i < s->n_queues; i++) free_queue(&s->queues[i]);
+    for (size_t i = 0; i < s->n_pools; i++) free_pool(&s->pools[i]);
+    free(s->lines);
+    free(s->queues);
+    free(s->pools);
+    free(s->surges);
+    free(s->effects);
+    free(s->outages);
+    free(s->description);
+    free(s);
+}
+
+int cs_scn_line_index(const cs_scn *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_lines; i++)
+        if (strcmp(s->lines[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+int cs_scn_queue_index(const cs_scn *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_queues; i++)
+        if (strcmp(s->queues[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+int cs_scn_pool_index(const cs_scn *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_pools; i++)
+        if (strcmp(s->pools[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+int cs_scn_staff_at(const cs_pool *pool, double t)
+{
+    const cs_staffing *st = &pool->staffing;
+    if (st->n == 0) return 0;
+    double w = t - CS_WEEK * (double)(long long)(t / CS_WEEK);
+    /* Step functions have a few dozen steps: a linear scan is clearer than bisection. */
+    size_t i = 0;
+    while (i + 1 < st->n && st->at[i + 1] <= w) i++;
+    return st->level[i];
+}

@@ -1,0 +1,199 @@
+/* The resolved scenario: everything a run needs, as plain data.
+ *
+ * io/ builds it from YAML (after `base:` merging, defaults and validation) or from a fitted
+ * call log; models/ runs it; io/ writes it back into summary.json.  No YAML, no file names
+ * needed to run it.  By the time a cs_scn exists it is valid: indexes are in range, shares
+ * sum to 1, every queue has a pool that can take it, so the engine does not re-check.
+ *
+ * Units: all times in seconds, rates per second, shares as fractions, t = 0 is Monday 00:00
+ * of week 1 (the simulated week starts on a Monday, the way rosters and profiles are written).
+ *
+ * Concepts (a planner's words):
+ *   line   a number the public rings (101, 999): arrivals, capacity, IVR, callers' behaviour
+ *   queue  where a call waits for a handler with a given skill; a line has a main queue and
+ *          may have more (IVR options, the transfer leg)
+ *   pool   a team of identical handlers that takes calls from a list of queues, on a roster
+ *   tech   multipliers on handle/wrap time and outage windows
+ *
+ * Ownership: cs_scn owns every array and distribution inside it; cs_scn_free releases all. */
+#ifndef CS_SCENARIO_H
+#define CS_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/dist.h"
+
+#define CS_NAME_MAX 64
+#define CS_WEEK (7.0 * 86400.0)
+#define CS_DAY 86400.0
+
+/* A time window [start, end) in simulated seconds, with a factor whose meaning depends on use
+ * (arrival multiplier for a surge, handle-time multiplier for a tech effect). */
+typedef struct cs_window {
+    double start, end;
+    double factor;
+    int line;          /* -1 = every line */
+    int weekly;        /* repeats every week (start, end taken modulo a week) */
+} cs_window;
+
+/* Arrival rate of a line over the week: piecewise constant on n_slots equal slots that tile
+ * one week (slot_len * n_slots == CS_WEEK).  A constant rate is one slot. */
+typedef struct cs_profile {
+    double slot_len;
+    size_t n_slots;
+    double *rate;      /* per second, per slot */
+} cs_profile;
+
+typedef struct cs_ivr_route {
+    char name[CS_NAME_MAX];
+    double share;
+    int queue;         /* index into cs_scn.queues */
+} cs_ivr_route;
+
+typedef struct cs_ivr {
+    int enabled;
+    cs_dist time;          /* time spent in menus by a caller who goes through */
+    double abandon;        /* share who hang up in the IVR (at a uniform point of their menu time) */
+    double deflect;        /* share sent to online reporting / another agency: leave at the end */
+    cs_ivr_route *routes;  /* shares sum to 1 (of those who neither abandon nor are deflected) */
+    size_t n_routes;
+} cs_ivr;
+
+typedef struct cs_redial {
+    double prob;           /* chance an abandoning or cut-off caller tries again */
+    cs_dist delay;         /* time before the next attempt */
+    int max_attempts;      /* attempts per caller including the first; >= 1 */
+} cs_redial;
+
+typedef struct cs_spill {
+    int to_line;           /* -1 = no spillover */
+    double share;          /* chance of ringing the other line instead, once waited >= after */
+    double after;          /* wait (s) from which callers start to spill */
+    double per_minute;     /* extra chance per minute waited beyond `after` */
+    double max;            /* cap on the chance */
+    cs_dist delay;         /* time between giving up and ringing the other line */
+} cs_spill;
+
+typedef struct cs_callback {
+    int enabled;
+    double offer_over;     /* offered when the expected wait exceeds this (s) */
+    double accept;         /* share of offered callers who accept */
+    double deadline;       /* promised: call back within this time of booking (s) */
+    double expire;         /* not made within this time of booking: missed (s) */
+    double reach;          /* chance the caller answers a callback attempt */
+    int max_attempts;      /* dial attempts before the callback counts as made but unreached */
+    double retry_after;    /* gap between dial attempts (s) */
+    cs_dist fail_time;     /* handler time spent on an unanswered attempt */
+    int pool;              /* pool that makes callbacks; -1 = any pool serving the main queue */
+} cs_callback;
+
+typedef struct cs_line {
+    char name[CS_NAME_MAX];
+    int priority;          /* higher is served first by pools shared with other lines */
+    cs_profile demand;     /* expected rate before daily factor and surges */
+    double daily_cv;       /* coefficient of variation of the gamma daily factor; 0 = none */
+    long trunks;           /* simultaneous calls the line can hold (IVR + queue + talking); -1 = unlimited */
+    long queue_places;     /* callers who can wait at once; -1 = unlimited */
+    cs_ivr ivr;
+    int queue;             /* main queue (index into cs_scn.queues) when there is no IVR */
+    cs_dist patience;
+    cs_redial redial;
+    cs_spill spill;
+    cs_callback callback;
+    double target_within;  /* service-level target: answered within this (s) ... */
+    double target_share;   /* ... for this share of calls (reported, drawn on charts) */
+} cs_line;
+
+typedef struct cs_queue {
+    char name[CS_NAME_MAX];
+    int line;              /* the line whose KPIs this queue's calls count towards */
+    int priority;          /* for pools that take several queues; defaults to the line's */
+    cs_dist handle;        /* talk time */
+    cs_dist wrap;          /* after-call work, caller gone, handler still busy */
+    int has_patience;      /* own patience distribution (the transfer leg); else the line's */
+    cs_dist patience;
+    double transfer_share; /* share of answered calls passed on to transfer_queue afterwards */
+    int transfer_queue;    /* -1 = none */
+    int is_transfer_leg;   /* this queue receives transfers (its calls are second legs) */
+} cs_queue;
+
+typedef enum cs_pick_rule {
+    CS_PICK_PRIORITY = 0,  /* highest queue priority first; equal priority: longest waiting */
+    CS_PICK_WEIGHTED = 1   /* among non-empty queues, at random in proportion to weights */
+} cs_pick_rule;
+
+typedef struct cs_shift {
+    unsigned days;         /* bit d set = starts on weekday d (Monday = 0) */
+    double start;          /* seconds after midnight */
+    double length;
+    double staff;          /* headcount rostered */
+    double break_time;     /* total break time per handler per shift (s), staggered */
+} cs_shift;
+
+/* Staffing resolved to a step function over one week: at time at[i] (seconds into the week)
+ * the number of handlers on duty becomes level[i].  at[0] == 0. */
+typedef struct cs_staffing {
+    double *at;
+    int *level;
+    size_t n;
+} cs_staffing;
+
+typedef struct cs_pool {
+    char name[CS_NAME_MAX];
+    int *queues;           /* queues this pool takes calls from (skills) */
+    double *weights;       /* per listed queue, for CS_PICK_WEIGHTED */
+    size_t n_queues;
+    cs_pick_rule rule;
+    double shrinkage;      /* share of rostered time lost to sickness, training, ... */
+    cs_shift *shifts;      /* as written, kept for reports */
+    size_t n_shifts;
+    cs_staffing staffing;  /* what the engine uses (after breaks and shrinkage) */
+} cs_pool;
+
+typedef enum cs_effect_on { CS_EFFECT_HANDLE = 0, CS_EFFECT_WRAP = 1 } cs_effect_on;
+
+typedef struct cs_effect {
+    char name[CS_NAME_MAX];
+    cs_effect_on on;
+    int line;              /* -1 = every line */
+    double factor;
+    int has_window;
+    cs_window window;      /* when it applies (by the time a call is answered) */
+} cs_effect;
+
+typedef enum cs_outage_kind { CS_OUTAGE_CUT_OFF = 0, CS_OUTAGE_SLOW = 1 } cs_outage_kind;
+
+typedef struct cs_outage {
+    char name[CS_NAME_MAX];
+    cs_outage_kind kind;   /* calls arriving in it are cut off, or handle time is multiplied */
+    cs_window window;      /* window.factor is the handle multiplier for CS_OUTAGE_SLOW */
+} cs_outage;
+
+typedef struct cs_scn {
+    char name[128];
+    char *description;
+    double horizon;        /* simulated time per replication (s), including warm-up */
+    double warmup;         /* discarded at the start (s) */
+    int replications;
+    uint64_t seed;
+    double interval;       /* reporting interval (s): 900 or 3600 */
+
+    cs_line *lines;   size_t n_lines;
+    cs_queue *queues; size_t n_queues;
+    cs_pool *pools;   size_t n_pools;
+    cs_window *surges; size_t n_surges;   /* factor multiplies arrivals; line -1 = all */
+    cs_effect *effects; size_t n_effects;
+    cs_outage *outages; size_t n_outages;
+} cs_scn;
+
+void cs_scn_free(cs_scn *s);   /* frees everything inside and s itself; NULL is a no-op */
+
+int cs_scn_line_index(const cs_scn *s, const char *name);   /* -1 if absent */
+int cs_scn_queue_index(const cs_scn *s, const char *name);
+int cs_scn_pool_index(const cs_scn *s, const char *name);
+
+/* Rostered handlers on duty in `pool` at time t (week-periodic step function). */
+int cs_scn_staff_at(const cs_pool *pool, double t);
+
+#endif

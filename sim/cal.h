@@ -1,0 +1,73 @@
+/* The event calendar: the simulation clock and the set of future events.
+ *
+ * An event is (time, priority, function, object).  Events leave in the order
+ *   time ascending, then priority descending, then insertion order (FIFO),
+ * so two runs that schedule the same events see them in the same order: equal times never
+ * depend on heap layout.  Scheduling in the past is a bug and trips CS_REQUIRE.
+ *
+ * Every schedule returns a handle (cs_event_id, never 0) that cancels the event in O(log n):
+ * a caller's patience timer is cancelled when a handler answers first.  A handle that has
+ * fired or been cancelled is stale; cancelling it again is harmless and returns false, because
+ * the slot's generation number has moved on.
+ *
+ * Memory: events live in a slot pool that grows by doubling and is reused through a free list,
+ * so the hot path never calls malloc; the pool's size follows the number of pending events
+ * (about the calls in the system), not the number of events processed.
+ *
+ * Ownership: the calendar owns its arrays, never the objects passed with events. */
+#ifndef CS_CAL_H
+#define CS_CAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/status.h"
+
+typedef struct cs_cal cs_cal;
+typedef uint64_t cs_event_id;
+
+/* ctx is the pointer given to cs_cal_run_until (the model); obj the one given at scheduling. */
+typedef void cs_event_fn(void *ctx, void *obj);
+
+/* Priorities for events at the same instant; higher leaves first. */
+enum {
+    CS_PRIO_END = -100,      /* end of run: after everything else at that instant */
+    CS_PRIO_NORMAL = 0,
+    CS_PRIO_STATS = 50,      /* statistics ticks see the state before other events change it */
+    CS_PRIO_CONTROL = 100    /* warm-up reset, staffing changes */
+};
+
+/* capacity_hint: expected pending events (0 = a small default). Returns NULL if out of memory. */
+cs_cal *cs_cal_create(size_t capacity_hint);
+void cs_cal_destroy(cs_cal *cal);
+
+/* Empties the calendar and sets the clock to 0, keeping the memory (for the next replication). */
+void cs_cal_reset(cs_cal *cal);
+
+double cs_cal_now(const cs_cal *cal);
+size_t cs_cal_pending(const cs_cal *cal);
+/* Total events executed since creation or reset (for ns-per-event figures). */
+uint64_t cs_cal_executed(const cs_cal *cal);
+
+/* Schedules fn(ctx, obj) at time t (t >= now, finite).  prio in [-128, 127].
+ * Returns the handle, or 0 if the pool could not grow (out of memory). */
+cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, void *obj);
+
+/* Removes a pending event.  Returns true if it was pending, false if the handle is stale. */
+bool cs_cal_cancel(cs_cal *cal, cs_event_id id);
+
+/* Time of a pending event, or NAN if the handle is stale. */
+double cs_cal_time_of(const cs_cal *cal, cs_event_id id);
+
+/* Executes events in order while the next one is at or before t_end, then sets the clock to
+ * t_end.  Events scheduled by handlers are part of the same run.  Returns early (clock at the
+ * last event) if cs_cal_stop was called from a handler. */
+void cs_cal_run_until(cs_cal *cal, double t_end, void *ctx);
+
+/* Pops and executes exactly one event if there is one at or before t_end; returns whether it did. */
+bool cs_cal_step(cs_cal *cal, double t_end, void *ctx);
+
+void cs_cal_stop(cs_cal *cal);
+
+#endif
