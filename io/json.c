@@ -1,0 +1,1530 @@
+/* JSON writer and DOM parser; see io/json.h for the contract.
+ *
+ * Tour.  The first half is the writer: a byte sink (FILE* or growable buffer), a stack of open
+ * containers that decides where commas, newlines and indentation go, and the canonical
+ * formatting of strings and numbers.  The second half is a recursive-descent parser that keeps
+ * the line/column of every node, then the read accessors and cs_json_emit, which joins the
+ * two halves.  UTF-8 validation is shared: the writer repairs invalid bytes, the parser
+ * rejects them. */
+#include "io/json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ==========================================================================================
+ * Shared helpers
+ * ======================================================================================== */
+
+/* Length of the well-formed UTF-8 sequence starting at p (1..4), or 0 if the bytes there are
+ * not one.  Follows Unicode table 3-7 exactly, so overlong forms, UTF-16 surrogates encoded as
+ * UTF-8 and code points above U+10FFFF are all rejected: what we write must be what any
+ * strict reader (including ours) accepts. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t need;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        need = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0)
+            lo = 0xA0; /* below is overlong */
+        else if (c == 0xED)
+            hi = 0x9F; /* above is a surrogate */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0)
+            lo = 0x90; /* below is overlong */
+        else if (c == 0xF4)
+            hi = 0x8F; /* above is beyond U+10FFFF */
+    } else
+        return 0;
+    if (n < need)
+        return 0;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < need; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return need;
+}
+
+static int is_digit(int c)
+{
+    /* isdigit() depends on the locale and is undefined for negative char values. */
+    return c >= '0' && c <= '9';
+}
+
+/* ==========================================================================================
+ * Writer
+ * ======================================================================================== */
+
+enum { FRAME_OBJECT, FRAME_ARRAY };
+
+typedef struct frame {
+    int kind;         /* FRAME_OBJECT or FRAME_ARRAY */
+    int key_pending;  /* object only: a key was written, its value not yet */
+    size_t count;     /* values (array) or complete members (object) so far */
+} frame;
+
+struct cs_json_writer {
+    FILE *f;           /* file mode when non-NULL, else buffer mode */
+    char *buf;         /* buffer mode: always NUL-terminated */
+    size_t len, cap;
+    int indent;        /* spaces per level, 0 = compact */
+    frame *stack;
+    size_t depth, stack_cap;
+    int root_started;  /* the single top-level value has begun */
+    int finished;
+    cs_status status;  /* first error, CS_OK while healthy */
+    char msg[320];
+};
+
+/* Records the first error; later ones are consequences and would only hide the cause. */
+static void wfail(cs_json_writer *w, cs_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void wfail(cs_json_writer *w, cs_status code, const char *fmt, ...)
+{
+    if (w->status != CS_OK)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->msg, sizeof w->msg, fmt, ap);
+    va_end(ap);
+    w->status = code;
+}
+
+static void wfail_io(cs_json_writer *w, int errnum)
+{
+    if (errnum)
+        wfail(w, CS_EIO, "cannot write JSON output: %s", strerror(errnum));
+    else
+        wfail(w, CS_EIO, "cannot write JSON output (the stream reported an error)");
+}
+
+static void out(cs_json_writer *w, const char *s, size_t n)
+{
+    if (w->status != CS_OK || n == 0)
+        return;
+    if (w->f) {
+        errno = 0;
+        if (fwrite(s, 1, n, w->f) != n)
+            wfail_io(w, errno);
+        return;
+    }
+    if (n >= w->cap - w->len) {
+        size_t cap = w->cap;
+        while (n >= cap - w->len) {
+            if (cap > SIZE_MAX / 2) {
+                wfail(w, CS_ENOMEM, "out of memory: JSON output larger than memory allows");
+                return;
+            }
+            cap *= 2;
+        }
+        char *nb = realloc(w->buf, cap);
+        if (!nb) {
+            wfail(w, CS_ENOMEM, "out of memory while writing JSON (%zu bytes written so far)",
+                  w->len);
+            return;
+        }
+        w->buf = nb;
+        w->cap = cap;
+    }
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+    w->buf[w->len] = '\0';
+}
+
+static void out_str(cs_json_writer *w, const char *s)
+{
+    out(w, s, strlen(s));
+}
+
+static void newline_indent(cs_json_writer *w, size_t depth)
+{
+    static const char spaces[] = "                                                                ";
+    if (w->indent == 0)
+        return;
+    out(w, "\n", 1);
+    size_t n = depth * (size_t)w->indent;
+    while (n > 0) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        out(w, spaces, k);
+        n -= k;
+    }
+}
+
+static cs_json_writer *writer_new(FILE *f, int indent)
+{
+    cs_json_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->f = f;
+    w->indent = indent < 0 ? 0 : indent > 16 ? 16 : indent;
+    if (!f) {
+        w->cap = 256;
+        w->buf = malloc(w->cap);
+        if (!w->buf) {
+            free(w);
+            return NULL;
+        }
+        w->buf[0] = '\0';
+    }
+    return w;
+}
+
+cs_json_writer *cs_json_writer_create_file(FILE *f, int indent)
+{
+    CS_REQUIRE(f != NULL);
+    return writer_new(f, indent);
+}
+
+cs_json_writer *cs_json_writer_create_buffer(int indent)
+{
+    return writer_new(NULL, indent);
+}
+
+const char *cs_json_writer_buffer(const cs_json_writer *w, size_t *len)
+{
+    if (!w || w->f) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = w->len;
+    return w->buf;
+}
+
+void cs_json_writer_destroy(cs_json_writer *w)
+{
+    if (!w)
+        return;
+    free(w->buf);
+    free(w->stack);
+    free(w);
+}
+
+static const char *kind_name(int kind)
+{
+    return kind == FRAME_OBJECT ? "object" : "array";
+}
+
+/* Common checks for any call, before it writes anything.  Returns 0 if the call must be
+ * ignored (an earlier error, or use after finish). */
+static int usable(cs_json_writer *w, const char *what)
+{
+    CS_REQUIRE(w != NULL);
+    if (w->status != CS_OK)
+        return 0;
+    if (w->finished) {
+        wfail(w, CS_EINTERNAL, "JSON writer misuse: %s after cs_json_writer_finish", what);
+        return 0;
+    }
+    return 1;
+}
+
+/* Places a value: checks it is allowed here and writes the separator and indentation in
+ * front of it.  `what` names the value for the misuse message. */
+static int begin_value(cs_json_writer *w, const char *what)
+{
+    if (!usable(w, what))
+        return 0;
+    if (w->depth == 0) {
+        if (w->root_started) {
+            wfail(w, CS_EINTERNAL,
+                  "JSON writer misuse: second top-level value (%s); a document holds one value",
+                  what);
+            return 0;
+        }
+        w->root_started = 1;
+        return 1;
+    }
+    frame *fr = &w->stack[w->depth - 1];
+    if (fr->kind == FRAME_OBJECT) {
+        if (!fr->key_pending) {
+            wfail(w, CS_EINTERNAL,
+                  "JSON writer misuse: %s written inside an object (depth %zu) where a key is "
+                  "required; call cs_json_key first",
+                  what, w->depth);
+            return 0;
+        }
+        fr->key_pending = 0;
+        fr->count++;
+        return 1;
+    }
+    if (fr->count > 0)
+        out(w, ",", 1);
+    newline_indent(w, w->depth);
+    fr->count++;
+    return 1;
+}
+
+/* Escapes bytes [s, s+n) into the sink as a quoted JSON string.  Safe bytes are copied in
+ * runs, so ordinary text costs one write per string rather than one per byte. */
+static void write_quoted(cs_json_writer *w, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t run = 0, i = 0;
+
+    out(w, "\"", 1);
+    while (i < n) {
+        unsigned char c = p[i];
+        const char *esc = NULL;
+        char ubuf[8];
+
+        if (c >= 0x80) {
+            size_t k = utf8_len(p + i, n - i);
+            if (k > 0) {
+                i += k; /* valid UTF-8 passes through unchanged */
+                continue;
+            }
+            /* One replacement per bad byte: deterministic, and the output stays valid. */
+            esc = "\\ufffd";
+        } else if (c == '"')
+            esc = "\\\"";
+        else if (c == '\\')
+            esc = "\\\\";
+        else if (c < 0x20) {
+            switch (c) {
+            case '\b': esc = "\\b"; break;
+            case '\f': esc = "\\f"; break;
+            case '\n': esc = "\\n"; break;
+            case '\r': esc = "\\r"; break;
+            case '\t': esc = "\\t"; break;
+            default:
+                memcpy(ubuf, "\\u00", 4);
+                ubuf[4] = hex[c >> 4];
+                ubuf[5] = hex[c & 15];
+                ubuf[6] = '\0';
+                esc = ubuf;
+            }
+        } else {
+            i++;
+            continue;
+        }
+        out(w, s + run, i - run);
+        out_str(w, esc);
+        i++;
+        run = i;
+    }
+    out(w, s + run, n - run);
+    out(w, "\"", 1);
+}
+
+static void key_n(cs_json_writer *w, const char *key, size_t n)
+{
+    frame *fr = &w->stack[w->depth - 1];
+    if (fr->count > 0)
+        out(w, ",", 1);
+    newline_indent(w, w->depth);
+    write_quoted(w, key, n);
+    if (w->indent)
+        out(w, ": ", 2);
+    else
+        out(w, ":", 1);
+    fr->key_pending = 1;
+}
+
+/* Checks a key may be written here; the key text is only used in messages. */
+static int key_allowed(cs_json_writer *w, const char *key)
+{
+    if (!usable(w, "cs_json_key"))
+        return 0;
+    if (!key) {
+        wfail(w, CS_EINTERNAL, "JSON writer misuse: cs_json_key called with a NULL key");
+        return 0;
+    }
+    if (w->depth == 0) {
+        wfail(w, CS_EINTERNAL, "JSON writer misuse: key \"%.60s\" outside any object", key);
+        return 0;
+    }
+    frame *fr = &w->stack[w->depth - 1];
+    if (fr->kind != FRAME_OBJECT) {
+        wfail(w, CS_EINTERNAL,
+              "JSON writer misuse: key \"%.60s\" inside an array (depth %zu); arrays hold values "
+              "only",
+              key, w->depth);
+        return 0;
+    }
+    if (fr->key_pending) {
+        wfail(w, CS_EINTERNAL,
+              "JSON writer misuse: key \"%.60s\" follows another key that has no value yet", key);
+        return 0;
+    }
+    return 1;
+}
+
+void cs_json_key(cs_json_writer *w, const char *key)
+{
+    if (key_allowed(w, key))
+        key_n(w, key, strlen(key));
+}
+
+static void begin_container(cs_json_writer *w, int kind)
+{
+    if (!begin_value(w, kind == FRAME_OBJECT ? "an object" : "an array"))
+        return;
+    if (w->depth == w->stack_cap) {
+        size_t cap = w->stack_cap ? 2 * w->stack_cap : 16;
+        frame *ns = realloc(w->stack, cap * sizeof *ns);
+        if (!ns) {
+            wfail(w, CS_ENOMEM, "out of memory while writing JSON (nesting depth %zu)",
+                  w->depth);
+            return;
+        }
+        w->stack = ns;
+        w->stack_cap = cap;
+    }
+    w->stack[w->depth].kind = kind;
+    w->stack[w->depth].key_pending = 0;
+    w->stack[w->depth].count = 0;
+    w->depth++;
+    out(w, kind == FRAME_OBJECT ? "{" : "[", 1);
+}
+
+static void end_container(cs_json_writer *w, int kind)
+{
+    const char *fn = kind == FRAME_OBJECT ? "cs_json_end_object" : "cs_json_end_array";
+    if (!usable(w, fn))
+        return;
+    if (w->depth == 0) {
+        wfail(w, CS_EINTERNAL, "JSON writer misuse: %s with no open %s (unbalanced end)", fn,
+              kind_name(kind));
+        return;
+    }
+    frame *fr = &w->stack[w->depth - 1];
+    if (fr->kind != kind) {
+        wfail(w, CS_EINTERNAL, "JSON writer misuse: %s while the innermost open container "
+              "(depth %zu) is an %s", fn, w->depth, kind_name(fr->kind));
+        return;
+    }
+    if (fr->key_pending) {
+        wfail(w, CS_EINTERNAL,
+              "JSON writer misuse: object closed right after a key, without the key's value");
+        return;
+    }
+    w->depth--;
+    if (fr->count > 0)
+        newline_indent(w, w->depth); /* empty containers stay "{}" / "[]" */
+    out(w, kind == FRAME_OBJECT ? "}" : "]", 1);
+}
+
+void cs_json_begin_object(cs_json_writer *w) { begin_container(w, FRAME_OBJECT); }
+void cs_json_end_object(cs_json_writer *w) { end_container(w, FRAME_OBJECT); }
+void cs_json_begin_array(cs_json_writer *w) { begin_container(w, FRAME_ARRAY); }
+void cs_json_end_array(cs_json_writer *w) { end_container(w, FRAME_ARRAY); }
+
+static void string_n(cs_json_writer *w, const char *s, size_t n)
+{
+    if (begin_value(w, "a string"))
+        write_quoted(w, s, n);
+}
+
+void cs_json_string(cs_json_writer *w, const char *s)
+{
+    if (!s)
+        cs_json_null(w);
+    else
+        string_n(w, s, strlen(s));
+}
+
+/* Rewrites printf's %g output into the canonical JSON form: '.' as decimal point whatever
+ * the locale put there (possibly a multi-byte separator), exponent without '+' and without
+ * leading zeros ("1e-07" -> "1e-7", "1e+300" -> "1e300"), so output does not depend on the C
+ * library's exponent width either. */
+static void canonical_number(const char *raw, char *dst)
+{
+    const char *p = raw;
+    char *o = dst;
+
+    while (*p && *p != 'e') {
+        if (is_digit(*p) || *p == '-')
+            *o++ = *p++;
+        else {
+            *o++ = '.';
+            while (*p && !is_digit(*p) && *p != 'e' && *p != '-')
+                p++;
+        }
+    }
+    if (*p == 'e') {
+        *o++ = 'e';
+        p++;
+        if (*p == '+')
+            p++;
+        else if (*p == '-')
+            *o++ = *p++;
+        while (p[0] == '0' && is_digit(p[1]))
+            p++;
+        while (is_digit(*p))
+            *o++ = *p++;
+    }
+    *o = '\0';
+}
+
+/* Formats x as described in the header into dst (at least 48 bytes). */
+static void format_number(double x, char *dst, size_t size)
+{
+    if (!isfinite(x)) {
+        snprintf(dst, size, "null");
+        return;
+    }
+    if (x == 0) { /* also -0: "-0" would be a needless difference between equal values */
+        snprintf(dst, size, "0");
+        return;
+    }
+    if (fabs(x) < 1e15 && x == floor(x)) {
+        snprintf(dst, size, "%lld", (long long)x);
+        return;
+    }
+    /* %.17g always round-trips an IEEE double; fewer digits often do and read better
+     * (0.1 rather than 0.10000000000000001).  The check uses strtod in the same locale as
+     * snprintf, so a ',' decimal point is consistent on both sides. */
+    char raw[64];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(raw, sizeof raw, "%.*g", prec, x);
+        if (prec == 17 || strtod(raw, NULL) == x)
+            break;
+    }
+    canonical_number(raw, dst);
+}
+
+void cs_json_number(cs_json_writer *w, double x)
+{
+    char buf[64];
+    if (!begin_value(w, "a number"))
+        return;
+    format_number(x, buf, sizeof buf);
+    out_str(w, buf);
+}
+
+void cs_json_int(cs_json_writer *w, long long x)
+{
+    char buf[32];
+    if (!begin_value(w, "an integer"))
+        return;
+    snprintf(buf, sizeof buf, "%lld", x);
+    out_str(w, buf);
+}
+
+void cs_json_bool(cs_json_writer *w, int b)
+{
+    if (begin_value(w, "a bool"))
+        out_str(w, b ? "true" : "false");
+}
+
+void cs_json_null(cs_json_writer *w)
+{
+    if (begin_value(w, "null"))
+        out(w, "null", 4);
+}
+
+void cs_json_kv_string(cs_json_writer *w, const char *k, const char *v)
+{
+    cs_json_key(w, k);
+    cs_json_string(w, v);
+}
+
+void cs_json_kv_number(cs_json_writer *w, const char *k, double v)
+{
+    cs_json_key(w, k);
+    cs_json_number(w, v);
+}
+
+void cs_json_kv_int(cs_json_writer *w, const char *k, long long v)
+{
+    cs_json_key(w, k);
+    cs_json_int(w, v);
+}
+
+void cs_json_kv_bool(cs_json_writer *w, const char *k, int v)
+{
+    cs_json_key(w, k);
+    cs_json_bool(w, v);
+}
+
+cs_status cs_json_writer_finish(cs_json_writer *w, cs_error *err)
+{
+    CS_REQUIRE(w != NULL);
+    if (!w->finished) {
+        w->finished = 1;
+        if (w->status == CS_OK && !w->root_started)
+            wfail(w, CS_EINTERNAL, "JSON writer misuse: finished without writing any value");
+        if (w->status == CS_OK && w->depth > 0)
+            wfail(w, CS_EINTERNAL,
+                  "JSON writer misuse: finished with %zu container(s) still open (innermost: "
+                  "an %s)",
+                  w->depth, kind_name(w->stack[w->depth - 1].kind));
+        if (w->status == CS_OK && w->f) {
+            out(w, "\n", 1);
+            errno = 0;
+            if (fflush(w->f) != 0)
+                wfail_io(w, errno);
+            else if (ferror(w->f))
+                wfail_io(w, 0);
+        }
+    }
+    if (w->status != CS_OK)
+        return cs_error_set(err, w->status, "%s", w->msg);
+    return CS_OK;
+}
+
+/* ==========================================================================================
+ * DOM
+ * ======================================================================================== */
+
+typedef struct member {
+    char *key;
+    size_t key_len;
+    unsigned line, col; /* of the key, for duplicate-key messages */
+    cs_json *value;
+} member;
+
+struct cs_json {
+    cs_json_type type;
+    unsigned line, col;
+    int is_int;         /* number written as an integer literal that fits a long long */
+    long long ival;
+    union {
+        int b;
+        double num;
+        struct { char *s; size_t len; } str;
+        struct { cs_json **items; size_t n, cap; } arr;
+        struct { member *m; size_t n, cap; } obj;
+    } u;
+};
+
+void cs_json_free(cs_json *v)
+{
+    if (!v)
+        return;
+    switch (v->type) {
+    case CS_JSON_STRING:
+        free(v->u.str.s);
+        break;
+    case CS_JSON_ARRAY:
+        for (size_t i = 0; i < v->u.arr.n; i++)
+            cs_json_free(v->u.arr.items[i]);
+        free(v->u.arr.items);
+        break;
+    case CS_JSON_OBJECT:
+        for (size_t i = 0; i < v->u.obj.n; i++) {
+            free(v->u.obj.m[i].key);
+            cs_json_free(v->u.obj.m[i].value);
+        }
+        free(v->u.obj.m);
+        break;
+    default:
+        break;
+    }
+    free(v);
+}
+
+/* ==========================================================================================
+ * Parser
+ * ======================================================================================== */
+
+typedef struct parser {
+    const unsigned char *s;
+    size_t n, pos;
+    unsigned line;      /* line of pos (1-based), advanced by skip_ws: newlines can only
+                         * occur in whitespace, since strings reject raw control chars */
+    size_t line_start;  /* offset where that line starts */
+    size_t memo_off;    /* column memo: the column of memo_off is memo_col, so computing the
+                         * column of each node costs O(distance from the previous one) even
+                         * on a long one-line document */
+    unsigned memo_col;
+    char dp[8];         /* the locale's decimal point, for strtod */
+    size_t dp_len;
+    cs_error *err;
+    cs_status status;
+} parser;
+
+static void locate(parser *p, size_t off, unsigned *line, unsigned *col)
+{
+    if (off < p->line_start) {
+        /* Not expected (all positions asked for are on the current line), but a slow
+         * correct answer beats a wrong one. */
+        unsigned l = 1, c = 1;
+        for (size_t i = 0; i < off && i < p->n; i++) {
+            if (p->s[i] == '\n') {
+                l++;
+                c = 1;
+            } else if ((p->s[i] & 0xC0) != 0x80)
+                c++;
+        }
+        *line = l;
+        *col = c;
+        return;
+    }
+    if (p->memo_off < p->line_start || off < p->memo_off) {
+        p->memo_off = p->line_start;
+        p->memo_col = 1;
+    }
+    for (size_t i = p->memo_off; i < off && i < p->n; i++)
+        if ((p->s[i] & 0xC0) != 0x80) /* count characters, not continuation bytes */
+            p->memo_col++;
+    p->memo_off = off;
+    *line = p->line;
+    *col = p->memo_col;
+}
+
+static void perr(parser *p, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void perr(parser *p, size_t off, const char *fmt, ...)
+{
+    if (p->status != CS_OK)
+        return;
+    char detail[600];
+    unsigned line, col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    locate(p, off, &line, &col);
+    p->status = cs_error_set(p->err, CS_EINPUT, "line %u, column %u: %s", line, col, detail);
+}
+
+static void perr_nomem(parser *p)
+{
+    if (p->status != CS_OK)
+        return;
+    unsigned line, col;
+    locate(p, p->pos, &line, &col);
+    p->status = cs_error_set(p->err, CS_ENOMEM,
+                             "out of memory while parsing JSON (at line %u, column %u)", line,
+                             col);
+}
+
+/* Describes what is at off for "got ..." in messages. */
+static const char *describe(const parser *p, size_t off, char *buf, size_t size)
+{
+    if (off >= p->n)
+        return "end of input";
+    unsigned char c = p->s[off];
+    if (c >= 0x20 && c < 0x7F)
+        snprintf(buf, size, "'%c'", c);
+    else if (c < 0x20 || c == 0x7F)
+        snprintf(buf, size, "control character U+%04X", c);
+    else {
+        size_t k = utf8_len(p->s + off, p->n - off);
+        if (k > 0)
+            snprintf(buf, size, "'%.*s'", (int)k, (const char *)p->s + off);
+        else
+            snprintf(buf, size, "invalid UTF-8 byte 0x%02X", c);
+    }
+    return buf;
+}
+
+static void skip_ws(parser *p)
+{
+    while (p->pos < p->n) {
+        unsigned char c = p->s[p->pos];
+        if (c == '\n') {
+            p->pos++;
+            p->line++;
+            p->line_start = p->pos;
+        } else if (c == ' ' || c == '\t' || c == '\r')
+            p->pos++;
+        else
+            break;
+    }
+}
+
+static cs_json *new_node(parser *p, cs_json_type type, size_t off)
+{
+    cs_json *v = calloc(1, sizeof *v);
+    if (!v) {
+        perr_nomem(p);
+        return NULL;
+    }
+    v->type = type;
+    locate(p, off, &v->line, &v->col);
+    return v;
+}
+
+static int hex4(const unsigned char *q, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned char c = q[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static size_t put_utf8(unsigned cp, char *o)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Parses the string whose opening quote is at p->pos into a fresh NUL-terminated buffer.
+ * First finds the closing quote (so the buffer can be sized: decoding never lengthens the
+ * text), then decodes and validates. */
+static char *parse_string(parser *p, size_t *len_out)
+{
+    const unsigned char *s = p->s;
+    size_t q = p->pos, i = q + 1, end;
+    char what[48];
+
+    while (i < p->n) {
+        unsigned char c = s[i];
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            i += 2;
+            continue;
+        }
+        if (c < 0x20) {
+            perr(p, i,
+                 "control character U+%04X inside a string; write it escaped (\\n, \\t, "
+                 "\\u00XX)",
+                 c);
+            return NULL;
+        }
+        i++;
+    }
+    if (i >= p->n) {
+        perr(p, q, "unterminated string: expected a closing '\"' before the end of input");
+        return NULL;
+    }
+    end = i;
+
+    char *buf = malloc(end - q);
+    if (!buf) {
+        perr_nomem(p);
+        return NULL;
+    }
+    size_t o = 0;
+    for (size_t j = q + 1; j < end;) {
+        unsigned char c = s[j];
+        if (c == '\\') {
+            unsigned char e = s[j + 1]; /* j + 1 < end: the scan above skipped pairs */
+            switch (e) {
+            case '"': buf[o++] = '"'; j += 2; continue;
+            case '\\': buf[o++] = '\\'; j += 2; continue;
+            case '/': buf[o++] = '/'; j += 2; continue;
+            case 'b': buf[o++] = '\b'; j += 2; continue;
+            case 'f': buf[o++] = '\f'; j += 2; continue;
+            case 'n': buf[o++] = '\n'; j += 2; continue;
+            case 'r': buf[o++] = '\r'; j += 2; continue;
+            case 't': buf[o++] = '\t'; j += 2; continue;
+            case 'u': break;
+            default:
+                perr(p, j,
+                     "invalid escape '\\' followed by %s in a string; valid escapes are \\\" "
+                     "\\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
+                     describe(p, j + 1, what, sizeof what));
+                free(buf);
+                return NULL;
+            }
+            unsigned cp, lo;
+            if (j + 6 > end || !hex4(s + j + 2, &cp)) {
+                perr(p, j, "expected four hex digits after \\u");
+                free(buf);
+                return NULL;
+            }
+            if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                perr(p, j,
+                     "lone low surrogate \\u%04X: it must follow a high surrogate "
+                     "(\\uD800-\\uDBFF)",
+                     cp);
+                free(buf);
+                return NULL;
+            }
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (j + 12 > end || s[j + 6] != '\\' || s[j + 7] != 'u' ||
+                    !hex4(s + j + 8, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
+                    perr(p, j,
+                         "lone high surrogate \\u%04X: it must be followed by a low surrogate "
+                         "(\\uDC00-\\uDFFF)",
+                         cp);
+                    free(buf);
+                    return NULL;
+                }
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                j += 12;
+            } else
+                j += 6;
+            o += put_utf8(cp, buf + o);
+        } else if (c >= 0x80) {
+            size_t k = utf8_len(s + j, end - j);
+            if (k == 0) {
+                perr(p, j, "invalid UTF-8 byte 0x%02X in a string (JSON text must be UTF-8)",
+                     c);
+                free(buf);
+                return NULL;
+            }
+            memcpy(buf + o, s + j, k);
+            o += k;
+            j += k;
+        } else
+            buf[o++] = (char)s[j++];
+    }
+    buf[o] = '\0';
+    p->pos = end + 1;
+    *len_out = o;
+    return buf;
+}
+
+static cs_json *parse_number(parser *p)
+{
+    const unsigned char *s = p->s;
+    size_t start = p->pos, i = p->pos;
+    int is_int = 1;
+    char what[48];
+
+    if (s[i] == '-')
+        i++;
+    if (i >= p->n || !is_digit(s[i])) {
+        perr(p, i, "expected a digit after '-', got %s", describe(p, i, what, sizeof what));
+        return NULL;
+    }
+    if (s[i] == '0') {
+        i++;
+        if (i < p->n && is_digit(s[i])) {
+            perr(p, start, "leading zeros are not allowed in numbers (write 7, not 07)");
+            return NULL;
+        }
+    } else
+        while (i < p->n && is_digit(s[i]))
+            i++;
+    if (i < p->n && s[i] == '.') {
+        is_int = 0;
+        i++;
+        if (i >= p->n || !is_digit(s[i])) {
+            perr(p, i, "expected a digit after the decimal point, got %s",
+                 describe(p, i, what, sizeof what));
+            return NULL;
+        }
+        while (i < p->n && is_digit(s[i]))
+            i++;
+    }
+    if (i < p->n && (s[i] == 'e' || s[i] == 'E')) {
+        is_int = 0;
+        i++;
+        if (i < p->n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= p->n || !is_digit(s[i])) {
+            perr(p, i, "expected a digit in the exponent, got %s",
+                 describe(p, i, what, sizeof what));
+            return NULL;
+        }
+        while (i < p->n && is_digit(s[i]))
+            i++;
+    }
+
+    /* strtod follows the locale's decimal point; give it the token in that form so parsing
+     * does not depend on LC_NUMERIC.  The grammar was checked above, so strtod sees only
+     * [-]digits[.digits][e[+-]digits]. */
+    size_t tlen = i - start, blen = 0;
+    char small[128], *tok = small;
+    if (tlen * p->dp_len + 1 > sizeof small) {
+        tok = malloc(tlen * p->dp_len + 1);
+        if (!tok) {
+            perr_nomem(p);
+            return NULL;
+        }
+    }
+    for (size_t k = start; k < i; k++) {
+        if (s[k] == '.') {
+            memcpy(tok + blen, p->dp, p->dp_len);
+            blen += p->dp_len;
+        } else
+            tok[blen++] = (char)s[k];
+    }
+    tok[blen] = '\0';
+
+    errno = 0;
+    char *endp;
+    double x = strtod(tok, &endp);
+    int range = errno == ERANGE && isinf(x);
+    long long iv = 0;
+    if (is_int) {
+        errno = 0;
+        iv = strtoll(tok, NULL, 10);
+        if (errno == ERANGE)
+            is_int = 0;
+    }
+    int consumed = (size_t)(endp - tok) == blen;
+    if (tok != small)
+        free(tok);
+    if (range) {
+        perr(p, start, "number %.*s is outside the range of a double (about 1.8e308)",
+             (int)(tlen > 40 ? 40 : tlen), (const char *)s + start);
+        return NULL;
+    }
+    if (!consumed) {
+        /* Only reachable if the C library disagrees with the JSON grammar. */
+        perr(p, start, "cannot convert number %.*s", (int)(tlen > 40 ? 40 : tlen),
+             (const char *)s + start);
+        return NULL;
+    }
+    cs_json *v = new_node(p, CS_JSON_NUMBER, start);
+    if (!v)
+        return NULL;
+    v->u.num = x;
+    v->is_int = is_int;
+    v->ival = iv;
+    p->pos = i;
+    return v;
+}
+
+static cs_json *parse_value(parser *p, unsigned depth);
+
+static int check_depth(parser *p, unsigned depth)
+{
+    if (depth >= CS_JSON_MAX_DEPTH) {
+        perr(p, p->pos, "nesting deeper than %d levels of arrays/objects", CS_JSON_MAX_DEPTH);
+        return 0;
+    }
+    return 1;
+}
+
+static cs_json *parse_array(parser *p, unsigned depth)
+{
+    char what[48];
+    if (!check_depth(p, depth))
+        return NULL;
+    cs_json *v = new_node(p, CS_JSON_ARRAY, p->pos);
+    if (!v)
+        return NULL;
+    p->pos++;
+    skip_ws(p);
+    if (p->pos < p->n && p->s[p->pos] == ']') {
+        p->pos++;
+        return v;
+    }
+    for (;;) {
+        cs_json *item = parse_value(p, depth + 1);
+        if (!item)
+            goto fail;
+        if (v->u.arr.n == v->u.arr.cap) {
+            size_t cap = v->u.arr.cap ? 2 * v->u.arr.cap : 4;
+            cs_json **ni = realloc(v->u.arr.items, cap * sizeof *ni);
+            if (!ni) {
+                cs_json_free(item);
+                perr_nomem(p);
+                goto fail;
+            }
+            v->u.arr.items = ni;
+            v->u.arr.cap = cap;
+        }
+        v->u.arr.items[v->u.arr.n++] = item;
+        skip_ws(p);
+        if (p->pos < p->n && p->s[p->pos] == ',') {
+            size_t comma = p->pos++;
+            skip_ws(p);
+            if (p->pos < p->n && p->s[p->pos] == ']') {
+                perr(p, comma, "trailing comma before ']' is not allowed");
+                goto fail;
+            }
+            continue;
+        }
+        if (p->pos < p->n && p->s[p->pos] == ']') {
+            p->pos++;
+            return v;
+        }
+        perr(p, p->pos, "expected ',' or ']' after an array element, got %s",
+             describe(p, p->pos, what, sizeof what));
+        goto fail;
+    }
+fail:
+    cs_json_free(v);
+    return NULL;
+}
+
+static int cmp_member_ptr(const void *a, const void *b)
+{
+    const member *x = *(const member *const *)a;
+    const member *y = *(const member *const *)b;
+    size_t m = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c = memcmp(x->key, y->key, m);
+    if (c)
+        return c;
+    if (x->key_len != y->key_len)
+        return x->key_len < y->key_len ? -1 : 1;
+    return (x > y) - (x < y); /* equal keys in document order: a total, deterministic order */
+}
+
+/* Rejects an object with a repeated key: readers would disagree on which value counts, so a
+ * hand-edited summary with one would be read ambiguously.  Sorting keeps hostile objects with
+ * many members at O(n log n). */
+static int check_duplicates(parser *p, const cs_json *v)
+{
+    size_t n = v->u.obj.n;
+    if (n < 2)
+        return 1;
+    const member **idx = malloc(n * sizeof *idx);
+    if (!idx) {
+        perr_nomem(p);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        idx[i] = &v->u.obj.m[i];
+    qsort(idx, n, sizeof *idx, cmp_member_ptr);
+    const member *first = NULL, *second = NULL;
+    for (size_t i = 1; i < n; i++) {
+        const member *a = idx[i - 1], *b = idx[i];
+        if (a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0 &&
+            (!second || b < second)) {
+            first = a;
+            second = b;
+        }
+    }
+    free(idx);
+    if (!second)
+        return 1;
+    /* Report at the key's own position, whatever line the parser has reached since. */
+    p->status = cs_error_set(p->err, CS_EINPUT,
+                             "line %u, column %u: duplicate key \"%.60s\" (first used at line "
+                             "%u, column %u)",
+                             second->line, second->col, second->key, first->line, first->col);
+    return 0;
+}
+
+static cs_json *parse_object(parser *p, unsigned depth)
+{
+    char what[48];
+    if (!check_depth(p, depth))
+        return NULL;
+    cs_json *v = new_node(p, CS_JSON_OBJECT, p->pos);
+    if (!v)
+        return NULL;
+    p->pos++;
+    skip_ws(p);
+    if (p->pos < p->n && p->s[p->pos] == '}') {
+        p->pos++;
+        return v;
+    }
+    for (;;) {
+        if (p->pos >= p->n || p->s[p->pos] != '"') {
+            perr(p, p->pos, "expected a member name in double quotes, got %s",
+                 describe(p, p->pos, what, sizeof what));
+            goto fail;
+        }
+        member m = {0};
+        locate(p, p->pos, &m.line, &m.col);
+        m.key = parse_string(p, &m.key_len);
+        if (!m.key)
+            goto fail;
+        skip_ws(p);
+        if (p->pos >= p->n || p->s[p->pos] != ':') {
+            perr(p, p->pos, "expected ':' after the member name \"%.60s\", got %s", m.key,
+                 describe(p, p->pos, what, sizeof what));
+            free(m.key);
+            goto fail;
+        }
+        p->pos++;
+        m.value = parse_value(p, depth + 1);
+        if (!m.value) {
+            free(m.key);
+            goto fail;
+        }
+        if (v->u.obj.n == v->u.obj.cap) {
+            size_t cap = v->u.obj.cap ? 2 * v->u.obj.cap : 4;
+            member *nm = realloc(v->u.obj.m, cap * sizeof *nm);
+            if (!nm) {
+                free(m.key);
+                cs_json_free(m.value);
+                perr_nomem(p);
+                goto fail;
+            }
+            v->u.obj.m = nm;
+            v->u.obj.cap = cap;
+        }
+        v->u.obj.m[v->u.obj.n++] = m;
+        skip_ws(p);
+        if (p->pos < p->n && p->s[p->pos] == ',') {
+            size_t comma = p->pos++;
+            skip_ws(p);
+            if (p->pos < p->n && p->s[p->pos] == '}') {
+                perr(p, comma, "trailing comma before '}' is not allowed");
+                goto fail;
+            }
+            continue;
+        }
+        if (p->pos < p->n && p->s[p->pos] == '}') {
+            p->pos++;
+            break;
+        }
+        perr(p, p->pos, "expected ',' or '}' after an object member, got %s",
+             describe(p, p->pos, what, sizeof what));
+        goto fail;
+    }
+    if (!check_duplicates(p, v))
+        goto fail;
+    return v;
+fail:
+    cs_json_free(v);
+    return NULL;
+}
+
+static cs_json *parse_literal(parser *p, const char *word, cs_json_type type, int b)
+{
+    size_t k = strlen(word);
+    if (p->n - p->pos < k || memcmp(p->s + p->pos, word, k) != 0) {
+        size_t m = 0; /* show the mistyped word, up to its end */
+        while (m < 12 && p->pos + m < p->n && p->s[p->pos + m] >= 'a' && p->s[p->pos + m] <= 'z')
+            m++;
+        perr(p, p->pos, "expected the literal '%s', got '%.*s'", word, (int)m,
+             (const char *)p->s + p->pos);
+        return NULL;
+    }
+    cs_json *v = new_node(p, type, p->pos);
+    if (!v)
+        return NULL;
+    v->u.b = b;
+    p->pos += k;
+    return v;
+}
+
+static cs_json *parse_value(parser *p, unsigned depth)
+{
+    char what[48];
+    skip_ws(p);
+    if (p->pos >= p->n) {
+        perr(p, p->pos,
+             "expected a value (object, array, string, number, true, false or null), got end "
+             "of input");
+        return NULL;
+    }
+    switch (p->s[p->pos]) {
+    case '{':
+        return parse_object(p, depth);
+    case '[':
+        return parse_array(p, depth);
+    case '"': {
+        size_t start = p->pos, len;
+        char *str = parse_string(p, &len);
+        if (!str)
+            return NULL;
+        cs_json *v = new_node(p, CS_JSON_STRING, start);
+        if (!v) {
+            free(str);
+            return NULL;
+        }
+        v->u.str.s = str;
+        v->u.str.len = len;
+        return v;
+    }
+    case 't':
+        return parse_literal(p, "true", CS_JSON_BOOL, 1);
+    case 'f':
+        return parse_literal(p, "false", CS_JSON_BOOL, 0);
+    case 'n':
+        return parse_literal(p, "null", CS_JSON_NULL, 0);
+    default:
+        if (p->s[p->pos] == '-' || is_digit(p->s[p->pos]))
+            return parse_number(p);
+        perr(p, p->pos,
+             "expected a value (object, array, string, number, true, false or null), got %s",
+             describe(p, p->pos, what, sizeof what));
+        return NULL;
+    }
+}
+
+cs_status cs_json_parse(const char *text, size_t len, cs_json **out, cs_error *err)
+{
+    CS_REQUIRE(out != NULL);
+    CS_REQUIRE(text != NULL || len == 0);
+    *out = NULL;
+
+    parser p;
+    memset(&p, 0, sizeof p);
+    p.s = (const unsigned char *)(text ? text : "");
+    p.n = len;
+    p.line = 1;
+    p.memo_col = 1;
+    p.err = err;
+
+    /* Ask printf for the locale's decimal point ("0.5" prints as "0<dp>5"): thread-safe,
+     * unlike localeconv(). */
+    char probe[32];
+    int k = snprintf(probe, sizeof probe, "%.1f", 0.5);
+    if (k >= 3 && k - 2 < (int)sizeof p.dp) {
+        p.dp_len = (size_t)k - 2;
+        memcpy(p.dp, probe + 1, p.dp_len);
+    } else {
+        p.dp[0] = '.';
+        p.dp_len = 1;
+    }
+
+    /* RFC 8259 lets a parser ignore a byte order mark; editors on Windows add one. */
+    if (p.n >= 3 && p.s[0] == 0xEF && p.s[1] == 0xBB && p.s[2] == 0xBF) {
+        p.pos = 3;
+        p.line_start = p.memo_off = 3; /* the BOM is not a column */
+    }
+
+    cs_json *root = parse_value(&p, 0);
+    if (!root)
+        return p.status;
+    skip_ws(&p);
+    if (p.pos < p.n) {
+        char what[48];
+        perr(&p, p.pos, "unexpected %s after the JSON value (a document holds one value)",
+             describe(&p, p.pos, what, sizeof what));
+        cs_json_free(root);
+        return p.status;
+    }
+    *out = root;
+    return CS_OK;
+}
+
+cs_status cs_json_parse_file(const char *path, cs_json **out, cs_error *err)
+{
+    CS_REQUIRE(path != NULL && out != NULL);
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cs_error_set(err, CS_EIO, "%s: cannot open for reading: %s", path,
+                            strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return cs_error_set(err, CS_ENOMEM, "%s: out of memory reading the file", path);
+    }
+    for (;;) {
+        if (len == cap) {
+            char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return cs_error_set(err, CS_ENOMEM,
+                                    "%s: out of memory reading the file (%zu bytes so far)",
+                                    path, len);
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        errno = 0;
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0 || len < cap) {
+            if (ferror(f)) {
+                int e = errno;
+                free(buf);
+                fclose(f);
+                return cs_error_set(err, CS_EIO, "%s: cannot read: %s", path,
+                                    e ? strerror(e) : "read error");
+            }
+            if (feof(f))
+                break;
+        }
+    }
+    fclose(f);
+
+    cs_error local;
+    cs_status st = cs_json_parse(buf, len, out, &local);
+    free(buf);
+    if (st != CS_OK)
+        return cs_error_set(err, st, "%s: %s", path, local.msg);
+    return CS_OK;
+}
+
+/* ==========================================================================================
+ * Accessors
+ * ======================================================================================== */
+
+cs_json_type cs_json_type_of(const cs_json *v)
+{
+    return v ? v->type : CS_JSON_NULL;
+}
+
+void cs_json_position(const cs_json *v, unsigned *line, unsigned *col)
+{
+    if (line)
+        *line = v ? v->line : 0;
+    if (col)
+        *col = v ? v->col : 0;
+}
+
+static const cs_json *get_n(const cs_json *obj, const char *key, size_t n)
+{
+    if (!obj || obj->type != CS_JSON_OBJECT || !key)
+        return NULL;
+    for (size_t i = 0; i < obj->u.obj.n; i++) {
+        const member *m = &obj->u.obj.m[i];
+        if (m->key_len == n && memcmp(m->key, key, n) == 0)
+            return m->value;
+    }
+    return NULL;
+}
+
+const cs_json *cs_json_get(const cs_json *obj, const char *key)
+{
+    return key ? get_n(obj, key, strlen(key)) : NULL;
+}
+
+const cs_json *cs_json_at(const cs_json *arr, size_t i)
+{
+    if (!arr || arr->type != CS_JSON_ARRAY || i >= arr->u.arr.n)
+        return NULL;
+    return arr->u.arr.items[i];
+}
+
+size_t cs_json_size(const cs_json *v)
+{
+    if (!v)
+        return 0;
+    if (v->type == CS_JSON_ARRAY)
+        return v->u.arr.n;
+    if (v->type == CS_JSON_OBJECT)
+        return v->u.obj.n;
+    return 0;
+}
+
+const char *cs_json_member_key(const cs_json *obj, size_t i)
+{
+    if (!obj || obj->type != CS_JSON_OBJECT || i >= obj->u.obj.n)
+        return NULL;
+    return obj->u.obj.m[i].key;
+}
+
+const cs_json *cs_json_member_value(const cs_json *obj, size_t i)
+{
+    if (!obj || obj->type != CS_JSON_OBJECT || i >= obj->u.obj.n)
+        return NULL;
+    return obj->u.obj.m[i].value;
+}
+
+double cs_json_number_value(const cs_json *v)
+{
+    return v && v->type == CS_JSON_NUMBER ? v->u.num : NAN;
+}
+
+int cs_json_int_value(const cs_json *v, long long *out)
+{
+    if (!v || v->type != CS_JSON_NUMBER || !v->is_int)
+        return 0;
+    if (out)
+        *out = v->ival;
+    return 1;
+}
+
+const char *cs_json_string_value(const cs_json *v)
+{
+    return v && v->type == CS_JSON_STRING ? v->u.str.s : NULL;
+}
+
+size_t cs_json_string_length(const cs_json *v)
+{
+    return v && v->type == CS_JSON_STRING ? v->u.str.len : 0;
+}
+
+int cs_json_bool_value(const cs_json *v)
+{
+    return v && v->type == CS_JSON_BOOL ? v->u.b : 0;
+}
+
+const cs_json *cs_json_path(const cs_json *root, const char *dotted)
+{
+    if (!root || !dotted)
+        return NULL;
+    const cs_json *cur = root;
+    const char *seg = dotted;
+    if (*seg == '\0')
+        return root;
+    for (;;) {
+        const char *dot = strchr(seg, '.');
+        size_t n = dot ? (size_t)(dot - seg) : strlen(seg);
+        if (n == 0)
+            return NULL;
+        if (cur->type == CS_JSON_OBJECT)
+            cur = get_n(cur, seg, n);
+        else if (cur->type == CS_JSON_ARRAY) {
+            size_t idx = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (!is_digit(seg[i]))
+                    return NULL;
+                size_t d = (size_t)(seg[i] - '0');
+                if (idx > (SIZE_MAX - d) / 10)
+                    return NULL;
+                idx = idx * 10 + d;
+            }
+            cur = cs_json_at(cur, idx);
+        } else
+            return NULL;
+        if (!cur || !dot)
+            return cur;
+        seg = dot + 1;
+    }
+}
+
+void cs_json_emit(cs_json_writer *w, const cs_json *v)
+{
+    if (!v) {
+        cs_json_null(w);
+        return;
+    }
+    switch (v->type) {
+    case CS_JSON_NULL:
+        cs_json_null(w);
+        break;
+    case CS_JSON_BOOL:
+        cs_json_bool(w, v->u.b);
+        break;
+    case CS_JSON_NUMBER:
+        if (v->is_int)
+            cs_json_int(w, v->ival);
+        else
+            cs_json_number(w, v->u.num);
+        break;
+    case CS_JSON_STRING:
+        string_n(w, v->u.str.s, v->u.str.len);
+        break;
+    case CS_JSON_ARRAY:
+        cs_json_begin_array(w);
+        for (size_t i = 0; i < v->u.arr.n; i++)
+            cs_json_emit(w, v->u.arr.items[i]);
+        cs_json_end_array(w);
+        break;
+    case CS_JSON_OBJECT:
+        cs_json_begin_object(w);
+        for (size_t i = 0; i < v->u.obj.n; i++) {
+            const member *m = &v->u.obj.m[i];
+            if (key_allowed(w, m->key))
+                key_n(w, m->key, m->key_len);
+            cs_json_emit(w, m->value);
+        }
+        cs_json_end_object(w);
+        break;
+    }
+}
