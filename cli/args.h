@@ -1,0 +1,34 @@
+/* Command-line flags: a small parser shared by the subcommands.
+ *
+ * Flags are declared in a table; `--name value`, `--name=value` and `-x value` forms are
+ * accepted; anything else that starts with '-' is an error naming the flag and the closest
+ * known one.  Positional arguments are collected in order. */
+#ifndef CS_ARGS_H
+#define CS_ARGS_H
+
+#include <stddef.h>
+
+typedef enum cs_flag_kind { CS_FLAG_BOOL, CS_FLAG_STRING } cs_flag_kind;
+
+typedef struct cs_flag {
+    const char *name;      /* long name without dashes */
+    char short_name;       /* 0 if none */
+    cs_flag_kind kind;
+    const char *value_name; /* for help: "N", "DIR" */
+    const char *help;
+    /* OUT */
+    int set;
+    const char *value;
+} cs_flag;
+
+/* Parses argv[0..argc-1] (the words after the subcommand).  Returns 0, or -1 after printing
+ * "callsim CMD: ..." to stderr. */
+int cs_args_parse(const char *cmd, int argc, char **argv, cs_flag *flags, size_t n_flags,
+                  const char **pos, size_t max_pos, size_t *n_pos);
+void cs_args_help(const cs_flag *flags, size_t n_flags);
+cs_flag *cs_args_find(cs_flag *flags, size_t n_flags, const char *name);
+
+/* Parses a whole number in [min, max]; -1 with a message on error. */
+int cs_args_long(const char *cmd, const char *flag, const char *s, long min, long max, long *out);
+
+#endif

@@ -1,0 +1,141 @@
+#include "cli/common.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "io/json.h"
+#include "io/results.h"
+#include "io/scenario.h"
+#include "io/scenario_json.h"
+#include "io/units.h"
+
+cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code)
+{
+    cs_diags diags = {0};
+    cs_scn *s = NULL;
+    cs_status st = cs_scn_load(path, &s, &diags);
+    if (st != CS_OK) {
+        char buf[1024];
+        for (size_t i = 0; i < diags.n; i++) {
+            cs_diag_format(&diags.items[i], buf, sizeof buf);
+            fprintf(stderr, "%s\n", buf);
+        }
+        if (diags.n == 0) fprintf(stderr, "callsim %s: cannot load %s: %s\n", cmd, path, cs_strerror(st));
+        else if (diags.n > 1) fprintf(stderr, "callsim %s: %zu problems in %s; nothing was run\n", cmd, diags.n, path);
+        cs_diags_free(&diags);
+        *exit_code = st == CS_ENOMEM ? CS_EXIT_FAIL : CS_EXIT_INPUT;
+        return NULL;
+    }
+    cs_diags_free(&diags);
+    return s;
+}
+
+int cs_cli_override(const char *cmd, cs_scn *s, const char *reps, const char *seed)
+{
+    long v;
+    if (reps) {
+        if (cs_args_long(cmd, "reps", reps, 1, 100000, &v) != 0) return CS_EXIT_INPUT;
+        s->replications = (int)v;
+    }
+    if (seed) {
+        char *end;
+        unsigned long long x = strtoull(seed, &end, 10);
+        if (!*seed || *end || seed[0] == '-') {
+            fprintf(stderr, "callsim %s: --seed expects a whole number from 0 to 18446744073709551615, got '%s'\n", cmd, seed);
+            return CS_EXIT_INPUT;
+        }
+        s->seed = x;
+    }
+    return 0;
+}
+
+int cs_cli_threads(const char *cmd, const char *value)
+{
+    if (!value) return 0;
+    long v;
+    if (cs_args_long(cmd, "threads", value, 1, 1024, &v) != 0) return -1;
+    return (int)v;
+}
+
+int cs_cli_interval_group(const char *cmd, const cs_scn *s, const char *value, int *group)
+{
+    *group = 1;
+    if (!value) return 0;
+    double sec;
+    cs_error err = {CS_OK, ""};
+    if (cs_units_parse_duration(value, &sec, &err) != CS_OK) {
+        fprintf(stderr, "callsim %s: --interval: %s\n", cmd, err.msg);
+        return CS_EXIT_INPUT;
+    }
+    double ratio = sec / s->interval;
+    if (ratio < 1 || ratio != (double)(long)ratio || 86400.0 / sec != (double)(long)(86400.0 / sec)) {
+        fprintf(stderr, "callsim %s: --interval %s must be a whole multiple of the scenario's %g s interval "
+                        "that divides a day (e.g. 15m or 1h)\n", cmd, value, s->interval);
+        return CS_EXIT_INPUT;
+    }
+    *group = (int)ratio;
+    return 0;
+}
+
+/* The one piece of process-wide state in callsim: what a signal handler must clean up. */
+static cs_outdir *volatile watched;
+static volatile sig_atomic_t interrupted;
+
+void cs_cli_watch_outdir(cs_outdir *o) { watched = o; }
+
+static void on_signal(int sig)
+{
+    interrupted = 1;
+    cs_outdir_cleanup_signal_safe(watched);
+    static const char msg[] = "\ncallsim: interrupted; no results were written\n";
+    if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) { /* nothing more can be done */ }
+    _exit(sig == SIGINT ? CS_EXIT_INTERRUPTED : 128 + sig);
+}
+
+void cs_cli_install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+int cs_cli_interrupted(void) { return interrupted; }
+
+cs_status cs_cli_write_run_files(cs_outdir *o, const cs_results *r, int group, const char *extra_key,
+                                 void (*extra)(void *ud, void *w), void *extra_ud, cs_error *err)
+{
+    FILE *f = cs_outdir_open(o, "summary.json", NULL, 0, err);
+    if (!f) return err->code;
+    cs_json_writer *w = cs_json_writer_create_file(f, 2);
+    if (!w) {
+        fclose(f);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
+    cs_json_begin_object(w);
+    cs_out_json_meta(w, r);
+    cs_out_json_kpis(w, r);
+    if (extra && extra_key) {
+        cs_json_key(w, extra_key);
+        extra(extra_ud, w);
+    }
+    cs_json_key(w, "resolved_scenario");
+    cs_scn_write_json(w, r->scn);
+    cs_json_end_object(w);
+    cs_status st = cs_json_writer_finish(w, err);
+    cs_json_writer_destroy(w);
+    if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write summary.json");
+    if (st != CS_OK) return st;
+    f = cs_outdir_open(o, "intervals.csv", NULL, 0, err);
+    if (!f) return err->code;
+    st = cs_out_intervals_csv(f, r, group, err);
+    if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write intervals.csv");
+    return st;
+}

@@ -1,0 +1,34 @@
+/* Pieces shared by the subcommands that run scenarios (run, compare, replay). */
+#ifndef CS_CLI_COMMON_H
+#define CS_CLI_COMMON_H
+
+#include <stdio.h>
+
+#include "io/outdir.h"
+#include "models/kpi.h"
+#include "models/run.h"
+#include "models/scenario.h"
+
+/* Loads a scenario, printing every diagnostic to stderr.  Returns NULL on error and sets
+ * *exit_code (2 for input errors). */
+cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code);
+
+/* Applies --reps, --seed (NULL = keep the file's).  Returns 0 or an exit code. */
+int cs_cli_override(const char *cmd, cs_scn *s, const char *reps, const char *seed);
+
+/* --threads value (NULL = all CPUs); -1 on error (message printed). */
+int cs_cli_threads(const char *cmd, const char *value);
+
+/* --interval 15m/1h relative to the scenario's interval: how many intervals per output row. */
+int cs_cli_interval_group(const char *cmd, const cs_scn *s, const char *value, int *group);
+
+/* The output folder being written, so that SIGINT/SIGTERM can remove it.  One at a time. */
+void cs_cli_watch_outdir(cs_outdir *o);
+void cs_cli_install_signals(void);
+int cs_cli_interrupted(void);
+
+/* Writes summary.json (meta, resolved scenario, KPIs) and intervals.csv into o. */
+cs_status cs_cli_write_run_files(cs_outdir *o, const cs_results *r, int group, const char *extra_key,
+                                 void (*extra)(void *ud, void *w), void *extra_ud, cs_error *err);
+
+#endif

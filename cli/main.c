@@ -1,0 +1,74 @@
+/* callsim: entry point.  Parses the subcommand and hands over; every subcommand lives in its
+ * own cmd_*.c.  This is the only place that sets process-wide state (the GSL error handler). */
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli/cli.h"
+
+#ifndef CS_VERSION
+#define CS_VERSION "0.0.0"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "callsim %s - discrete-event simulator of police 101/999 contact centres\n"
+            "\n"
+            "Usage: callsim COMMAND [options]\n"
+            "\n"
+            "Commands:\n"
+            "  run FILE.yaml       simulate a scenario and print its KPIs (--out DIR writes files, charts, report)\n"
+            "  compare BASE.yaml VARIANT.yaml...  run scenarios with common random numbers and\n"
+            "                      report each KPI's difference from the first, with 95%% CIs\n"
+            "  erlang              analytic Erlang C / Erlang A values for one queue\n"
+            "  replay LOG.csv --scenario S.yaml   drive a scenario with a real call log's arrivals\n"
+            "  fit LOG.csv -o fitted.yaml         build a scenario from a call log\n"
+            "  report DIR          (re)write DIR/report.html from a results folder\n"
+            "\n"
+            "Run 'callsim COMMAND --help' for the options of a command.\n"
+            "Exit status: 0 success, 1 run failed, 2 bad input (file:line:column in the message), 130 interrupted.\n",
+            CS_VERSION);
+}
+
+int cs_exit_code(cs_status st)
+{
+    if (st == CS_OK) return CS_EXIT_OK;
+    return st == CS_EINPUT ? CS_EXIT_INPUT : CS_EXIT_FAIL;
+}
+
+int cs_cli_fail(const char *cmd, cs_status st, const char *msg)
+{
+    fprintf(stderr, "callsim %s: %s\n", cmd, msg);
+    return cs_exit_code(st);
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts the process; every GSL status is checked instead. */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        usage(stderr);
+        return CS_EXIT_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return CS_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("callsim %s\n", CS_VERSION);
+        return CS_EXIT_OK;
+    }
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } cmds[] = {{"run", cs_cmd_run},       {"erlang", cs_cmd_erlang}, {"compare", cs_cmd_compare},
+                {"report", cs_cmd_report}, {"replay", cs_cmd_replay}, {"fit", cs_cmd_fit}};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(cmd, cmds[i].name) == 0) return cmds[i].fn(argc - 2, argv + 2);
+    fprintf(stderr, "callsim: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return CS_EXIT_INPUT;
+}

@@ -1,0 +1,16 @@
+/* A progress bar on stderr for long runs: replications done, simulated time, ETA.
+ * Drawn only when stderr is a terminal and not --quiet; never written into files or JSON. */
+#ifndef CS_PROGRESS_H
+#define CS_PROGRESS_H
+
+#include <stdint.h>
+
+typedef struct cs_progress cs_progress;
+
+cs_progress *cs_progress_create(const char *label, int enabled);
+/* Matches models/run.h cs_progress_fn. */
+void cs_progress_update(void *ud, uint32_t reps_done, uint32_t reps_total, double sim_time, double total_time);
+/* Clears the bar line. */
+void cs_progress_finish(cs_progress *p);
+
+#endif

@@ -1,0 +1,49 @@
+/* Writing results: the terminal table, JSON, the tidy interval CSV and the per-call CSV.
+ *
+ * Everything here reads a finished cs_results (models/kpi.h) and formats it; nothing
+ * computes a statistic of its own, so the table, the JSON and the charts always agree.
+ * Output is deterministic: the same results give the same bytes. */
+#ifndef CS_RESULTS_H
+#define CS_RESULTS_H
+
+#include <stdio.h>
+
+#include "io/json.h"
+#include "models/centre.h"
+#include "models/kpi.h"
+#include "sim/status.h"
+
+/* Human-readable table of every line and pool KPI with its 95% CI. */
+void cs_out_table(FILE *f, const cs_results *r);
+
+/* The `lines` and `pools` members (each KPI as {"mean": m, "ci95": h}), written into an
+ * object the caller has opened. */
+void cs_out_json_kpis(cs_json_writer *w, const cs_results *r);
+
+/* Run metadata members: callsim_version, scenario, seed, replications, horizon_s, warmup_s. */
+void cs_out_json_meta(cs_json_writer *w, const cs_results *r);
+
+/* The complete `--json` document for `callsim run`. */
+cs_status cs_out_json(FILE *f, const cs_results *r, cs_error *err);
+
+/* intervals.csv: line,interval_start,kpi,mean,ci95 — one row per KPI per interval of the week
+ * that was simulated; `group` intervals are pooled into one row (4 = hourly rows from 15-minute
+ * intervals).  Pool KPIs appear with line = "pool:<name>". */
+cs_status cs_out_intervals_csv(FILE *f, const cs_results *r, int group, cs_error *err);
+
+/* calls.csv, one row per attempt, in the format `callsim replay` reads:
+ *   arrival,line,caller,attempt,outcome,wait,handle,ivr,pool,transferred
+ * arrival is an ISO 8601 UTC time; simulated t = 0 is Monday 2024-01-01 00:00:00Z. */
+typedef struct cs_calls_writer cs_calls_writer;
+cs_calls_writer *cs_calls_writer_create(FILE *f, const cs_scn *scn);
+void cs_calls_writer_destroy(cs_calls_writer *w);
+cs_trace_fn cs_calls_writer_trace;   /* pass with the writer as ud */
+#define CS_CALLS_EPOCH 1704067200.0  /* 2024-01-01T00:00:00Z, a Monday */
+
+/* Shortest decimal form of x that reads back exactly (for CSV); "nan" never: "" instead. */
+int cs_out_number(char *buf, size_t n, double x);
+
+/* "Mon 08:15" for an interval start given in seconds into the week. */
+int cs_out_week_time(char *buf, size_t n, double seconds_into_week);
+
+#endif
