@@ -1,0 +1,84 @@
+/* Scenario loader: YAML scenario files (notes/scenario_format.md) -> resolved cs_scn.
+ *
+ * Concept.  A scenario file is parsed into a small document tree that remembers the file,
+ * line and column of every value (io/yamldoc.h).  `base:` chains are merged on that tree
+ * first (a variant overrides its base key by key, named list items by name), then the tree
+ * is interpreted: units parsed, defaults applied, names resolved to indexes, rosters turned
+ * into staffing step functions, demand into a week of rate slots, and the whole thing
+ * validated (shares adding up, unknown names, unstaffed demand, ...).  The result is the
+ * plain cs_scn of models/scenario.h, which no longer knows about files.
+ *
+ * Diagnostics.  Every problem found becomes one cs_diag with the file it is in (a base file
+ * or a profile CSV when that is where the mistake is), the 1-based line and column, the key
+ * path in the merged scenario (e.g. "lines[0].handle.mean") and a message that says what was
+ * expected and, where possible, how to fix it ("did you mean 'handle'?").  Loading does not
+ * stop at the first problem: all of them are collected and returned sorted in file order.
+ * For a profile CSV, line is the physical line of the offending record and the message
+ * quotes its spreadsheet row number.
+ *
+ * Choices the format leaves open (documented here because they change results):
+ *   - arrival slots: a constant `rate` is one slot per week; hourly profiles (`hours`,
+ *     `week`, CSV `hour`) use 3600 s slots; a CSV with `time` uses the scenario interval;
+ *     a `rates` table uses the largest slot dividing a day and every from/to (which must be
+ *     whole minutes), so tables are resolved exactly, never rounded;
+ *   - on-duty handlers are rounded half up with a 1e-9 tolerance, so 7.5 computed as
+ *     7.4999999999 still gives 8;
+ *   - null values mean "not given" (and, in a variant, remove the base's key); an empty list
+ *     in a variant clears the base's list;
+ *   - `transfer` applies to every queue of the line except transfer legs;
+ *   - shifts, surges, technology and outages accept an optional `name` (used to merge
+ *     variants by name; reports use it where the struct has a name field).
+ *
+ * Ownership.  cs_scn_load*() allocate the scenario (free it with cs_scn_free()) and append to
+ * *diags (free with cs_diags_free()).  On failure *out is NULL and nothing else is left
+ * allocated except the diagnostics.
+ *
+ * Thread safety: no global state; distinct calls are independent. */
+#ifndef CS_IO_SCENARIO_H
+#define CS_IO_SCENARIO_H
+
+#include <stddef.h>
+
+#include "models/scenario.h"
+#include "sim/status.h"
+
+/* One problem in a scenario file.  line/col are 1-based (0 when there is no position, e.g. a
+ * file that cannot be opened at all). */
+typedef struct cs_diag {
+    char file[256];
+    unsigned line, col;
+    char path[128];      /* key path in the merged scenario, "" for the whole file */
+    char msg[384];
+} cs_diag;
+
+/* A growable list of diagnostics.  Zero-initialise before first use. */
+typedef struct cs_diags {
+    cs_diag *items;
+    size_t n, cap;
+} cs_diags;
+
+/** @brief Frees the items and leaves *d empty (reusable).  NULL is a no-op. */
+void cs_diags_free(cs_diags *d);
+
+/** @brief Formats "file:line:col: error: msg (at path)" ("file: error: msg" without a
+ *  position, no "(at ...)" without a path).  snprintf semantics: writes at most n bytes
+ *  including the NUL (buf may be NULL when n == 0) and returns the full length. */
+int cs_diag_format(const cs_diag *d, char *buf, size_t n);
+
+/** @brief Loads, merges `base:` chains, applies defaults, validates everything and resolves
+ *  a scenario file.
+ *  @param path the scenario file; `base:` and profile CSV names are relative to the file
+ *         that names them.
+ *  @param out OUT: the scenario (free with cs_scn_free), NULL on any error.
+ *  @param diags problems are appended here, in file order (may be NULL to discard them).
+ *  @return CS_OK; CS_EINPUT when the scenario (or a base or CSV file it names) has problems,
+ *  all of which are in diags; CS_EIO when `path` itself cannot be read; CS_ENOMEM. */
+cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags);
+
+/** @brief As cs_scn_load() on text in memory (tests, fuzzing).
+ *  @param virtual_path the name used in diagnostics; `base:` and CSV paths resolve relative
+ *  to its directory.  NULL means "<string>" in the current directory. */
+cs_status cs_scn_load_string(const char *text, const char *virtual_path, cs_scn **out,
+                             cs_diags *diags);
+
+#endif
