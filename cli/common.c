@@ -120,6 +120,7 @@ cs_status cs_cli_write_run_files(cs_outdir *o, const cs_results *r, int group, c
         return cs_error_set(err, CS_ENOMEM, "out of memory");
     }
     cs_json_begin_object(w);
+    cs_json_kv_string(w, "kind", "run");
     cs_out_json_meta(w, r);
     cs_out_json_kpis(w, r);
     if (extra && extra_key) {

@@ -4,8 +4,10 @@
 #include <stdlib.h>
 
 #include "cli/common.h"
+#include "io/json.h"
 #include "io/outdir.h"
 #include "io/results.h"
+#include "plots/run_charts.h"
 
 struct cs_outputs {
     cs_output_opts opts;
@@ -68,6 +70,66 @@ void cs_outputs_abort(cs_outputs *o)
     free(o);
 }
 
+/* Chart paths inside the output folder, each format registered for cleanup. */
+int cs_outputs_chart_path(void *ud, const char *file, char *out, size_t n, cs_error *err)
+{
+    cs_outdir *dir = ud;
+    static const char *const ext[3] = {"png", "svg", "pdf"};
+    char rel[256];
+    for (int i = 0; i < 3; i++) {
+        snprintf(rel, sizeof rel, "charts/%s.%s", file, ext[i]);
+        if (cs_outdir_prepare(dir, rel, NULL, 0, err) != CS_OK) return -1;
+    }
+    snprintf(out, n, "%s/charts/%s", cs_outdir_tmp(dir), file);
+    return 0;
+}
+
+cs_status cs_outputs_write_manifest(cs_outdir *dir, const cs_chart_list *list, cs_error *err)
+{
+    FILE *f = cs_outdir_open(dir, "charts/charts.json", NULL, 0, err);
+    if (!f) return err->code;
+    cs_json_writer *w = cs_json_writer_create_file(f, 2);
+    if (!w) {
+        fclose(f);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
+    cs_json_begin_object(w);
+    cs_json_key(w, "charts");
+    cs_json_begin_array(w);
+    for (size_t i = 0; i < list->n; i++) {
+        cs_json_begin_object(w);
+        cs_json_kv_string(w, "file", list->items[i].file);
+        cs_json_kv_string(w, "title", list->items[i].title);
+        cs_json_kv_string(w, "caption", list->items[i].caption);
+        cs_json_end_object(w);
+    }
+    cs_json_end_array(w);
+    cs_json_end_object(w);
+    cs_status st = cs_json_writer_finish(w, err);
+    cs_json_writer_destroy(w);
+    if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write charts/charts.json");
+    return st;
+}
+
+cs_status cs_outputs_copy_file(cs_outdir *dir, const char *src, const char *rel, cs_error *err)
+{
+    FILE *in = fopen(src, "rb");
+    if (!in) return cs_error_set(err, CS_EIO, "cannot read %s to copy it into the results", src);
+    FILE *out = cs_outdir_open(dir, rel, NULL, 0, err);
+    if (!out) {
+        fclose(in);
+        return err->code;
+    }
+    char buf[65536];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, k, out) != k) break;
+    int bad = ferror(in) || ferror(out);
+    fclose(in);
+    if (fclose(out) != 0) bad = 1;
+    return bad ? cs_error_set(err, CS_EIO, "cannot copy %s into the results", src) : CS_OK;
+}
+
 cs_status cs_outputs_finish(cs_outputs *o, const cs_results *r, cs_error *err)
 {
     cs_status st = CS_OK;
@@ -77,6 +139,15 @@ cs_status cs_outputs_finish(cs_outputs *o, const cs_results *r, cs_error *err)
     }
     close_calls(o, &st, err);
     if (st == CS_OK) st = cs_cli_write_run_files(o->dir, r, o->opts.group, NULL, NULL, NULL, err);
+    if (st == CS_OK && o->opts.scenario_path)
+        st = cs_outputs_copy_file(o->dir, o->opts.scenario_path, "scenario.yaml", err);
+    if (st == CS_OK) {
+        cs_chart_list list = {0};
+        st = cs_charts_run(r, cs_outputs_chart_path, o->dir, &list, err);
+        if (st == CS_OK) st = cs_outputs_write_manifest(o->dir, &list, err);
+        cs_chart_list_free(&list);
+    }
+    if (st == CS_OK && o->opts.report) st = cs_cli_write_report(cs_outdir_tmp(o->dir), err);
     if (st == CS_OK) st = cs_outdir_commit(o->dir, err);
     if (st != CS_OK) {
         cs_outputs_abort(o);

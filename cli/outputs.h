@@ -24,4 +24,14 @@ void cs_outputs_trace(cs_outputs *o, cs_trace_fn **fn, void **ud);
 cs_status cs_outputs_finish(cs_outputs *o, const cs_results *r, cs_error *err);   /* frees o */
 void cs_outputs_abort(cs_outputs *o);                                             /* frees o */
 
+/* Shared with compare: chart paths registered in an output folder, the charts.json manifest,
+ * copying an input file into the results. */
+#include "io/outdir.h"
+#include "plots/run_charts.h"
+int cs_outputs_chart_path(void *ud, const char *file, char *out, size_t n, cs_error *err);
+cs_status cs_outputs_write_manifest(cs_outdir *dir, const cs_chart_list *list, cs_error *err);
+cs_status cs_outputs_copy_file(cs_outdir *dir, const char *src, const char *rel, cs_error *err);
+/* report.html for the folder (cmd_report.c); the date comes from SOURCE_DATE_EPOCH if set. */
+cs_status cs_cli_write_report(const char *dir, cs_error *err);
+
 #endif

@@ -80,6 +80,11 @@ cs_status cs_outdir_begin(const char *target, int force, cs_outdir **out, cs_err
         free(o);
         return CS_EIO;
     }
+    /* mkdtemp makes the folder private (0700); results are ordinary files, so give the folder
+     * the permissions any new folder would get under the user's umask. */
+    mode_t mask = umask(0);
+    umask(mask);
+    chmod(o->tmp, 0777 & ~mask);
     record(o, o->tmp, 1);
     *out = o;
     return CS_OK;

@@ -404,8 +404,10 @@ static void caller_done(cs_ctr *c, call *k, int reached)
     if (!reached) lc[CS_LC_NEVER_REACHED] += 1;
 }
 
+typedef enum gave_up_from { FROM_IVR = CS_LC_SPILLED_IVR, FROM_QUEUE = CS_LC_SPILLED_QUEUE, FROM_CUT = CS_LC_SPILLED_CUT } gave_up_from;
+
 /* After abandoning or being cut off: ring another line, redial, or give up for good. */
-static void give_up(cs_ctr *c, call *k, double waited)
+static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
 {
     line_rt *L = &c->lines[k->line];
     const cs_line *cfg = L->cfg;
@@ -417,7 +419,10 @@ static void give_up(cs_ctr *c, call *k, double waited)
             if (p > cfg->spill.max) p = cfg->spill.max;
         }
         if (p > 0 && gsl_rng_uniform(L->spill_rng) < p) {
-            if (k->measured) L->lc[CS_LC_SPILLED] += 1;
+            if (k->measured) {
+                L->lc[CS_LC_SPILLED] += 1;
+                L->lc[from] += 1;
+            }
             caller_done(c, k, 0);
             double d = cs_dist_sample(&cfg->spill.delay, L->spill_rng);
             k->line = (int16_t)cfg->spill.to_line;
@@ -446,7 +451,7 @@ static void cut_off(cs_ctr *c, call *k)
         slot_counters(c, k)[CS_IC_CUT_OFF] += 1;
     }
     emit_trace(c, k, CS_OUT_CUT_OFF, 0, 0);
-    give_up(c, k, 0);
+    give_up(c, k, 0, FROM_CUT);
 }
 
 static int line_cut_by_outage(const cs_ctr *c, const line_rt *L, double t)
@@ -546,7 +551,7 @@ static void ev_ivr(void *ctx, void *obj)
             slot_counters(c, k)[CS_IC_ABANDONED] += 1;
         }
         emit_trace(c, k, CS_OUT_ABANDONED_IVR, 0, 0);
-        give_up(c, k, 0);
+        give_up(c, k, 0, FROM_IVR);
         return;
     }
     if (k->ivr_exit == IVR_DEFLECT) {
@@ -692,7 +697,7 @@ static void ev_abandon(void *ctx, void *obj)
         slot_counters(c, k)[CS_IC_ABANDONED] += 1;
     }
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
-    give_up(c, k, wait);
+    give_up(c, k, wait, FROM_QUEUE);
 }
 
 static void start_wrap(cs_ctr *c, pool_rt *P, const queue_rt *Q, const line_rt *L)

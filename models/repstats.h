@@ -38,6 +38,9 @@ enum cs_lc {
     CS_LC_WAIT_MAX,         /* longest wait of an answered call */
     CS_LC_REDIALS,          /* attempts after the first */
     CS_LC_SPILLED,          /* callers who gave up here and rang another line */
+    CS_LC_SPILLED_IVR,      /* ... of them after abandoning in the IVR */
+    CS_LC_SPILLED_QUEUE,    /* ... after abandoning in the queue */
+    CS_LC_SPILLED_CUT,      /* ... after being cut off */
     CS_LC_FROM_OTHER,       /* attempts that arrived as spillover from another line */
     CS_LC_CB_ON_TIME,       /* callbacks first dialled within the deadline */
     CS_LC_CB_LATE,          /* first dialled after the deadline */
