@@ -4,11 +4,13 @@
  * completion per busy handler, one patience timer per waiting caller, one next-arrival per line:
  * hundreds to a few thousand events), and most events are scheduled less than a few minutes
  * ahead.  For that shape a heap whose entries carry their own keys beats pointer-based
- * structures (pairing heap) and calendar queues (bucket tuning, poor behaviour under the
- * bimodal service/patience horizons).  `make bench` runs bench/bench_cal.c, a hold-model
- * benchmark at the sizes we see: the 4-ary heap was faster than the binary heap at every size
- * we measured (fewer levels; four children share one or two cache lines), so CS_CAL_ARITY
- * defaults to 4.  The figures are quoted in the README.
+ * structures (pairing heap: a cache miss per link) and calendar queues (bucket-width tuning,
+ * poor behaviour with the bimodal service/patience horizons).  Between heap arities we
+ * measured rather than guessed: `make bench` runs bench/bench_cal.c (a hold model at 64 to
+ * 32768 pending events) built with 2- and 4-ary heaps, and the whole M/M/n+M benchmark was
+ * timed with both.  The two are within noise on the hold model at up to 4096 pending events,
+ * and the binary heap was 5-10% faster per simulated call on the 380-handler model (about 400
+ * pending events), so CS_CAL_ARITY defaults to 2.  Figures are in the README.
  *
  * Entries are 24 bytes {time, key, slot}; key packs (127 - priority) in the top 8 bits and a
  * 56-bit insertion counter below, so one integer compare settles ties deterministically.  The
@@ -22,7 +24,7 @@
 #include <string.h>
 
 #ifndef CS_CAL_ARITY
-#define CS_CAL_ARITY 4
+#define CS_CAL_ARITY 2
 #endif
 
 #define SLOT_FREE UINT32_MAX
@@ -53,6 +55,13 @@ struct cs_cal {
     double now;
     bool stop;
 };
+
+/* Generations skip 0 so that a handle ((gen << 32) | slot) is never 0, the "no event" value,
+ * even after 2^32 reuses of slot 0. */
+static inline void bump_gen(slot *sl)
+{
+    if (++sl->gen == 0) sl->gen = 1;
+}
 
 static bool grow_slots(cs_cal *cal)
 {
@@ -109,7 +118,7 @@ void cs_cal_reset(cs_cal *cal)
     cal->free_head = SLOT_FREE;
     for (size_t i = cal->nslots; i-- > 0;) {
         cal->slots[i].heap_pos = SLOT_FREE;
-        cal->slots[i].gen++;
+        bump_gen(&cal->slots[i]);
         cal->slots[i].next_free = cal->free_head;
         cal->free_head = (uint32_t)i;
     }
@@ -167,7 +176,7 @@ static void sift_down(cs_cal *cal, size_t pos, heap_entry e)
 static inline void release_slot(cs_cal *cal, uint32_t s)
 {
     cal->slots[s].heap_pos = SLOT_FREE;
-    cal->slots[s].gen++;
+    bump_gen(&cal->slots[s]);
     cal->slots[s].next_free = cal->free_head;
     cal->free_head = s;
 }
@@ -238,6 +247,7 @@ bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
 
 void cs_cal_run_until(cs_cal *cal, double t_end, void *ctx)
 {
+    CS_REQUIRE(!isnan(t_end));
     cal->stop = false;
     while (!cal->stop && cs_cal_step(cal, t_end, ctx)) {
     }

@@ -78,6 +78,8 @@ cs_status cs_rep_run(uint32_t n_reps, int n_workers, cs_rep_fn *fn, void *ud,
     /* With a progress callback every worker is a thread and the calling thread reports;
      * without one the calling thread is worker 0. */
     int first_thread = tick ? 0 : 1;
+    args[0].sh = &sh;   /* before any thread starts: thread 0 may be the one reading it */
+    args[0].id = 0;
     int started = 0;   /* threads started: ids first_thread .. first_thread+started-1 */
     for (int i = first_thread; i < n_workers; i++) {
         args[i].sh = &sh;
@@ -85,8 +87,6 @@ cs_status cs_rep_run(uint32_t n_reps, int n_workers, cs_rep_fn *fn, void *ud,
         if (pthread_create(&th[i], NULL, worker_main, &args[i]) != 0) break;
         started++;
     }
-    args[0].sh = &sh;
-    args[0].id = 0;
     if (tick && started > 0) {
         while (atomic_load(&sh.done) < n_reps) {
             tick(tick_ud, atomic_load(&sh.done));

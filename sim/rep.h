@@ -1,7 +1,8 @@
 /* Replications in parallel, results independent of the thread count.
  *
  * cs_rep_run calls fn(ud, worker, rep) once for every replication 0..n-1, from n_workers
- * threads (1 = the calling thread only).  Workers take replication numbers from a shared
+ * threads (1 without a tick callback = the calling thread only; with a tick callback every
+ * worker is a new thread and the calling thread reports progress).  Workers take replication numbers from a shared
  * counter, so which thread runs which replication varies; determinism comes from the
  * contract that fn writes only to per-replication storage chosen by `rep` and to per-worker
  * scratch chosen by `worker`, and that every random stream is seeded from `rep` (sim/rng.h).

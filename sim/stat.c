@@ -65,11 +65,19 @@ size_t cs_hist_nbins(cs_hist_layout lay)
 size_t cs_hist_bin(const cs_hist_layout *lay, double x)
 {
     if (!(x > 0)) return 0;
-    if (x < 1.0) return 1 + (size_t)(x * lay->linear);
+    if (!(x < ldexp(1.0, lay->octaves))) return cs_hist_nbins(*lay) - 1;   /* incl. +inf */
+    if (x < 1.0) {
+        /* x * linear is rounded before the floor; nudge the index so that the bin's edges
+         * (computed as (i-1)/linear and i/linear) really contain x. */
+        size_t i = 1 + (size_t)(x * lay->linear);
+        if (i > (size_t)lay->linear) i = (size_t)lay->linear;
+        while (i > 1 && x < (double)(i - 1) / lay->linear) i--;
+        while (i < (size_t)lay->linear && x >= (double)i / lay->linear) i++;
+        return i;
+    }
     int e;
     double f = frexp(x, &e);   /* x = f * 2^e, f in [0.5, 1): octave k = e - 1 */
     int k = e - 1;
-    if (k >= lay->octaves) return cs_hist_nbins(*lay) - 1;
     size_t j = (size_t)((2.0 * f - 1.0) * lay->per_octave);
     return 1 + (size_t)lay->linear + (size_t)k * (size_t)lay->per_octave + j;
 }
