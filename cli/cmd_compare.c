@@ -1,0 +1,448 @@
+/* callsim compare: several scenarios on common random numbers, differences against the first.
+ *
+ * Every scenario runs with the first one's seed and number of replications, so replication i
+ * of every scenario sees the same callers (same arrival, patience and handle streams, see
+ * sim/rng.h).  The difference of a KPI is then taken replication by replication and its mean
+ * and 95% CI come from those paired differences: far tighter than comparing two independent
+ * intervals, so small but real effects of an action plan show. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "cli/outputs.h"
+#include "cli/progress.h"
+#include "io/json.h"
+#include "io/outdir.h"
+#include "io/results.h"
+#include "io/scenario_json.h"
+#include "plots/run_charts.h"
+#include "sim/stat.h"
+
+enum { F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_QUIET, F_REPORT, F_HELP, F_N };
+
+#define MAX_SCENARIOS 16
+
+#ifndef CS_VERSION
+#define CS_VERSION "0.0.0"
+#endif
+
+typedef struct cmp {
+    size_t n;
+    const char *paths[MAX_SCENARIOS];
+    cs_scn *scn[MAX_SCENARIOS];
+    cs_results *res[MAX_SCENARIOS];
+    int line_map[MAX_SCENARIOS][64];   /* line of scenario i matching base line l, -1 if none */
+    int pool_map[MAX_SCENARIOS][64];
+} cmp;
+
+/* Paired difference of a per-replication KPI between scenario i and the base. */
+static void paired(const double *v, const double *b, uint32_t n, double *diff, double *ci)
+{
+    double *d = malloc(n * sizeof *d);
+    if (!d) {
+        *diff = *ci = NAN;
+        return;
+    }
+    for (uint32_t k = 0; k < n; k++) d[k] = v[k] - b[k];
+    cs_ci95(d, n, diff, ci);
+    free(d);
+}
+
+static void fmt_kpi(char *buf, size_t n, const char *unit, double m)
+{
+    if (!isfinite(m)) snprintf(buf, n, "-");
+    else if (strcmp(unit, "share") == 0) snprintf(buf, n, "%.2f%%", 100 * m);
+    else if (strcmp(unit, "s") == 0) snprintf(buf, n, "%.1f s", m);
+    else snprintf(buf, n, fabs(m) >= 100 ? "%.0f" : "%.2f", m);
+}
+
+static void fmt_diff(char *buf, size_t n, const char *unit, double d, double h)
+{
+    if (!isfinite(d)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    const char *sig = (isfinite(h) && fabs(d) > h) ? "*" : " ";
+    if (strcmp(unit, "share") == 0)
+        snprintf(buf, n, "%+.2f ±%.2f pts%s", 100 * d, isfinite(h) ? 100 * h : 0, sig);
+    else if (strcmp(unit, "s") == 0)
+        snprintf(buf, n, "%+.1f ±%.1f s%s", d, isfinite(h) ? h : 0, sig);
+    else
+        snprintf(buf, n, "%+.1f ±%.1f%s", d, isfinite(h) ? h : 0, sig);
+}
+
+static const int headline[] = {CS_LK_OFFERED,         CS_LK_ABANDON_RATE, CS_LK_NEVER_REACHED_RATE, CS_LK_SERVICE_LEVEL,
+                               CS_LK_ASA,             CS_LK_WAIT_P90,     CS_LK_SPILLED,            CS_LK_FROM_101,
+                               CS_LK_CB_ON_TIME,      CS_LK_CB_LATE,      CS_LK_CB_MISSED,          CS_LK_TRANSFER_ABANDONED};
+
+static void print_table(const cmp *c)
+{
+    const cs_scn *b = c->scn[0];
+    printf("Comparison against \"%s\" on common random numbers: %u replications, seed %llu.\n", b->name,
+           c->res[0]->n_reps, (unsigned long long)b->seed);
+    for (size_t i = 0; i < c->n; i++) printf("  [%zu] %s (%s)\n", i + 1, c->scn[i]->name, c->paths[i]);
+    printf("Differences are paired (variant - base) with a 95%% CI; * marks a difference whose CI excludes 0.\n");
+    for (size_t l = 0; l < b->n_lines; l++) {
+        printf("\nLine %s\n  %-34s", b->lines[l].name, "");
+        for (size_t i = 0; i < c->n; i++) {
+            char head[32];
+            if (i == 0) snprintf(head, sizeof head, "[1] base");
+            else snprintf(head, sizeof head, "[%zu] minus [1]", i + 1);
+            printf(" %22s", head);
+        }
+        printf("\n");
+        for (size_t h = 0; h < sizeof headline / sizeof headline[0]; h++) {
+            int k = headline[h];
+            const cs_kpi_def *d = &cs_line_kpis[k];
+            double m0, h0;
+            cs_results_line(c->res[0], l, k, &m0, &h0);
+            int any = isfinite(m0) && m0 != 0;
+            for (size_t i = 1; i < c->n; i++) {
+                if (c->line_map[i][l] < 0) continue;
+                double m, hh;
+                cs_results_line(c->res[i], (size_t)c->line_map[i][l], k, &m, &hh);
+                if (isfinite(m) && m != 0) any = 1;
+            }
+            if (!any) continue;
+            char buf[64];
+            fmt_kpi(buf, sizeof buf, d->unit, m0);
+            printf("  %-34s %22s", d->label, buf);
+            for (size_t i = 1; i < c->n; i++) {
+                int li = c->line_map[i][l];
+                if (li < 0) {
+                    printf(" %22s", "(no such line)");
+                    continue;
+                }
+                double diff, ci;
+                paired(cs_results_line_reps(c->res[i], (size_t)li, k), cs_results_line_reps(c->res[0], l, k),
+                       c->res[0]->n_reps, &diff, &ci);
+                char db[64];
+                fmt_diff(db, sizeof db, d->unit, diff, ci);
+                printf(" [%zu] %17s", i + 1, db);
+            }
+            printf("\n");
+        }
+    }
+    for (size_t p = 0; p < b->n_pools; p++) {
+        printf("\nPool %s\n  %-34s", b->pools[p].name, "");
+        for (size_t i = 0; i < c->n; i++) {
+            char head[32];
+            if (i == 0) snprintf(head, sizeof head, "[1] base");
+            else snprintf(head, sizeof head, "[%zu] minus [1]", i + 1);
+            printf(" %22s", head);
+        }
+        printf("\n");
+        for (int k = 0; k < CS_PK_N; k++) {
+            const cs_kpi_def *d = &cs_pool_kpis[k];
+            double m0, h0;
+            cs_results_pool(c->res[0], p, k, &m0, &h0);
+            char buf[64];
+            fmt_kpi(buf, sizeof buf, d->unit, m0);
+            printf("  %-34s %22s", d->label, buf);
+            for (size_t i = 1; i < c->n; i++) {
+                int pi = c->pool_map[i][p];
+                if (pi < 0) {
+                    printf(" %22s", "(no such pool)");
+                    continue;
+                }
+                double diff, ci;
+                paired(cs_results_pool_reps(c->res[i], (size_t)pi, k), cs_results_pool_reps(c->res[0], p, k),
+                       c->res[0]->n_reps, &diff, &ci);
+                char db[64];
+                fmt_diff(db, sizeof db, d->unit, diff, ci);
+                printf(" [%zu] %17s", i + 1, db);
+            }
+            printf("\n");
+        }
+    }
+}
+
+static void write_json(const cmp *c, cs_json_writer *w, int with_scenarios)
+{
+    const cs_scn *b = c->scn[0];
+    cs_json_begin_object(w);
+    cs_json_kv_string(w, "kind", "comparison");
+    cs_json_kv_string(w, "callsim_version", CS_VERSION);
+    if (b->seed < (1ULL << 53))
+        cs_json_kv_int(w, "seed", (long long)b->seed);
+    else {
+        char seed[32];
+        snprintf(seed, sizeof seed, "%llu", (unsigned long long)b->seed);
+        cs_json_kv_string(w, "seed", seed);
+    }
+    cs_json_kv_int(w, "replications", c->res[0]->n_reps);
+    cs_json_key(w, "scenarios");
+    cs_json_begin_array(w);
+    for (size_t i = 0; i < c->n; i++) {
+        cs_json_begin_object(w);
+        cs_json_kv_string(w, "name", c->scn[i]->name);
+        cs_json_kv_string(w, "file", c->paths[i]);
+        cs_out_json_kpis(w, c->res[i]);
+        cs_json_end_object(w);
+    }
+    cs_json_end_array(w);
+    cs_json_key(w, "differences");
+    cs_json_begin_array(w);
+    for (size_t i = 1; i < c->n; i++) {
+        cs_json_begin_object(w);
+        cs_json_kv_string(w, "scenario", c->scn[i]->name);
+        cs_json_key(w, "lines");
+        cs_json_begin_object(w);
+        for (size_t l = 0; l < b->n_lines; l++) {
+            int li = c->line_map[i][l];
+            if (li < 0) continue;
+            cs_json_key(w, b->lines[l].name);
+            cs_json_begin_object(w);
+            for (int k = 0; k < CS_LK_N; k++) {
+                double d, h;
+                paired(cs_results_line_reps(c->res[i], (size_t)li, k), cs_results_line_reps(c->res[0], l, k),
+                       c->res[0]->n_reps, &d, &h);
+                cs_json_key(w, cs_line_kpis[k].name);
+                cs_json_begin_object(w);
+                cs_json_kv_number(w, "diff", d);
+                cs_json_kv_number(w, "ci95", h);
+                cs_json_end_object(w);
+            }
+            cs_json_end_object(w);
+        }
+        cs_json_end_object(w);
+        cs_json_key(w, "pools");
+        cs_json_begin_object(w);
+        for (size_t p = 0; p < b->n_pools; p++) {
+            int pi = c->pool_map[i][p];
+            if (pi < 0) continue;
+            cs_json_key(w, b->pools[p].name);
+            cs_json_begin_object(w);
+            for (int k = 0; k < CS_PK_N; k++) {
+                double d, h;
+                paired(cs_results_pool_reps(c->res[i], (size_t)pi, k), cs_results_pool_reps(c->res[0], p, k),
+                       c->res[0]->n_reps, &d, &h);
+                cs_json_key(w, cs_pool_kpis[k].name);
+                cs_json_begin_object(w);
+                cs_json_kv_number(w, "diff", d);
+                cs_json_kv_number(w, "ci95", h);
+                cs_json_end_object(w);
+            }
+            cs_json_end_object(w);
+        }
+        cs_json_end_object(w);
+        cs_json_end_object(w);
+    }
+    cs_json_end_array(w);
+    if (with_scenarios) {
+        cs_json_key(w, "resolved_scenarios");
+        cs_json_begin_array(w);
+        for (size_t i = 0; i < c->n; i++) cs_scn_write_json(w, c->scn[i]);
+        cs_json_end_array(w);
+    }
+    cs_json_end_object(w);
+}
+
+/* CSV fields that may contain commas or quotes (scenario names) are quoted. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_row(FILE *f, const char *scn, const char *entity, const char *kpi, double m, double h, double d,
+                    double dh)
+{
+    char a[40], b[40], c2[40], e[40];
+    cs_out_number(a, sizeof a, m);
+    cs_out_number(b, sizeof b, h);
+    cs_out_number(c2, sizeof c2, d);
+    cs_out_number(e, sizeof e, dh);
+    csv_field(f, scn);
+    fputc(',', f);
+    csv_field(f, entity);
+    fprintf(f, ",%s,%s,%s,%s,%s\n", kpi, a, b, c2, e);
+}
+
+static cs_status write_csv(const cmp *c, FILE *f)
+{
+    const cs_scn *b = c->scn[0];
+    fprintf(f, "scenario,line,kpi,mean,ci95,diff,diff_ci95\n");
+    for (size_t i = 0; i < c->n; i++) {
+        for (size_t l = 0; l < b->n_lines; l++) {
+            int li = c->line_map[i][l];
+            if (li < 0) continue;
+            for (int k = 0; k < CS_LK_N; k++) {
+                double m, h, d = 0, dh = 0;
+                cs_results_line(c->res[i], (size_t)li, k, &m, &h);
+                if (i > 0)
+                    paired(cs_results_line_reps(c->res[i], (size_t)li, k), cs_results_line_reps(c->res[0], l, k),
+                           c->res[0]->n_reps, &d, &dh);
+                csv_row(f, c->scn[i]->name, b->lines[l].name, cs_line_kpis[k].name, m, h, d, dh);
+            }
+        }
+        for (size_t p = 0; p < b->n_pools; p++) {
+            int pi = c->pool_map[i][p];
+            if (pi < 0) continue;
+            char ent[96];
+            snprintf(ent, sizeof ent, "pool:%s", b->pools[p].name);
+            for (int k = 0; k < CS_PK_N; k++) {
+                double m, h, d = 0, dh = 0;
+                cs_results_pool(c->res[i], (size_t)pi, k, &m, &h);
+                if (i > 0)
+                    paired(cs_results_pool_reps(c->res[i], (size_t)pi, k), cs_results_pool_reps(c->res[0], p, k),
+                           c->res[0]->n_reps, &d, &dh);
+                csv_row(f, c->scn[i]->name, ent, cs_pool_kpis[k].name, m, h, d, dh);
+            }
+        }
+    }
+    return ferror(f) ? CS_EIO : CS_OK;
+}
+
+static cs_status write_outdir(const cmp *c, const char *out, int force, int report, cs_error *err)
+{
+    cs_outdir *dir = NULL;
+    cs_status st = cs_outdir_begin(out, force, &dir, err);
+    if (st != CS_OK) return st;
+    cs_cli_watch_outdir(dir);
+    FILE *f = cs_outdir_open(dir, "summary.json", NULL, 0, err);
+    if (!f) st = err->code;
+    if (st == CS_OK) {
+        cs_json_writer *w = cs_json_writer_create_file(f, 2);
+        write_json(c, w, 1);
+        st = cs_json_writer_finish(w, err);
+        cs_json_writer_destroy(w);
+        if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write summary.json");
+    }
+    if (st == CS_OK) {
+        f = cs_outdir_open(dir, "comparison.csv", NULL, 0, err);
+        if (!f) st = err->code;
+        else {
+            st = write_csv(c, f);
+            if (fclose(f) != 0 || st != CS_OK) st = cs_error_set(err, CS_EIO, "cannot write comparison.csv");
+        }
+    }
+    for (size_t i = 0; st == CS_OK && i < c->n; i++) {
+        const char *slash = strrchr(c->paths[i], '/');
+        char rel[256];
+        snprintf(rel, sizeof rel, "scenarios/%zu-%.200s", i + 1, slash ? slash + 1 : c->paths[i]);
+        st = cs_outputs_copy_file(dir, c->paths[i], rel, err);
+    }
+    if (st == CS_OK) {
+        const char *names[MAX_SCENARIOS];
+        char labels[MAX_SCENARIOS][64];
+        for (size_t i = 0; i < c->n; i++) {
+            snprintf(labels[i], sizeof labels[i], "[%zu] %.56s", i + 1, c->scn[i]->name);
+            names[i] = labels[i];
+        }
+        cs_chart_list list = {0};
+        st = cs_charts_compare((const cs_results *const *)c->res, names, c->n, cs_outputs_chart_path, dir, &list, err);
+        if (st == CS_OK) st = cs_outputs_write_manifest(dir, &list, err);
+        cs_chart_list_free(&list);
+    }
+    if (st == CS_OK && report) st = cs_cli_write_report(cs_outdir_tmp(dir), err);
+    if (st == CS_OK) st = cs_outdir_commit(dir, err);
+    cs_cli_watch_outdir(NULL);
+    if (st != CS_OK)
+        cs_outdir_abort(dir);
+    else
+        cs_outdir_free(dir);
+    return st;
+}
+
+int cs_cmd_compare(int argc, char **argv)
+{
+    cs_flag flags[F_N] = {
+        [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications for every scenario (default: the first file's)", 0, NULL},
+        [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed for every scenario (default: the first file's)", 0, NULL},
+        [F_THREADS] = {"threads", 'j', CS_FLAG_STRING, "N", "worker threads (default: one per CPU)", 0, NULL},
+        [F_JSON] = {"json", 0, CS_FLAG_BOOL, NULL, "print the comparison as JSON on stdout", 0, NULL},
+        [F_OUT] = {"out", 'o', CS_FLAG_STRING, "DIR", "write summary.json, comparison.csv and charts/ into DIR", 0, NULL},
+        [F_FORCE] = {"force", 0, CS_FLAG_BOOL, NULL, "replace DIR if it exists", 0, NULL},
+        [F_QUIET] = {"quiet", 'q', CS_FLAG_BOOL, NULL, "no progress bar", 0, NULL},
+        [F_REPORT] = {"report", 0, CS_FLAG_BOOL, NULL, "also write DIR/report.html", 0, NULL},
+        [F_HELP] = {"help", 'h', CS_FLAG_BOOL, NULL, "show this help", 0, NULL},
+    };
+    cmp c;
+    memset(&c, 0, sizeof c);
+    if (cs_args_parse("compare", argc, argv, flags, F_N, c.paths, MAX_SCENARIOS, &c.n) != 0) return CS_EXIT_INPUT;
+    if (flags[F_HELP].set) {
+        printf("Usage: callsim compare BASE.yaml VARIANT.yaml [VARIANT.yaml...] [options]\n\n"
+               "Runs every scenario with the same seed and replications (common random numbers)\n"
+               "and reports each KPI per scenario and its paired difference from the first, with a\n"
+               "95%% confidence interval. Up to %d scenarios.\n\n",
+               MAX_SCENARIOS);
+        cs_args_help(flags, F_N);
+        return CS_EXIT_OK;
+    }
+    if (c.n < 2) return cs_cli_fail("compare", CS_EINPUT, "needs a base scenario and at least one variant");
+    if ((flags[F_REPORT].set || flags[F_FORCE].set) && !flags[F_OUT].set)
+        return cs_cli_fail("compare", CS_EINPUT, "--report and --force need --out DIR");
+    int code = 0;
+    for (size_t i = 0; i < c.n && !code; i++) {
+        c.scn[i] = cs_cli_load_scenario("compare", c.paths[i], &code);
+        if (!c.scn[i] && !code) code = CS_EXIT_INPUT;
+    }
+    int threads = cs_cli_threads("compare", flags[F_THREADS].value);
+    if (!code && threads < 0) code = CS_EXIT_INPUT;
+    if (!code) code = cs_cli_override("compare", c.scn[0], flags[F_REPS].value, flags[F_SEED].value);
+    cs_error err = {CS_OK, ""};
+    cs_status st = CS_OK;
+    if (!code) {
+        if (c.scn[0]->n_lines > 64 || c.scn[0]->n_pools > 64) {
+            code = cs_cli_fail("compare", CS_EINPUT, "compare handles scenarios of up to 64 lines and 64 pools");
+        }
+        for (size_t i = 1; i < c.n && !code; i++) {
+            c.scn[i]->seed = c.scn[0]->seed;
+            c.scn[i]->replications = c.scn[0]->replications;
+        }
+        for (size_t i = 0; i < c.n && !code; i++) {
+            for (size_t l = 0; l < c.scn[0]->n_lines; l++)
+                c.line_map[i][l] = cs_scn_line_index(c.scn[i], c.scn[0]->lines[l].name);
+            for (size_t p = 0; p < c.scn[0]->n_pools; p++)
+                c.pool_map[i][p] = cs_scn_pool_index(c.scn[i], c.scn[0]->pools[p].name);
+        }
+    }
+    if (!code) {
+        cs_cli_install_signals();
+        cs_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.threads = threads;
+        for (size_t i = 0; i < c.n && st == CS_OK; i++) {
+            char label[32];
+            snprintf(label, sizeof label, "[%zu/%zu]", i + 1, c.n);
+            cs_progress *bar = cs_progress_create(label, !flags[F_QUIET].set);
+            ro.progress = cs_progress_update;
+            ro.progress_ud = bar;
+            st = cs_run(c.scn[i], &ro, &c.res[i], &err);
+            cs_progress_finish(bar);
+        }
+        if (st != CS_OK) code = cs_cli_fail("compare", st, err.msg);
+    }
+    if (!code) {
+        if (flags[F_JSON].set) {
+            cs_json_writer *w = cs_json_writer_create_file(stdout, 2);
+            write_json(&c, w, 0);
+            st = cs_json_writer_finish(w, &err);
+            cs_json_writer_destroy(w);
+        } else {
+            print_table(&c);
+        }
+        if (st == CS_OK && flags[F_OUT].set)
+            st = write_outdir(&c, flags[F_OUT].value, flags[F_FORCE].set, flags[F_REPORT].set, &err);
+        if (st != CS_OK) code = cs_cli_fail("compare", st, err.msg);
+        else if (flags[F_OUT].set && !flags[F_JSON].set) printf("\nResults written to %s/\n", flags[F_OUT].value);
+    }
+    for (size_t i = 0; i < c.n; i++) {
+        cs_results_free(c.res[i]);
+        cs_scn_free(c.scn[i]);
+    }
+    return code;
+}
