@@ -89,7 +89,7 @@ static void print_table(const cmp *c)
     for (size_t l = 0; l < b->n_lines; l++) {
         printf("\nLine %s\n  %-34s", b->lines[l].name, "");
         for (size_t i = 0; i < c->n; i++) {
-            char head[32];
+            char head[48];
             if (i == 0) snprintf(head, sizeof head, "[1] base");
             else snprintf(head, sizeof head, "[%zu] minus [1]", i + 1);
             printf(" %22s", head);
@@ -130,7 +130,7 @@ static void print_table(const cmp *c)
     for (size_t p = 0; p < b->n_pools; p++) {
         printf("\nPool %s\n  %-34s", b->pools[p].name, "");
         for (size_t i = 0; i < c->n; i++) {
-            char head[32];
+            char head[48];
             if (i == 0) snprintf(head, sizeof head, "[1] base");
             else snprintf(head, sizeof head, "[%zu] minus [1]", i + 1);
             printf(" %22s", head);

@@ -138,7 +138,10 @@ cs_status cs_outputs_finish(cs_outputs *o, const cs_results *r, cs_error *err)
         return CS_OK;
     }
     close_calls(o, &st, err);
-    if (st == CS_OK) st = cs_cli_write_run_files(o->dir, r, o->opts.group, NULL, NULL, NULL, err);
+    if (st == CS_OK)
+        st = cs_cli_write_run_files(o->dir, r, o->opts.group, o->opts.extra_key, o->opts.extra_json,
+                                    o->opts.extra_ud, err);
+    if (st == CS_OK && o->opts.extra_files) st = o->opts.extra_files(o->opts.extra_ud, o->dir, err);
     if (st == CS_OK && o->opts.scenario_path)
         st = cs_outputs_copy_file(o->dir, o->opts.scenario_path, "scenario.yaml", err);
     if (st == CS_OK) {

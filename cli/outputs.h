@@ -14,6 +14,11 @@ typedef struct cs_output_opts {
     int force, calls, report;
     int group;                 /* intervals per intervals.csv row */
     const char *scenario_path; /* copied into the report */
+    /* Optional additions (replay): a member of summary.json and extra files. */
+    const char *extra_key;
+    void (*extra_json)(void *ud, void *json_writer);
+    cs_status (*extra_files)(void *ud, void *outdir, cs_error *err);
+    void *extra_ud;
 } cs_output_opts;
 
 typedef struct cs_outputs cs_outputs;

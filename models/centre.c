@@ -41,6 +41,7 @@ struct call {
     double handle;           /* talk time, drawn at arrival */
     double ivr_time;
     double booked;           /* callback booking time */
+    double patience_min;     /* replay: observed lower bound on patience */
     double waited;           /* first-leg wait, for traces */
     cs_event_id timer;       /* patience, IVR end, callback expiry */
     call *prev, *next;       /* queue or callback list */
@@ -389,6 +390,7 @@ static void ev_replay(void *ctx, void *obj)
      * aligned with a synthetic run of the same scenario. */
     k->handle = a.handle;
     k->patience = a.patience;
+    k->patience_min = a.patience_min;
     k->ivr_exit = 0xff;   /* marker: apply overrides in ev_attempt */
     ev_attempt(c, k);
     feed_advance(c);
@@ -470,7 +472,7 @@ static void ev_attempt(void *ctx, void *obj)
     const cs_line *cfg = L->cfg;
     double t = now_of(c);
     int replay = k->ivr_exit == 0xff;
-    double rp_handle = k->handle, rp_patience = k->patience;
+    double rp_handle = k->handle, rp_patience = k->patience, rp_pmin = k->patience_min;
 
     k->attempt++;
     k->arrival = t;
@@ -522,7 +524,17 @@ static void ev_attempt(void *ctx, void *obj)
     k->handle = cs_dist_sample(&c->scn->queues[q].handle, c->queues[q].handle_rng);
     if (replay) {
         if (rp_handle >= 0) k->handle = rp_handle;
-        if (rp_patience >= 0) k->patience = rp_patience;
+        if (rp_patience >= 0) {
+            k->patience = rp_patience;
+        } else if (rp_pmin > 0) {
+            /* Rejection sampling from the conditional distribution; a patience that (almost)
+             * never exceeds the observed wait falls back to the bound itself. */
+            int tries = 0;
+            while (k->patience <= rp_pmin && ++tries < 200)
+                k->patience = cs_dist_sample(&cfg->patience, L->patience_rng);
+            if (k->patience <= rp_pmin) k->patience = rp_pmin;
+        }
+        k->patience_min = 0;
     }
 
     if ((L->n_cut && line_cut_by_outage(c, L, t)) || (cfg->trunks >= 0 && L->in_system >= cfg->trunks)) {

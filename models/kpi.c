@@ -65,7 +65,7 @@ const cs_kpi_def cs_interval_pool_kpis[CS_IPK_N] = {
 
 static double ratio(double num, double den) { return den > 0 ? num / den : NAN; }
 
-static void line_values(const cs_repstats *rs, size_t l, double *v)
+void cs_kpi_line_values(const cs_repstats *rs, size_t l, double *v)
 {
     const double *c = cs_rs_line_c(rs, l);
     double offered = c[CS_LC_OFFERED];
@@ -161,7 +161,7 @@ void cs_results_finish(cs_results *r)
     double v[CS_LK_N + CS_PK_N];   /* room for either set */
     for (uint32_t i = 0; i < r->n_reps; i++) {
         for (size_t l = 0; l < s->n_lines; l++) {
-            line_values(&r->reps[i], l, v);
+            cs_kpi_line_values(&r->reps[i], l, v);
             for (int k = 0; k < CS_LK_N; k++) r->line_vals[(l * CS_LK_N + (size_t)k) * n + i] = v[k];
             cs_hist_merge(&r->wait[l], &r->reps[i].wait[l]);
         }

@@ -88,6 +88,10 @@ void cs_results_line_slots(const cs_results *r, size_t line, const size_t *slots
 void cs_results_pool_slots(const cs_results *r, size_t pool, const size_t *slots, size_t n_slots,
                            int ipk, double *mean, double *ci95);
 
+/* Whole-run line KPIs of one replication (or of an observed log loaded into a cs_repstats):
+ * v[CS_LK_N]. */
+void cs_kpi_line_values(const cs_repstats *rs, size_t line, double *v);
+
 /* Index of a line KPI by JSON name, -1 if unknown. */
 int cs_line_kpi_index(const char *name);
 

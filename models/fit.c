@@ -1,0 +1,1309 @@
+/* Statistical fitting: Kaplan-Meier, censored maximum likelihood, arrival profiles.  See
+ * models/fit.h for the conventions (parameters, intervals, zero times).
+ *
+ * Layout: Kaplan-Meier; data preparation (validation, zero times, sorting ties into
+ * weighted distinct values); per-family negative log-likelihoods with gradients; the
+ * optimiser and the observed information; goodness of fit; the public fitting calls; the
+ * arrival profile and the day factor.
+ *
+ * Numerics.  Likelihoods are optimised on unconstrained parameters theta: log of every
+ * positive parameter, and lognormal mu as it is.  That keeps BFGS away from the boundary
+ * and makes a unit step mean "a factor e", similar for every family.  Survival terms are
+ * computed as logarithms directly (log erfc, a log-form continued fraction for the upper
+ * incomplete gamma) so that a censoring far in the fitted tail, which a poor trial point
+ * or a large censored share produces, adds a large finite penalty rather than log(0). */
+#include "models/fit.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sf_erf.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sf_psi.h>
+#include <gsl/gsl_vector.h>
+
+/* M_PI and friends are not in strict C11. */
+#define CS_FIT_PI 3.14159265358979323846
+#define CS_FIT_LN2 0.69314718055994530942
+#define CS_FIT_LOG_SQRT_2PI 0.91893853320467274178
+#define CS_FIT_Z95 1.959963984540054
+#define CS_FIT_DAY 86400.0
+#define CS_FIT_WEEK (7.0 * 86400.0)
+
+/* Log-parameters beyond this (a factor e^30 ~ 1e13 away from a second) mean the
+ * likelihood is running off to a boundary, not converging. */
+#define CS_FIT_THETA_MAX 30.0
+
+/* ------------------------------------------------------------------------------------
+ * Input validation shared by KM and the fits */
+
+static cs_status check_input(const double *t, const int *event, size_t n, cs_error *err)
+{
+    if (n == 0)
+        return cs_error_set(err, CS_EINPUT,
+                            "no durations to fit: the log selection is empty (check the "
+                            "date range and the call-type filter)");
+    CS_REQUIRE(t != NULL);
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(t[i]))
+            return cs_error_set(err, CS_EINPUT,
+                                "duration %zu is %g; every duration must be a finite number "
+                                "of seconds (check for blank or malformed time fields)",
+                                i, t[i]);
+        if (t[i] < 0)
+            return cs_error_set(err, CS_EINPUT,
+                                "duration %zu is %g s; a duration cannot be negative (an end "
+                                "time before its start time in the log?)",
+                                i, t[i]);
+        if (event && event[i] != 0 && event[i] != 1)
+            return cs_error_set(err, CS_EINPUT,
+                                "event flag %zu is %d; expected 1 (observed, e.g. abandoned) "
+                                "or 0 (censored, e.g. answered)",
+                                i, event[i]);
+    }
+    return CS_OK;
+}
+
+/* ------------------------------------------------------------------------------------
+ * Kaplan-Meier */
+
+typedef struct tev {
+    double t;
+    int ev;
+} tev;
+
+static int cmp_tev(const void *pa, const void *pb)
+{
+    const tev *a = pa, *b = pb;
+    return (a->t > b->t) - (a->t < b->t);
+}
+
+void cs_fit_km_fini(cs_fit_km_result *km)
+{
+    if (!km)
+        return;
+    free(km->time); /* one block holds every array, see cs_fit_km */
+    *km = (cs_fit_km_result){0};
+}
+
+cs_status cs_fit_km(const double *t, const int *event, size_t n, cs_fit_km_result *out,
+                    cs_error *err)
+{
+    CS_REQUIRE(out != NULL);
+    *out = (cs_fit_km_result){0};
+    cs_status st = check_input(t, event, n, err);
+    if (st)
+        return st;
+
+    tev *o = malloc(n * sizeof *o);
+    if (!o)
+        return cs_error_set(err, CS_ENOMEM, "out of memory sorting %zu durations", n);
+    size_t n_ev = 0, n_dist = 0;
+    for (size_t i = 0; i < n; i++) {
+        o[i].t = t[i];
+        o[i].ev = event ? event[i] : 1;
+        n_ev += (size_t)o[i].ev;
+    }
+    qsort(o, n, sizeof *o, cmp_tev);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        int any = 0;
+        while (j < n && o[j].t == o[i].t)
+            any |= o[j++].ev;
+        n_dist += (size_t)any;
+        i = j;
+    }
+
+    /* One block for the seven arrays: one allocation to fail, one free. */
+    double *blk = n_dist ? malloc(7 * n_dist * sizeof *blk) : NULL;
+    if (n_dist && !blk) {
+        free(o);
+        return cs_error_set(err, CS_ENOMEM, "out of memory for a Kaplan-Meier curve of %zu "
+                            "steps", n_dist);
+    }
+    out->n = n;
+    out->n_events = n_ev;
+    out->n_steps = n_dist;
+    out->time = blk;
+    out->at_risk = blk ? blk + n_dist : NULL;
+    out->events = blk ? blk + 2 * n_dist : NULL;
+    out->surv = blk ? blk + 3 * n_dist : NULL;
+    out->var = blk ? blk + 4 * n_dist : NULL;
+    out->lo = blk ? blk + 5 * n_dist : NULL;
+    out->hi = blk ? blk + 6 * n_dist : NULL;
+    out->tau = o[n - 1].t;
+
+    double at_risk = (double)n, s = 1.0, gw = 0.0;
+    int gw_inf = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        double d = 0, c = 0;
+        while (j < n && o[j].t == o[i].t) {
+            if (o[j].ev)
+                d += 1;
+            else
+                c += 1;
+            j++;
+        }
+        if (d > 0) {
+            /* Events first: the c censorings at this time are still in at_risk. */
+            s *= 1.0 - d / at_risk;
+            if (d < at_risk)
+                gw += d / (at_risk * (at_risk - d));
+            else
+                gw_inf = 1;
+            out->time[k] = o[i].t;
+            out->at_risk[k] = at_risk;
+            out->events[k] = d;
+            out->surv[k] = s;
+            out->var[k] = gw_inf ? NAN : s * s * gw;
+            if (!gw_inf && s > 0 && s < 1) {
+                double se_ll = sqrt(gw) / fabs(log(s));
+                out->lo[k] = pow(s, exp(CS_FIT_Z95 * se_ll));
+                out->hi[k] = pow(s, exp(-CS_FIT_Z95 * se_ll));
+            } else {
+                out->lo[k] = out->hi[k] = NAN;
+            }
+            k++;
+        }
+        at_risk -= d + c;
+        i = j;
+    }
+    free(o);
+
+    out->median = NAN;
+    for (size_t j = 0; j < n_dist; j++)
+        if (out->surv[j] <= 0.5) {
+            out->median_reached = 1;
+            out->median = out->time[j];
+            break;
+        }
+
+    /* Restricted mean and its SE.  A_j, the area under S from t_j to tau, is accumulated
+     * backwards; the step with n_j = d_j has S = 0 after it, so A_j = 0 there and its
+     * infinite Greenwood term is multiplied by zero area: it is skipped. */
+    double area = 0, prev_t = 0, prev_s = 1;
+    for (size_t j = 0; j < n_dist; j++) {
+        area += prev_s * (out->time[j] - prev_t);
+        prev_t = out->time[j];
+        prev_s = out->surv[j];
+    }
+    area += prev_s * (out->tau - prev_t);
+    out->rmean = area;
+    double a_j = 0, v = 0;
+    for (size_t jj = n_dist; jj-- > 0;) {
+        double next_t = jj + 1 < n_dist ? out->time[jj + 1] : out->tau;
+        a_j += out->surv[jj] * (next_t - out->time[jj]);
+        if (a_j > 0 && out->at_risk[jj] > out->events[jj])
+            v += a_j * a_j * out->events[jj] /
+                 (out->at_risk[jj] * (out->at_risk[jj] - out->events[jj]));
+    }
+    out->rmean_se = sqrt(v);
+    return CS_OK;
+}
+
+double cs_fit_km_eval(const cs_fit_km_result *km, double t)
+{
+    CS_REQUIRE(km != NULL);
+    if (isnan(t))
+        return NAN;
+    /* Binary search for the last step at or before t. */
+    size_t lo = 0, hi = km->n_steps;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (km->time[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? 1.0 : km->surv[lo - 1];
+}
+
+/* ------------------------------------------------------------------------------------
+ * Prepared data: events and positive censorings as weighted distinct values.  Logs record
+ * whole seconds, so a patience sample of 20,000 has a few hundred distinct values; the
+ * censored terms, which cost an incomplete gamma or an erfc each, are then computed once
+ * per distinct value. */
+
+typedef struct fdata {
+    size_t n, n_events, n_censored, n_zero;
+    double zero_time;
+    double *et, *ew, *elt; /* distinct event times, multiplicities, logs */
+    size_t ne;
+    double *ct, *cw, *clt; /* distinct positive censoring times, multiplicities, logs */
+    size_t nc;
+    double d;        /* events */
+    double wtot;     /* events + positive censorings: the informative observations */
+    double sum_t;    /* all durations (zero events moved), summed in input order */
+    double s1;       /* sum of log t over events */
+    double mbar, ss; /* mean log t over events and the centred sum of squares */
+    double tsum_ev;  /* sum of event times */
+    double max_t;
+} fdata;
+
+static void fdata_fini(fdata *D)
+{
+    free(D->et);
+    free(D->ct);
+    *D = (fdata){0};
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Sorts v[0..m) in place and compresses it to distinct values with counts, writing the
+ * values to v, counts to w and logs to lv; returns the number of distinct values. */
+static size_t compress(double *v, double *w, double *lv, size_t m)
+{
+    qsort(v, m, sizeof *v, cmp_double);
+    size_t k = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i;
+        while (j < m && v[j] == v[i])
+            j++;
+        v[k] = v[i];
+        w[k] = (double)(j - i);
+        lv[k] = log(v[i]);
+        k++;
+        i = j;
+    }
+    return k;
+}
+
+static cs_status fdata_init(fdata *D, const double *t, size_t n, const int *event,
+                            const cs_fit_options *opt, cs_error *err)
+{
+    *D = (fdata){0};
+    cs_status st = check_input(t, event, n, err);
+    if (st)
+        return st;
+    if (opt && !(opt->zero_time >= 0 && isfinite(opt->zero_time)))
+        return cs_error_set(err, CS_EINPUT,
+                            "zero_time must be a finite number of seconds >= 0 (0 = automatic), "
+                            "got %g", opt->zero_time);
+    double min_pos = INFINITY, max_t = 0;
+    D->n = n;
+    for (size_t i = 0; i < n; i++) {
+        int ev = event ? event[i] : 1;
+        if (ev) {
+            D->n_events++;
+            if (t[i] == 0)
+                D->n_zero++;
+        } else {
+            D->n_censored++;
+        }
+        if (t[i] > 0 && t[i] < min_pos)
+            min_pos = t[i];
+        if (t[i] > max_t)
+            max_t = t[i];
+    }
+    D->max_t = max_t;
+    if (D->n_events == 0)
+        return cs_error_set(err, CS_EDOM,
+                            "all %zu durations are censored (no caller abandoned), so no "
+                            "distribution can be estimated: the data only say patience exceeds "
+                            "the waits seen, up to %g s.  Use a longer period or a busier "
+                            "interval, or set patience by hand",
+                            n, max_t);
+    if (!isfinite(min_pos))
+        return cs_error_set(err, CS_EDOM,
+                            "all %zu durations are 0 s, so no distribution of durations can be "
+                            "estimated (are the times recorded at a coarser resolution than "
+                            "the durations?)",
+                            n);
+    D->zero_time = opt && opt->zero_time > 0 ? opt->zero_time : 0.5 * min_pos;
+
+    size_t n_cpos = 0;
+    for (size_t i = 0; i < n; i++)
+        if (event && !event[i] && t[i] > 0)
+            n_cpos++;
+    D->et = malloc(3 * D->n_events * sizeof(double));
+    D->ct = n_cpos ? malloc(3 * n_cpos * sizeof(double)) : NULL;
+    if (!D->et || (n_cpos && !D->ct)) {
+        fdata_fini(D);
+        return cs_error_set(err, CS_ENOMEM, "out of memory preparing %zu durations", n);
+    }
+    D->ew = D->et + D->n_events;
+    D->elt = D->ew + D->n_events;
+    if (D->ct) {
+        D->cw = D->ct + n_cpos;
+        D->clt = D->cw + n_cpos;
+    }
+    size_t ke = 0, kc = 0;
+    double sum_t = 0;
+    for (size_t i = 0; i < n; i++) {
+        int ev = event ? event[i] : 1;
+        if (ev) {
+            double x = t[i] > 0 ? t[i] : D->zero_time;
+            D->et[ke++] = x;
+            sum_t += x;
+        } else if (t[i] > 0) {
+            D->ct[kc++] = t[i];
+            sum_t += t[i];
+        }
+    }
+    D->sum_t = sum_t;
+    D->ne = compress(D->et, D->ew, D->elt, ke);
+    D->nc = n_cpos ? compress(D->ct, D->cw, D->clt, kc) : 0;
+    D->d = (double)D->n_events;
+    D->wtot = D->d + (double)n_cpos;
+
+    double s1 = 0, tsum = 0;
+    for (size_t j = 0; j < D->ne; j++) {
+        s1 += D->ew[j] * D->elt[j];
+        tsum += D->ew[j] * D->et[j];
+    }
+    D->s1 = s1;
+    D->tsum_ev = tsum;
+    D->mbar = s1 / D->d;
+    double ss = 0;
+    for (size_t j = 0; j < D->ne; j++) {
+        double u = D->elt[j] - D->mbar;
+        ss += D->ew[j] * u * u;
+    }
+    D->ss = ss;
+    return CS_OK;
+}
+
+/* ------------------------------------------------------------------------------------
+ * Log survival functions, stable far into the upper tail */
+
+/* log P(Z > z) for a standard normal Z. */
+static double log_norm_q(double z)
+{
+    return -CS_FIT_LN2 + gsl_sf_log_erfc(z / 1.41421356237309504880);
+}
+
+/* log Q(a, x) = log Gamma(a, x)/Gamma(a) by the continued fraction (modified Lentz), in
+ * log form so that it cannot underflow; converges quickly for x > a + 1. */
+static double log_gamma_q_cf(double a, double x)
+{
+    const double tiny = 1e-300;
+    double b = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
+    for (int i = 1; i < 10000; i++) {
+        double an = -i * (i - a);
+        b += 2.0;
+        d = an * d + b;
+        if (fabs(d) < tiny)
+            d = tiny;
+        c = b + an / c;
+        if (fabs(c) < tiny)
+            c = tiny;
+        d = 1.0 / d;
+        double del = d * c;
+        h *= del;
+        if (fabs(del - 1.0) < 1e-15)
+            break;
+    }
+    return -x + a * log(x) - gsl_sf_lngamma(a) + log(h);
+}
+
+/* log Q(a, x), the log of the regularised upper incomplete gamma function. */
+static double log_gamma_q(double a, double x)
+{
+    if (x <= 0)
+        return 0.0;
+    if (x > a + 1.0) {
+        return log_gamma_q_cf(a, x);
+    }
+    gsl_sf_result r;
+    int st = gsl_sf_gamma_inc_Q_e(a, x, &r);
+    if (st == GSL_SUCCESS && r.val > 0)
+        return log(r.val);
+    return log_gamma_q_cf(a, x);
+}
+
+/* ------------------------------------------------------------------------------------
+ * Negative log-likelihoods in theta, with gradients (g may be NULL).
+ *   LOGNORMAL theta = (mu, log sigma); GAMMA and WEIBULL theta = (log shape, log scale).
+ * Event terms use sufficient statistics where the family has them, so only the censored
+ * terms (and Weibull's (t/scale)^shape) cost a pass over the data. */
+
+static double nll_lognormal(const fdata *D, const double th[2], double g[2])
+{
+    double mu = th[0], sg = exp(th[1]), s2 = sg * sg;
+    double dm = D->mbar - mu;
+    double q = D->ss + D->d * dm * dm;
+    double f = D->d * th[1] + q / (2 * s2) + D->s1 + D->d * CS_FIT_LOG_SQRT_2PI;
+    double g0 = -D->d * dm / s2, g1 = D->d - q / s2;
+    for (size_t j = 0; j < D->nc; j++) {
+        double z = (D->clt[j] - mu) / sg;
+        f -= D->cw[j] * log_norm_q(z);
+        if (g) {
+            double h = gsl_sf_hazard(z); /* phi(z)/Q(z), stable for large z */
+            g0 -= D->cw[j] * h / sg;
+            g1 -= D->cw[j] * h * z;
+        }
+    }
+    if (g) {
+        g[0] = g0;
+        g[1] = g1;
+    }
+    return f;
+}
+
+static double nll_weibull(const fdata *D, const double th[2], double g[2])
+{
+    double k = exp(th[0]), v = th[1];
+    double f = -D->d * th[0] + D->d * k * v - (k - 1) * D->s1;
+    double sz = 0, szy = 0;
+    for (size_t j = 0; j < D->ne; j++) {
+        double y = D->elt[j] - v, z = exp(k * y);
+        sz += D->ew[j] * z;
+        szy += D->ew[j] * z * y;
+    }
+    for (size_t j = 0; j < D->nc; j++) {
+        double y = D->clt[j] - v, z = exp(k * y);
+        sz += D->cw[j] * z;
+        szy += D->cw[j] * z * y;
+    }
+    f += sz;
+    if (g) {
+        g[0] = -D->d + k * (D->d * v - D->s1) + k * szy;
+        g[1] = D->d * k - k * sz;
+    }
+    return f;
+}
+
+static double nll_gamma(const fdata *D, const double th[2], double g[2])
+{
+    double a = exp(th[0]), b = exp(th[1]), lga = gsl_sf_lngamma(a);
+    double f = D->d * lga + D->d * a * th[1] - (a - 1) * D->s1 + D->tsum_ev / b;
+    double g0 = a * (D->d * gsl_sf_psi(a) + D->d * th[1] - D->s1);
+    double g1 = D->d * a - D->tsum_ev / b;
+    /* d log Q / d log a has no closed form: central difference in log a, step 1e-5
+     * (truncation ~1e-10, rounding ~1e-11 relative). */
+    const double h = 1e-5;
+    double ap = a * exp(h), am = a * exp(-h);
+    for (size_t j = 0; j < D->nc; j++) {
+        double x = D->ct[j] / b, lq = log_gamma_q(a, x);
+        f -= D->cw[j] * lq;
+        if (g) {
+            double lpdf = (a - 1) * log(x) - x - lga;
+            g1 -= D->cw[j] * x * exp(lpdf - lq);
+            g0 -= D->cw[j] * (log_gamma_q(ap, x) - log_gamma_q(am, x)) / (2 * h);
+        }
+    }
+    if (g) {
+        g[0] = g0;
+        g[1] = g1;
+    }
+    return f;
+}
+
+static double nll_family(cs_fit_family fam, const fdata *D, const double th[2], double g[2])
+{
+    double f;
+    switch (fam) {
+    case CS_FIT_LOGNORMAL:
+        f = nll_lognormal(D, th, g);
+        break;
+    case CS_FIT_GAMMA:
+        f = nll_gamma(D, th, g);
+        break;
+    case CS_FIT_WEIBULL:
+        f = nll_weibull(D, th, g);
+        break;
+    default:
+        CS_REQUIRE(!"nll_family: not a two-parameter family");
+        return NAN;
+    }
+    return f;
+}
+
+/* Natural parameters (the cs_dist ones) from theta. */
+static void natural(cs_fit_family fam, const double th[2], double p[2])
+{
+    p[0] = fam == CS_FIT_LOGNORMAL ? th[0] : exp(th[0]);
+    p[1] = exp(th[1]);
+}
+
+/* Mean and sd of the duration. */
+static void moments(cs_fit_family fam, const double th[2], double *mean, double *sd)
+{
+    double p[2];
+    natural(fam, th, p);
+    switch (fam) {
+    case CS_FIT_LOGNORMAL:
+        *mean = exp(p[0] + 0.5 * p[1] * p[1]);
+        *sd = *mean * sqrt(expm1(p[1] * p[1]));
+        break;
+    case CS_FIT_GAMMA:
+        *mean = p[0] * p[1];
+        *sd = sqrt(p[0]) * p[1];
+        break;
+    case CS_FIT_WEIBULL: {
+        double l1 = gsl_sf_lngamma(1 + 1 / p[0]), l2 = gsl_sf_lngamma(1 + 2 / p[0]);
+        *mean = p[1] * exp(l1);
+        *sd = *mean * sqrt(expm1(l2 - 2 * l1));
+        break;
+    }
+    default:
+        *mean = p[0];
+        *sd = p[0];
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------------------------
+ * Optimiser.  The objective is nll / wtot, so gradients and steps have the same size
+ * whatever the sample size.  Convergence: |grad nll| < 1e-3 sqrt(wtot).  Why that: the
+ * distance to the optimum is about H^-1 grad with H ~ wtot, i.e. 1e-3 / sqrt(wtot), while
+ * the standard errors are ~ 1 / sqrt(wtot): the optimiser's error is 1/1000 of an SE. */
+
+typedef struct mm_ctx {
+    cs_fit_family fam;
+    const fdata *D;
+} mm_ctx;
+
+static int theta_ok(cs_fit_family fam, const double th[2])
+{
+    if (!isfinite(th[0]) || !isfinite(th[1]))
+        return 0;
+    if (fam != CS_FIT_LOGNORMAL && fabs(th[0]) > CS_FIT_THETA_MAX)
+        return 0;
+    return fabs(th[1]) <= CS_FIT_THETA_MAX && fabs(th[0]) < 1e6;
+}
+
+static double mm_f(const gsl_vector *x, void *p)
+{
+    const mm_ctx *c = p;
+    double th[2] = {gsl_vector_get(x, 0), gsl_vector_get(x, 1)};
+    if (!theta_ok(c->fam, th))
+        return GSL_POSINF;
+    double f = nll_family(c->fam, c->D, th, NULL) / c->D->wtot;
+    return isnan(f) ? GSL_POSINF : f;
+}
+
+static void mm_fdf(const gsl_vector *x, void *p, double *f, gsl_vector *grad)
+{
+    const mm_ctx *c = p;
+    double th[2] = {gsl_vector_get(x, 0), gsl_vector_get(x, 1)}, g[2] = {0, 0};
+    double v = GSL_POSINF;
+    if (theta_ok(c->fam, th)) {
+        v = nll_family(c->fam, c->D, th, g) / c->D->wtot;
+        if (isnan(v) || !isfinite(g[0]) || !isfinite(g[1])) {
+            v = GSL_POSINF;
+            g[0] = g[1] = 0;
+        }
+    }
+    *f = v;
+    gsl_vector_set(grad, 0, g[0] / c->D->wtot);
+    gsl_vector_set(grad, 1, g[1] / c->D->wtot);
+}
+
+static void mm_df(const gsl_vector *x, void *p, gsl_vector *grad)
+{
+    double f;
+    mm_fdf(x, p, &f, grad);
+}
+
+/* Runs BFGS from th (updated in place).  Returns 1 when converged to the tolerance above,
+ * 0 otherwise; *iters accumulates iterations. */
+static int run_bfgs(const mm_ctx *c, double th[2], int *iters)
+{
+    gsl_multimin_function_fdf fn = {mm_f, mm_df, mm_fdf, 2, (void *)c};
+    gsl_multimin_fdfminimizer *m =
+        gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, 2);
+    if (!m)
+        return 0;
+    gsl_vector_view x = gsl_vector_view_array(th, 2);
+    double tol = 1e-3 / sqrt(c->D->wtot);
+    int ok = 0;
+    if (gsl_multimin_fdfminimizer_set(m, &fn, &x.vector, 0.1, 0.1) == GSL_SUCCESS &&
+        isfinite(m->f)) {
+        for (int it = 0; it < 500; it++) {
+            (*iters)++;
+            int st = gsl_multimin_fdfminimizer_iterate(m);
+            if (gsl_multimin_test_gradient(m->gradient, tol) == GSL_SUCCESS) {
+                ok = 1;
+                break;
+            }
+            if (st != GSL_SUCCESS)
+                break; /* no progress: let the caller try the simplex */
+        }
+        if (isfinite(m->f)) {
+            th[0] = gsl_vector_get(m->x, 0);
+            th[1] = gsl_vector_get(m->x, 1);
+        }
+    }
+    gsl_multimin_fdfminimizer_free(m);
+    return ok;
+}
+
+/* Nelder-Mead from th: slower but indifferent to a rough or badly scaled gradient. */
+static void run_simplex(const mm_ctx *c, double th[2], int *iters)
+{
+    gsl_multimin_function fn = {mm_f, 2, (void *)c};
+    gsl_multimin_fminimizer *m =
+        gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 2);
+    if (!m)
+        return;
+    gsl_vector_view x = gsl_vector_view_array(th, 2);
+    double step[2] = {0.2, 0.2};
+    gsl_vector_view sv = gsl_vector_view_array(step, 2);
+    if (gsl_multimin_fminimizer_set(m, &fn, &x.vector, &sv.vector) == GSL_SUCCESS) {
+        for (int it = 0; it < 2000; it++) {
+            (*iters)++;
+            if (gsl_multimin_fminimizer_iterate(m) != GSL_SUCCESS)
+                break;
+            if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-9) == GSL_SUCCESS)
+                break;
+        }
+        if (isfinite(m->fval)) {
+            th[0] = gsl_vector_get(m->x, 0);
+            th[1] = gsl_vector_get(m->x, 1);
+        }
+    }
+    gsl_multimin_fminimizer_free(m);
+}
+
+/* Starting points: the exponential fit written in the family's terms (shape 1, or a
+ * lognormal with the same mean and sigma 1), and a moment match to the event times alone
+ * (biased by censoring, but of the right shape).  The one with the lower nll wins. */
+static void start_point(cs_fit_family fam, const fdata *D, double th[2])
+{
+    double m_exp = D->sum_t / D->d;
+    double cand[2][2];
+    int nc = 1;
+    if (fam == CS_FIT_LOGNORMAL) {
+        cand[0][0] = log(m_exp) - 0.5;
+        cand[0][1] = 0.0;
+        if (D->ss > 0) {
+            cand[1][0] = D->mbar;
+            cand[1][1] = 0.5 * log(D->ss / D->d);
+            nc = 2;
+        }
+    } else {
+        cand[0][0] = 0.0;
+        cand[0][1] = log(m_exp);
+        double mean_ev = D->tsum_ev / D->d, var_ev = 0;
+        for (size_t j = 0; j < D->ne; j++) {
+            double u = D->et[j] - mean_ev;
+            var_ev += D->ew[j] * u * u;
+        }
+        var_ev /= D->d;
+        if (var_ev > 0) {
+            double cv = sqrt(var_ev) / mean_ev;
+            if (fam == CS_FIT_GAMMA) {
+                double a = 1 / (cv * cv);
+                cand[1][0] = log(a);
+                cand[1][1] = log(mean_ev / a);
+            } else {
+                /* Weibull shape from cv ~ k^-1.086 (Justus' approximation). */
+                double k = pow(cv, -1.086);
+                cand[1][0] = log(k);
+                cand[1][1] = log(mean_ev) - gsl_sf_lngamma(1 + 1 / k);
+            }
+            nc = 2;
+        }
+    }
+    double best = INFINITY;
+    th[0] = cand[0][0];
+    th[1] = cand[0][1];
+    for (int i = 0; i < nc; i++) {
+        if (!theta_ok(fam, cand[i]))
+            continue;
+        double f = nll_family(fam, D, cand[i], NULL);
+        if (f < best) {
+            best = f;
+            th[0] = cand[i][0];
+            th[1] = cand[i][1];
+        }
+    }
+}
+
+/* Observed information in theta by central differences of the analytic gradient (step
+ * 1e-4 in log-parameters: truncation ~1e-8 relative), symmetrised. */
+static void hessian(cs_fit_family fam, const fdata *D, const double th[2], double H[2][2])
+{
+    const double h = 1e-4;
+    for (int j = 0; j < 2; j++) {
+        double tp[2] = {th[0], th[1]}, tm[2] = {th[0], th[1]}, gp[2], gm[2];
+        double hj = fam == CS_FIT_LOGNORMAL && j == 0 ? h * exp(th[1]) : h;
+        tp[j] += hj;
+        tm[j] -= hj;
+        nll_family(fam, D, tp, gp);
+        nll_family(fam, D, tm, gm);
+        for (int i = 0; i < 2; i++)
+            H[i][j] = (gp[i] - gm[i]) / (2 * hj);
+    }
+    double off = 0.5 * (H[0][1] + H[1][0]);
+    H[0][1] = H[1][0] = off;
+}
+
+/* ------------------------------------------------------------------------------------
+ * Results */
+
+static cs_fit_param param_nan(void)
+{
+    return (cs_fit_param){NAN, NAN, NAN, NAN};
+}
+
+/* A positive quantity with SE se: interval on the log scale. */
+static cs_fit_param param_pos(double est, double se)
+{
+    cs_fit_param p = {est, se, NAN, NAN};
+    if (est > 0 && isfinite(est) && se >= 0 && isfinite(se)) {
+        double r = exp(CS_FIT_Z95 * se / est);
+        p.lo = est / r;
+        p.hi = est * r;
+    }
+    return p;
+}
+
+static cs_fit_param param_lin(double est, double se)
+{
+    cs_fit_param p = {est, se, NAN, NAN};
+    if (isfinite(est) && se >= 0 && isfinite(se)) {
+        p.lo = est - CS_FIT_Z95 * se;
+        p.hi = est + CS_FIT_Z95 * se;
+    }
+    return p;
+}
+
+static void result_clear(cs_fit_result *r, cs_fit_family fam)
+{
+    *r = (cs_fit_result){0};
+    r->family = fam;
+    r->k = fam == CS_FIT_EXPONENTIAL ? 1 : 2;
+    r->par[0] = r->par[1] = r->mean = r->sd = param_nan();
+    r->cov[0][0] = r->cov[0][1] = r->cov[1][0] = r->cov[1][1] = NAN;
+    r->loglik = r->aic = r->ks_d = r->ks_p = r->km_maxdiff = NAN;
+}
+
+static cs_status result_fail(cs_fit_result *r, cs_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Marks r as not fitted with a message (also returned in err as CS_EDOM). */
+static cs_status result_fail(cs_fit_result *r, cs_error *err, const char *fmt, ...)
+{
+    char buf[sizeof r->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    result_clear(r, r->family);
+    snprintf(r->msg, sizeof r->msg, "%s", buf);
+    return cs_error_set(err, CS_EDOM, "%s", buf);
+}
+
+/* P(K > lambda) for the Kolmogorov distribution; the theta-function form is used below
+ * 1.18 where the alternating series would need many terms. */
+static double kolmogorov_q(double lambda)
+{
+    if (lambda <= 0)
+        return 1.0;
+    if (lambda < 1.18) {
+        double y = exp(-CS_FIT_PI * CS_FIT_PI / (8 * lambda * lambda)), s = 0;
+        for (int k = 1; k <= 7; k += 2)
+            s += pow(y, (double)(k * k));
+        double p = sqrt(2 * CS_FIT_PI) / lambda * s;
+        return p > 1 ? 0.0 : 1.0 - p;
+    }
+    double x = exp(-2 * lambda * lambda), q = 0;
+    for (int k = 1; k <= 10; k++)
+        q += (k % 2 ? 2.0 : -2.0) * pow(x, (double)(k * k));
+    return q < 0 ? 0.0 : (q > 1 ? 1.0 : q);
+}
+
+/* KS (uncensored) and the KM comparison (always).  The KM is of the prepared data, i.e.
+ * with zero events moved, rebuilt from the weighted distinct values. */
+static void goodness(cs_fit_result *r, const fdata *D)
+{
+    const cs_dist *d = &r->dist;
+    double max_t = D->ne ? D->et[D->ne - 1] : 0;
+    if (D->nc && D->ct[D->nc - 1] > max_t)
+        max_t = D->ct[D->nc - 1];
+    /* Merge events and censorings in time order; at equal times events first. */
+    double at_risk = D->wtot, s = 1, dmax = 0;
+    size_t i = 0, j = 0;
+    while (i < D->ne || j < D->nc) {
+        int take_ev = j >= D->nc || (i < D->ne && D->et[i] <= D->ct[j]);
+        if (take_ev) {
+            double sf = 1 - cs_dist_cdf(d, D->et[i]);
+            double before = s;
+            s *= 1 - D->ew[i] / at_risk;
+            double e = fmax(fabs(sf - before), fabs(sf - s));
+            if (e > dmax)
+                dmax = e;
+            at_risk -= D->ew[i];
+            i++;
+        } else {
+            at_risk -= D->cw[j];
+            j++;
+        }
+    }
+    double e = fabs(1 - cs_dist_cdf(d, max_t) - s);
+    r->km_maxdiff = e > dmax ? e : dmax;
+    if (D->nc == 0) {
+        double sq = sqrt(D->d);
+        r->ks_d = r->km_maxdiff;
+        r->ks_p = kolmogorov_q((sq + 0.12 + 0.11 / sq) * r->ks_d);
+    }
+}
+
+static cs_status make_dist(cs_fit_result *r, cs_error *err)
+{
+    cs_error e = {0};
+    cs_status st;
+    switch (r->family) {
+    case CS_FIT_EXPONENTIAL:
+        st = cs_dist_exponential(&r->dist, r->par[0].est, &e);
+        break;
+    case CS_FIT_LOGNORMAL:
+        st = cs_dist_lognormal_log(&r->dist, r->par[0].est, r->par[1].est, &e);
+        break;
+    case CS_FIT_GAMMA:
+        st = cs_dist_gamma_shape_scale(&r->dist, r->par[0].est, r->par[1].est, &e);
+        break;
+    default:
+        st = cs_dist_weibull(&r->dist, r->par[0].est, r->par[1].est, &e);
+        break;
+    }
+    if (st) {
+        return result_fail(r, err, "%s fit gives an unusable distribution: %s",
+                           cs_fit_family_name(r->family), e.msg);
+    }
+    return CS_OK;
+}
+
+static cs_status fit_exponential(const fdata *D, cs_fit_result *r, cs_error *err)
+{
+    result_clear(r, CS_FIT_EXPONENTIAL);
+    /* Closed form: logL = d log(1/m) - T/m is maximised at m = T/d, the bank's
+     * "abandonments / total time waited".  Information d/m^2, so se(m) = m/sqrt(d). */
+    double m = D->sum_t / D->d;
+    double se = m / sqrt(D->d);
+    r->par[0] = param_pos(m, se);
+    r->cov[0][0] = se * se;
+    r->mean = r->par[0];
+    r->sd = r->par[0];
+    r->loglik = -D->d * (log(m) + 1);
+    r->aic = 2 * r->k - 2 * r->loglik;
+    cs_status st = make_dist(r, err);
+    if (st)
+        return st;
+    r->ok = 1;
+    goodness(r, D);
+    return CS_OK;
+}
+
+static cs_status fit_two(cs_fit_family fam, const fdata *D, cs_fit_result *r, cs_error *err)
+{
+    result_clear(r, fam);
+    if (D->ne < 2)
+        return result_fail(r, err,
+                           "%s fit needs at least two distinct observed durations, got %zu",
+                           cs_fit_family_name(fam), D->ne);
+    mm_ctx c = {fam, D};
+    double th[2];
+    start_point(fam, D, th);
+    int iters = 0;
+    int ok = run_bfgs(&c, th, &iters);
+    if (!ok) {
+        run_simplex(&c, th, &iters);
+        ok = run_bfgs(&c, th, &iters);
+    }
+    r->iterations = iters;
+    if (!theta_ok(fam, th) ||
+        (fam != CS_FIT_LOGNORMAL && fabs(th[0]) > CS_FIT_THETA_MAX - 1) ||
+        fabs(th[1]) > CS_FIT_THETA_MAX - 1) {
+        double p[2];
+        natural(fam, th, p);
+        return result_fail(r, err,
+                           "%s likelihood has no finite maximum (parameters ran off to %g, "
+                           "%g): too few observed durations, or nearly all censored",
+                           cs_fit_family_name(fam), p[0], p[1]);
+    }
+    double g[2];
+    double f = nll_family(fam, D, th, g);
+    if (!ok) {
+        /* Accept a point the optimiser cannot improve if it is within 1/100 SE. */
+        if (!(hypot(g[0], g[1]) < 1e-2 * sqrt(D->wtot)))
+            return result_fail(r, err,
+                               "%s fit did not converge (gradient %g after %d iterations)",
+                               cs_fit_family_name(fam), hypot(g[0], g[1]), iters);
+    }
+
+    double p[2];
+    natural(fam, th, p);
+    r->loglik = -f;
+    r->aic = 2 * r->k - 2 * r->loglik;
+
+    /* Covariance of theta = inverse observed information; natural parameters by the
+     * Jacobian diag(dp/dtheta); mean and sd by numerical gradients of their logs. */
+    double H[2][2], C[2][2] = {{NAN, NAN}, {NAN, NAN}};
+    hessian(fam, D, th, H);
+    double det = H[0][0] * H[1][1] - H[0][1] * H[1][0];
+    int cov_ok = H[0][0] > 0 && H[1][1] > 0 && det > 0 && isfinite(det);
+    if (cov_ok) {
+        C[0][0] = H[1][1] / det;
+        C[1][1] = H[0][0] / det;
+        C[0][1] = C[1][0] = -H[0][1] / det;
+    } else {
+        snprintf(r->msg, sizeof r->msg,
+                 "the information matrix is not positive definite (a flat likelihood): "
+                 "standard errors and intervals are unavailable");
+    }
+    double J[2] = {fam == CS_FIT_LOGNORMAL ? 1.0 : p[0], p[1]};
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++)
+            r->cov[a][b] = J[a] * J[b] * C[a][b];
+    double se0 = sqrt(r->cov[0][0]), se1 = sqrt(r->cov[1][1]);
+    r->par[0] = fam == CS_FIT_LOGNORMAL ? param_lin(p[0], se0) : param_pos(p[0], se0);
+    r->par[1] = param_pos(p[1], se1);
+
+    double mean, sd, gm[2], gs[2];
+    moments(fam, th, &mean, &sd);
+    const double h = 1e-6;
+    for (int j = 0; j < 2; j++) {
+        double tp[2] = {th[0], th[1]}, tm[2] = {th[0], th[1]}, mp, sp, mm, sm;
+        tp[j] += h;
+        tm[j] -= h;
+        moments(fam, tp, &mp, &sp);
+        moments(fam, tm, &mm, &sm);
+        gm[j] = (log(mp) - log(mm)) / (2 * h);
+        gs[j] = (log(sp) - log(sm)) / (2 * h);
+    }
+    double vm = 0, vs = 0;
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++) {
+            vm += gm[a] * C[a][b] * gm[b];
+            vs += gs[a] * C[a][b] * gs[b];
+        }
+    r->mean = param_pos(mean, mean * sqrt(vm));
+    r->sd = param_pos(sd, sd * sqrt(vs));
+
+    cs_status st = make_dist(r, err);
+    if (st)
+        return st;
+    r->ok = 1;
+    goodness(r, D);
+    return CS_OK;
+}
+
+static cs_status fit_prepared(cs_fit_family fam, const fdata *D, cs_fit_result *r,
+                              cs_error *err)
+{
+    if (fam == CS_FIT_EXPONENTIAL)
+        return fit_exponential(D, r, err);
+    return fit_two(fam, D, r, err);
+}
+
+/* ------------------------------------------------------------------------------------
+ * Public fitting calls */
+
+const char *cs_fit_family_name(cs_fit_family f)
+{
+    switch (f) {
+    case CS_FIT_EXPONENTIAL:
+        return "exponential";
+    case CS_FIT_LOGNORMAL:
+        return "lognormal";
+    case CS_FIT_GAMMA:
+        return "gamma";
+    case CS_FIT_WEIBULL:
+        return "weibull";
+    }
+    return "unknown";
+}
+
+const char *cs_fit_param_name(cs_fit_family f, int i)
+{
+    static const char *const names[CS_FIT_N_FAMILIES][2] = {
+        {"mean", NULL}, {"mu", "sigma"}, {"shape", "scale"}, {"shape", "scale"}};
+    if ((int)f < 0 || (int)f >= CS_FIT_N_FAMILIES || i < 0 || i > 1)
+        return NULL;
+    return names[f][i];
+}
+
+void cs_fit_result_fini(cs_fit_result *r)
+{
+    if (r)
+        cs_dist_fini(&r->dist);
+}
+
+void cs_fit_set_fini(cs_fit_set *set)
+{
+    if (!set)
+        return;
+    for (int i = 0; i < CS_FIT_N_FAMILIES; i++)
+        cs_fit_result_fini(&set->fit[i]);
+}
+
+cs_status cs_fit_one(cs_fit_family family, const double *t, size_t n, const int *event,
+                     const cs_fit_options *opt, cs_fit_result *out, cs_error *err)
+{
+    CS_REQUIRE(out != NULL);
+    CS_REQUIRE((int)family >= 0 && (int)family < CS_FIT_N_FAMILIES);
+    result_clear(out, family);
+    fdata D;
+    cs_status st = fdata_init(&D, t, n, event, opt, err);
+    if (st) {
+        snprintf(out->msg, sizeof out->msg, "%.250s", err ? err->msg : "invalid input");
+        return st;
+    }
+    st = fit_prepared(family, &D, out, err);
+    fdata_fini(&D);
+    return st;
+}
+
+cs_status cs_fit_durations(const double *t, size_t n, const int *event,
+                           const cs_fit_options *opt, cs_fit_set *out, cs_error *err)
+{
+    CS_REQUIRE(out != NULL);
+    *out = (cs_fit_set){0};
+    for (int i = 0; i < CS_FIT_N_FAMILIES; i++)
+        result_clear(&out->fit[i], (cs_fit_family)i);
+    fdata D;
+    cs_status st = fdata_init(&D, t, n, event, opt, err);
+    if (st)
+        return st;
+    out->n = D.n;
+    out->n_events = D.n_events;
+    out->n_censored = D.n_censored;
+    out->n_zero = D.n_zero;
+    out->zero_time = D.zero_time;
+    int n_ok = 0;
+    cs_error first = {0};
+    for (int i = 0; i < CS_FIT_N_FAMILIES; i++) {
+        cs_error e = {0};
+        st = fit_prepared((cs_fit_family)i, &D, &out->fit[i], &e);
+        if (st == CS_ENOMEM) {
+            fdata_fini(&D);
+            cs_fit_set_fini(out);
+            return cs_error_set(err, st, "%s", e.msg);
+        }
+        if (st == CS_OK)
+            n_ok++;
+        else if (!first.code)
+            first = e;
+    }
+    fdata_fini(&D);
+    if (n_ok == 0)
+        return cs_error_set(err, first.code ? first.code : CS_EDOM, "%s", first.msg);
+    return CS_OK;
+}
+
+const cs_fit_result *cs_fit_best(const cs_fit_set *set)
+{
+    CS_REQUIRE(set != NULL);
+    const cs_fit_result *best = NULL;
+    for (int i = 0; i < CS_FIT_N_FAMILIES; i++) {
+        const cs_fit_result *r = &set->fit[i];
+        if (!r->ok || !isfinite(r->aic))
+            continue;
+        if (!best) {
+            best = r;
+            continue;
+        }
+        double tol = 1e-9 * fmax(1.0, fabs(best->aic));
+        if (r->aic < best->aic - tol)
+            best = r;
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------------------------------
+ * Arrivals */
+
+static long long floor_div(double t, double len)
+{
+    return (long long)floor(t / len);
+}
+
+static size_t pos_mod(long long k, long long m)
+{
+    long long r = k % m;
+    return (size_t)(r < 0 ? r + m : r);
+}
+
+/* Mean and variance of the sum of squared daily residuals under day-factor cv^2 = c (see
+ * the header): the residuals of weekday g have covariance alpha I + gamma 1 1^T, with
+ * eigenvalues alpha (m - 1 times) and alpha + m gamma; for Gaussian residuals
+ * E = sum of eigenvalues, Var = 2 sum of their squares. */
+static void sum_r2_moments(const double E[7], const double P[7], const double Q[7],
+                           const double m[7], double c, double *mean, double *var)
+{
+    double es = 0, vs = 0;
+    for (size_t g = 0; g < 7; g++) {
+        if (m[g] == 0)
+            continue;
+        double alpha = E[g] + c * E[g] * E[g];
+        double gam = -P[g] + c * (Q[g] - 2 * E[g] * P[g]);
+        double top = alpha + m[g] * gam;
+        es += (m[g] - 1) * alpha + top;
+        vs += 2 * ((m[g] - 1) * alpha * alpha + top * top);
+    }
+    *mean = es;
+    *var = vs;
+}
+
+/* The p-quantile of the sum of squared residuals under cv^2 = c, by Satterthwaite's
+ * approximation: a scaled chi-square with the same mean and variance. */
+static double sat_quantile(const double E[7], const double P[7], const double Q[7],
+                           const double m[7], double c, double p)
+{
+    double es, vs;
+    sum_r2_moments(E, P, Q, m, c, &es, &vs);
+    double nu = 2 * es * es / vs;
+    return es * gsl_cdf_chisq_Pinv(p, nu) / nu;
+}
+
+/* Test inversion: the c >= 0 at which the observed sum s is the p-quantile (0 when s is
+ * below it already at c = 0).  Bisection; the quantile grows with c. */
+static double invert_sat(const double E[7], const double P[7], const double Q[7],
+                         const double m[7], double p, double s, double c_hat)
+{
+    if (sat_quantile(E, P, Q, m, 0, p) >= s)
+        return 0;
+    double lo = 0, hi = c_hat > 0 ? 2 * c_hat : 1e-4;
+    for (int i = 0; i < 60 && sat_quantile(E, P, Q, m, hi, p) < s; i++) {
+        lo = hi;
+        hi *= 2;
+    }
+    for (int i = 0; i < 100 && hi - lo > 1e-12 * hi; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (sat_quantile(E, P, Q, m, mid, p) < s)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+cs_status cs_fit_arrivals(const double *t, size_t n, double t0, double t1, double slot_len,
+                          cs_fit_arrivals_result *out, cs_error *err)
+{
+    CS_REQUIRE(out != NULL);
+    memset(out, 0, sizeof *out);
+    if (slot_len == 0)
+        slot_len = 3600;
+    double spd_f = CS_FIT_DAY / slot_len;
+    if (!(slot_len > 0) || !isfinite(slot_len) || fabs(spd_f - nearbyint(spd_f)) > 1e-9 ||
+        7 * nearbyint(spd_f) > CS_FIT_MAX_SLOTS)
+        return cs_error_set(err, CS_EINPUT,
+                            "profile slot length %g s must divide a day into whole slots and be "
+                            "at least %g s (e.g. 900, 1800 or 3600)",
+                            slot_len, CS_FIT_WEEK / CS_FIT_MAX_SLOTS);
+    if (!isfinite(t0) || !isfinite(t1) || !(t0 < t1))
+        return cs_error_set(err, CS_EINPUT,
+                            "the observed span must be finite with start < end, got [%g, %g) s",
+                            t0, t1);
+    if (t1 - t0 > CS_FIT_MAX_DAYS * CS_FIT_DAY)
+        return cs_error_set(err, CS_EINPUT,
+                            "the observed span covers %.1f days; at most %d are supported "
+                            "(fit a shorter window: demand drifts over years anyway)",
+                            (t1 - t0) / CS_FIT_DAY, CS_FIT_MAX_DAYS);
+    CS_REQUIRE(n == 0 || t != NULL);
+
+    const size_t spd = (size_t)nearbyint(spd_f), ns = 7 * spd;
+    const double L = slot_len;
+    out->slot_len = L;
+    out->n_slots = ns;
+    out->n_arrivals = n;
+
+    /* Exposure: every slot instance [kL, (k+1)L) clipped to the span. */
+    for (long long k = floor_div(t0, L); (double)k * L < t1; k++) {
+        double lo = fmax(t0, (double)k * L), hi = fmin(t1, (double)(k + 1) * L);
+        if (hi > lo)
+            out->exposure[pos_mod(k, (long long)ns)] += hi - lo;
+    }
+
+    long long day_lo = (long long)ceil(t0 / CS_FIT_DAY);
+    long long day_hi = floor_div(t1, CS_FIT_DAY); /* complete days: [day_lo, day_hi) */
+    out->first_day = (long)day_lo;
+    out->n_days = day_hi > day_lo ? (size_t)(day_hi - day_lo) : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!(t[i] >= t0 && t[i] < t1))
+            return cs_error_set(err, CS_EINPUT,
+                                "arrival %zu at %.17g s lies outside the observed span "
+                                "[%.17g, %.17g) s; widen the span or filter the log",
+                                i, t[i], t0, t1);
+        out->count[pos_mod(floor_div(t[i], L), (long long)ns)] += 1;
+        long long dd = floor_div(t[i], CS_FIT_DAY) - day_lo;
+        if (dd >= 0 && (size_t)dd < out->n_days)
+            out->day_count[dd] += 1;
+    }
+    for (size_t s = 0; s < ns; s++) {
+        if (out->exposure[s] > 0) {
+            out->rate[s] = out->count[s] / out->exposure[s];
+            out->rate_se[s] = sqrt(out->count[s]) / out->exposure[s];
+        } else {
+            out->rate[s] = out->rate_se[s] = NAN;
+            out->n_unobserved++;
+        }
+    }
+
+    /* Day factor: the moment equation with the exact expectations for residuals from the
+     * fitted profile (see the header).  Per weekday g: E = sum mu_s, P = sum mu_s / K_s,
+     * Q = sum over days of weekday g in the span of M_d^2. */
+    double E[7] = {0}, P[7] = {0}, Q[7] = {0}, m[7] = {0};
+    for (size_t g = 0; g < 7; g++)
+        for (size_t s = g * spd; s < (g + 1) * spd; s++)
+            if (out->exposure[s] > 0) {
+                E[g] += out->rate[s] * L;
+                P[g] += out->rate[s] * L * L / out->exposure[s];
+            }
+    for (long long dday = floor_div(t0, CS_FIT_DAY); (double)dday * CS_FIT_DAY < t1; dday++) {
+        double M = 0;
+        for (size_t j = 0; j < spd; j++) {
+            long long k = dday * (long long)spd + (long long)j;
+            double lo = fmax(t0, (double)k * L), hi = fmin(t1, (double)(k + 1) * L);
+            if (hi > lo) {
+                size_t s = pos_mod(k, (long long)ns);
+                M += out->rate[s] * (hi - lo) * L / out->exposure[s];
+            }
+        }
+        Q[pos_mod(dday, 7)] += M * M;
+    }
+    double S = 0, A = 0, B = 0;
+    for (size_t d = 0; d < out->n_days; d++) {
+        size_t g = pos_mod(day_lo + (long long)d, 7);
+        out->day_expected[d] = E[g];
+        double r = out->day_count[d] - E[g];
+        S += r * r;
+        m[g] += 1;
+    }
+    double sum_e2 = 0;
+    for (size_t g = 0; g < 7; g++) {
+        A += m[g] * (E[g] - P[g]);
+        B += m[g] * (E[g] * E[g] - 2 * E[g] * P[g] + Q[g]);
+        sum_e2 += m[g] * E[g] * E[g];
+    }
+    out->cv2 = out->cv2_se = out->daily_cv = out->daily_cv_lo = out->daily_cv_hi = NAN;
+    if (out->n_days == 0 || !(B > 1e-9 * sum_e2) || !(sum_e2 > 0)) {
+        snprintf(out->note, sizeof out->note,
+                 "day-to-day variation cannot be estimated: it needs the same weekday "
+                 "observed on at least two days with calls (complete days in the span: %zu)",
+                 out->n_days);
+        return CS_OK;
+    }
+    double cv2 = (S - A) / B, c = cv2 > 0 ? cv2 : 0, es, var_s;
+    sum_r2_moments(E, P, Q, m, c, &es, &var_s);
+    out->cv_ok = 1;
+    out->cv2 = cv2;
+    out->cv2_se = sqrt(var_s) / B;
+    out->daily_cv = sqrt(c);
+    out->daily_cv_lo = sqrt(invert_sat(E, P, Q, m, 1 - 0.5 * 0.05, S, c));
+    out->daily_cv_hi = sqrt(invert_sat(E, P, Q, m, 0.5 * 0.05, S, c));
+    if (out->n_unobserved)
+        snprintf(out->note, sizeof out->note,
+                 "%zu of %zu profile slots were never observed (the span is shorter than a "
+                 "week): their rate is NAN",
+                 out->n_unobserved, ns);
+    return CS_OK;
+}
