@@ -1,0 +1,420 @@
+/* End-to-end tests of the callsim program, as scripts and users drive it.
+ *
+ * The binary is $CALLSIM (set by `make check`; ./callsim otherwise).  Each test runs it in a
+ * child process with its output captured, and checks exit codes, files and their contents:
+ * the promises of the README (exit codes scripts can trust, reproducible bytes, results that
+ * are either complete or absent, numbers in files equal to the numbers printed). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "io/json.h"
+
+static const char *bin(void)
+{
+    const char *b = getenv("CALLSIM");
+    return b && *b ? b : "./callsim";
+}
+
+static char tmpdir[256];
+
+typedef struct out {
+    int code;
+    char *out;   /* stdout */
+    char *err;   /* stderr */
+} out;
+
+static char *slurp_fd(int fd)
+{
+    size_t cap = 4096, n = 0;
+    char *b = malloc(cap);
+    ssize_t k;
+    while ((k = read(fd, b + n, cap - n - 1)) > 0) {
+        n += (size_t)k;
+        if (cap - n < 2) b = realloc(b, cap *= 2);
+    }
+    b[n] = 0;
+    return b;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = fread(b, 1, (size_t)n, f);
+    b[got] = 0;
+    fclose(f);
+    if (len) *len = got;
+    return b;
+}
+
+/* Runs callsim with the given arguments (NULL-terminated); captures stdout and stderr. */
+static out run_args(const char *const *args)
+{
+    int po[2], pe[2];
+    assert_int_equal(pipe(po), 0);
+    assert_int_equal(pipe(pe), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(po[1], 1);
+        dup2(pe[1], 2);
+        close(po[0]);
+        close(pe[0]);
+        const char *argv[64];
+        size_t n = 0;
+        argv[n++] = bin();
+        for (size_t i = 0; args[i] && n < 63; i++) argv[n++] = args[i];
+        argv[n] = NULL;
+        execv(bin(), (char *const *)argv);
+        _exit(127);
+    }
+    close(po[1]);
+    close(pe[1]);
+    out o;
+    /* stderr is small; read stdout first then stderr (children here never fill both pipes). */
+    o.out = slurp_fd(po[0]);
+    o.err = slurp_fd(pe[0]);
+    close(po[0]);
+    close(pe[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return o;
+}
+
+#define RUN(...) run_args((const char *const[]){__VA_ARGS__, NULL})
+
+static void out_free(out *o)
+{
+    free(o->out);
+    free(o->err);
+}
+
+static void path_in(char *buf, size_t n, const char *name) { snprintf(buf, n, "%s/%s", tmpdir, name); }
+
+static int exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+static void write_file(const char *p, const char *text)
+{
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *small =
+    "name: small\nhorizon: 2d\nwarmup: 6h\nreplications: 4\nseed: 42\n"
+    "lines:\n  - name: \"999\"\n    priority: 5\n    arrivals: {rate: 30/h}\n"
+    "    handle: {dist: exponential, mean: 4m}\n    patience: {dist: exponential, mean: 2m}\n"
+    "    target: {answer_within: 10s, share: 90%}\n"
+    "  - name: \"101\"\n    arrivals: {rate: 80/h}\n    handle: {dist: lognormal, mean: 6m, sd: 5m}\n"
+    "    patience: {dist: exponential, mean: 10m}\n"
+    "    redial: {probability: 30%, delay: {dist: exponential, mean: 10m}, max_attempts: 3}\n"
+    "pools:\n  - name: handlers\n    lines: [\"999\", \"101\"]\n    staff: 11\n";
+
+static int setup(void **st)
+{
+    (void)st;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/callsim-test-XXXXXX");
+    if (!mkdtemp(tmpdir)) return -1;
+    char p[512];
+    path_in(p, sizeof p, "small.yaml");
+    write_file(p, small);
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void test_help_and_exit_codes(void **st)
+{
+    (void)st;
+    out o = RUN("--help");
+    assert_int_equal(o.code, 0);
+    assert_non_null(strstr(o.out, "Usage: callsim COMMAND"));
+    out_free(&o);
+    o = RUN("run", "--help");
+    assert_int_equal(o.code, 0);
+    assert_non_null(strstr(o.out, "--reps"));
+    out_free(&o);
+    o = RUN("frobnicate");
+    assert_int_equal(o.code, 2);
+    out_free(&o);
+    o = RUN("run", "--repz", "3", "x.yaml");
+    assert_int_equal(o.code, 2);
+    assert_non_null(strstr(o.err, "did you mean --reps?"));
+    out_free(&o);
+    o = RUN("run", "/nonexistent/scenario.yaml");
+    assert_int_equal(o.code, 2);
+    assert_non_null(strstr(o.err, "/nonexistent/scenario.yaml"));
+    out_free(&o);
+}
+
+static void test_bad_scenario_reports_position_and_writes_nothing(void **st)
+{
+    (void)st;
+    char p[512], dir[512];
+    path_in(p, sizeof p, "bad.yaml");
+    write_file(p, "name: bad\nlines:\n  - name: \"101\"\n    arrivals: {rate: 2/s}\n    handel: 3m\n"
+                  "pools:\n  - name: p\n    lines: [\"101\"]\n    staff: 3\n");
+    path_in(dir, sizeof dir, "bad-out");
+    out o = RUN("run", p, "--out", dir);
+    assert_int_equal(o.code, 2);
+    assert_non_null(strstr(o.err, "bad.yaml:5:5"));
+    assert_non_null(strstr(o.err, "did you mean 'handle'"));
+    assert_false(exists(dir));
+    out_free(&o);
+}
+
+static void test_json_matches_summary_and_is_reproducible(void **st)
+{
+    (void)st;
+    char p[512], d1[512], d2[512];
+    path_in(p, sizeof p, "small.yaml");
+    path_in(d1, sizeof d1, "r1");
+    path_in(d2, sizeof d2, "r2");
+    out a = RUN("run", p, "--json", "--threads", "1", "--quiet", "--out", d1);
+    assert_int_equal(a.code, 0);
+    out b = RUN("run", p, "--json", "--threads", "3", "--quiet", "--out", d2);
+    assert_int_equal(b.code, 0);
+    /* Same scenario and seed: byte-identical output whatever the thread count. */
+    assert_string_equal(a.out, b.out);
+    char f1[600], f2[600];
+    snprintf(f1, sizeof f1, "%s/summary.json", d1);
+    snprintf(f2, sizeof f2, "%s/summary.json", d2);
+    size_t n1, n2;
+    char *s1 = slurp(f1, &n1), *s2 = slurp(f2, &n2);
+    assert_non_null(s1);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(s1, s2, n1);
+    snprintf(f1, sizeof f1, "%s/intervals.csv", d1);
+    snprintf(f2, sizeof f2, "%s/intervals.csv", d2);
+    size_t m1, m2;
+    char *i1 = slurp(f1, &m1), *i2 = slurp(f2, &m2);
+    assert_int_equal(m1, m2);
+    assert_memory_equal(i1, i2, m1);
+
+    /* Numbers in the file equal the numbers printed. */
+    cs_json *jo, *js;
+    cs_error err;
+    if (cs_json_parse(a.out, strlen(a.out), &jo, &err) != CS_OK) fail_msg("stdout: %s", err.msg);
+    if (cs_json_parse(s1, n1, &js, &err) != CS_OK) fail_msg("summary.json: %s", err.msg);
+    const char *keys[] = {"lines.101.abandon_rate.mean", "lines.101.abandon_rate.ci95", "lines.999.service_level.mean",
+                          "lines.999.asa.mean",          "lines.101.offered.mean",      "pools.handlers.occupancy.mean"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        double x = cs_json_number_value(cs_json_path(jo, keys[k]));
+        double y = cs_json_number_value(cs_json_path(js, keys[k]));
+        assert_true(isfinite(x));
+        assert_true(x == y);
+    }
+    assert_string_equal(cs_json_string_value(cs_json_path(js, "kind")), "run");
+    assert_non_null(cs_json_path(js, "resolved_scenario.lines.0.name"));
+    /* Sane values: the 999 share of abandoned/cut off is a fraction. */
+    double ar = cs_json_number_value(cs_json_path(jo, "lines.999.abandon_rate.mean"));
+    assert_true(ar > 0 && ar < 1);
+    cs_json_free(jo);
+    cs_json_free(js);
+
+    /* intervals.csv: header and one row per KPI per interval: 42 h measured of 15 minutes =
+     * 168 intervals x (2 lines x 8 KPIs + 1 pool x 2 KPIs). */
+    assert_true(strncmp(i1, "line,interval_start,kpi,mean,ci95\n", 34) == 0);
+    size_t rows = 0;
+    for (char *c = i1; *c; c++) rows += *c == '\n';
+    assert_int_equal(rows - 1, 168 * (2 * 8 + 2));
+    free(s1);
+    free(s2);
+    free(i1);
+    free(i2);
+    out_free(&a);
+    out_free(&b);
+}
+
+static void test_out_refuses_to_clobber(void **st)
+{
+    (void)st;
+    char p[512], d[512], marker[600];
+    path_in(p, sizeof p, "small.yaml");
+    path_in(d, sizeof d, "existing");
+    mkdir(d, 0777);
+    snprintf(marker, sizeof marker, "%s/keep.txt", d);
+    write_file(marker, "precious");
+    out o = RUN("run", p, "--out", d, "--quiet");
+    assert_int_equal(o.code, 2);
+    assert_non_null(strstr(o.err, "--force"));
+    assert_true(exists(marker));
+    out_free(&o);
+    o = RUN("run", p, "--out", d, "--force", "--quiet");
+    assert_int_equal(o.code, 0);
+    assert_false(exists(marker));
+    char sj[600];
+    snprintf(sj, sizeof sj, "%s/summary.json", d);
+    assert_true(exists(sj));
+    out_free(&o);
+}
+
+/* A run killed midway leaves neither the target folder nor a hidden partial one. */
+static void test_killed_run_leaves_nothing(void **st)
+{
+    (void)st;
+    char p[512], d[512];
+    path_in(p, sizeof p, "long.yaml");
+    write_file(p, "name: long\nhorizon: 400d\nwarmup: 0\nreplications: 50\nseed: 1\n"
+                  "lines:\n  - name: \"101\"\n    arrivals: {rate: 2/s}\n    handle: {dist: exponential, mean: 3m}\n"
+                  "pools:\n  - name: p\n    lines: [\"101\"]\n    staff: 400\n");
+    path_in(d, sizeof d, "killed");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execl(bin(), bin(), "run", p, "--out", d, "--calls", "--quiet", (char *)NULL);
+        _exit(127);
+    }
+    struct timespec ts = {0, 700 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    kill(pid, SIGTERM);
+    int status;
+    waitpid(pid, &status, 0);
+    assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_false(exists(d));
+    DIR *dir = opendir(tmpdir);
+    struct dirent *e;
+    while ((e = readdir(dir)))
+        if (strstr(e->d_name, "killed")) fail_msg("left behind: %s", e->d_name);
+    closedir(dir);
+}
+
+static void test_calls_csv_and_charts(void **st)
+{
+    (void)st;
+    char p[512], d[512], f[700];
+    path_in(p, sizeof p, "small.yaml");
+    path_in(d, sizeof d, "withcalls");
+    out o = RUN("run", p, "--out", d, "--calls", "--quiet");
+    assert_int_equal(o.code, 0);
+    snprintf(f, sizeof f, "%s/calls.csv", d);
+    char *calls = slurp(f, NULL);
+    assert_non_null(calls);
+    assert_true(strncmp(calls, "arrival,line,caller,attempt,outcome,wait,handle,ivr,pool,transferred\n", 69) == 0);
+    assert_non_null(strstr(calls, ",answered,"));
+    free(calls);
+    /* Every chart in the manifest exists in the three formats, non-empty, with the right magic. */
+    snprintf(f, sizeof f, "%s/charts/charts.json", d);
+    cs_json *m;
+    cs_error err;
+    assert_int_equal(cs_json_parse_file(f, &m, &err), CS_OK);
+    const cs_json *charts = cs_json_get(m, "charts");
+    assert_true(cs_json_size(charts) >= 7);
+    int per_line = 0;
+    for (size_t i = 0; i < cs_json_size(charts); i++) {
+        const char *file = cs_json_string_value(cs_json_get(cs_json_at(charts, i), "file"));
+        if (strstr(file, "line2")) per_line = 1;
+        static const char *const ext[3] = {"png", "svg", "pdf"};
+        static const char *const magic[3] = {"\x89PNG", "<", "%PDF"};
+        for (int k = 0; k < 3; k++) {
+            snprintf(f, sizeof f, "%s/charts/%s.%s", d, file, ext[k]);
+            size_t len;
+            char *b = slurp(f, &len);
+            if (!b) fail_msg("missing chart %s", f);
+            assert_true(len > 1000);
+            assert_memory_equal(b, magic[k], strlen(magic[k]));
+            free(b);
+        }
+    }
+    assert_true(per_line);   /* charts for every line (line 2 has its own service-level chart) */
+    cs_json_free(m);
+    out_free(&o);
+}
+
+static void test_compare_with_itself_is_zero(void **st)
+{
+    (void)st;
+    char p[512], d[512], f[700];
+    path_in(p, sizeof p, "small.yaml");
+    path_in(d, sizeof d, "cmp");
+    out o = RUN("compare", p, p, "--out", d, "--quiet", "--json");
+    assert_int_equal(o.code, 0);
+    cs_json *j;
+    cs_error err;
+    assert_int_equal(cs_json_parse(o.out, strlen(o.out), &j, &err), CS_OK);
+    const cs_json *diff = cs_json_path(j, "differences.0.lines.101");
+    assert_non_null(diff);
+    for (size_t i = 0; i < cs_json_size(diff); i++) {
+        const cs_json *v = cs_json_member_value(diff, i);
+        double dd = cs_json_number_value(cs_json_get(v, "diff"));
+        if (!isnan(dd) && dd != 0) fail_msg("%s differs by %g", cs_json_member_key(diff, i), dd);
+    }
+    cs_json_free(j);
+    snprintf(f, sizeof f, "%s/comparison.csv", d);
+    char *csv = slurp(f, NULL);
+    assert_non_null(csv);
+    assert_true(strncmp(csv, "scenario,line,kpi,mean,ci95,diff,diff_ci95\n", 43) == 0);
+    free(csv);
+    out_free(&o);
+}
+
+static void test_erlang_command(void **st)
+{
+    (void)st;
+    out o = RUN("erlang", "--rate", "200/h", "--aht", "180s", "--agents", "14", "--within", "20s", "--json");
+    assert_int_equal(o.code, 0);
+    cs_json *j;
+    cs_error err;
+    assert_int_equal(cs_json_parse(o.out, strlen(o.out), &j, &err), CS_OK);
+    /* domain.md table V1, n = 14: P(W>0) 0.1741, ASA 7.84 s, SL(20 s) 0.8884 */
+    assert_true(fabs(cs_json_number_value(cs_json_get(j, "p_wait")) - 0.1741) < 5e-5);
+    assert_true(fabs(cs_json_number_value(cs_json_get(j, "asa")) - 7.84) < 5e-3);
+    assert_true(fabs(cs_json_number_value(cs_json_get(j, "service_level")) - 0.8884) < 5e-5);
+    cs_json_free(j);
+    out_free(&o);
+    o = RUN("erlang", "--rate", "2/s", "--aht", "180s", "--agents", "300");
+    assert_int_equal(o.code, 2);   /* unstable Erlang C: a clear input error */
+    assert_non_null(strstr(o.err, "agents"));
+    out_free(&o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help_and_exit_codes),
+        cmocka_unit_test(test_bad_scenario_reports_position_and_writes_nothing),
+        cmocka_unit_test(test_json_matches_summary_and_is_reproducible),
+        cmocka_unit_test(test_out_refuses_to_clobber),
+        cmocka_unit_test(test_killed_run_leaves_nothing),
+        cmocka_unit_test(test_calls_csv_and_charts),
+        cmocka_unit_test(test_compare_with_itself_is_zero),
+        cmocka_unit_test(test_erlang_command),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
