@@ -50,7 +50,7 @@
  * cs_fit_result hold cs_dist values of parametric kinds, which own no memory today;
  * cs_fit_set_fini() / cs_fit_result_fini() are provided so callers stay correct if that
  * changes.  All other structs are plain values with fixed arrays; cs_fit_arrivals_result
- * is about 60 KB, so allocate it rather than putting it on a small thread stack.
+ * is about 40 KB, so allocate it rather than putting it on a small thread stack.
  *
  * Errors.  CS_EINPUT for data a planner must fix (no observations, negative or non-finite
  * times, event flags other than 0/1, arrivals outside the stated span), with the index and
@@ -152,9 +152,11 @@ typedef struct cs_fit_result {
                            * parameters were estimated from the same data, and too small
                            * for data rounded to whole seconds with many ties: a screen,
                            * not a test */
-    double km_maxdiff;    /* sup over [0, tau] of |S_fit - S_KM|, KM of the same data
-                           * (with zero-time events moved); for uncensored data this is
-                           * ks_d */
+    double km_maxdiff;    /* sup |S_fit - S_KM| over the event times, KM of the same data
+                           * (zero-time events moved).  Censored data: only where at least
+                           * max(20, 1% of the observations) are still at risk, because the
+                           * KM tail beyond rests on a few callers and is mostly noise.
+                           * Uncensored data: everywhere, so it equals ks_d */
     int iterations;       /* optimiser iterations (0 for closed forms) */
     cs_dist dist;         /* the fitted distribution (a `never` when !ok) */
 } cs_fit_result;
