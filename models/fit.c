@@ -1189,20 +1189,22 @@ static double invert_sat(const double E[7], const double P[7], const double Q[7]
     return 0.5 * (lo + hi);
 }
 
-cs_status cs_fit_arrivals(const double *t, size_t n, double t0, double t1, double slot_len,
-                          cs_fit_arrivals_result *out, cs_error *err)
+static cs_status check_slot_len(double *slot_len, cs_error *err)
 {
-    CS_REQUIRE(out != NULL);
-    memset(out, 0, sizeof *out);
-    if (slot_len == 0)
-        slot_len = 3600;
-    double spd_f = CS_FIT_DAY / slot_len;
-    if (!(slot_len > 0) || !isfinite(slot_len) || fabs(spd_f - nearbyint(spd_f)) > 1e-9 ||
+    if (*slot_len == 0)
+        *slot_len = 3600;
+    double spd_f = CS_FIT_DAY / *slot_len;
+    if (!(*slot_len > 0) || !isfinite(*slot_len) || fabs(spd_f - nearbyint(spd_f)) > 1e-9 ||
         7 * nearbyint(spd_f) > CS_FIT_MAX_SLOTS)
         return cs_error_set(err, CS_EINPUT,
                             "profile slot length %g s must divide a day into whole slots and be "
                             "at least %g s (e.g. 900, 1800 or 3600)",
-                            slot_len, CS_FIT_WEEK / CS_FIT_MAX_SLOTS);
+                            *slot_len, CS_FIT_WEEK / CS_FIT_MAX_SLOTS);
+    return CS_OK;
+}
+
+static cs_status check_span(double t0, double t1, cs_error *err)
+{
     if (!isfinite(t0) || !isfinite(t1) || !(t0 < t1))
         return cs_error_set(err, CS_EINPUT,
                             "the observed span must be finite with start < end, got [%g, %g) s",
@@ -1212,10 +1214,95 @@ cs_status cs_fit_arrivals(const double *t, size_t n, double t0, double t1, doubl
                             "the observed span covers %.1f days; at most %d are supported "
                             "(fit a shorter window: demand drifts over years anyway)",
                             (t1 - t0) / CS_FIT_DAY, CS_FIT_MAX_DAYS);
-    CS_REQUIRE(n == 0 || t != NULL);
+    return CS_OK;
+}
 
+cs_status cs_fit_arrivals_stream_init(cs_fit_arrivals_stream *st, double slot_len, cs_error *err)
+{
+    CS_REQUIRE(st != NULL);
+    memset(st, 0, sizeof *st);
+    cs_status s = check_slot_len(&slot_len, err);
+    if (s)
+        return s;
+    st->slot_len = slot_len;
+    st->n_slots = 7 * (size_t)nearbyint(CS_FIT_DAY / slot_len);
+    st->tmin = INFINITY;
+    st->tmax = -INFINITY;
+    return CS_OK;
+}
+
+void cs_fit_arrivals_stream_add(cs_fit_arrivals_stream *st, double t)
+{
+    if (!isfinite(t)) {
+        st->n_outside++;
+        return;
+    }
+    long long day = floor_div(t, CS_FIT_DAY);
+    if (st->n == 0)
+        st->day_origin = day - CS_FIT_MAX_DAYS;
+    long long idx = day - st->day_origin;
+    if (idx < 0 || idx >= (long long)(sizeof st->day_count / sizeof st->day_count[0])) {
+        st->n_outside++;   /* more than CS_FIT_MAX_DAYS away from the first call */
+        return;
+    }
+    st->day_count[idx] += 1;
+    st->count[pos_mod(floor_div(t, st->slot_len), (long long)st->n_slots)] += 1;
+    if (t < st->tmin)
+        st->tmin = t;
+    if (t > st->tmax)
+        st->tmax = t;
+    st->n++;
+}
+
+cs_status cs_fit_arrivals(const double *t, size_t n, double t0, double t1, double slot_len,
+                          cs_fit_arrivals_result *out, cs_error *err)
+{
+    CS_REQUIRE(out != NULL);
+    CS_REQUIRE(n == 0 || t != NULL);
+    cs_status s = check_span(t0, t1, err);
+    if (s)
+        return s;
+    cs_fit_arrivals_stream *st = malloc(sizeof *st);
+    if (!st)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    s = cs_fit_arrivals_stream_init(st, slot_len, err);
+    for (size_t i = 0; s == CS_OK && i < n; i++) {
+        if (!(t[i] >= t0 && t[i] < t1)) {
+            memset(out, 0, sizeof *out);
+            s = cs_error_set(err, CS_EINPUT,
+                             "arrival %zu at %.17g s lies outside the observed span "
+                             "[%.17g, %.17g) s; widen the span or filter the log",
+                             i, t[i], t0, t1);
+            break;
+        }
+        cs_fit_arrivals_stream_add(st, t[i]);
+    }
+    if (s == CS_OK)
+        s = cs_fit_arrivals_finish(st, t0, t1, out, err);
+    free(st);
+    return s;
+}
+
+cs_status cs_fit_arrivals_finish(const cs_fit_arrivals_stream *stream, double t0, double t1,
+                                 cs_fit_arrivals_result *out, cs_error *err)
+{
+    CS_REQUIRE(out != NULL && stream != NULL);
+    memset(out, 0, sizeof *out);
+    double slot_len = stream->slot_len;
+    cs_status sc = check_span(t0, t1, err);
+    if (sc)
+        return sc;
+    if (stream->n_outside || (stream->n && !(stream->tmin >= t0 && stream->tmax < t1)))
+        return cs_error_set(err, CS_EINPUT,
+                            "%zu arrivals lie outside the observed span [%.17g, %.17g) s or more "
+                            "than %d days from the first one; widen the span or filter the log",
+                            stream->n_outside ? stream->n_outside : (size_t)1, t0, t1,
+                            CS_FIT_MAX_DAYS);
+
+    const double spd_f = CS_FIT_DAY / slot_len;
     const size_t spd = (size_t)nearbyint(spd_f), ns = 7 * spd;
     const double L = slot_len;
+    size_t n = stream->n;
     out->slot_len = L;
     out->n_slots = ns;
     out->n_arrivals = n;
@@ -1232,17 +1319,14 @@ cs_status cs_fit_arrivals(const double *t, size_t n, double t0, double t1, doubl
     out->first_day = (long)day_lo;
     out->n_days = day_hi > day_lo ? (size_t)(day_hi - day_lo) : 0;
 
-    for (size_t i = 0; i < n; i++) {
-        if (!(t[i] >= t0 && t[i] < t1))
-            return cs_error_set(err, CS_EINPUT,
-                                "arrival %zu at %.17g s lies outside the observed span "
-                                "[%.17g, %.17g) s; widen the span or filter the log",
-                                i, t[i], t0, t1);
-        out->count[pos_mod(floor_div(t[i], L), (long long)ns)] += 1;
-        long long dd = floor_div(t[i], CS_FIT_DAY) - day_lo;
-        if (dd >= 0 && (size_t)dd < out->n_days)
-            out->day_count[dd] += 1;
-    }
+    for (size_t s2 = 0; s2 < ns; s2++)
+        out->count[s2] = stream->count[s2];
+    if (n > 0)
+        for (size_t d = 0; d < out->n_days; d++) {
+            long long idx = day_lo + (long long)d - stream->day_origin;
+            if (idx >= 0 && idx < (long long)(sizeof stream->day_count / sizeof stream->day_count[0]))
+                out->day_count[d] = stream->day_count[idx];
+        }
     for (size_t s = 0; s < ns; s++) {
         if (out->exposure[s] > 0) {
             out->rate[s] = out->count[s] / out->exposure[s];

@@ -282,4 +282,23 @@ typedef struct cs_fit_arrivals_result {
 cs_status cs_fit_arrivals(const double *t, size_t n, double t0, double t1, double slot_len,
                           cs_fit_arrivals_result *out, cs_error *err);
 
+/* The same fit from a stream of arrivals, in bounded memory (a log of any length): counts
+ * per slot of the week and per calendar day are kept, nothing per call.  Arrivals may come
+ * in any order within CS_FIT_MAX_DAYS days of the first one.  finish() takes the observed
+ * span, typically the first and last day of the log, and is then cs_fit_arrivals. */
+typedef struct cs_fit_arrivals_stream {
+    double slot_len;
+    size_t n_slots;
+    double count[CS_FIT_MAX_SLOTS];
+    double day_count[2 * CS_FIT_MAX_DAYS + 1];   /* indexed by day - day_origin */
+    long long day_origin;
+    double tmin, tmax;
+    size_t n, n_outside;
+} cs_fit_arrivals_stream;
+
+cs_status cs_fit_arrivals_stream_init(cs_fit_arrivals_stream *st, double slot_len, cs_error *err);
+void cs_fit_arrivals_stream_add(cs_fit_arrivals_stream *st, double t);
+cs_status cs_fit_arrivals_finish(const cs_fit_arrivals_stream *st, double t0, double t1,
+                                 cs_fit_arrivals_result *out, cs_error *err);
+
 #endif
