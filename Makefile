@@ -86,7 +86,9 @@ check: deps
 check-run: build $(TEST_BIN)
 	@set -e; failed=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; \
-	  if ! CALLSIM=./callsim$(if $(filter 1,$(SANITIZE)),-san) $$t; then failed=1; echo "FAILED: $$t"; fi; \
+	  if ! CALLSIM=./callsim$(if $(filter 1,$(SANITIZE)),-san) \
+	       LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	       UBSAN_OPTIONS=print_stacktrace=1 $$t; then failed=1; echo "FAILED: $$t"; fi; \
 	done; \
 	if [ $$failed -ne 0 ]; then echo "make check: FAILED"; exit 1; fi; \
 	echo "make check: all $(words $(TEST_BIN)) test programs passed"
@@ -96,16 +98,21 @@ demo: all
 	@echo "Open demo-out/report.html in a browser."
 
 bench: all
-	@$(MAKE) --no-print-directory $(BUILD)/bench/limit_mmna $(BUILD)/bench/bench_cal
+	@$(MAKE) --no-print-directory $(BUILD)/bench/limit_mmna $(BUILD)/bench/bench_cal2 \
+	    $(BUILD)/bench/bench_cal4 $(BUILD)/bench/peakrss
 	@sh bench/run.sh $(BUILD)
 
 $(BUILD)/bench/limit_mmna: ../shared/bench/limit_mmna.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 $(CPPFLAGS) -o $@ $< $(LDLIBS)
 
-$(BUILD)/bench/bench_cal: bench/bench_cal.c $(BUILD)/libcallsim.a
+$(BUILD)/bench/bench_cal%: bench/bench_cal.c sim/cal.c sim/status.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libcallsim.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) -std=c11 -O2 $(WARN) -DCS_CAL_ARITY=$* -o $@ bench/bench_cal.c sim/cal.c sim/status.c -lm
+
+$(BUILD)/bench/peakrss: bench/peakrss.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -o $@ $<
 
 # Each public header must compile on its own (no hidden include-order dependencies).
 check-headers:

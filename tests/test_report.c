@@ -1,0 +1,838 @@
+/* Tests for plots/report: the HTML report of a results folder.
+ *
+ * Each test copies a fixture folder (tests/data/report/run or .../comparison: hand-made but
+ * shaped like real output, with small SVG charts whose ids clash between files as cairo's do)
+ * into a fresh temporary folder and writes the report there.  The checks read the HTML as text,
+ * no parser: the page is self-contained (no http(s) reference outside the verbatim scenario
+ * text), every chart is inlined (a marker in each fixture SVG) with its ids made unique, the
+ * headline numbers read as expected (the expected strings are computed here, with an
+ * independent formatter, from the fixture's own values), user text is escaped, the print rules
+ * are there, and the output is byte-identical on a second run.  Error cases (missing or
+ * malformed summary.json, a missing or unsafe chart) must return the documented code and leave
+ * the folder exactly as it was: no report.html, no temporary file. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/json.h"
+#include "plots/report.h"
+
+#define RUN_FIXTURE "tests/data/report/run"
+#define CMP_FIXTURE "tests/data/report/comparison"
+#define GENERATED "2026-11-29 17:20 UTC"
+
+/* ------------------------------------------------------------------------------------------
+ * Files and folders
+ * ---------------------------------------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap + 1);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *nb = realloc(buf, 2 * cap + 1);
+            if (!nb) free(buf);
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf) buf[n] = '\0';
+    if (len) *len = n;
+    return buf;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+static char *join(const char *a, const char *b)
+{
+    char *p = malloc(strlen(a) + strlen(b) + 2);
+    assert_non_null(p);
+    sprintf(p, "%s/%s", a, b);
+    return p;
+}
+
+static void copy_tree(const char *src, const char *dst)
+{
+    DIR *d = opendir(src);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char *s = join(src, e->d_name), *t = join(dst, e->d_name);
+        struct stat st;
+        assert_int_equal(stat(s, &st), 0);
+        if (S_ISDIR(st.st_mode)) {
+            assert_int_equal(mkdir(t, 0755), 0);
+            copy_tree(s, t);
+        } else {
+            size_t n;
+            char *text = read_file(s, &n);
+            assert_non_null(text);
+            FILE *f = fopen(t, "wb");
+            assert_non_null(f);
+            assert_int_equal(fwrite(text, 1, n, f), n);
+            assert_int_equal(fclose(f), 0);
+            free(text);
+        }
+        free(s);
+        free(t);
+    }
+    closedir(d);
+}
+
+static void remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            char *p = join(path, e->d_name);
+            remove_tree(p);
+            free(p);
+        }
+        closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+/* A fresh temporary folder holding a copy of fixture (or empty when fixture is NULL). */
+static char *fresh_copy(const char *fixture)
+{
+    char tmpl[] = "/tmp/cs_test_report_XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    assert_non_null(dir);
+    if (fixture) copy_tree(fixture, dir);
+    return strdup(dir);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The names in a folder (including hidden ones), sorted and joined by '|'. */
+static char *listing(const char *path)
+{
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    char *names[256];
+    size_t n = 0, total = 1;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < 256) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        names[n] = strdup(e->d_name);
+        total += strlen(names[n]) + 1;
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof names[0], cmp_str);
+    char *out = calloc(1, total);
+    for (size_t i = 0; i < n; i++) {
+        strcat(out, names[i]);
+        strcat(out, "|");
+        free(names[i]);
+    }
+    return out;
+}
+
+/* Replaces the one occurrence of `from` in the file (fails the test if there is not exactly one). */
+static void replace_once(const char *path, const char *from, const char *to)
+{
+    char *text = read_file(path, NULL);
+    assert_non_null(text);
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    assert_null(strstr(at + 1, from));
+    size_t n = strlen(text) - strlen(from) + strlen(to);
+    char *out = malloc(n + 1);
+    size_t pre = (size_t)(at - text);
+    memcpy(out, text, pre);
+    strcpy(out + pre, to);
+    strcat(out, at + strlen(from));
+    write_file(path, out);
+    free(out);
+    free(text);
+}
+
+static char *generate(const char *dir)
+{
+    cs_error err = {CS_OK, ""};
+    cs_status st = cs_report_write(dir, GENERATED, &err);
+    if (st != CS_OK) fprintf(stderr, "cs_report_write: %s\n", err.msg);
+    assert_int_equal(st, CS_OK);
+    char *path = join(dir, "report.html");
+    char *html = read_file(path, NULL);
+    free(path);
+    assert_non_null(html);
+    return html;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Reading the HTML without a parser
+ * ---------------------------------------------------------------------------------------- */
+
+/* The visible text: tags (and <style>/<svg> content) become single spaces, the entities the
+ * report uses are decoded, whitespace runs collapse to one space. */
+static char *text_of(const char *html)
+{
+    static const struct { const char *ent, *txt; } ents[] = {
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
+        {"&ldquo;", "\xe2\x80\x9c"}, {"&rdquo;", "\xe2\x80\x9d"}, {"&rsquo;", "\xe2\x80\x99"},
+        {"&plusmn;", "\xc2\xb1"}, {"&ndash;", "\xe2\x80\x93"}, {"&mdash;", "\xe2\x80\x94"},
+        {"&middot;", "\xc2\xb7"},
+    };
+    size_t n = strlen(html);
+    char *out = malloc(n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        if (html[i] == '<') {
+            const char *skip_to = NULL;
+            if (strncmp(html + i, "<style", 6) == 0) skip_to = "</style>";
+            else if (strncmp(html + i, "<svg", 4) == 0) skip_to = "</svg>";
+            const char *end = skip_to ? strstr(html + i, skip_to) : strchr(html + i, '>');
+            assert_non_null(end);
+            i = (size_t)(end - html) + (skip_to ? strlen(skip_to) : 1);
+            if (o > 0 && out[o - 1] != ' ') out[o++] = ' ';
+            continue;
+        }
+        if (html[i] == '&') {
+            size_t k;
+            for (k = 0; k < sizeof ents / sizeof ents[0]; k++)
+                if (strncmp(html + i, ents[k].ent, strlen(ents[k].ent)) == 0) break;
+            if (k < sizeof ents / sizeof ents[0]) {
+                memcpy(out + o, ents[k].txt, strlen(ents[k].txt));
+                o += strlen(ents[k].txt);
+                i += strlen(ents[k].ent);
+                continue;
+            }
+        }
+        if (isspace((unsigned char)html[i])) {
+            if (o > 0 && out[o - 1] != ' ') out[o++] = ' ';
+            i++;
+            continue;
+        }
+        out[o++] = html[i++];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle)) fail_msg("expected to find: %s", needle);
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) n++;
+    return n;
+}
+
+/* The HTML with every <pre class="file scenario"> block removed: the verbatim scenario text is
+ * the one place where a URL (in a YAML comment) is allowed. */
+static char *without_scenario_text(const char *html)
+{
+    char *out = strdup(html);
+    for (;;) {
+        char *a = strstr(out, "<pre class=\"file scenario\">");
+        if (!a) break;
+        char *b = strstr(a, "</pre>");
+        assert_non_null(b);
+        memmove(a, b + 6, strlen(b + 6) + 1);
+    }
+    return out;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Expected numbers, formatted independently of the module
+ * ---------------------------------------------------------------------------------------- */
+
+static double fx(const cs_json *root, const char *path)
+{
+    const cs_json *v = cs_json_path(root, path);
+    assert_int_equal(cs_json_type_of(v), CS_JSON_NUMBER);
+    return cs_json_number_value(v);
+}
+
+/* Halves round away from zero, as the report does. */
+static void pct1(char *buf, double share) { sprintf(buf, "%.1f%%", round(1000.0 * share) / 10.0); }
+
+/* "12.3% (11.9% to 12.7%)": the interval cut at 0% and 100%. */
+static void expect_share(char *buf, double m, double h)
+{
+    char a[32], b[32], c[32];
+    pct1(a, m);
+    pct1(b, m - h < 0 ? 0 : m - h);
+    pct1(c, m + h > 1 ? 1 : m + h);
+    sprintf(buf, "%s (%s to %s)", a, b, c);
+}
+
+static void time_text(char *buf, double s, int dec)
+{
+    if (s < 59.5) sprintf(buf, "%.*f s", dec, s);
+    else {
+        long t = lround(s);
+        sprintf(buf, "%ld min %02ld s", t / 60, t % 60);
+    }
+}
+
+static void expect_time(char *buf, double m, double h)
+{
+    int dec = m < 10 ? 1 : 0;
+    char a[32], b[32], c[32];
+    time_text(a, m, dec);
+    time_text(b, m - h, dec);
+    time_text(c, m + h, dec);
+    sprintf(buf, "%s (%s to %s)", a, b, c);
+}
+
+static void grouped(char *buf, double v)
+{
+    long x = lround(fabs(v));
+    char digits[32], out[48];
+    sprintf(digits, "%ld", x);
+    size_t n = strlen(digits), o = 0;
+    if (v < 0 && x != 0) out[o++] = '-';
+    for (size_t i = 0; i < n; i++) {
+        out[o++] = digits[i];
+        if ((n - i - 1) % 3 == 0 && i + 1 < n) out[o++] = ',';
+    }
+    out[o] = '\0';
+    strcpy(buf, out);
+}
+
+static void expect_count(char *buf, double m, double h)
+{
+    char a[32], b[32], c[32];
+    grouped(a, m);
+    grouped(b, m - h);
+    grouped(c, m + h);
+    sprintf(buf, "%s (%s to %s)", a, b, c);
+}
+
+/* "+1.0" / "-4.2" / "0.0" */
+static void signed1(char *buf, double v)
+{
+    sprintf(buf, "%+.1f", round(10.0 * v) / 10.0);
+    if (strcmp(buf, "+0.0") == 0 || strcmp(buf, "-0.0") == 0) strcpy(buf, "0.0");
+}
+
+/* "-4.2 points (-4.8 to -3.7)" */
+static void expect_points(char *buf, double d, double h)
+{
+    char a[32], b[32], c[32];
+    signed1(a, 100 * d);
+    signed1(b, 100 * (d - h));
+    signed1(c, 100 * (d + h));
+    sprintf(buf, "%s points (%s to %s)", a, b, c);
+}
+
+static cs_json *load_json(const char *path)
+{
+    cs_json *j = NULL;
+    cs_error err = {CS_OK, ""};
+    assert_int_equal(cs_json_parse_file(path, &j, &err), CS_OK);
+    return j;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Run report
+ * ---------------------------------------------------------------------------------------- */
+
+static void test_run_report(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *html = generate(dir);
+    char *text = text_of(html);
+    cs_json *sum = load_json(RUN_FIXTURE "/summary.json");
+    cs_json *man = load_json(RUN_FIXTURE "/charts/charts.json");
+
+    assert_true(strncmp(html, "<!DOCTYPE html>\n", 16) == 0);
+    assert_contains(html, "<meta charset=\"utf-8\">");
+    assert_contains(html, "<h1>Baseline - mid-sized force</h1>");
+
+    /* Self-contained: nothing to fetch, nothing to run. */
+    char *outside = without_scenario_text(html);
+    assert_null(strstr(outside, "http://"));
+    assert_null(strstr(outside, "https://"));
+    assert_null(strstr(outside, "<script"));
+    assert_null(strstr(outside, "<link"));
+    assert_null(strstr(outside, "@import"));
+    assert_null(strstr(outside, "url(http"));
+    assert_null(strstr(outside, "src="));
+    assert_contains(html, "https://www.apccs.police.uk/"); /* the YAML comment, shown verbatim */
+    free(outside);
+
+    /* Every chart of the manifest, inlined, with title and caption. */
+    const cs_json *charts = cs_json_get(man, "charts");
+    assert_int_equal(cs_json_size(charts), 3);
+    for (size_t i = 0; i < cs_json_size(charts); i++) {
+        const cs_json *c = cs_json_at(charts, i);
+        char marker[128];
+        sprintf(marker, "<desc>fixture-marker:%s</desc>", cs_json_string_value(cs_json_get(c, "file")));
+        assert_int_equal(count_of(html, marker), 1);
+        assert_contains(text, cs_json_string_value(cs_json_get(c, "title")));
+        assert_contains(text, cs_json_string_value(cs_json_get(c, "caption")));
+    }
+    assert_int_equal(count_of(html, "<svg "), 3);
+    assert_int_equal(count_of(html, "</svg>"), 3);
+    assert_null(strstr(html, "<?xml"));
+    assert_null(strstr(html, "<!DOCTYPE svg"));
+    assert_null(strstr(html, "xmlns"));
+    assert_null(strstr(html, "<!--"));
+    /* service_level.svg has width/height in px and no viewBox: one is made from them. */
+    assert_contains(html, "viewBox=\"0 0 480 300\"");
+    assert_contains(html, "viewBox=\"0 0 454 283\"");
+    assert_null(strstr(html, "width=\"454pt\""));
+    /* The three files all define glyph0-1 and clip1: each chart gets its own names. */
+    assert_null(strstr(html, "id=\"glyph0-1\""));
+    for (int c = 1; c <= 3; c++) {
+        char want[64];
+        sprintf(want, "id=\"c%d-glyph0-1\"", c);
+        assert_int_equal(count_of(html, want), 1);
+        sprintf(want, "xlink:href=\"#c%d-glyph0-1\"", c);
+        assert_true(count_of(html, want) >= 1);
+        sprintf(want, "id=\"c%d-clip1\"", c);
+        assert_int_equal(count_of(html, want), 1);
+    }
+    assert_contains(html, "clip-path=\"url(#c1-clip1)\"");
+    assert_null(strstr(html, "url(#clip1)"));
+    assert_contains(html, "figure.chart svg { display: block; width: 100%; max-width: 100%; height: auto;");
+
+    /* Headline numbers, from the fixture's values. */
+    char want[256], val[128];
+    static const char *const lines[] = {"999", "101"};
+    static const char *const targets[] = {"10 seconds", "30 seconds"};
+    for (int l = 0; l < 2; l++) {
+        char p[96];
+        sprintf(p, "lines.%s.abandon_rate.", lines[l]);
+        char pm[128], ph[128];
+        sprintf(pm, "%smean", p);
+        sprintf(ph, "%sci95", p);
+        expect_share(val, fx(sum, pm), fx(sum, ph));
+        sprintf(want, "Calls abandoned or cut off before contact %s", val);
+        assert_contains(text, want);
+
+        sprintf(pm, "lines.%s.service_level.mean", lines[l]);
+        sprintf(ph, "lines.%s.service_level.ci95", lines[l]);
+        expect_share(val, fx(sum, pm), fx(sum, ph));
+        char tgt[32];
+        sprintf(tgt, "%.0f%%", 100 * fx(sum, "resolved_scenario.lines.0.target.share"));
+        sprintf(want, "Answered within %s (target %s) %s", targets[l], tgt, val);
+        assert_contains(text, want);
+
+        sprintf(pm, "lines.%s.asa.mean", lines[l]);
+        sprintf(ph, "lines.%s.asa.ci95", lines[l]);
+        expect_time(val, fx(sum, pm), fx(sum, ph));
+        sprintf(want, "Average wait to be answered %s", val);
+        assert_contains(text, want);
+
+        sprintf(pm, "lines.%s.never_reached_rate.mean", lines[l]);
+        sprintf(ph, "lines.%s.never_reached_rate.ci95", lines[l]);
+        expect_share(val, fx(sum, pm), fx(sum, ph));
+        sprintf(want, "Callers who never got through %s", val);
+        assert_contains(text, want);
+
+        sprintf(pm, "lines.%s.offered.mean", lines[l]);
+        sprintf(ph, "lines.%s.offered.ci95", lines[l]);
+        expect_count(val, fx(sum, pm), fx(sum, ph));
+        sprintf(want, "Calls received in the week, including repeat attempts %s", val);
+        assert_contains(text, want);
+    }
+    /* The fixture's 101 ASA is over a minute: "4 min 05 s (3 min 51 s to 4 min 20 s)". */
+    expect_time(val, fx(sum, "lines.101.asa.mean"), fx(sum, "lines.101.asa.ci95"));
+    assert_non_null(strstr(val, " min "));
+    assert_contains(text, "101 callers who gave up and rang 999, in the week 93.6 (85.2 to 102.0)");
+    /* 999 has no spillover of its own, no transfers and no callbacks: those rows are not shown. */
+    assert_null(strstr(text, "999 callers who gave up"));
+    assert_int_equal(count_of(text, "Calls passed on to crime bureau, in the week"), 1);
+    assert_null(strstr(text, "booked a callback"));
+    assert_null(strstr(text, "Callbacks made"));
+    /* Both lines miss their 90% target. */
+    assert_contains(text, "On the 999 line, 86.1% of calls were answered within 10 seconds against a target of 90%: below target");
+    assert_contains(text, "On the 101 line, 41.3% of calls were answered within 30 seconds against a target of 90%: below target");
+
+    /* Full tables with units, assumptions in words, appendix. */
+    assert_contains(text, "Calls abandoned or cut off before contact 17.71% \xc2\xb1 0.68 points");
+    assert_contains(text, "Average wait to be answered 4 min 05 s \xc2\xb1 15 s");
+    assert_contains(text, "Handlers on duty (average) 18.4 \xc2\xb1 0.0");
+    assert_contains(text, "Line 999 : about 5,600 calls a week (800 a day on average)");
+    assert_contains(text, "busiest time is Saturday 19:00\xe2\x80\x93" "20:00");
+    assert_contains(text, "callers first hear a recorded menu lasting 1 min on average (lognormal(mean 60 s, sd 20 s))");
+    assert_contains(text, "4% hang up during it and 5% are sent elsewhere");
+    assert_contains(text, "Line 101 to 999 : of the callers who hang up after waiting more than 5 min, 5% ring 999 instead");
+    assert_contains(text, "handling takes 4 min on average (lognormal(mean 240 s, sd 180 s))");
+    assert_contains(text, "30% of answered calls are then passed on to the crime bureau queue");
+    assert_contains(text, "Shrinkage (time lost to leave, sickness and training) is 30%");
+    assert_contains(text, "between 8 and 32 handlers are on duty over the week (32 from Monday 14:00), 16.8 on average");
+    assert_contains(text, "in order of priority: 999 calls, then 101 calls");
+    assert_contains(text, "Surges, technology and outages None:");
+    assert_contains(text, "The measured period is the 7 days from Tuesday 00:00");
+    assert_contains(text, "Seed 2026 Replications 20");
+    assert_contains(text, "callsim version 0.1.0 Generated " GENERATED);
+    /* The scenario file verbatim, escaped. */
+    assert_contains(html, "# (fixture note: &lt;b&gt;bold&lt;/b&gt; &amp; \"quotes\" must show as text)");
+    assert_contains(html, "name: Baseline - mid-sized force\ndescription: &gt;\n");
+
+    /* Print rules. */
+    assert_contains(html, "@page { size: A4; margin: 18mm }");
+    assert_contains(html, "break-inside: avoid");
+    assert_contains(html, "thead { display: table-header-group }");
+    assert_contains(html, "font-variant-numeric: tabular-nums");
+    assert_contains(html, "font-size: 10.5pt");
+    assert_contains(html, "#0072B2");
+
+    /* Byte-identical on a second run, and nothing else left in the folder. */
+    char *again = generate(dir);
+    assert_string_equal(html, again);
+    char *ls = listing(dir);
+    assert_string_equal(ls, "charts|report.html|scenario.yaml|summary.json|");
+    free(ls);
+
+    free(again);
+    cs_json_free(man);
+    cs_json_free(sum);
+    free(text);
+    free(html);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Comparison report
+ * ---------------------------------------------------------------------------------------- */
+
+static void test_comparison_report(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(CMP_FIXTURE);
+    char *html = generate(dir);
+    char *text = text_of(html);
+    cs_json *sum = load_json(CMP_FIXTURE "/summary.json");
+
+    char *outside = without_scenario_text(html);
+    assert_null(strstr(outside, "http://"));
+    assert_null(strstr(outside, "https://"));
+    free(outside);
+    assert_int_equal(count_of(html, "<desc>fixture-marker:abandon_rate_by_scenario</desc>"), 1);
+    assert_int_equal(count_of(html, "<desc>fixture-marker:service_level_by_scenario</desc>"), 1);
+    assert_int_equal(count_of(html, "id=\"c1-glyph0-1\""), 1);
+    assert_int_equal(count_of(html, "id=\"c2-glyph0-1\""), 1);
+
+    /* Scenarios are columns, base first. */
+    const char *n0 = cs_json_string_value(cs_json_path(sum, "scenarios.0.name"));
+    const char *n1 = cs_json_string_value(cs_json_path(sum, "scenarios.1.name"));
+    const char *n2 = cs_json_string_value(cs_json_path(sum, "scenarios.2.name"));
+    char want[512], val[128], dif[128];
+    sprintf(want, "Measure %s base %s %s", n0, n1, n2);
+    assert_contains(text, want);
+    assert_contains(text, "compared with 2 alternatives");
+
+    /* 101 abandonment: each variant with its difference from the base, significant in words. */
+    expect_share(val, fx(sum, "scenarios.0.lines.101.abandon_rate.mean"), fx(sum, "scenarios.0.lines.101.abandon_rate.ci95"));
+    sprintf(want, "Calls abandoned or cut off before contact %s ", val);
+    assert_contains(text, want);
+    for (int v = 1; v <= 2; v++) {
+        char pm[96], ph[96], dm[96], dh[96];
+        sprintf(pm, "scenarios.%d.lines.101.abandon_rate.mean", v);
+        sprintf(ph, "scenarios.%d.lines.101.abandon_rate.ci95", v);
+        sprintf(dm, "differences.%d.lines.101.abandon_rate.diff", v - 1);
+        sprintf(dh, "differences.%d.lines.101.abandon_rate.ci95", v - 1);
+        double d = fx(sum, dm), h = fx(sum, dh);
+        assert_true(d + h < 0); /* the fixture's variants both cut abandonment, clearly */
+        expect_share(val, fx(sum, pm), fx(sum, ph));
+        expect_points(dif, d, h);
+        sprintf(want, "%s %s significantly better", val, dif);
+        assert_contains(text, want);
+    }
+    /* 999 calls offered do not change: a difference whose interval includes 0. */
+    {
+        double d = fx(sum, "differences.0.lines.999.offered.diff"), h = fx(sum, "differences.0.lines.999.offered.ci95");
+        assert_true(fabs(d) <= h);
+        char a[32], b[32], c[32];
+        grouped(a, d);
+        grouped(b, d - h);
+        grouped(c, d + h);
+        sprintf(want, "%s (%s to +%s) not significant", a, b, c);
+        assert_contains(text, want);
+    }
+    /* Service level goes up: "+12.8 points (...) significantly better". */
+    expect_points(dif, fx(sum, "differences.0.lines.101.service_level.diff"),
+                  fx(sum, "differences.0.lines.101.service_level.ci95"));
+    sprintf(want, "%s significantly better", dif);
+    assert_contains(text, want);
+    assert_true(dif[0] == '+');
+    /* Full tables: the difference of 999 redials (-1.4 +- 5.2) is not starred. */
+    assert_contains(text, "-1.4 \xc2\xb1 5.2 ");
+    assert_null(strstr(text, "-1.4 \xc2\xb1 5.2 *"));
+
+    /* What each variant changes, in words. */
+    sprintf(want, "What changes in \xe2\x80\x9c%s\xe2\x80\x9d New: Technology \xe2\x80\x9cnew contact system\xe2\x80\x9d : "
+                  "after-call work on all lines takes 0.7 times as long (30%% less) throughout.", n1);
+    assert_contains(text, want);
+    sprintf(want, "What changes in \xe2\x80\x9c%s\xe2\x80\x9d Changed: Team call handlers", n2);
+    assert_contains(text, want);
+    assert_contains(text, "between 8 and 36 handlers are on duty over the week");
+
+    /* Every scenario file in the appendix, in order, named after its scenario. */
+    const char *a1 = strstr(text, "scenarios/1-baseline.yaml: Baseline - mid-sized force");
+    const char *a2 = strstr(text, "scenarios/2-new_system.yaml: Variant - new system cuts wrap-up by 30%");
+    const char *a3 = strstr(text, "scenarios/3-evening_handlers.yaml: Variant - 6 more handlers in the evening");
+    assert_non_null(a1);
+    assert_non_null(a2);
+    assert_non_null(a3);
+    assert_true(a1 < a2 && a2 < a3);
+    assert_contains(html, "technology:\n  - {name: new contact system, on: wrap, factor: 0.7}\n");
+    assert_contains(html, "base: baseline.yaml\nname: Variant - 6 more handlers in the evening\n");
+
+    char *again = generate(dir);
+    assert_string_equal(html, again);
+    char *ls = listing(dir);
+    assert_string_equal(ls, "charts|comparison.csv|report.html|scenarios|summary.json|");
+    free(ls);
+
+    free(again);
+    cs_json_free(sum);
+    free(text);
+    free(html);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Escaping, edge values
+ * ---------------------------------------------------------------------------------------- */
+
+static void test_hostile_text_is_escaped(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *sum = join(dir, "summary.json"), *man = join(dir, "charts/charts.json");
+    replace_once(sum, "\"scenario\": \"Baseline - mid-sized force\"",
+                 "\"scenario\": \"<script>alert(\\\"x\\\")</script> & Co\"");
+    replace_once(sum, "\"name\": \"Baseline - mid-sized force\"", "\"name\": \"<script>alert(2)</script>\"");
+    replace_once(sum, "\"description\": \"A mid-sized", "\"description\": \"<iframe src=x></iframe> A mid-sized");
+    replace_once(man, "\"title\": \"Answered within the target time\"",
+                 "\"title\": \"<img src=x onerror=alert(1)>\"");
+    char *html = generate(dir);
+    for (char *p = html; *p; p++) *p = (char)tolower((unsigned char)*p);
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "<img"));
+    assert_null(strstr(html, "<iframe"));
+    assert_contains(html, "<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co</h1>");
+    assert_contains(html, "<title>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co: simulation report</title>");
+    assert_contains(html, "&lt;iframe src=x&gt;&lt;/iframe&gt; a mid-sized");
+    assert_contains(html, "figure 2. &lt;img src=x onerror=alert(1)&gt;</h3>");
+    assert_contains(html, "aria-label=\"&lt;img src=x onerror=alert(1)&gt;\"");
+    free(html);
+    free(sum);
+    free(man);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* A null mean (no calls) and an interval that would cross zero. */
+static void test_null_and_clamped_values(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *sum = join(dir, "summary.json");
+    replace_once(sum, "\"mean\": 245.3,", "\"mean\": null,");             /* 101 asa */
+    replace_once(sum, "\"mean\": 0.02896,\n        \"ci95\": 0.0019",      /* 999 abandon_rate */
+                 "\"mean\": 0.001,\n        \"ci95\": 0.003");
+    char *html = generate(dir);
+    char *text = text_of(html);
+    assert_contains(text, "Average wait to be answered not defined (no calls)");
+    assert_contains(text, "Calls abandoned or cut off before contact 0.1% (0.0% to 0.4%)");
+    free(text);
+    free(html);
+    free(sum);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* Without charts/ the report is still written, and says so. */
+static void test_no_charts(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *charts = join(dir, "charts");
+    remove_tree(charts);
+    char *html = generate(dir);
+    assert_contains(html, "This folder has no charts");
+    assert_null(strstr(html, "<svg"));
+    free(html);
+    free(charts);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Errors: the right code and message, and the folder left exactly as it was
+ * ---------------------------------------------------------------------------------------- */
+
+static void expect_failure(const char *dir, cs_status code, const char *must_contain)
+{
+    char *before = listing(dir);
+    cs_error err = {CS_OK, ""};
+    assert_int_equal(cs_report_write(dir, GENERATED, &err), code);
+    assert_int_equal(err.code, code);
+    if (must_contain && !strstr(err.msg, must_contain))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, must_contain);
+    char *after = listing(dir);
+    assert_string_equal(before, after); /* no report.html, no .report.html.XXXXXX */
+    free(before);
+    free(after);
+}
+
+static void test_missing_summary(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(NULL);
+    char want[512];
+    sprintf(want, "%s/summary.json: not found", dir);
+    expect_failure(dir, CS_EINPUT, want);
+    cs_error err = {CS_OK, ""};
+    cs_report_write(dir, GENERATED, &err);
+    assert_true(strncmp(err.msg, want, strlen(want)) == 0);
+    remove_tree(dir);
+    free(dir);
+}
+
+static void test_malformed_summary(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *sum = join(dir, "summary.json");
+    static const char bad[] = "{\n  \"kind\": \"run\",\n  \"lines\": {\"999\": }\n}\n";
+    write_file(sum, bad);
+    /* The message is the parser's, position and all, after the path. */
+    cs_json *j = NULL;
+    cs_error perr = {CS_OK, ""};
+    assert_int_equal(cs_json_parse(bad, strlen(bad), &j, &perr), CS_EINPUT);
+    assert_non_null(strstr(perr.msg, "line 3, column 20"));
+    char want[1024];
+    snprintf(want, sizeof want, "%s: %s", sum, perr.msg);
+    expect_failure(dir, CS_EINPUT, want);
+
+    /* Valid JSON but not a summary: an unknown kind, with its position. */
+    write_file(sum, "{\n  \"kind\": \"forecast\",\n  \"lines\": {}\n}\n");
+    snprintf(want, sizeof want, "%s: line 2, column 11: \"kind\" must be \"run\" or \"comparison\"", sum);
+    expect_failure(dir, CS_EINPUT, want);
+    write_file(sum, "{\"kind\": \"run\", \"lines\": []}");
+    expect_failure(dir, CS_EINPUT, "needs a \"lines\" object");
+    write_file(sum, "{\"kind\": \"comparison\", \"scenarios\": []}");
+    expect_failure(dir, CS_EINPUT, "non-empty \"scenarios\" array");
+
+    /* A broken charts.json is reported with its position too. */
+    char *fixture_sum = read_file(RUN_FIXTURE "/summary.json", NULL);
+    write_file(sum, fixture_sum);
+    free(fixture_sum);
+    char *man = join(dir, "charts/charts.json");
+    write_file(man, "{\"charts\": [\n  {\"file\": \"a\",}\n]}");
+    snprintf(want, sizeof want, "%s: line 2, column", man);
+    expect_failure(dir, CS_EINPUT, want);
+    write_file(man, "{\"charts\": [{\"file\": \"../summary\"}]}");
+    expect_failure(dir, CS_EINPUT, "needs \"file\"");
+
+    /* An old report survives a failed attempt untouched. */
+    char *rep = join(dir, "report.html");
+    write_file(rep, "old report");
+    expect_failure(dir, CS_EINPUT, NULL);
+    char *kept = read_file(rep, NULL);
+    assert_string_equal(kept, "old report");
+    free(kept);
+    free(rep);
+    free(man);
+    free(sum);
+    remove_tree(dir);
+    free(dir);
+}
+
+static void test_missing_chart(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *svg = join(dir, "charts/service_level.svg");
+    assert_int_equal(unlink(svg), 0);
+    char want[512];
+    sprintf(want, "%s: not found (chart 2 of charts/charts.json)", svg);
+    expect_failure(dir, CS_EINPUT, want);
+    free(svg);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* A chart that would run code or load something is refused, not inlined. */
+static void test_unsafe_svg_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[][2] = {
+        {"<svg viewBox=\"0 0 10 10\"><script>alert(1)</script></svg>", "<script>"},
+        {"<svg viewBox=\"0 0 10 10\" onload=\"alert(1)\"><rect/></svg>", "event handler"},
+        {"<svg viewBox=\"0 0 10 10\"><image xlink:href=\"http://example.org/x.png\"/></svg>", "outside the file"},
+        {"<svg viewBox=\"0 0 10 10\"><rect style=\"fill:url(https://example.org/p)\"/></svg>", "outside the file"},
+        {"<svg viewBox=\"0 0 10 10\"><foreignObject><p>x</p></foreignObject></svg>", "<foreignObject>"},
+        {"<html><body>not a chart</body></html>", "not an SVG"},
+        {"<svg viewBox=\"0 0 10 10\"><rect/>", "ends before </svg>"},
+        {"<svg><rect/></svg>", "neither a viewBox"},
+        {"", "no <svg> element"},
+    };
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *svg = join(dir, "charts/abandonment_by_hour.svg");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_file(svg, bad[i][0]);
+        expect_failure(dir, CS_EINPUT, bad[i][1]);
+    }
+    /* A data: image and an internal reference are fine. */
+    write_file(svg, "<svg width=\"20\" height=\"10\"><defs><path id=\"p\" d=\"M0 0\"/></defs>"
+                    "<image href=\"data:image/png;base64,AAAA\"/><use href=\"#p\"/></svg>");
+    char *html = generate(dir);
+    assert_contains(html, "<svg viewBox=\"0 0 20 10\" role=\"img\"");
+    assert_contains(html, "<use href=\"#c1-p\"/>");
+    assert_contains(html, "href=\"data:image/png;base64,AAAA\"");
+    free(html);
+    free(svg);
+    remove_tree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_run_report),
+        cmocka_unit_test(test_comparison_report),
+        cmocka_unit_test(test_hostile_text_is_escaped),
+        cmocka_unit_test(test_null_and_clamped_values),
+        cmocka_unit_test(test_no_charts),
+        cmocka_unit_test(test_missing_summary),
+        cmocka_unit_test(test_malformed_summary),
+        cmocka_unit_test(test_missing_chart),
+        cmocka_unit_test(test_unsafe_svg_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
