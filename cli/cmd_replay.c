@@ -16,7 +16,7 @@
 #include "sim/stat.h"
 
 enum {
-    F_SCENARIO, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_USE_HANDLE, F_USE_PATIENCE, F_QUEUED_ONLY,
+    F_SCENARIO, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_USE_HANDLE, F_USE_PATIENCE, F_QUEUED_ONLY, F_MODEL_REDIALS,
     F_WARMUP, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N
 };
 
@@ -161,6 +161,7 @@ int cs_cmd_replay(int argc, char **argv)
         [F_USE_HANDLE] = {"use-handle", 0, CS_FLAG_BOOL, NULL, "answered calls keep their logged talk time", 0, NULL},
         [F_USE_PATIENCE] = {"use-patience", 0, CS_FLAG_BOOL, NULL, "callers keep their observed patience (censored for answered calls)", 0, NULL},
         [F_QUEUED_ONLY] = {"queued-only", 0, CS_FLAG_BOOL, NULL, "replay only calls that reached the queue", 0, NULL},
+        [F_MODEL_REDIALS] = {"model-redials", 0, CS_FLAG_BOOL, NULL, "keep the scenario's redials and spillover (for logs of first attempts only)", 0, NULL},
         [F_WARMUP] = {"warmup", 0, CS_FLAG_STRING, "TIME", "discard the start of the replay (default 0)", 0, NULL},
         [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications (default: the scenario's)", 0, NULL},
         [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed (default: the scenario's)", 0, NULL},
@@ -181,7 +182,9 @@ int cs_cmd_replay(int argc, char **argv)
         printf("Usage: callsim replay LOG.csv --scenario S.yaml [options]\n\n"
                "Drives the scenario's control room with the log's arrivals (the scenario's own demand is not\n"
                "used) and, when the log has outcomes, prints observed and simulated KPIs side by side, per\n"
-               "line and by hour of day. Simulated time starts on Monday 00:00 of the first call's week.\n\n");
+               "line and by hour of day. Simulated time starts on Monday 00:00 of the first call's week.\n"
+               "The log's rows are every attempt, so the scenario's redials and spillover are switched off\n"
+               "unless --model-redials is given.\n\n");
         cs_args_help(flags, F_N);
         return CS_EXIT_OK;
     }
@@ -237,6 +240,13 @@ int cs_cmd_replay(int argc, char **argv)
         fprintf(stderr, "callsim replay: note, %ld rows: %s\n", d.notes.by[i].count, d.notes.by[i].reason);
     scn->horizon = d.span;
     scn->warmup = warmup;
+    /* A log already holds every attempt, redials and calls moved from another line included:
+     * modelling them again would count them twice. */
+    if (!flags[F_MODEL_REDIALS].set)
+        for (size_t l = 0; l < scn->n_lines; l++) {
+            scn->lines[l].redial.prob = 0;
+            scn->lines[l].spill.to_line = -1;
+        }
     if (warmup >= d.span) {
         cs_replay_free(&d);
         cs_scn_free(scn);
