@@ -404,6 +404,63 @@ static void test_erlang_command(void **st)
     out_free(&o);
 }
 
+/* Every shipped scenario loads and runs (the README's examples are these files). */
+static void test_shipped_scenarios_run(void **st)
+{
+    (void)st;
+    DIR *d = opendir("scenarios");
+    assert_non_null(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0) continue;
+        char p[512];
+        snprintf(p, sizeof p, "scenarios/%s", e->d_name);
+        out o = RUN("run", p, "--reps", "2", "--quiet", "--json");
+        if (o.code != 0) fail_msg("%s: exit %d: %s", p, o.code, o.err);
+        cs_json *j;
+        cs_error err;
+        assert_int_equal(cs_json_parse(o.out, strlen(o.out), &j, &err), CS_OK);
+        assert_non_null(cs_json_get(j, "lines"));
+        cs_json_free(j);
+        out_free(&o);
+        n++;
+    }
+    closedir(d);
+    assert_true(n >= 9);
+}
+
+/* The replay command of the README, on the shipped example log. */
+static void test_readme_replay_example(void **st)
+{
+    (void)st;
+    out o = RUN("replay", "scenarios/logs/example_force_export.csv", "--scenario", "scenarios/baseline.yaml", "--columns",
+                "arrival=CallTime,date=CallDate,line=Queue,caller=CallerRef,outcome=Result,wait=QueueTime,handle=TalkTime",
+                "--outcomes", "answered=ANSWERED,abandoned=ABANDONED,abandoned_ivr=IVR HANGUP,deflected=ONLINE,cut_off=BUSY",
+                "--reps", "4", "--quiet", "--json");
+    assert_int_equal(o.code, 0);
+    cs_json *j;
+    cs_error err;
+    assert_int_equal(cs_json_parse(o.out, strlen(o.out), &j, &err), CS_OK);
+    assert_true(cs_json_number_value(cs_json_path(j, "observed.101.offered")) > 3000);
+    assert_true(cs_json_number_value(cs_json_path(j, "lines.101.offered.mean")) ==
+                cs_json_number_value(cs_json_path(j, "observed.101.offered")));
+    cs_json_free(j);
+    out_free(&o);
+    /* A bad row stops the command with the row and column, exit 2. */
+    char p[512];
+    path_in(p, sizeof p, "badlog.csv");
+    write_file(p, "CallDate,CallTime,Queue,Result,QueueTime\n26/10/2024,00:00:10,101,ANSWERED,0:00:05\n"
+                  "26/10/2024,00:01:10,101,ANSWERED,abc\n");
+    o = RUN("replay", p, "--scenario", "scenarios/baseline.yaml", "--columns", "arrival=CallTime,date=CallDate,line=Queue,"
+            "outcome=Result,wait=QueueTime", "--outcomes", "answered=ANSWERED", "--quiet");
+    assert_int_equal(o.code, 2);
+    assert_non_null(strstr(o.err, "row 3"));
+    assert_non_null(strstr(o.err, "QueueTime"));
+    out_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +472,8 @@ int main(void)
         cmocka_unit_test(test_calls_csv_and_charts),
         cmocka_unit_test(test_compare_with_itself_is_zero),
         cmocka_unit_test(test_erlang_command),
+        cmocka_unit_test(test_shipped_scenarios_run),
+        cmocka_unit_test(test_readme_replay_example),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
