@@ -337,7 +337,7 @@ static cs_status write_outdir(const cmp *c, const char *out, int force, int repo
     }
     if (st == CS_OK) {
         const char *names[MAX_SCENARIOS];
-        char labels[MAX_SCENARIOS][64];
+        char labels[MAX_SCENARIOS][96];
         for (size_t i = 0; i < c->n; i++) {
             snprintf(labels[i], sizeof labels[i], "[%zu] %.56s", i + 1, c->scn[i]->name);
             names[i] = labels[i];

@@ -104,7 +104,7 @@ static const char *two_lines =
     "lines:\n"
     "  - name: \"999\"\n    priority: 10\n    arrivals: {rate: 40/h}\n"
     "    handle: {dist: exponential, mean: 4m}\n    patience: {dist: exponential, mean: 2m}\n"
-    "    target: {answer_within: 10s, share: 90%}\n"
+    "    target: {answer_within: 10s, share: 90%%}\n"
     "  - name: \"101\"\n    arrivals: {rate: 120/h}\n"
     "    handle: {dist: exponential, mean: 6m}\n    patience: {dist: exponential, mean: 8m}\n"
     "%s"
