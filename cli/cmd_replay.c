@@ -23,7 +23,7 @@ enum {
 /* The KPIs shown side by side: those a log can observe. */
 static const int compared[] = {CS_LK_OFFERED,       CS_LK_ANSWERED, CS_LK_ABANDONED,  CS_LK_ABANDON_RATE,
                                CS_LK_SERVICE_LEVEL, CS_LK_ASA,      CS_LK_WAIT_P50,   CS_LK_WAIT_P90,
-                               CS_LK_P_WAIT,        CS_LK_MEAN_WAIT};
+                               CS_LK_P_WAIT,        CS_LK_MEAN_WAIT, CS_LK_AHT};
 #define N_COMPARED (sizeof compared / sizeof compared[0])
 
 typedef struct replay_ctx {

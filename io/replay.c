@@ -57,6 +57,8 @@ static void observe(cs_replay_data *d, const cs_scn *scn, const row *r, double t
             sc[CS_IC_ANSWERED_WITHIN] += 1;
         }
         cs_hist_add(&o->wait[r->line], wait);
+        cs_tally_add(&o->wait_tally[r->line], wait);
+        if (isfinite(r->handle)) cs_tally_add(&o->talk_tally[r->line], r->handle);
         break;
     case CS_LOG_ABANDONED:
         lc[CS_LC_ABANDONED_QUEUE] += 1;

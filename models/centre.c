@@ -610,6 +610,7 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
                 sc[CS_IC_ANSWERED_WITHIN] += 1;
             }
             cs_hist_add(&c->rs->wait[k->line], wait);
+            cs_tally_add(&c->rs->wait_tally[k->line], wait);
         }
     } else if (k->measured) {
         L->lc[CS_LC_TRANSFER_ANSWERED] += 1;
@@ -620,6 +621,7 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
     double h = k->handle * handle_factor(c, L, t);
     schedule(c, t + h, CS_PRIO_NORMAL, ev_talk_end, k, NULL);
     k->handle = h;
+    if (!k->leg2 && k->measured) cs_tally_add(&c->rs->talk_tally[k->line], h);
 }
 
 static void enter_queue(cs_ctr *c, call *k, int q)

@@ -20,15 +20,21 @@ int cs_repstats_init(cs_repstats *r, size_t n_lines, size_t n_pools, double inte
     r->line_slot = calloc(n_lines * r->n_slots * CS_IC_N, sizeof *r->line_slot);
     r->pool_slot = calloc((n_pools ? n_pools : 1) * r->n_slots * CS_PC_N, sizeof *r->pool_slot);
     r->wait = calloc(n_lines, sizeof *r->wait);
-    if (!r->slot_time || !r->line || !r->pool || !r->line_slot || !r->pool_slot || !r->wait) {
+    r->wait_tally = calloc(n_lines ? n_lines : 1, sizeof *r->wait_tally);
+    r->talk_tally = calloc(n_lines ? n_lines : 1, sizeof *r->talk_tally);
+    if (!r->slot_time || !r->line || !r->pool || !r->line_slot || !r->pool_slot || !r->wait || !r->wait_tally ||
+        !r->talk_tally) {
         cs_repstats_fini(r);
         return -1;
     }
-    for (size_t l = 0; l < n_lines; l++)
+    for (size_t l = 0; l < n_lines; l++) {
         if (cs_hist_init(&r->wait[l], CS_HIST_FINE) != 0) {
             cs_repstats_fini(r);
             return -1;
         }
+        cs_tally_reset(&r->wait_tally[l]);
+        cs_tally_reset(&r->talk_tally[l]);
+    }
     return 0;
 }
 
@@ -37,6 +43,8 @@ void cs_repstats_fini(cs_repstats *r)
     if (r->wait)
         for (size_t l = 0; l < r->n_lines; l++) cs_hist_fini(&r->wait[l]);
     free(r->wait);
+    free(r->wait_tally);
+    free(r->talk_tally);
     free(r->slot_time);
     free(r->line);
     free(r->pool);
@@ -52,5 +60,9 @@ void cs_repstats_clear(cs_repstats *r)
     memset(r->pool, 0, (r->n_pools ? r->n_pools : 1) * CS_PC_N * sizeof *r->pool);
     memset(r->line_slot, 0, r->n_lines * r->n_slots * CS_IC_N * sizeof *r->line_slot);
     memset(r->pool_slot, 0, (r->n_pools ? r->n_pools : 1) * r->n_slots * CS_PC_N * sizeof *r->pool_slot);
-    for (size_t l = 0; l < r->n_lines; l++) cs_hist_clear(&r->wait[l]);
+    for (size_t l = 0; l < r->n_lines; l++) {
+        cs_hist_clear(&r->wait[l]);
+        cs_tally_reset(&r->wait_tally[l]);
+        cs_tally_reset(&r->talk_tally[l]);
+    }
 }

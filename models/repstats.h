@@ -85,6 +85,8 @@ typedef struct cs_repstats {
     double *line_slot;      /* [n_lines][n_slots][CS_IC_N] */
     double *pool_slot;      /* [n_pools][n_slots][CS_PC_N] */
     cs_hist *wait;          /* [n_lines] waits of answered calls */
+    cs_tally *wait_tally;   /* [n_lines] Welford moments of answered waits */
+    cs_tally *talk_tally;   /* [n_lines] Welford moments of talk times of answered calls */
 } cs_repstats;
 
 int cs_repstats_init(cs_repstats *r, size_t n_lines, size_t n_pools, double interval, double measured);

@@ -100,6 +100,15 @@ static void run_case(const vcase *c)
         if (!(fabs(pab - rhs) <= h1 + h2 / c->patience))
             fail_msg("%s: P(Ab) %.6f vs theta*E[W] %.6f beyond their CIs", c->name, pab, rhs);
     }
+    if (c->patience <= 0) {
+        /* Erlang C: W is 0 with probability 1-C, else exponential with rate n mu - lambda, so
+         * sd(W) = sqrt(C (2 - C)) / (n mu - lambda) (checks the Welford tally of waits). */
+        double rate = c->n / c->service - c->lambda;
+        check_in_ci(c->name, "sd of wait", cs_results_line_reps(r, 0, CS_LK_WAIT_SD), R,
+                    sqrt(e.p_wait * (2 - e.p_wait)) / rate, fmax(0.1 * sqrt(e.p_wait * (2 - e.p_wait)) / rate, 1.0));
+    }
+    /* Talk times are the exponential handle times of the answered callers. */
+    check_in_ci(c->name, "mean talk time", cs_results_line_reps(r, 0, CS_LK_AHT), R, c->service, 0.02 * c->service);
     check_in_ci(c->name, "occupancy", cs_results_pool_reps(r, 0, CS_PK_OCCUPANCY), R, e.occupancy, 0.01);
     check_in_ci(c->name, "mean queue", cs_results_line_reps(r, 0, CS_LK_QUEUE_MEAN), R, e.mean_queue,
                 fmax(0.1 * e.mean_queue, 0.05));
