@@ -42,7 +42,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: all deps build check check-run demo bench clean update-golden check-headers
+.PHONY: all deps build check check-run demo bench clean update-golden check-headers valgrind
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -113,6 +113,16 @@ $(BUILD)/bench/bench_cal%: bench/bench_cal.c sim/cal.c sim/status.c
 $(BUILD)/bench/peakrss: bench/peakrss.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 -o $@ $<
+
+# The CLI under valgrind on a scenario that uses every feature, with charts and the report.
+valgrind: all
+	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
+	    --suppressions=tests/valgrind.supp -q ./callsim run scenarios/tour.yaml --reps 2 --quiet \
+	    --out build/valgrind-out --force --calls --report > /dev/null
+	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
+	    --suppressions=tests/valgrind.supp -q ./callsim compare scenarios/baseline.yaml \
+	    scenarios/callback.yaml --reps 2 --quiet > /dev/null
+	@echo "valgrind: no errors, no definite leaks"
 
 # Each public header must compile on its own (no hidden include-order dependencies).
 check-headers:

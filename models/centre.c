@@ -152,7 +152,7 @@ int cs_outcome_from_name(const char *s)
 static call *call_new(cs_ctr *c)
 {
     if (!c->free_calls) {
-        chunk *ch = malloc(sizeof *ch);
+        chunk *ch = calloc(1, sizeof *ch);
         if (!ch) {
             c->oom = 1;
             cs_cal_stop(c->cal);
@@ -1277,7 +1277,7 @@ static void close_books(cs_ctr *c)
     for (chunk *ch = c->chunks; ch; ch = ch->next)
         for (size_t i = 0; i < CHUNK_CALLS; i++) {
             call *k = &ch->calls[i];
-            if (!k->measured) continue;
+            if (k->state == ST_FREE || !k->measured) continue;
             line_rt *L = &c->lines[k->line];
             if (k->state == ST_IVR || (k->state == ST_QUEUED && !k->leg2)) {
                 L->lc[CS_LC_UNFINISHED] += 1;
