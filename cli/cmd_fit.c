@@ -17,6 +17,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/common.h"
 #include "io/calllog.h"
 #include "io/timestamp.h"
 #include "io/units.h"
@@ -283,22 +284,9 @@ int cs_cmd_fit(int argc, char **argv)
         return cs_cli_fail("fit", CS_EINPUT, "output file exists; choose another name or add --force");
 
     cs_log_opts lo;
-    cs_log_opts_init(&lo);
-    lo.columns = flags[F_COLUMNS].value;
-    lo.outcomes = flags[F_OUTCOMES].value;
-    lo.skip_bad = flags[F_SKIP_BAD].set;
-    if (flags[F_LINE].set) lo.default_line = flags[F_LINE].value;
-    if (flags[F_TZ].set) {
-        if (strcmp(flags[F_TZ].value, "uk") == 0) lo.tz = CS_TZ_UK;
-        else if (strcmp(flags[F_TZ].value, "utc") == 0) lo.tz = CS_TZ_UTC;
-        else return cs_cli_fail("fit", CS_EINPUT, "--tz expects uk or utc");
-    }
-    if (flags[F_SEP].set) {
-        const char *v = flags[F_SEP].value;
-        if (strcmp(v, "tab") == 0) lo.sep = '\t';
-        else if (strlen(v) == 1) lo.sep = v[0];
-        else return cs_cli_fail("fit", CS_EINPUT, "--sep expects one character, or tab");
-    }
+    int code = cs_cli_log_opts("fit", &lo, flags[F_COLUMNS].value, flags[F_OUTCOMES].value, flags[F_TZ].value,
+                               flags[F_SEP].value, flags[F_SKIP_BAD].set, flags[F_LINE].value);
+    if (code) return code;
 
     cs_error err = {CS_OK, ""};
     cs_log *log = NULL;

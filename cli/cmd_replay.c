@@ -202,22 +202,9 @@ int cs_cmd_replay(int argc, char **argv)
     if (!code) code = cs_cli_override("replay", scn, flags[F_REPS].value, flags[F_SEED].value);
     if (!code) code = cs_cli_interval_group("replay", scn, flags[F_INTERVAL].value, &group);
     cs_log_opts lo;
-    cs_log_opts_init(&lo);
-    lo.columns = flags[F_COLUMNS].value;
-    lo.outcomes = flags[F_OUTCOMES].value;
-    lo.skip_bad = flags[F_SKIP_BAD].set;
-    if (flags[F_LINE].set) lo.default_line = flags[F_LINE].value;
-    if (!code && flags[F_TZ].set) {
-        if (strcmp(flags[F_TZ].value, "uk") == 0) lo.tz = CS_TZ_UK;
-        else if (strcmp(flags[F_TZ].value, "utc") == 0) lo.tz = CS_TZ_UTC;
-        else code = cs_cli_fail("replay", CS_EINPUT, "--tz expects uk or utc");
-    }
-    if (!code && flags[F_SEP].set) {
-        const char *v = flags[F_SEP].value;
-        if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0) lo.sep = '\t';
-        else if (strlen(v) == 1) lo.sep = v[0];
-        else code = cs_cli_fail("replay", CS_EINPUT, "--sep expects one character, or tab");
-    }
+    if (!code)
+        code = cs_cli_log_opts("replay", &lo, flags[F_COLUMNS].value, flags[F_OUTCOMES].value, flags[F_TZ].value,
+                               flags[F_SEP].value, flags[F_SKIP_BAD].set, flags[F_LINE].value);
     double warmup = 0;
     cs_error err = {CS_OK, ""};
     if (!code && flags[F_WARMUP].set && cs_units_parse_duration(flags[F_WARMUP].value, &warmup, &err) != CS_OK)

@@ -81,6 +81,27 @@ int cs_cli_interval_group(const char *cmd, const cs_scn *s, const char *value, i
     return 0;
 }
 
+int cs_cli_log_opts(const char *cmd, cs_log_opts *lo, const char *columns, const char *outcomes, const char *tz,
+                    const char *sep, int skip_bad, const char *line)
+{
+    cs_log_opts_init(lo);
+    lo->columns = columns;
+    lo->outcomes = outcomes;
+    lo->skip_bad = skip_bad;
+    if (line) lo->default_line = line;
+    if (tz) {
+        if (strcmp(tz, "uk") == 0) lo->tz = CS_TZ_UK;
+        else if (strcmp(tz, "utc") == 0) lo->tz = CS_TZ_UTC;
+        else return cs_cli_fail(cmd, CS_EINPUT, "--tz expects uk or utc");
+    }
+    if (sep) {
+        if (strcmp(sep, "tab") == 0 || strcmp(sep, "\\t") == 0) lo->sep = '\t';
+        else if (strlen(sep) == 1) lo->sep = sep[0];
+        else return cs_cli_fail(cmd, CS_EINPUT, "--sep expects one character, or tab");
+    }
+    return 0;
+}
+
 /* The one piece of process-wide state in callsim: what a signal handler must clean up. */
 static cs_outdir *volatile watched;
 static volatile sig_atomic_t interrupted;

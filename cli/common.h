@@ -22,6 +22,12 @@ int cs_cli_threads(const char *cmd, const char *value);
 /* --interval 15m/1h relative to the scenario's interval: how many intervals per output row. */
 int cs_cli_interval_group(const char *cmd, const cs_scn *s, const char *value, int *group);
 
+/* Call-log options shared by replay and fit (--columns, --outcomes, --tz, --sep, --skip-bad,
+ * --line) into lo (initialised here).  Returns 0, or an exit code after printing the error. */
+#include "io/calllog.h"
+int cs_cli_log_opts(const char *cmd, cs_log_opts *lo, const char *columns, const char *outcomes, const char *tz,
+                    const char *sep, int skip_bad, const char *line);
+
 /* The output folder being written, so that SIGINT/SIGTERM can remove it.  One at a time. */
 void cs_cli_watch_outdir(cs_outdir *o);
 void cs_cli_install_signals(void);
