@@ -42,7 +42,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: all deps build check check-run demo bench clean update-golden check-headers valgrind
+.PHONY: all deps build check check-run demo bench clean check-headers valgrind
 
 all: deps
 	@$(MAKE) --no-print-directory build

@@ -53,11 +53,13 @@ static void table_row(FILE *f, const cs_kpi_def *d, double m, double h)
 {
     char a[48], b[48];
     fmt_value(a, sizeof a, d->unit, m);
+    /* Shares and times carry their unit in the number; counts name theirs after the CI. */
+    const char *unit = strcmp(d->unit, "calls") == 0 ? "calls" : strcmp(d->unit, "handlers") == 0 ? "handlers" : "";
     if (isfinite(h)) {
         fmt_value(b, sizeof b, d->unit, h);
-        fprintf(f, "  %-38s %16s  ± %-12s\n", d->label, a, b);
+        fprintf(f, "  %-38s %16s  ± %-10s %s\n", d->label, a, b, unit);
     } else {
-        fprintf(f, "  %-38s %16s\n", d->label, a);
+        fprintf(f, "  %-38s %16s  %-12s %s\n", d->label, a, "", unit);
     }
 }
 
