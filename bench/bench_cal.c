@@ -10,7 +10,7 @@
 #include "sim/cal.h"
 
 #ifndef CS_CAL_ARITY
-#define CS_CAL_ARITY 2
+#define CS_CAL_ARITY 4
 #endif
 
 typedef struct bench {

@@ -8,9 +8,10 @@
  * poor behaviour with the bimodal service/patience horizons).  Between heap arities we
  * measured rather than guessed: `make bench` runs bench/bench_cal.c (a hold model at 64 to
  * 32768 pending events) built with 2- and 4-ary heaps, and the whole M/M/n+M benchmark was
- * timed with both.  The two are within noise on the hold model at up to 4096 pending events,
- * and the binary heap was 5-10% faster per simulated call on the 380-handler model (about 400
- * pending events), so CS_CAL_ARITY defaults to 2.  Figures are in the README.
+ * run with both.  Wall-clock times were within run-to-run noise (about +-10% on this 2-core
+ * machine) at every size; callgrind, which counts instructions repeatably, gave the 4-ary
+ * heap 4% fewer instructions on the 380-handler model (fewer levels; the four children
+ * share one or two cache lines).  So CS_CAL_ARITY defaults to 4.  Figures in the README.
  *
  * Entries are 24 bytes {time, key, slot}; key packs (127 - priority) in the top 8 bits and a
  * 56-bit insertion counter below, so one integer compare settles ties deterministically.  The
@@ -24,7 +25,7 @@
 #include <string.h>
 
 #ifndef CS_CAL_ARITY
-#define CS_CAL_ARITY 2
+#define CS_CAL_ARITY 4
 #endif
 
 #define SLOT_FREE UINT32_MAX
