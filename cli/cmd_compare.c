@@ -52,6 +52,18 @@ static void paired(const double *v, const double *b, uint32_t n, double *diff, d
     free(d);
 }
 
+/* The paired difference of KPI k of scenario i against the base, for the base's line (pool = 0)
+ * or pool number e.  Returns 0 when scenario i has no line or pool of that name. */
+static int diff_of(const cmp *c, size_t i, int pool, size_t e, int k, double *d, double *h)
+{
+    int m = pool ? c->pool_map[i][e] : c->line_map[i][e];
+    if (m < 0) return 0;
+    const double *v = pool ? cs_results_pool_reps(c->res[i], (size_t)m, k) : cs_results_line_reps(c->res[i], (size_t)m, k);
+    const double *b = pool ? cs_results_pool_reps(c->res[0], e, k) : cs_results_line_reps(c->res[0], e, k);
+    paired(v, b, c->res[0]->n_reps, d, h);
+    return 1;
+}
+
 static void fmt_kpi(char *buf, size_t n, const char *unit, double m)
 {
     if (!isfinite(m)) snprintf(buf, n, "-");
@@ -112,14 +124,11 @@ static void print_table(const cmp *c)
             fmt_kpi(buf, sizeof buf, d->unit, m0);
             printf("  %-34s %22s", d->label, buf);
             for (size_t i = 1; i < c->n; i++) {
-                int li = c->line_map[i][l];
-                if (li < 0) {
+                double diff, ci;
+                if (!diff_of(c, i, 0, l, k, &diff, &ci)) {
                     printf(" %22s", "(no such line)");
                     continue;
                 }
-                double diff, ci;
-                paired(cs_results_line_reps(c->res[i], (size_t)li, k), cs_results_line_reps(c->res[0], l, k),
-                       c->res[0]->n_reps, &diff, &ci);
                 char db[64];
                 fmt_diff(db, sizeof db, d->unit, diff, ci);
                 printf(" [%zu] %17s", i + 1, db);
@@ -144,14 +153,11 @@ static void print_table(const cmp *c)
             fmt_kpi(buf, sizeof buf, d->unit, m0);
             printf("  %-34s %22s", d->label, buf);
             for (size_t i = 1; i < c->n; i++) {
-                int pi = c->pool_map[i][p];
-                if (pi < 0) {
+                double diff, ci;
+                if (!diff_of(c, i, 1, p, k, &diff, &ci)) {
                     printf(" %22s", "(no such pool)");
                     continue;
                 }
-                double diff, ci;
-                paired(cs_results_pool_reps(c->res[i], (size_t)pi, k), cs_results_pool_reps(c->res[0], p, k),
-                       c->res[0]->n_reps, &diff, &ci);
                 char db[64];
                 fmt_diff(db, sizeof db, d->unit, diff, ci);
                 printf(" [%zu] %17s", i + 1, db);
@@ -190,46 +196,29 @@ static void write_json(const cmp *c, cs_json_writer *w, int with_scenarios)
     for (size_t i = 1; i < c->n; i++) {
         cs_json_begin_object(w);
         cs_json_kv_string(w, "scenario", c->scn[i]->name);
-        cs_json_key(w, "lines");
-        cs_json_begin_object(w);
-        for (size_t l = 0; l < b->n_lines; l++) {
-            int li = c->line_map[i][l];
-            if (li < 0) continue;
-            cs_json_key(w, b->lines[l].name);
+        for (int pool = 0; pool < 2; pool++) {
+            size_t n_ent = pool ? b->n_pools : b->n_lines;
+            int n_kpi = pool ? CS_PK_N : CS_LK_N;
+            const cs_kpi_def *defs = pool ? cs_pool_kpis : cs_line_kpis;
+            cs_json_key(w, pool ? "pools" : "lines");
             cs_json_begin_object(w);
-            for (int k = 0; k < CS_LK_N; k++) {
-                double d, h;
-                paired(cs_results_line_reps(c->res[i], (size_t)li, k), cs_results_line_reps(c->res[0], l, k),
-                       c->res[0]->n_reps, &d, &h);
-                cs_json_key(w, cs_line_kpis[k].name);
+            for (size_t e = 0; e < n_ent; e++) {
+                if ((pool ? c->pool_map[i][e] : c->line_map[i][e]) < 0) continue;
+                cs_json_key(w, pool ? b->pools[e].name : b->lines[e].name);
                 cs_json_begin_object(w);
-                cs_json_kv_number(w, "diff", d);
-                cs_json_kv_number(w, "ci95", h);
+                for (int k = 0; k < n_kpi; k++) {
+                    double d, h;
+                    diff_of(c, i, pool, e, k, &d, &h);
+                    cs_json_key(w, defs[k].name);
+                    cs_json_begin_object(w);
+                    cs_json_kv_number(w, "diff", d);
+                    cs_json_kv_number(w, "ci95", h);
+                    cs_json_end_object(w);
+                }
                 cs_json_end_object(w);
             }
             cs_json_end_object(w);
         }
-        cs_json_end_object(w);
-        cs_json_key(w, "pools");
-        cs_json_begin_object(w);
-        for (size_t p = 0; p < b->n_pools; p++) {
-            int pi = c->pool_map[i][p];
-            if (pi < 0) continue;
-            cs_json_key(w, b->pools[p].name);
-            cs_json_begin_object(w);
-            for (int k = 0; k < CS_PK_N; k++) {
-                double d, h;
-                paired(cs_results_pool_reps(c->res[i], (size_t)pi, k), cs_results_pool_reps(c->res[0], p, k),
-                       c->res[0]->n_reps, &d, &h);
-                cs_json_key(w, cs_pool_kpis[k].name);
-                cs_json_begin_object(w);
-                cs_json_kv_number(w, "diff", d);
-                cs_json_kv_number(w, "ci95", h);
-                cs_json_end_object(w);
-            }
-            cs_json_end_object(w);
-        }
-        cs_json_end_object(w);
         cs_json_end_object(w);
     }
     cs_json_end_array(w);
@@ -242,21 +231,6 @@ static void write_json(const cmp *c, cs_json_writer *w, int with_scenarios)
     cs_json_end_object(w);
 }
 
-/* CSV fields that may contain commas or quotes (scenario names) are quoted. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void csv_row(FILE *f, const char *scn, const char *entity, const char *kpi, double m, double h, double d,
                     double dh)
 {
@@ -265,9 +239,9 @@ static void csv_row(FILE *f, const char *scn, const char *entity, const char *kp
     cs_out_number(b, sizeof b, h);
     cs_out_number(c2, sizeof c2, d);
     cs_out_number(e, sizeof e, dh);
-    csv_field(f, scn);
+    cs_out_csv_field(f, scn);
     fputc(',', f);
-    csv_field(f, entity);
+    cs_out_csv_field(f, entity);
     fprintf(f, ",%s,%s,%s,%s,%s\n", kpi, a, b, c2, e);
 }
 
@@ -275,34 +249,26 @@ static cs_status write_csv(const cmp *c, FILE *f)
 {
     const cs_scn *b = c->scn[0];
     fprintf(f, "scenario,line,kpi,mean,ci95,diff,diff_ci95\n");
-    for (size_t i = 0; i < c->n; i++) {
-        for (size_t l = 0; l < b->n_lines; l++) {
-            int li = c->line_map[i][l];
-            if (li < 0) continue;
-            for (int k = 0; k < CS_LK_N; k++) {
-                double m, h, d = 0, dh = 0;
-                cs_results_line(c->res[i], (size_t)li, k, &m, &h);
-                if (i > 0)
-                    paired(cs_results_line_reps(c->res[i], (size_t)li, k), cs_results_line_reps(c->res[0], l, k),
-                           c->res[0]->n_reps, &d, &dh);
-                csv_row(f, c->scn[i]->name, b->lines[l].name, cs_line_kpis[k].name, m, h, d, dh);
+    for (size_t i = 0; i < c->n; i++)
+        for (int pool = 0; pool < 2; pool++) {
+            size_t n_ent = pool ? b->n_pools : b->n_lines;
+            int n_kpi = pool ? CS_PK_N : CS_LK_N;
+            const cs_kpi_def *defs = pool ? cs_pool_kpis : cs_line_kpis;
+            for (size_t e = 0; e < n_ent; e++) {
+                int m_ix = pool ? c->pool_map[i][e] : c->line_map[i][e];
+                if (m_ix < 0) continue;
+                char ent[96];
+                if (pool) snprintf(ent, sizeof ent, "pool:%s", b->pools[e].name);
+                else snprintf(ent, sizeof ent, "%s", b->lines[e].name);
+                for (int k = 0; k < n_kpi; k++) {
+                    double m, h, d = 0, dh = 0;
+                    if (pool) cs_results_pool(c->res[i], (size_t)m_ix, k, &m, &h);
+                    else cs_results_line(c->res[i], (size_t)m_ix, k, &m, &h);
+                    if (i > 0) diff_of(c, i, pool, e, k, &d, &dh);
+                    csv_row(f, c->scn[i]->name, ent, defs[k].name, m, h, d, dh);
+                }
             }
         }
-        for (size_t p = 0; p < b->n_pools; p++) {
-            int pi = c->pool_map[i][p];
-            if (pi < 0) continue;
-            char ent[96];
-            snprintf(ent, sizeof ent, "pool:%s", b->pools[p].name);
-            for (int k = 0; k < CS_PK_N; k++) {
-                double m, h, d = 0, dh = 0;
-                cs_results_pool(c->res[i], (size_t)pi, k, &m, &h);
-                if (i > 0)
-                    paired(cs_results_pool_reps(c->res[i], (size_t)pi, k), cs_results_pool_reps(c->res[0], p, k),
-                           c->res[0]->n_reps, &d, &dh);
-                csv_row(f, c->scn[i]->name, ent, cs_pool_kpis[k].name, m, h, d, dh);
-            }
-        }
-    }
     return ferror(f) ? CS_EIO : CS_OK;
 }
 

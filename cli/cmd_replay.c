@@ -140,7 +140,8 @@ static cs_status observed_files(void *ud, void *dirv, cs_error *err)
                 cs_out_number(a, sizeof a, ov);
                 cs_out_number(b, sizeof b, m);
                 cs_out_number(c, sizeof c, h);
-                fprintf(f, "%s,%s,%s,%s,%s,%s\n", s->lines[l].name, when, cs_interval_kpis[iks[k]].name, a, b, c);
+                cs_out_csv_field(f, s->lines[l].name);
+                fprintf(f, ",%s,%s,%s,%s,%s\n", when, cs_interval_kpis[iks[k]].name, a, b, c);
             }
     }
     int bad = ferror(f);

@@ -23,6 +23,20 @@ int cs_out_number(char *buf, size_t n, double x)
     return snprintf(buf, n, "%.17g", x);
 }
 
+void cs_out_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 int cs_out_week_time(char *buf, size_t n, double s)
 {
     long t = lround(s);
@@ -226,7 +240,8 @@ cs_status cs_out_intervals_csv(FILE *f, const cs_results *r, int group, cs_error
                 cs_results_line_slots(r, l, slots, n, k, &m, &h);
                 cs_out_number(a, sizeof a, m);
                 cs_out_number(b, sizeof b, h);
-                fprintf(f, "%s,%s,%s,%s,%s\n", s->lines[l].name, when, cs_interval_kpis[k].name, a, b);
+                cs_out_csv_field(f, s->lines[l].name);
+                fprintf(f, ",%s,%s,%s,%s\n", when, cs_interval_kpis[k].name, a, b);
             }
         for (size_t p = 0; p < s->n_pools; p++)
             for (int k = 0; k < CS_IPK_N; k++) {
@@ -234,7 +249,10 @@ cs_status cs_out_intervals_csv(FILE *f, const cs_results *r, int group, cs_error
                 cs_results_pool_slots(r, p, slots, n, k, &m, &h);
                 cs_out_number(a, sizeof a, m);
                 cs_out_number(b, sizeof b, h);
-                fprintf(f, "pool:%s,%s,%s,%s,%s\n", s->pools[p].name, when, cs_interval_pool_kpis[k].name, a, b);
+                char ent[96];
+                snprintf(ent, sizeof ent, "pool:%s", s->pools[p].name);
+                cs_out_csv_field(f, ent);
+                fprintf(f, ",%s,%s,%s,%s\n", when, cs_interval_pool_kpis[k].name, a, b);
             }
     }
     free(slots);
@@ -282,8 +300,10 @@ void cs_calls_writer_trace(void *ud, const cs_trace_rec *r)
     cs_calls_writer *w = ud;
     char when[40];
     iso_utc(when, sizeof when, r->arrival);
-    const char *pool = r->pool >= 0 ? w->scn->pools[r->pool].name : "";
-    fprintf(w->f, "%s,%s,%llu,%d,%s,%.3f,%.3f,%.3f,%s,%d\n", when, w->scn->lines[r->line].name,
-            (unsigned long long)r->caller, r->attempt, cs_outcome_name(r->outcome), r->wait, r->handle,
-            r->ivr, pool, r->transferred);
+    fprintf(w->f, "%s,", when);
+    cs_out_csv_field(w->f, w->scn->lines[r->line].name);
+    fprintf(w->f, ",%llu,%d,%s,%.3f,%.3f,%.3f,", (unsigned long long)r->caller, r->attempt,
+            cs_outcome_name(r->outcome), r->wait, r->handle, r->ivr);
+    cs_out_csv_field(w->f, r->pool >= 0 ? w->scn->pools[r->pool].name : "");
+    fprintf(w->f, ",%d\n", r->transferred);
 }

@@ -43,6 +43,10 @@ cs_trace_fn cs_calls_writer_trace;   /* pass with the writer as ud */
 /* Shortest decimal form of x that reads back exactly (for CSV); "nan" never: "" instead. */
 int cs_out_number(char *buf, size_t n, double x);
 
+/* Writes s as one CSV field, quoted (RFC 4180) when it holds a comma, quote or line break:
+ * line, pool and scenario names are user text. */
+void cs_out_csv_field(FILE *f, const char *s);
+
 /* "Mon 08:15" for an interval start given in seconds into the week. */
 int cs_out_week_time(char *buf, size_t n, double seconds_into_week);
 
