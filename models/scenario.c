@@ -26,8 +26,7 @@ static void free_pool(cs_pool *p)
     free(p->queues);
     free(p->weights);
     free(p->shifts);
-    free(p->staffing.at);
-    free(p->staffing.level);
+    cs_roster_fini(&p->staffing);
 }
 
 void cs_scn_free(cs_scn *s)
@@ -69,11 +68,5 @@ int cs_scn_pool_index(const cs_scn *s, const char *name)
 
 int cs_scn_staff_at(const cs_pool *pool, double t)
 {
-    const cs_staffing *st = &pool->staffing;
-    if (st->n == 0) return 0;
-    double w = t - CS_WEEK * (double)(long long)(t / CS_WEEK);
-    /* Step functions have a few dozen steps: a linear scan is clearer than bisection. */
-    size_t i = 0;
-    while (i + 1 < st->n && st->at[i + 1] <= w) i++;
-    return st->level[i];
+    return cs_roster_level_at(&pool->staffing, t);
 }

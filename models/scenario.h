@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "models/dist.h"
+#include "models/roster.h"
 
 #define CS_NAME_MAX 64
 #define CS_WEEK (7.0 * 86400.0)
@@ -123,21 +124,8 @@ typedef enum cs_pick_rule {
     CS_PICK_WEIGHTED = 1   /* among non-empty queues, at random in proportion to weights */
 } cs_pick_rule;
 
-typedef struct cs_shift {
-    unsigned days;         /* bit d set = starts on weekday d (Monday = 0) */
-    double start;          /* seconds after midnight */
-    double length;
-    double staff;          /* headcount rostered */
-    double break_time;     /* total break time per handler per shift (s), staggered */
-} cs_shift;
-
-/* Staffing resolved to a step function over one week: at time at[i] (seconds into the week)
- * the number of handlers on duty becomes level[i].  at[0] == 0. */
-typedef struct cs_staffing {
-    double *at;
-    int *level;
-    size_t n;
-} cs_staffing;
+/* cs_shift (a roster's shift as written) and cs_staffing (handlers on duty over the week, what
+ * the engine uses) are defined in models/roster.h, which turns the one into the other. */
 
 typedef struct cs_pool {
     char name[CS_NAME_MAX];
