@@ -1,0 +1,486 @@
+/* The HTML report: the page buffer, escaping, JSON access, numbers and words (see
+ * plots/report_int.h).  No locale: numbers are built from digits, so a decimal-comma locale
+ * cannot change the page. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plots/report_int.h"
+
+#define WEEK_S 604800.0
+#define DAY_S 86400.0
+
+/* ------------------------------------------------------------------------------------------
+ * Growable text buffer.  Allocation failure is sticky (oom) and checked once at the end, so
+ * the page-building code reads straight through.
+ * ---------------------------------------------------------------------------------------- */
+
+static void sb_grow(sb *b, size_t more)
+{
+    if (b->oom) return;
+    if (b->n + more + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->n + more + 1) {
+        if (cap > SIZE_MAX / 2) {
+            b->oom = 1;
+            return;
+        }
+        cap *= 2;
+    }
+    char *q = realloc(b->p, cap);
+    if (!q) {
+        b->oom = 1;
+        return;
+    }
+    b->p = q;
+    b->cap = cap;
+}
+
+void csi_rep_sb_putn(sb *b, const char *s, size_t n)
+{
+    sb_grow(b, n);
+    if (b->oom) return;
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+void csi_rep_sb_puts(sb *b, const char *s) { csi_rep_sb_putn(b, s, strlen(s)); }
+
+static void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sb *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (len < 0) return;
+    if ((size_t)len < sizeof tmp) {
+        csi_rep_sb_putn(b, tmp, (size_t)len);
+        return;
+    }
+    sb_grow(b, (size_t)len);
+    if (b->oom) return;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)len;
+}
+
+void csi_rep_sb_free(sb *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Escaping
+ * ---------------------------------------------------------------------------------------- */
+
+/* Text from JSON: valid UTF-8 (the parser guarantees it); control characters become spaces. */
+static void esc_n(sb *b, const char *s, size_t n)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *rep = NULL;
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default:
+            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) rep = " ";
+        }
+        if (rep) {
+            csi_rep_sb_putn(b, s + start, i - start);
+            csi_rep_sb_puts(b, rep);
+            start = i + 1;
+        }
+    }
+    csi_rep_sb_putn(b, s + start, n - start);
+}
+
+void csi_rep_esc(sb *b, const char *s)
+{
+    if (s) esc_n(b, s, strlen(s));
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), 0 if the bytes there are not one. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    unsigned cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
+    else return 0;
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) return 0;
+    if (cp >= 0xd800 && cp <= 0xdfff) return 0;
+    return len;
+}
+
+/* A file shown verbatim in <pre>: escaped, CRLF as LF, invalid UTF-8 and control characters
+ * (other than tab and newline) as U+FFFD so the page stays valid whatever the file holds. */
+void csi_rep_esc_verbatim(sb *b, const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) i = 3;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c == '\r') {
+            csi_rep_sb_putn(b, "\n", 1);
+            i += (i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
+        } else if (c == '&') csi_rep_sb_puts(b, "&amp;"), i++;
+        else if (c == '<') csi_rep_sb_puts(b, "&lt;"), i++;
+        else if (c == '>') csi_rep_sb_puts(b, "&gt;"), i++;
+        else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) csi_rep_sb_puts(b, "\xef\xbf\xbd"), i++;
+        else {
+            size_t len = utf8_seq(s + i, n - i);
+            if (len == 0) {
+                csi_rep_sb_puts(b, "\xef\xbf\xbd");
+                i++;
+            } else {
+                csi_rep_sb_putn(b, text + i, len);
+                i += len;
+            }
+        }
+    }
+}
+
+/* printf for HTML: %s is escaped text, %r raw markup, %d an int, %% a percent sign.  Using it
+ * for every sentence keeps user text from ever reaching the page unescaped. */
+void csi_rep_hf(sb *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *p = fmt;
+    while (*p) {
+        const char *q = strchr(p, '%');
+        if (!q) {
+            csi_rep_sb_puts(b, p);
+            break;
+        }
+        csi_rep_sb_putn(b, p, (size_t)(q - p));
+        switch (q[1]) {
+        case 's': csi_rep_esc(b, va_arg(ap, const char *)); break;
+        case 'r': {
+            const char *r = va_arg(ap, const char *);
+            if (r) csi_rep_sb_puts(b, r);
+            break;
+        }
+        case 'd': sb_printf(b, "%d", va_arg(ap, int)); break;
+        case '%': csi_rep_sb_putn(b, "%", 1); break;
+        default: CS_REQUIRE(!"hf: unknown conversion");
+        }
+        p = q + 2;
+    }
+    va_end(ap);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * JSON access
+ * ---------------------------------------------------------------------------------------- */
+
+double csi_rep_jnum(const cs_json *o, const char *k)
+{
+    const cs_json *v = cs_json_get(o, k);
+    return cs_json_type_of(v) == CS_JSON_NUMBER ? cs_json_number_value(v) : NAN;
+}
+
+const char *csi_rep_jstr(const cs_json *o, const char *k) { return cs_json_string_value(cs_json_get(o, k)); }
+
+int csi_rep_jstreq(const cs_json *o, const char *k, const char *want)
+{
+    const char *s = csi_rep_jstr(o, k);
+    return s && want && strcmp(s, want) == 0;
+}
+
+/* The object of an array whose "name" is `name`. */
+const cs_json *csi_rep_find_named(const cs_json *arr, const char *name)
+{
+    for (size_t i = 0; i < cs_json_size(arr); i++)
+        if (csi_rep_jstreq(cs_json_at(arr, i), "name", name)) return cs_json_at(arr, i);
+    return NULL;
+}
+
+/* A seed or other integer that may be a JSON number or a string of digits. */
+void csi_rep_int_text(const cs_json *v, char *buf, size_t n)
+{
+    long long x;
+    if (cs_json_int_value(v, &x)) snprintf(buf, n, "%lld", x);
+    else if (cs_json_string_value(v)) snprintf(buf, n, "%s", cs_json_string_value(v));
+    else if (cs_json_type_of(v) == CS_JSON_NUMBER) snprintf(buf, n, "%.17g", cs_json_number_value(v));
+    else snprintf(buf, n, "?");
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Number formatting
+ * ---------------------------------------------------------------------------------------- */
+
+/* Bounded copy and append (snprintf("%s") would do, but GCC warns about every possible cut). */
+static void str_copy(char *dst, size_t n, const char *src)
+{
+    if (n == 0) return;
+    size_t l = strlen(src);
+    if (l >= n) l = n - 1;
+    memcpy(dst, src, l);
+    dst[l] = '\0';
+}
+
+static void str_cat(char *dst, size_t n, const char *src)
+{
+    size_t l = strlen(dst);
+    if (l < n) str_copy(dst + l, n - l, src);
+}
+
+/* True when a formatted number shows only zeros (so "-0.0" can lose its sign). */
+static int all_zero(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= '1' && *s <= '9') return 0;
+    return 1;
+}
+
+/* v with `dec` decimals, thousands separated by commas; `sign` adds '+' to positive values. */
+void csi_rep_fmt_fixed(char *buf, size_t n, double v, int dec, int sign)
+{
+    char tmp[64];
+    CS_REQUIRE(dec >= 0 && dec <= 3);
+    if (!isfinite(v)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    /* Halves round away from zero, as in fmt_time, so "16,636.5" shows as 16,637 everywhere. */
+    double p = dec == 0 ? 1 : dec == 1 ? 10 : dec == 2 ? 100 : 1000;
+    double scaled = round(fabs(v) * p);
+    if (scaled < 1e15) {
+        snprintf(tmp, sizeof tmp, "%.0f", scaled);
+        if (dec > 0) {
+            size_t l = strlen(tmp);
+            while (l < (size_t)dec + 1) { /* 0.05 -> "5" -> "005" -> "0.05" */
+                memmove(tmp + 1, tmp, l + 1);
+                tmp[0] = '0';
+                l++;
+            }
+            memmove(tmp + l - dec + 1, tmp + l - dec, (size_t)dec + 1);
+            tmp[l - dec] = '.';
+        }
+    } else {
+        snprintf(tmp, sizeof tmp, "%.*f", dec, fabs(v));
+    }
+    const char *pfx = "";
+    if (!all_zero(tmp)) pfx = v < 0 ? "-" : sign ? "+" : "";
+    const char *dot = strchr(tmp, '.');
+    size_t ilen = dot ? (size_t)(dot - tmp) : strlen(tmp);
+    char out[96];
+    size_t o = 0;
+    for (const char *q = pfx; *q; q++) out[o++] = *q;
+    for (size_t i = 0; i < ilen; i++) {
+        out[o++] = tmp[i];
+        size_t left = ilen - i - 1;
+        if (left > 0 && left % 3 == 0) out[o++] = ',';
+    }
+    for (const char *q = tmp + ilen; *q && o < sizeof out - 1; q++) out[o++] = *q;
+    out[o] = '\0';
+    str_copy(buf, n, out);
+}
+
+/* A time: "6.8 s", "42 s", "4 min 05 s", "1 h 02 min". */
+static void fmt_time(char *buf, size_t n, double v, int dec, int sign)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    double a = fabs(v);
+    double r = dec > 0 ? round(a * 10.0) / 10.0 : round(a);
+    char body[48];
+    if (r < 60) {
+        snprintf(body, sizeof body, "%.*f s", dec > 0 ? 1 : 0, r);
+    } else if (llround(a) < 3600) {
+        long long t = llround(a);
+        snprintf(body, sizeof body, "%lld min %02lld s", t / 60, t % 60);
+    } else {
+        long long m = llround(a / 60.0);
+        snprintf(body, sizeof body, "%lld h %02lld min", m / 60, m % 60);
+    }
+    const char *pfx = "";
+    if (!all_zero(body)) pfx = v < 0 ? "-" : sign ? "+" : "";
+    snprintf(buf, n, "%s%s", pfx, body);
+}
+
+int csi_rep_decimals_for(int unit, double mean, int full)
+{
+    double a = fabs(mean);
+    switch (unit) {
+    case U_SHARE: return full ? 2 : 1;
+    case U_TIME: return a < 10 ? 1 : 0;
+    case U_STAFF: return 1;
+    default: return a >= 100 ? 0 : a >= 10 ? 1 : 2;
+    }
+}
+
+void csi_rep_fmt_val(char *buf, size_t n, int unit, double v, int dec, int sign)
+{
+    char tmp[64];
+    switch (unit) {
+    case U_SHARE:
+        csi_rep_fmt_fixed(tmp, sizeof tmp, 100.0 * v, dec, sign);
+        str_copy(buf, n, tmp);
+        str_cat(buf, n, "%");
+        return;
+    case U_TIME: fmt_time(buf, n, v, dec, sign); return;
+    default: csi_rep_fmt_fixed(buf, n, v, dec, sign); return;
+    }
+}
+
+/* Lower and upper ends of mean -/+ h, cut at the range the quantity can take. */
+void csi_rep_interval(int unit, double m, double h, double *lo, double *hi)
+{
+    *lo = m - h;
+    *hi = m + h;
+    if (*lo < 0 && m >= 0) *lo = 0;
+    if (unit == U_SHARE && *hi > 1 && m <= 1) *hi = 1;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Words
+ * ---------------------------------------------------------------------------------------- */
+
+static const char *const day_full[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                                        "Friday", "Saturday", "Sunday"};
+static const char *const day_abbr[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+/* A length of time in words: "45 s", "5 min", "1 min 30 s", "6 h", "1 h 30 min", "2 days". */
+void csi_rep_dur_words(char *buf, size_t n, double s)
+{
+    if (!isfinite(s) || s < 0) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    long long t = llround(s);
+    if (round(s * 10) / 10 < 60) snprintf(buf, n, "%g s", round(s * 10) / 10);
+    else if (t < 3600) {
+        if (t % 60) snprintf(buf, n, "%lld min %02lld s", t / 60, t % 60);
+        else snprintf(buf, n, "%lld min", t / 60);
+    } else if (t % 86400 == 0) snprintf(buf, n, "%lld day%s", t / 86400, t == 86400 ? "" : "s");
+    else if (t < 2 * 86400) {
+        long long m = llround(s / 60);
+        if (m % 60) snprintf(buf, n, "%lld h %02lld min", m / 60, m % 60);
+        else snprintf(buf, n, "%lld h", m / 60);
+    } else {
+        long long h = llround(s / 3600);
+        snprintf(buf, n, "%lld days %lld h", h / 24, h % 24);
+    }
+}
+
+/* A target time in words: "10 seconds", "1 minute", "10 minutes", "1 hour". */
+void csi_rep_target_words(char *buf, size_t n, double s)
+{
+    long long t = llround(s);
+    if (fabs(s - (double)t) > 1e-9 || t < 120 || t % 60 != 0)
+        snprintf(buf, n, "%g second%s", s, s == 1 ? "" : "s");
+    else if (t % 3600 == 0) snprintf(buf, n, "%lld hour%s", t / 3600, t == 3600 ? "" : "s");
+    else snprintf(buf, n, "%lld minutes", t / 60);
+}
+
+/* A share as a percentage without spurious decimals: "90%", "12.5%", "0.5%". */
+void csi_rep_pct_words(char *buf, size_t n, double share)
+{
+    double p = 100.0 * share;
+    if (fabs(p - round(p)) < 1e-9) snprintf(buf, n, "%.0f%%", p);
+    else snprintf(buf, n, "%.3g%%", p);
+}
+
+/* "Fri 18:00" -> "Friday 18:00"; "week 2 Tue 10:00" -> "Tuesday 10:00 of week 2". */
+void csi_rep_instant_words(char *buf, size_t n, const char *s)
+{
+    if (!s) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    int week = 0, used = 0;
+    if (sscanf(s, "week %d %n", &week, &used) == 1) s += used;
+    for (int d = 0; d < 7; d++) {
+        size_t l = strlen(day_abbr[d]);
+        if (strncmp(s, day_abbr[d], l) == 0 && s[l] == ' ') {
+            if (week > 1) snprintf(buf, n, "%s %s of week %d", day_full[d], s + l + 1, week);
+            else snprintf(buf, n, "%s %s", day_full[d], s + l + 1);
+            return;
+        }
+    }
+    snprintf(buf, n, "%s", s);
+}
+
+/* Seconds into the week of "Mon 07:00" / "week 2 Mon 07:00:30"; -1 if it is not that shape. */
+double csi_rep_instant_seconds(const char *s)
+{
+    if (!s) return -1;
+    int week = 1, used = 0;
+    if (sscanf(s, "week %d %n", &week, &used) == 1) s += used;
+    for (int d = 0; d < 7; d++) {
+        if (strncmp(s, day_abbr[d], 3) != 0 || s[3] != ' ') continue;
+        int h = 0, m = 0, len = 0;
+        double sec = 0;
+        if (sscanf(s + 4, "%d:%d%n", &h, &m, &len) != 2) return -1;
+        if (s[4 + len] == ':') sec = atof(s + 5 + len);
+        return (week - 1) * WEEK_S + d * DAY_S + h * 3600.0 + m * 60.0 + sec;
+    }
+    return -1;
+}
+
+/* "Friday 19:00" for a time given in seconds from Monday 00:00. */
+void csi_rep_week_time_words(char *buf, size_t n, double t)
+{
+    long long s = llround(t);
+    int day = (int)((s / 86400) % 7);
+    long long sec = s % 86400;
+    snprintf(buf, n, "%s %02lld:%02lld", day_full[day], sec / 3600, (sec / 60) % 60);
+}
+
+void csi_rep_hhmm(char *buf, size_t n, double t)
+{
+    long long s = llround(t) % 86400;
+    snprintf(buf, n, "%02lld:%02lld", s / 3600, (s / 60) % 60);
+}
+
+/* "A", "A and B", "A, B and C", each escaped, into b. */
+void csi_rep_name_list(sb *b, const char *const *names, size_t n, const char *wrap_open, const char *wrap_close)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) csi_rep_sb_puts(b, i + 1 == n ? " and " : ", ");
+        csi_rep_hf(b, "%r%s%r", wrap_open, names[i], wrap_close);
+    }
+}
+
+/* "Line 999" for the tables. */
+void csi_rep_line_title(sb *b, const char *line) { csi_rep_hf(b, "Line %s", line); }
+
+/* How long the measured period is, in a phrase for count labels ("in the week"). */
+void csi_rep_period_phrase(const report *r, char *buf, size_t n)
+{
+    double m = r->horizon - r->warmup;
+    if (!isfinite(m) || m <= 0) snprintf(buf, n, "over the measured period");
+    else if (fabs(m - WEEK_S) < 0.5) snprintf(buf, n, "in the week");
+    else {
+        char d[48];
+        csi_rep_dur_words(d, sizeof d, m);
+        snprintf(buf, n, "in the %s measured", d);
+    }
+}
+
