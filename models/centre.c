@@ -192,7 +192,7 @@ static call *call_new(cs_ctr *c)
     return k;
 }
 
-static void journey_done(cs_ctr *c, const call *k);
+static inline void journey_done(cs_ctr *c, const call *k);
 
 static void call_free(cs_ctr *c, call *k)
 {
@@ -310,6 +310,7 @@ static void ev_cb_expire(void *ctx, void *obj);
 static void ev_cb_retry(void *ctx, void *obj);
 static void ev_cb_end(void *ctx, void *obj);
 static void ev_connected(void *ctx, void *obj);
+static inline void reach_force(cs_ctr *c, call *k);
 static void ev_connect_abandon(void *ctx, void *obj);
 static void ev_rb_end(void *ctx, void *obj);
 static void enter_queue(cs_ctr *c, call *k, int q);
@@ -452,8 +453,12 @@ static void note_line_entry(call *k)
     k->n_entries++;
 }
 
-static void count_entries(cs_ctr *c, const call *k, int counter)
+static inline void count_entries(cs_ctr *c, const call *k, int counter)
 {
+    if (k->n_entries == 1) {   /* most callers ring one line */
+        if (k->measured_from) c->lines[k->first_line].lc[counter] += 1;
+        return;
+    }
     int l = k->first_line;
     for (uint32_t e = 0; e < k->n_entries && l >= 0; e++) {
         if (k->measured_from && e + 1 >= k->measured_from) c->lines[l].lc[counter] += 1;
@@ -461,7 +466,7 @@ static void count_entries(cs_ctr *c, const call *k, int counter)
     }
 }
 
-static void journey_done(cs_ctr *c, const call *k)
+static inline void journey_done(cs_ctr *c, const call *k)
 {
     count_entries(c, k, k->reached ? CS_LC_CALLERS_REACHED_ANY : CS_LC_CALLERS_NEVER_ANY);
 }
@@ -608,18 +613,22 @@ static void ev_attempt(void *ctx, void *obj)
             schedule(c, t + k->connect, CS_PRIO_NORMAL, ev_connected, k, &k->timer);
         return;
     }
-    ev_connected(c, k);
+    reach_force(c, k);
+}
+
+static void ev_connected(void *ctx, void *obj)
+{
+    call *k = obj;
+    k->timer = 0;
+    reach_force(ctx, k);
 }
 
 /* The attempt reaches the force: cut off, or into the IVR, or into the queue. */
-static void ev_connected(void *ctx, void *obj)
+static inline void reach_force(cs_ctr *c, call *k)
 {
-    cs_ctr *c = ctx;
-    call *k = obj;
     line_rt *L = &c->lines[k->line];
     const cs_line *cfg = L->cfg;
     double t = now_of(c);
-    k->timer = 0;
     if ((L->n_cut && line_cut_by_outage(c, L, t)) || (cfg->trunks >= 0 && L->in_system >= cfg->trunks)) {
         cut_off(c, k);
         return;
@@ -1026,7 +1035,7 @@ static void ev_rb_end(void *ctx, void *obj)
     handler_free(c, P);
 }
 
-static call *oldest_callback(const cs_ctr *c, const pool_rt *P)
+static inline call *oldest_callback(const cs_ctr *c, const pool_rt *P)
 {
     call *oldest = NULL;
     for (size_t i = 0; i < P->n_cb_lines; i++) {
