@@ -17,7 +17,7 @@
  * An abandoned attempt may also book a ring-back: work for a handler, not part of the journey.
  *
  * Staffing: each pool's handlers on duty are a step function over the whole run, drawn for
- * every replication before it starts when absence is random (models/roster.h). */
+ * every replication before it starts when absence is random (models/roster.h).
  *
  * Random numbers: each caller's patience and handle time are drawn when the attempt arrives,
  * from per-line and per-queue streams, so a variant that changes staffing serves the same
