@@ -44,8 +44,8 @@ const cs_kpi_def cs_line_kpis[CS_LK_N] = {
     [CS_LK_CALLERS_REACHED_ANY] = {"callers_reached_any", "Callers reached on any line", "calls"},
     [CS_LK_CALLERS_NEVER_REACHED] = {"callers_never_reached", "Callers never reached on any line", "calls"},
     [CS_LK_CALLERS_UNFINISHED] = {"callers_unfinished", "Callers still trying at the end", "calls"},
-    [CS_LK_CALLERS_REACHED_ANY_RATE] = {"callers_reached_any_rate", "Callers reached on any line", "share"},
-    [CS_LK_CALLERS_NEVER_REACHED_RATE] = {"callers_never_reached_rate", "Callers never reached on any line", "share"},
+    [CS_LK_CALLERS_REACHED_ANY_RATE] = {"callers_reached_any_rate", "Share of callers reached on any line", "share"},
+    [CS_LK_CALLERS_NEVER_REACHED_RATE] = {"callers_never_reached_rate", "Share never reached on any line", "share"},
     [CS_LK_RINGBACKS] = {"ringbacks", "Abandoned calls to ring back", "calls"},
     [CS_LK_RINGBACK_WAIT] = {"ringback_wait", "Mean time to ring-back", "s"},
 };
