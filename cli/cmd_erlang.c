@@ -61,6 +61,7 @@ int cs_cmd_erlang(int argc, char **argv)
     const char *model = flags[3].set ? "erlang_a" : "erlang_c";
     if (flags[6].set) {
         cs_json_writer *w = cs_json_writer_create_file(stdout, 2);
+        if (!w) return cs_cli_fail("erlang", CS_ENOMEM, "out of memory");
         cs_json_begin_object(w);
         cs_json_kv_string(w, "model", model);
         cs_json_kv_number(w, "rate_per_s", rate);

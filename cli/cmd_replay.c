@@ -1,4 +1,5 @@
 /* callsim replay: a scenario's control room driven by a real call log's arrivals. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,13 +195,13 @@ int cs_cmd_replay(int argc, char **argv)
     if ((flags[F_CALLS].set || flags[F_REPORT].set || flags[F_FORCE].set) && !flags[F_OUT].set)
         return cs_cli_fail("replay", CS_EINPUT, "--calls, --report and --force need --out DIR");
 
-    int code = 0;
+    int threads = 0, code = cs_cli_threads("replay", flags[F_THREADS].value, &threads);
+    if (!code) code = cs_cli_check_input("replay", "call log", pos[0]);
+    if (code) return code;
     cs_scn *scn = cs_cli_load_scenario("replay", flags[F_SCENARIO].value, &code);
     if (!scn) return code;
-    int threads = cs_cli_threads("replay", flags[F_THREADS].value);
     int group = 1;
-    if (threads < 0) code = CS_EXIT_INPUT;
-    if (!code) code = cs_cli_override("replay", scn, flags[F_REPS].value, flags[F_SEED].value);
+    code = cs_cli_override("replay", scn, flags[F_REPS].value, flags[F_SEED].value);
     if (!code) code = cs_cli_interval_group("replay", scn, flags[F_INTERVAL].value, &group);
     cs_log_opts lo;
     if (!code)
@@ -275,8 +276,10 @@ int cs_cmd_replay(int argc, char **argv)
         cs_progress_finish(bar);
         if (st == CS_OK) {
             x.r = res;
-            if (flags[F_JSON].set) {
-                cs_json_writer *w = cs_json_writer_create_file(stdout, 2);
+            cs_json_writer *w = NULL;
+            if (flags[F_JSON].set && !(w = cs_json_writer_create_file(stdout, 2)))
+                st = cs_error_set(&err, CS_ENOMEM, "out of memory");
+            if (w) {
                 cs_json_begin_object(w);
                 cs_json_kv_string(w, "kind", "replay");
                 cs_json_kv_string(w, "log", pos[0]);
@@ -290,8 +293,10 @@ int cs_cmd_replay(int argc, char **argv)
                 cs_json_end_object(w);
                 st = cs_json_writer_finish(w, &err);
                 cs_json_writer_destroy(w);
-            } else {
+            } else if (st == CS_OK) {
                 print_side_by_side(&x, pos[0]);
+                if (fflush(stdout) != 0 || ferror(stdout))
+                    st = cs_error_set(&err, CS_EIO, "cannot write the results table: %s", strerror(errno));
             }
             if (st == CS_OK) st = cs_outputs_finish(outs, res, &err);
             else cs_outputs_abort(outs);
