@@ -43,7 +43,12 @@ struct cs_outdir {
     unsigned host;
     int force;
     volatile sig_atomic_t state;
+    int no_exchange;            /* test hook: commit by two renames */
+    void (*step)(void *ud);     /* test hook: called after each step of a commit */
+    void *step_ud;
 };
+
+#define STEP(o) ((o)->step ? (o)->step((o)->step_ud) : (void)0)
 
 struct cs_outfile {
     char target[PATH_LEN];
@@ -468,17 +473,21 @@ static cs_status commit_by_two_renames(cs_outdir *o, cs_error *err)
     if (!mkdtemp(o->old)) return cs_error_set(err, CS_EIO, "cannot move old '%s' aside: %s", o->target, strerror(errno));
     rmdir(o->old);
     o->state = OD_ASIDE;
+    STEP(o);
     if (rename(o->target, o->old) != 0) {
         o->state = OD_WRITING;
         return cs_error_set(err, CS_EIO, "cannot move old '%s' aside: %s", o->target, strerror(errno));
     }
+    STEP(o);
     if (rename(o->tmp, o->target) != 0) {
         int e = errno;
         rename(o->old, o->target); /* put the good result back */
         o->state = OD_WRITING;
         return cs_error_set(err, CS_EIO, "cannot rename results into '%s': %s", o->target, strerror(e));
     }
+    STEP(o);
     o->state = OD_SWAPPED;
+    STEP(o);
     cs_outdir_remove_tree(o->old);
     o->state = OD_DONE;
     return CS_OK;
@@ -490,6 +499,7 @@ cs_status cs_outdir_commit(cs_outdir *o, cs_error *err)
     if (lstat(o->target, &st) != 0) {
         if (errno != ENOENT) return cs_error_set(err, CS_EIO, "cannot use '%s': %s", o->target, strerror(errno));
         o->state = OD_RENAMING;
+        STEP(o);
         if (rename_noreplace(o->tmp, o->target) != 0) {
             int e = errno;
             o->state = OD_WRITING;
@@ -497,6 +507,7 @@ cs_status cs_outdir_commit(cs_outdir *o, cs_error *err)
                 return cs_error_set(err, CS_EINPUT, "output folder '%s' appeared while running; not replaced", o->target);
             return cs_error_set(err, CS_EIO, "cannot rename results into '%s': %s", o->target, strerror(e));
         }
+        STEP(o);
         o->state = OD_DONE;
         return CS_OK;
     }
@@ -507,13 +518,16 @@ cs_status cs_outdir_commit(cs_outdir *o, cs_error *err)
     if (!S_ISDIR(st.st_mode))
         return cs_error_set(err, CS_EINPUT, "'%s' is no longer a folder; not replaced", o->target);
     o->state = OD_EXCHANGING;
-    if (exchange(o->tmp, o->target) == 0) {
+    STEP(o);
+    if (!o->no_exchange && exchange(o->tmp, o->target) == 0) {
+        STEP(o);
         o->state = OD_EXCHANGED;
+        STEP(o);
         cs_outdir_remove_tree(o->tmp); /* the old result, now under the temporary name */
         o->state = OD_DONE;
         return CS_OK;
     }
-    int e = errno;
+    int e = o->no_exchange ? EINVAL : errno;
     o->state = OD_WRITING;
     if (e != EINVAL && e != ENOSYS && e != ENOTSUP && e != EOPNOTSUPP)
         return cs_error_set(err, CS_EIO, "cannot replace '%s': %s", o->target, strerror(e));
@@ -564,6 +578,13 @@ void cs_outdir_abort(cs_outdir *o)
 }
 
 void cs_outdir_free(cs_outdir *o) { free(o); }
+
+void cs_outdir_test_hooks(cs_outdir *o, int no_exchange, void (*step)(void *ud), void *ud)
+{
+    o->no_exchange = no_exchange;
+    o->step = step;
+    o->step_ud = ud;
+}
 
 /* ---------------------------------------------------------------- single files */
 

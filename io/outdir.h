@@ -76,6 +76,11 @@ void cs_outdir_free(cs_outdir *o);
  * NULL returns 0. */
 int cs_outdir_cleanup_signal_safe(const cs_outdir *o);
 
+/* For tests of the commit, step by step: no_exchange forces the two-rename commit; step (may be
+ * NULL) is called after every step of cs_outdir_commit, where a test can act as a signal would
+ * (call cs_outdir_cleanup_signal_safe, then leave with longjmp or _exit). */
+void cs_outdir_test_hooks(cs_outdir *o, int no_exchange, void (*step)(void *ud), void *ud);
+
 typedef struct cs_outfile cs_outfile;
 
 /* As cs_outdir_begin, for one file: recovers leftovers, checks the target (an existing file
