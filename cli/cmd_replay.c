@@ -209,8 +209,10 @@ int cs_cmd_replay(int argc, char **argv)
                                flags[F_SEP].value, flags[F_SKIP_BAD].set, flags[F_LINE].value);
     double warmup = 0;
     cs_error err = {CS_OK, ""};
-    if (!code && flags[F_WARMUP].set && cs_units_parse_duration(flags[F_WARMUP].value, &warmup, &err) != CS_OK)
-        code = cs_cli_fail("replay", CS_EINPUT, err.msg);
+    if (!code && flags[F_WARMUP].set && cs_units_parse_duration(flags[F_WARMUP].value, &warmup, &err) != CS_OK) {
+        fprintf(stderr, "callsim replay: --warmup: %s\n", err.msg);
+        code = CS_EXIT_INPUT;
+    }
     if (code) {
         cs_scn_free(scn);
         return code;
