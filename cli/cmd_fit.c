@@ -476,6 +476,10 @@ int cs_cmd_fit(int argc, char **argv)
         if (yl) st = cs_fityaml_write(cs_outfile_stream(yf), &ys, &err);
         free(yl);
     }
+    /* What was printed is part of the result: if stdout failed (a full disk, a closed pipe),
+     * nothing is committed. */
+    if (st == CS_OK && (fflush(stdout) != 0 || ferror(stdout)))
+        st = cs_error_set(&err, CS_EIO, "cannot write the fits to standard output: %s", strerror(errno));
     /* Charts first, then the scenario: the scenario is what marks a finished fit. */
     if (st == CS_OK) st = cs_outdir_commit(cd, &err);
     if (st == CS_OK) st = cs_outfile_commit(yf, &err);

@@ -218,10 +218,34 @@ int cs_cmd_replay(int argc, char **argv)
         return code;
     }
 
-    cs_replay_opts ro = {flags[F_USE_HANDLE].set, flags[F_USE_PATIENCE].set, flags[F_QUEUED_ONLY].set};
+    /* The output folder is begun before the log is read: a log of millions of rows should not
+     * be read only to find that --out cannot be used. */
     cs_replay_data d;
-    cs_status st = cs_replay_load(pos[0], &lo, &ro, scn, &d, &err);
+    memset(&d, 0, sizeof d);
+    replay_ctx x = {&d, NULL, group};
+    cs_output_opts oo;
+    memset(&oo, 0, sizeof oo);
+    oo.cmd = "replay";
+    oo.out = flags[F_OUT].value;
+    oo.force = flags[F_FORCE].set;
+    oo.calls = flags[F_CALLS].set;
+    oo.report = flags[F_REPORT].set;
+    oo.group = group;
+    oo.scenario_path = flags[F_SCENARIO].value;
+    oo.extra_json = observed_json;
+    oo.extra_files = observed_files;
+    oo.extra_ud = &x;
+    cs_outputs *outs = NULL;
+    cs_status st = cs_outputs_begin(&oo, scn, &outs, &err);
     if (st != CS_OK) {
+        cs_scn_free(scn);
+        return cs_cli_fail("replay", st, err.msg);
+    }
+
+    cs_replay_opts ro = {flags[F_USE_HANDLE].set, flags[F_USE_PATIENCE].set, flags[F_QUEUED_ONLY].set};
+    st = cs_replay_load(pos[0], &lo, &ro, scn, &d, &err);
+    if (st != CS_OK) {
+        cs_outputs_abort(outs);
         cs_scn_free(scn);
         return cs_cli_fail("replay", st, err.msg);
     }
@@ -238,30 +262,11 @@ int cs_cmd_replay(int argc, char **argv)
             scn->lines[l].redial.prob = 0;
             scn->lines[l].spill.to_line = -1;
         }
-    if (warmup >= d.span) {
-        cs_replay_free(&d);
-        cs_scn_free(scn);
-        return cs_cli_fail("replay", CS_EINPUT, "--warmup is longer than the log");
-    }
+    if (warmup >= d.span) st = cs_error_set(&err, CS_EINPUT, "--warmup is longer than the log");
     /* The observed log covers the same measured period as the simulation. */
     d.observed.measured = d.span - warmup;
-
-    replay_ctx x = {&d, NULL, group};
-    cs_output_opts oo;
-    memset(&oo, 0, sizeof oo);
-    oo.cmd = "replay";
-    oo.out = flags[F_OUT].value;
-    oo.force = flags[F_FORCE].set;
-    oo.calls = flags[F_CALLS].set;
-    oo.report = flags[F_REPORT].set;
-    oo.group = group;
-    oo.scenario_path = flags[F_SCENARIO].value;
-    oo.extra_key = d.has_outcomes ? "observed" : NULL;
-    oo.extra_json = observed_json;
-    oo.extra_files = observed_files;
-    oo.extra_ud = &x;
-    cs_outputs *outs = NULL;
-    st = cs_outputs_begin(&oo, scn, &outs, &err);
+    if (d.has_outcomes) cs_outputs_set_extra_key(outs, "observed");
+    if (st != CS_OK) cs_outputs_abort(outs);
     if (st == CS_OK) {
         cs_run_opts rop;
         memset(&rop, 0, sizeof rop);

@@ -30,7 +30,7 @@ static void usage(FILE *f)
             "  report DIR          (re)write DIR/report.html from a results folder\n"
             "\n"
             "Run 'callsim COMMAND --help' for the options of a command.\n"
-            "Exit status: 0 success, 1 run failed, 2 bad input (file:line:column in the message), 130 interrupted.\n",
+            "Exit status: 0 success, 1 the machine failed (memory, disk, I/O), 2 bad input (the message says where), 130 interrupted.\n",
             CS_VERSION);
 }
 

@@ -44,6 +44,11 @@ cs_status cs_outputs_begin(const cs_output_opts *o, const cs_scn *scn, cs_output
     return CS_OK;
 }
 
+void cs_outputs_set_extra_key(cs_outputs *o, const char *key)
+{
+    if (o) o->opts.extra_key = key;
+}
+
 void cs_outputs_trace(cs_outputs *o, cs_trace_fn **fn, void **ud)
 {
     *fn = o && o->calls_w ? cs_calls_writer_trace : NULL;

@@ -674,6 +674,19 @@ static void test_stdout_write_errors(void **st)
     code = STDOUT_TO("/dev/full", &err, "erlang", "--rate", "2/s", "--aht", "3m", "--agents", "400");
     assert_int_equal(code, 1);
     free(err);
+    /* fit prints its fits, then commits: a failed stdout commits nothing. */
+    char log[512], fy[512];
+    static const char *const one_line[] = {"101"};
+    path_in(log, sizeof log, "stdout_fit.csv");
+    path_in(fy, sizeof fy, "stdout_fit.yaml");
+    write_log_with_lines(log, one_line, 1);
+    code = STDOUT_TO("/dev/full", &err, "fit", log, "-o", fy, "--tz", "utc");
+    assert_int_equal(code, 1);
+    assert_non_null(strstr(err, "callsim fit"));
+    assert_false(exists(fy));
+    assert_int_equal(count_entries(tmpdir, "stdout_fit-charts"), 0);
+    assert_int_equal(count_entries(tmpdir, ".stdout_fit"), 0);
+    free(err);
     code = STDOUT_TO(NULL, &err, "run", p, "--quiet");   /* reader gone: EPIPE, not SIGPIPE */
     assert_int_equal(code, 1);
     assert_non_null(strstr(err, "cannot write"));
