@@ -786,7 +786,8 @@ static void test_fit_interrupted_leaves_nothing(void **st)
     static const char head[] = "arrival,line,outcome,wait,handle\n2024-01-01T08:00:00Z,101,answered,5,100\n";
     assert_int_equal(write(fd, head, sizeof head - 1), (ssize_t)(sizeof head - 1));
     /* Wait until fit has begun its outputs, then interrupt it while it waits for more rows. */
-    for (int i = 0; i < 500 && count_entries(sub, ".f.yaml.partial-") == 0; i++) {
+    for (int i = 0; i < 500 && (count_entries(sub, ".f.yaml.partial-") == 0 || count_entries(sub, ".f-charts.partial-") == 0);
+         i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
