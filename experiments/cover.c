@@ -1,36 +1,20 @@
-/* The shift-cover integer program (see cover.h for the model and the contract).
+/* The shift-cover problem: building it, rosters and their figures, messages naming intervals,
+ * and the solve front end (see cover.h for the model and the contract; the integer program
+ * itself is in cover_glpk.c).
  *
  * Data: patterns are stored sparse (the intervals they cover and the coverage there), because a
  * shift covers a few dozen of the hundreds or thousands of intervals of a grid.  Requirements
  * are dense per pool.  The GLPK problem is built afresh by every solve from these arrays, so a
  * problem can be solved concurrently and re-solved with other options.
  *
- * The integer program.  Columns 1..J are the head counts (integer, within the pattern's
- * bounds).  One covering row per cell (pool, interval) with r > 0; cells with r = 0 cannot be
- * short, so they get no row.  Then, by mode:
- *   MIN_COST      rows: sum_j a_ij x_j >= r_i;                objective sum_j cost_j x_j
- *   MIN_WORST     cols z in [0, 1], s_i in [0, r_i];
- *                 rows: sum_j a_ij x_j + s_i >= r_i,  s_i - r_i z <= 0, budget;
- *                 stage 1 minimises z, stage 2 fixes z <= z* and minimises sum_i s_i
- *   MIN_WEIGHTED  cols s_ik (k < K - 1 in [0, 1], the last in [0, r_i]);
- *                 rows: sum_j a_ij x_j + sum_k s_ik >= r_i, budget; objective sum w_ik s_ik
- * with a_ij = (1 - shrinkage) coverage_ij, and a cap row per pool that has one.  Budget modes
- * are feasible whenever the minimum heads fit the budget and the caps (the shortfall columns
- * absorb the rest); min-cost mode is checked cell by cell first (so the message can name the
- * intervals and the reason), and if GLPK still finds it infeasible (a pool cap), a weighted
- * solve with unit weights and no budget shows which intervals the cap leaves short.
- *
- * GLPK's environment and errors: see the top of cover.h.  solve_guarded() holds the setjmp;
- * everything GLPK allocates lives in the environment, and everything we allocate is allocated
- * by its caller before the jump point, so an error path frees all of it. */
-#include "experiments/cover.h"
+ * Infeasibility: budget modes are feasible whenever the minimum heads fit the budget and the
+ * pool caps (the shortfall columns absorb the rest).  Min-cost mode is checked cell by cell
+ * before solving, so the message can name the intervals and the reason; if GLPK still finds it
+ * infeasible (a pool cap), a weighted solve with unit weights and no budget shows which
+ * intervals the cap leaves short. */
+#include "experiments/cover_int.h"
 
-#include <float.h>
-#include <glpk.h>
-#include <limits.h>
 #include <math.h>
-#include <pthread.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,37 +23,23 @@
 #define WEEK (7.0 * 86400.0)
 #define DAY 86400.0
 
-/* A head count or requirement is met when short by less than this: GLPK's primal feasibility
- * tolerance is 1e-7 relative, and requirements are counts of people. */
-#define COVER_EPS 1e-6
+typedef csi_cover_pool pool;
+typedef csi_cover_pattern pattern;
+typedef csi_cover_job job;
 
-typedef struct pool {
-    char name[CS_COVER_NAME_MAX];
-    double shrink, cost_per_hour;
-    int max_heads;
-    double *req; /* N */
-} pool;
+double csi_cover_wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
-typedef struct pattern {
-    char name[CS_COVER_NAME_MAX];
-    int pool;
-    double paid_hours, cost;
-    int lo, hi; /* hi < 0: no limit */
-    int people; /* per head */
-    cs_cover_shape shape;
-    size_t nnz;
-    size_t *idx; /* ascending interval indices */
-    double *cov;
-} pattern;
-
-struct cs_cover {
-    size_t n;
-    cs_cover_interval *grid;
-    pool *pools;
-    int n_pools, cap_pools;
-    pattern *pats;
-    int n_pats, cap_pats;
-};
+static double now_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 /* ---- building ------------------------------------------------------------------------- */
 
@@ -508,9 +478,7 @@ static cs_status solution_size(const cs_cover *c, cs_cover_solution *s, cs_error
     return CS_OK;
 }
 
-/* The weighted shortfall of one cell short by `sh` handlers: steps of one handler each, the
- * last step open-ended. */
-static double step_penalty(const double *w, int k_steps, double sh)
+double csi_cover_step_penalty(const double *w, int k_steps, double sh)
 {
     double v = 0.0;
     for (int k = 0; k < k_steps && sh > 0.0; k++) {
@@ -549,14 +517,14 @@ static void roster_figures(const cs_cover *c, const cs_cover_opts *o, cs_cover_s
             double sh = r - s->on_duty[k];
             /* Within the solver's tolerance counts as covered, so a roster GLPK calls feasible
              * is reported with no shortfall rather than 1e-9 of one. */
-            if (sh <= COVER_EPS * fmax(1.0, r))
+            if (sh <= CSI_COVER_EPS * fmax(1.0, r))
                 sh = 0.0;
             s->shortfall[k] = sh;
             s->total_short += sh;
             if (r > 0.0 && sh / r > s->worst_short)
                 s->worst_short = sh / r;
             if (use_w)
-                s->weighted_short += step_penalty(o->weights + k * (size_t)o->n_steps,
+                s->weighted_short += csi_cover_step_penalty(o->weights + k * (size_t)o->n_steps,
                                                   o->n_steps, sh);
         }
 }
@@ -588,371 +556,7 @@ cs_status cs_cover_evaluate(const cs_cover *c, const int *heads, const cs_cover_
     return CS_OK;
 }
 
-/* ---- the integer program -------------------------------------------------------------- */
-
-/* What one solve needs; lives in cs_cover_solve's frame (not in the setjmp frame, see top). */
-typedef struct job {
-    const cs_cover *c;
-    const cs_cover_opts *o;
-    int no_budget;      /* the infeasibility diagnosis: weighted mode without a budget row */
-    const double *w;    /* weights in use (o->weights, or unit weights for the diagnosis) */
-    int k_steps;
-    cs_cover_solution *sol;
-    cs_error *err;
-    /* scratch, allocated before the jump point (see the top) */
-    int m;              /* covering rows */
-    int *row_of;        /* per cell: covering row, 0 = none */
-    int *rs, *rc;       /* covering rows as CSR over head columns: row r has entries */
-    double *rv;         /*   rs[r - 1] .. rs[r] - 1, columns rc[], coefficients rv[] */
-    int *ia, *ja;       /* the matrix for glp_load_matrix (1-based) */
-    double *ar;
-    size_t cap_nz;
-    int *ind;           /* one row for glp_set_mat_row (1-based) */
-    double *val;
-    /* the model */
-    int z_col, s0;      /* MIN_WORST's z; shortfall columns start after s0 */
-    /* results */
-    double lp_obj, bound;
-    int have_bound, lp_feasible;
-    int ret, status;
-} job;
-
-typedef struct guard {
-    jmp_buf jb;
-} guard;
-
-static void on_glpk_error(void *info) { longjmp(((guard *)info)->jb, 1); }
-
-/* Tracks the best bound of the branch-and-bound tree (the smallest bound of an active node; it
- * only rises as the search proceeds, so the largest seen is the best proved). */
-static void on_tree(glp_tree *T, void *info)
-{
-    job *k = info;
-    int p = glp_ios_best_node(T);
-    if (p != 0) {
-        double b = glp_ios_node_bound(T, p);
-        if (isfinite(b) && (!k->have_bound || b > k->bound)) {
-            k->bound = b;
-            k->have_bound = 1;
-        }
-    }
-}
-
-static double now_wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double now_cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int budget_mode(const job *k) { return k->o->mode != CS_COVER_MIN_COST; }
-static int worst_mode(const job *k) { return k->o->mode == CS_COVER_MIN_WORST && !k->no_budget; }
-static int weighted_mode(const job *k)
-{
-    return k->o->mode == CS_COVER_MIN_WEIGHTED || k->no_budget;
-}
-
-/* Shortfall columns per covering row: 1 (MIN_WORST), K (MIN_WEIGHTED) or none. */
-static int short_cols(const job *k)
-{
-    return worst_mode(k) ? 1 : weighted_mode(k) ? k->k_steps : 0;
-}
-
-/* Builds the base model into P (see the top of the file for its rows and columns). */
-static void build(job *k, glp_prob *P)
-{
-    const cs_cover *c = k->c;
-    const size_t N = c->n;
-    const int J = c->n_pats, m = k->m;
-    size_t nz = 0;
-    glp_set_obj_dir(P, GLP_MIN);
-    glp_add_cols(P, J);
-    for (int j = 0; j < J; j++) {
-        const pattern *Q = &c->pats[j];
-        glp_set_col_kind(P, j + 1, GLP_IV);
-        if (Q->hi < 0)
-            glp_set_col_bnds(P, j + 1, GLP_LO, Q->lo, 0.0);
-        else if (Q->hi == Q->lo)
-            glp_set_col_bnds(P, j + 1, GLP_FX, Q->lo, Q->lo);
-        else
-            glp_set_col_bnds(P, j + 1, GLP_DB, Q->lo, Q->hi);
-        glp_set_obj_coef(P, j + 1, budget_mode(k) ? 0.0 : Q->cost);
-    }
-    if (m > 0)
-        glp_add_rows(P, m);
-    for (int p = 0; p < c->n_pools; p++)
-        for (size_t i = 0; i < N; i++) {
-            const int row = k->row_of[(size_t)p * N + i];
-            if (row)
-                glp_set_row_bnds(P, row, GLP_LO, c->pools[p].req[i], 0.0);
-        }
-    for (int r = 1; r <= m; r++)
-        for (int e = k->rs[r - 1]; e < k->rs[r]; e++)
-            k->ia[++nz] = r, k->ja[nz] = k->rc[e], k->ar[nz] = k->rv[e];
-    /* Shortfall columns: s for row r is s0 + r (MIN_WORST) or s0 + (r - 1) K + t + 1. */
-    k->z_col = k->s0 = 0;
-    if (worst_mode(k) && m > 0) {
-        k->z_col = glp_add_cols(P, 1);
-        glp_set_col_bnds(P, k->z_col, GLP_DB, 0.0, 1.0);
-        glp_set_obj_coef(P, k->z_col, 1.0);
-        k->s0 = glp_add_cols(P, m) - 1;
-        const int link = glp_add_rows(P, m) - 1;
-        for (int p = 0; p < c->n_pools; p++)
-            for (size_t i = 0; i < N; i++) {
-                const int row = k->row_of[(size_t)p * N + i];
-                if (!row)
-                    continue;
-                const double r = c->pools[p].req[i];
-                glp_set_col_bnds(P, k->s0 + row, GLP_DB, 0.0, r);
-                k->ia[++nz] = row, k->ja[nz] = k->s0 + row, k->ar[nz] = 1.0;
-                glp_set_row_bnds(P, link + row, GLP_UP, 0.0, 0.0);
-                k->ia[++nz] = link + row, k->ja[nz] = k->s0 + row, k->ar[nz] = 1.0;
-                k->ia[++nz] = link + row, k->ja[nz] = k->z_col, k->ar[nz] = -r;
-            }
-    } else if (weighted_mode(k) && m > 0) {
-        const int K = k->k_steps;
-        k->s0 = glp_add_cols(P, m * K) - 1;
-        for (int p = 0; p < c->n_pools; p++)
-            for (size_t i = 0; i < N; i++) {
-                const int row = k->row_of[(size_t)p * N + i];
-                if (!row)
-                    continue;
-                const double r = c->pools[p].req[i];
-                const double *w = k->w + ((size_t)p * N + i) * (size_t)K;
-                for (int t = 0; t < K; t++) {
-                    const int col = k->s0 + (row - 1) * K + t + 1;
-                    const double ub = t == K - 1 ? r : fmin(1.0, r);
-                    glp_set_col_bnds(P, col, GLP_DB, 0.0, ub);
-                    glp_set_obj_coef(P, col, w[t]);
-                    k->ia[++nz] = row, k->ja[nz] = col, k->ar[nz] = 1.0;
-                }
-            }
-    }
-    if (budget_mode(k) && !k->no_budget) {
-        const int row = glp_add_rows(P, 1);
-        glp_set_row_bnds(P, row, GLP_UP, 0.0, k->o->budget);
-        for (int j = 0; j < J; j++) {
-            const pattern *Q = &c->pats[j];
-            const double b = k->o->unit == CS_COVER_HOURS ? Q->paid_hours : Q->cost;
-            if (b != 0.0)
-                k->ia[++nz] = row, k->ja[nz] = j + 1, k->ar[nz] = b;
-        }
-    }
-    for (int p = 0; p < c->n_pools; p++) {
-        if (c->pools[p].max_heads < 0)
-            continue;
-        const int row = glp_add_rows(P, 1);
-        glp_set_row_bnds(P, row, GLP_UP, 0.0, c->pools[p].max_heads);
-        for (int j = 0; j < J; j++)
-            if (c->pats[j].pool == p)
-                k->ia[++nz] = row, k->ja[nz] = j + 1, k->ar[nz] = 1.0;
-    }
-    CS_REQUIRE(nz <= k->cap_nz);
-    glp_load_matrix(P, (int)nz, k->ia, k->ja, k->ar);
-}
-
-/* Mixed-integer rounding of every covering row.  The LP relaxation of a cover with fractional
- * coverage is weak: 20 on duty at 0.9375 per head is 21.33 heads to the LP, 22 to a roster.
- * Dividing row  sum_j a_j x_j + sum_k s_k >= r  (s_k continuous shortfall) by d = max_j a_j,
- * with f = frac(r / d) > 0, gives the valid MIR inequality
- *   sum_j (floor(a_j / d) + min(frac(a_j / d), f) / f) x_j + sum_k s_k / (d f) >= ceil(r / d),
- * which for whole-head patterns reads "at least ceil(r / d) heads at work here".  On the week of
- * tests/test_cover.c it raises the root bound by 2% and cuts the final gap from about 3.5% to
- * about 1.3%; GLPK's own MIR and Gomory separators did not find these.  Rows where f is tiny
- * are skipped (the cut is then weak and its continuous coefficients large). */
-static void add_rounding_rows(job *k, glp_prob *P)
-{
-    const cs_cover *c = k->c;
-    const size_t N = c->n;
-    const int K = short_cols(k);
-    for (int p = 0; p < c->n_pools; p++)
-        for (size_t i = 0; i < N; i++) {
-            const int row = k->row_of[(size_t)p * N + i];
-            if (!row || k->rs[row] == k->rs[row - 1])
-                continue;
-            double d = 0.0;
-            for (int e = k->rs[row - 1]; e < k->rs[row]; e++)
-                d = fmax(d, k->rv[e]);
-            const double b = c->pools[p].req[i] / d, f = b - floor(b);
-            if (!(f > 0.01))
-                continue;
-            int len = 0;
-            for (int e = k->rs[row - 1]; e < k->rs[row]; e++) {
-                const double a = k->rv[e] / d, fa = a - floor(a);
-                const double coef = floor(a) + fmin(fa, f) / f;
-                if (coef > 0.0)
-                    k->ind[++len] = k->rc[e], k->val[len] = coef;
-            }
-            for (int t = 0; t < K; t++)
-                k->ind[++len] = k->s0 + (row - 1) * K + t + 1, k->val[len] = 1.0 / (d * f);
-            const int r = glp_add_rows(P, 1);
-            glp_set_row_bnds(P, r, GLP_LO, ceil(b), 0.0);
-            glp_set_mat_row(P, r, len, k->ind, k->val);
-        }
-}
-
-/* The LP relaxation: k->lp_feasible 1 (k->lp_obj set), 0 (proved infeasible) or -1 (GLPK could
- * not decide; branch and bound will). */
-static void run_lp(job *k, glp_prob *P)
-{
-    glp_smcp sm;
-    glp_init_smcp(&sm);
-    sm.msg_lev = GLP_MSG_OFF;
-    k->lp_feasible = -1;
-    int r = glp_simplex(P, &sm);
-    if (r == 0 && glp_get_status(P) == GLP_OPT) {
-        k->lp_feasible = 1;
-        k->lp_obj = glp_get_obj_val(P);
-    } else if (r == 0 && glp_get_status(P) == GLP_NOFEAS) {
-        k->lp_feasible = 0;
-    }
-}
-
-/* Branch and bound (with GLPK's presolver); fills k->ret, k->status and the tree's bound. */
-static void run_mip(job *k, glp_prob *P, double time_left)
-{
-    glp_iocp io;
-    glp_init_iocp(&io);
-    io.msg_lev = GLP_MSG_OFF;
-    io.presolve = GLP_ON;
-    io.gmi_cuts = GLP_ON;
-    io.mir_cuts = GLP_ON;
-    io.cb_func = on_tree;
-    io.cb_info = k;
-    k->have_bound = 0;
-    if (k->o->mip_gap > 0.0)
-        io.mip_gap = k->o->mip_gap;
-    if (k->o->time_limit > 0.0)
-        io.tm_lim = time_left * 1000.0 >= (double)INT_MAX ? INT_MAX
-                                                          : (int)fmax(1.0, time_left * 1000.0);
-    k->ret = glp_intopt(P, &io);
-    k->status = glp_mip_status(P);
-}
-
-/* Rounds GLPK's head counts into s->heads (they are integral to within GLPK's tolerance). */
-static void take_heads(const job *k, glp_prob *P)
-{
-    for (int j = 0; j < k->c->n_pats; j++) {
-        double v = floor(glp_mip_col_val(P, j + 1) + 0.5);
-        k->sol->heads[j] = v < 0.0 ? 0 : v > INT_MAX ? INT_MAX : (int)v;
-    }
-}
-
-static const char *status_text(int ret, int status, int proved_gap)
-{
-    if (status == GLP_OPT)
-        return "optimal";
-    if (status == GLP_FEAS && ret == GLP_EMIPGAP)
-        return proved_gap ? "optimal within the gap tolerance" : "stopped at the gap tolerance";
-    if (status == GLP_FEAS && ret == GLP_ETMLIM)
-        return "time limit, feasible";
-    if (status == GLP_FEAS)
-        return "feasible";
-    if (status == GLP_NOFEAS || ret == GLP_ENOPFS)
-        return "infeasible";
-    if (ret == GLP_ETMLIM)
-        return "time limit, no roster";
-    return "no solution";
-}
-
-/* The solve proper: every GLPK call of a solve happens here (inside the guard). */
-static cs_status solve_inner(job *k)
-{
-    cs_cover_solution *s = k->sol;
-    const double t0 = now_wall();
-    glp_prob *P = glp_create_prob();
-    build(k, P);
-    s->rows = glp_get_num_rows(P);
-    s->cols = glp_get_num_cols(P);
-    s->nonzeros = glp_get_num_nz(P);
-    run_lp(k, P);
-    if (k->lp_feasible == 0) {
-        s->result = CS_COVER_INFEASIBLE;
-        s->glpk_ret = GLP_ENOPFS;
-        s->glpk_status = GLP_NOFEAS;
-        s->glpk_text = "infeasible (LP relaxation)";
-        glp_delete_prob(P);
-        return CS_OK;
-    }
-    add_rounding_rows(k, P);
-    const double left = k->o->time_limit > 0.0 ? k->o->time_limit - (now_wall() - t0) : 0.0;
-    run_mip(k, P, k->o->time_limit > 0.0 ? fmax(left, 0.001) : 0.0);
-    s->glpk_ret = k->ret;
-    s->glpk_status = k->status;
-    if (k->status != GLP_OPT && k->status != GLP_FEAS) {
-        s->result = (k->status == GLP_NOFEAS || k->ret == GLP_ENOPFS) ? CS_COVER_INFEASIBLE
-                                                                     : CS_COVER_NO_SOLUTION;
-        s->glpk_text = status_text(k->ret, k->status, 0);
-        glp_delete_prob(P);
-        return CS_OK;
-    }
-    take_heads(k, P);
-    const int optimal = k->status == GLP_OPT;
-    const double mip_obj = glp_mip_obj_val(P);
-    if (k->lp_feasible < 0)
-        k->lp_obj = -HUGE_VAL; /* GLPK could not solve the LP on its own: no bound known */
-    s->lp_bound = k->lp_obj;
-    s->best_bound = optimal ? mip_obj : k->have_bound ? fmax(k->bound, k->lp_obj) : k->lp_obj;
-    s->result = (optimal || k->ret == GLP_EMIPGAP) ? CS_COVER_OPTIMAL : CS_COVER_FEASIBLE;
-    s->glpk_text = status_text(k->ret, k->status, k->o->mip_gap > 0.0);
-
-    /* MIN_WORST, stage 2: the least total shortfall at the worst level found. */
-    if (k->z_col) {
-        const double left2 = k->o->time_limit > 0.0 ? k->o->time_limit - (now_wall() - t0) : 0.0;
-        if (k->o->time_limit <= 0.0 || left2 > 0.0) {
-            const double zstar = glp_mip_col_val(P, k->z_col);
-            glp_set_col_bnds(P, k->z_col, GLP_DB, 0.0, fmin(1.0, zstar * (1.0 + 1e-9) + 1e-12));
-            glp_set_obj_coef(P, k->z_col, 0.0);
-            for (int r = 1; r <= k->m; r++)
-                glp_set_obj_coef(P, k->s0 + r, 1.0);
-            job k2 = *k;
-            run_mip(&k2, P, left2);
-            if (k2.status == GLP_OPT || k2.status == GLP_FEAS)
-                take_heads(k, P);
-            if (!(k2.status == GLP_OPT || k2.ret == GLP_EMIPGAP))
-                s->glpk_text = "stage 2 (total shortfall) stopped early";
-        } else {
-            s->glpk_text = "stage 2 (total shortfall) skipped: time limit";
-        }
-    }
-    glp_delete_prob(P);
-    return CS_OK;
-}
-
-/* Holds the setjmp: GLPK reports a fatal error by calling the hook, which jumps back here;
- * the environment is then unusable and the only way out is glp_free_env. */
-static cs_status solve_guarded(job *k)
-{
-    guard g;
-    const int env = glp_init_env(); /* 0 fresh, 1 existed, 2/3 failed */
-    if (env == 2)
-        return cs_error_set(k->err, CS_ENOMEM, "out of memory starting GLPK");
-    if (env != 0 && env != 1)
-        return cs_error_set(k->err, CS_EINTERNAL, "GLPK cannot start in this program");
-    const int prev_term = glp_term_out(GLP_OFF);
-    glp_error_hook(on_glpk_error, &g);
-    if (setjmp(g.jb) != 0) {
-        glp_free_env();
-        return cs_error_set(k->err, CS_EINTERNAL,
-                            "GLPK stopped with an internal error while solving the shift cover "
-                            "(%d patterns, %zu intervals); it is out of memory or this is a bug",
-                            k->c->n_pats, k->c->n);
-    }
-    cs_status st = solve_inner(k);
-    glp_error_hook(NULL, NULL);
-    if (env == 0)
-        glp_free_env();
-    else
-        glp_term_out(prev_term);
-    return st;
-}
+/* ---- solving --------------------------------------------------------------------------- */
 
 static cs_status check_opts(const cs_cover *c, const cs_cover_opts *o, cs_error *err)
 {
@@ -1085,74 +689,6 @@ static cs_status precheck(const cs_cover *c, const cs_cover_opts *o, cs_error *e
     return st;
 }
 
-/* Allocates the scratch of a solve (the covering rows as CSR, the matrix arrays), runs it
- * inside the guard, frees the scratch. */
-static cs_status run_job(job *k)
-{
-    const cs_cover *c = k->c;
-    const size_t N = c->n, cells = (size_t)c->n_pools * N;
-    const int J = c->n_pats;
-    cs_status st = CS_OK;
-    k->row_of = malloc((cells ? cells : 1) * sizeof *k->row_of);
-    if (!k->row_of)
-        return cs_error_set(k->err, CS_ENOMEM, "out of memory building the cover problem");
-    int m = 0;
-    for (int p = 0; p < c->n_pools; p++)
-        for (size_t i = 0; i < N; i++)
-            k->row_of[(size_t)p * N + i] = c->pools[p].req[i] > 0.0 ? ++m : 0;
-    k->m = m;
-    size_t ent = 0;
-    for (int j = 0; j < J; j++)
-        for (size_t q = 0; q < c->pats[j].nnz; q++)
-            ent += k->row_of[(size_t)c->pats[j].pool * N + c->pats[j].idx[q]] != 0;
-    const size_t K = (size_t)short_cols(k);
-    k->cap_nz = ent + (size_t)m * (K + 2) + 2 * (size_t)J;
-    k->rs = calloc((size_t)m + 2, sizeof *k->rs);
-    k->rc = malloc((ent + 1) * sizeof *k->rc);
-    k->rv = malloc((ent + 1) * sizeof *k->rv);
-    k->ia = malloc((k->cap_nz + 1) * sizeof *k->ia);
-    k->ja = malloc((k->cap_nz + 1) * sizeof *k->ja);
-    k->ar = malloc((k->cap_nz + 1) * sizeof *k->ar);
-    k->ind = malloc(((size_t)J + K + 2) * sizeof *k->ind);
-    k->val = malloc(((size_t)J + K + 2) * sizeof *k->val);
-    if (!k->rs || !k->rc || !k->rv || !k->ia || !k->ja || !k->ar || !k->ind || !k->val) {
-        st = cs_error_set(k->err, CS_ENOMEM,
-                          "out of memory building the cover problem (%zu matrix entries)",
-                          k->cap_nz);
-    } else {
-        /* Counting sort of the patterns' entries by row; within a row, by column. */
-        for (int j = 0; j < J; j++)
-            for (size_t q = 0; q < c->pats[j].nnz; q++) {
-                const int row = k->row_of[(size_t)c->pats[j].pool * N + c->pats[j].idx[q]];
-                if (row)
-                    k->rs[row]++;
-            }
-        for (int r = 1; r <= m; r++)
-            k->rs[r] += k->rs[r - 1];
-        int *fill = k->ia; /* borrowed as the fill pointers until build() */
-        for (int r = 0; r <= m; r++)
-            fill[r] = k->rs[r];
-        for (int j = 0; j < J; j++) {
-            const pattern *Q = &c->pats[j];
-            const double keep = 1.0 - c->pools[Q->pool].shrink;
-            for (size_t q = 0; q < Q->nnz; q++) {
-                const int row = k->row_of[(size_t)Q->pool * N + Q->idx[q]];
-                if (row) {
-                    const int e = fill[row - 1]++;
-                    k->rc[e] = j + 1;
-                    k->rv[e] = keep * Q->cov[q];
-                }
-            }
-        }
-        st = solve_guarded(k);
-    }
-    free(k->row_of), free(k->rs), free(k->rc), free(k->rv);
-    free(k->ia), free(k->ja), free(k->ar), free(k->ind), free(k->val);
-    k->row_of = k->rs = k->rc = k->ia = k->ja = k->ind = NULL;
-    k->rv = k->ar = k->val = NULL;
-    return st;
-}
-
 /* After GLPK found min-cost mode infeasible although every cell can be covered on its own: a
  * pool cap (or a mix of caps and maximum heads) is the reason.  Minimise the total shortfall
  * within the limits and name where it falls. */
@@ -1174,7 +710,7 @@ static cs_status explain_infeasible(const cs_cover *c, const cs_cover_opts *o, c
     eo.weights = ones;
     eo.n_steps = 1;
     job k = {.c = c, .o = &eo, .no_budget = 1, .w = ones, .k_steps = 1, .sol = &s, .err = err};
-    if ((st = run_job(&k)) != CS_OK)
+    if ((st = csi_cover_run(&k)) != CS_OK)
         goto done;
     char buf[sizeof err->msg];
     buf[0] = '\0';
@@ -1218,7 +754,7 @@ cs_status cs_cover_solve(const cs_cover *c, const cs_cover_opts *opts, cs_cover_
         cs_cover_opts_default(&def);
         opts = &def;
     }
-    const double w0 = now_wall(), c0 = now_cpu();
+    const double w0 = csi_cover_wall(), c0 = now_cpu();
     cs_status st = check_opts(c, opts, err);
     if (st != CS_OK)
         return st;
@@ -1237,7 +773,7 @@ cs_status cs_cover_solve(const cs_cover *c, const cs_cover_opts *opts, cs_cover_
     }
     job k = {.c = c, .o = opts, .w = opts->weights, .k_steps = opts->n_steps, .sol = sol,
              .err = err};
-    if ((st = run_job(&k)) != CS_OK)
+    if ((st = csi_cover_run(&k)) != CS_OK)
         goto out;
     if (sol->result == CS_COVER_INFEASIBLE) {
         st = explain_infeasible(c, opts, err);
@@ -1268,7 +804,7 @@ cs_status cs_cover_solve(const cs_cover *c, const cs_cover_opts *opts, cs_cover_
         sol->proven_gap = den > 0.0 ? (sol->objective - sol->best_bound) / den : 0.0;
     }
 out:
-    sol->seconds = now_wall() - w0;
+    sol->seconds = csi_cover_wall() - w0;
     sol->cpu_seconds = now_cpu() - c0;
     return st;
 }
@@ -1311,30 +847,4 @@ cs_status cs_cover_sweep(const cs_cover *c, const cs_cover_opts *opts, const dou
     }
     cs_cover_solution_free(&s);
     return st;
-}
-
-static void *probe_env(void *arg)
-{
-    int *r = arg;
-    *r = glp_init_env();
-    if (*r == 0)
-        glp_free_env();
-    return NULL;
-}
-
-int cs_cover_glpk_thread_local(void)
-{
-    const int env = glp_init_env();
-    if (env != 0 && env != 1)
-        return -1;
-    int r = -1;
-    pthread_t t;
-    int ok = pthread_create(&t, NULL, probe_env, &r) == 0;
-    if (ok)
-        pthread_join(t, NULL);
-    if (env == 0)
-        glp_free_env();
-    if (!ok)
-        return -1;
-    return r == 0 ? 1 : r == 1 ? 0 : -1;
 }

@@ -207,7 +207,7 @@ cs_status cs_shiftpat_add_weekly(cs_cover *c, const cs_shiftpat_weekly *w, int *
         }
         if (st != CS_OK)
             break;
-        char name[CS_COVER_NAME_MAX], hm[32];
+        char name[2 * CS_COVER_NAME_MAX + 64], hm[32]; /* the cover truncates names */
         hhmm(start, hm, sizeof hm);
         snprintf(name, sizeof name, "%s %s %s", nm, days, hm);
         const cs_cover_shape shape = {.kind = CS_COVER_WEEKLY,
@@ -342,7 +342,7 @@ cs_status cs_shiftpat_add_rotation(cs_cover *c, const cs_shiftpat_rotation *r, i
                 st = cs_error_set(err, CS_ENOMEM, "out of memory generating a rotation");
                 break;
             }
-            char name[CS_COVER_NAME_MAX];
+            char name[2 * CS_COVER_NAME_MAX];
             snprintf(name, sizeof name, "%s crew +%dd", nm, off);
             shape.offset = off;
             const double hours = sb.paid_s / 3600.0;
@@ -411,7 +411,7 @@ cs_status cs_shiftpat_add_rotation(cs_cover *c, const cs_shiftpat_rotation *r, i
     if (st != CS_OK)
         goto done;
     {
-        char name[CS_COVER_NAME_MAX];
+        char name[2 * CS_COVER_NAME_MAX];
         snprintf(name, sizeof name, "%s watches (%d crews)", nm, n_crews);
         shape.offset = n_crews;
         const double hours = paid_sum / (double)n_align / 3600.0;
