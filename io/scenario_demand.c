@@ -155,10 +155,10 @@ static int csv_profile(ld *c, node *p, double interval, weights *out)
     int col_day = -1, col_hour = -1, col_time = -1, col_w = -1;
     for (size_t i = 0; i < cs_csv_ncolumns(csv); i++) {
         const char *name = cs_csv_column_name(csv, i);
-        int *slot = csi_scn_ieq(name, "day")      ? &col_day
-                    : csi_scn_ieq(name, "hour")   ? &col_hour
-                    : csi_scn_ieq(name, "time")   ? &col_time
-                    : csi_scn_ieq(name, "weight") ? &col_w
+        int *slot = cs_text_ieq(name, "day")      ? &col_day
+                    : cs_text_ieq(name, "hour")   ? &col_hour
+                    : cs_text_ieq(name, "time")   ? &col_time
+                    : cs_text_ieq(name, "weight") ? &col_w
                                                   : NULL;
         if (!slot) {
             csi_scn_err_pos(c, ipath, 1, 1, "row 1: unknown column '%s'; a profile CSV has the "

@@ -31,6 +31,7 @@
 #include "io/yamldoc.h"
 #include "models/scenario.h"
 #include "sim/status.h"
+#include "sim/text.h"
 
 #define CSI_SCN_MAX_PATH 1024
 /* Share sums are compared with 100% to this tolerance (the same as cs_dist_mixture). */
@@ -96,8 +97,6 @@ void csi_scn_join_path(char *out, size_t n, const char *from, const char *rel);
 
 /* ---- scenario_values.c: keys, values, names, distributions, days ----------------------- */
 
-/* ASCII case-insensitive equality, independent of the locale. */
-int csi_scn_ieq(const char *a, const char *b);
 /* The candidate a typist most likely meant, or NULL (NULL candidates are skipped). */
 const char *csi_scn_suggest(const char *word, const char *const *cand, size_t n);
 /* "unknown WHAT 'x' (did you mean 'y'?)" or "unknown WHAT 'x'; the PLURAL are: ...". */

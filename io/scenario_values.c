@@ -13,18 +13,7 @@
 #include "io/units.h"
 #include "models/dist.h"
 
-/* ---- small text helpers (ASCII only, independent of the locale) ------------------------ */
-
-static char lower(char ch)
-{
-    return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
-}
-
-int csi_scn_ieq(const char *a, const char *b)
-{
-    while (*a && lower(*a) == lower(*b)) a++, b++;
-    return lower(*a) == lower(*b);
-}
+/* ---- suggestions (ASCII case-insensitive, independent of the locale) ------------------- */
 
 /* Levenshtein distance, ASCII case-insensitive, capped at 99 (names are short). */
 static unsigned edit_distance(const char *a, const char *b)
@@ -38,7 +27,7 @@ static unsigned edit_distance(const char *a, const char *b)
         row[0] = (unsigned)i;
         for (size_t j = 1; j <= lb; j++) {
             unsigned up = row[j];
-            unsigned best = diag + (lower(a[i - 1]) == lower(b[j - 1]) ? 0u : 1u);
+            unsigned best = diag + (cs_text_lower(a[i - 1]) == cs_text_lower(b[j - 1]) ? 0u : 1u);
             if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
             if (up + 1 < best) best = up + 1;
             row[j] = best;
@@ -51,7 +40,7 @@ static unsigned edit_distance(const char *a, const char *b)
 static size_t common_prefix(const char *a, const char *b)
 {
     size_t n = 0;
-    while (a[n] && b[n] && lower(a[n]) == lower(b[n])) n++;
+    while (a[n] && b[n] && cs_text_lower(a[n]) == cs_text_lower(b[n])) n++;
     return n;
 }
 
@@ -332,11 +321,11 @@ int csi_scn_v_int(ld *c, node *v, long lim, int *o)
 static int v_bool(ld *c, node *v, int *o)
 {
     if (v->kind == CS_YDOC_SCALAR) {
-        if (csi_scn_ieq(v->text, "true") || csi_scn_ieq(v->text, "yes")) {
+        if (cs_text_ieq(v->text, "true") || cs_text_ieq(v->text, "yes")) {
             *o = 1;
             return 0;
         }
-        if (csi_scn_ieq(v->text, "false") || csi_scn_ieq(v->text, "no")) {
+        if (cs_text_ieq(v->text, "false") || cs_text_ieq(v->text, "no")) {
             *o = 0;
             return 0;
         }
@@ -690,7 +679,7 @@ static int parse_dist(ld *c, node *v, int allow_never, int in_mixture, cs_dist *
 {
     cs_dist_never(out);
     if (v->kind == CS_YDOC_SCALAR) {
-        if (csi_scn_ieq(v->text, "never")) {
+        if (cs_text_ieq(v->text, "never")) {
             if (allow_never) return 0;
             csi_scn_err_at(c, v, "'never' is only allowed for patience");
             return -1;
@@ -773,9 +762,9 @@ static int v_days(ld *c, node *v, unsigned *mask)
     cs_error e;
     int d;
     if (v->kind == CS_YDOC_SCALAR) {
-        if (csi_scn_ieq(v->text, "all")) *mask = CSI_SCN_ALL_DAYS;
-        else if (csi_scn_ieq(v->text, "weekdays")) *mask = 0x1Fu;
-        else if (csi_scn_ieq(v->text, "weekends")) *mask = 0x60u;
+        if (cs_text_ieq(v->text, "all")) *mask = CSI_SCN_ALL_DAYS;
+        else if (cs_text_ieq(v->text, "weekdays")) *mask = 0x1Fu;
+        else if (cs_text_ieq(v->text, "weekends")) *mask = 0x60u;
         else if (cs_units_parse_weekday(v->text, &d, &e) == CS_OK) *mask = 1u << d;
         else {
             csi_scn_err_at(c, v, "%s, got '%s'", hint, v->text);
