@@ -1,4 +1,4 @@
-/* Scenario loader: YAML scenario files (notes/scenario_format.md) -> resolved cs_scn.
+/* Scenario loader: YAML scenario files (README.md, "The scenario file") -> resolved cs_scn.
  *
  * Concept.  A scenario file is parsed into a small document tree that remembers the file,
  * line and column of every value (io/yamldoc.h).  `base:` chains are merged on that tree

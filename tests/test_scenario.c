@@ -1,7 +1,7 @@
-/* Tests for the scenario loader (io/scenario.c, io/yamldoc.c).
+/* Tests for the scenario loader (io/scenario*.c, io/yamldoc.c).
  *
  * Fixtures live in tests/data/scenarios/ (run from the repository root).  Good fixtures are
- * checked value by value against what notes/scenario_format.md says they mean; each bad
+ * checked value by value against what README.md ("The scenario file") says they mean; each bad
  * fixture is checked for the file, line, column and a key phrase of the diagnostic it must
  * produce, so a message that moves to the wrong place fails the test. */
 #include <stdarg.h>
