@@ -81,7 +81,7 @@ static int parse_shift(ld *c, node *m, cs_shift *sh)
         csi_scn_pop(c, pk);
         rl = -1;
     }
-    csi_scn_get_number(c, m, "staff", 1, "a headcount", &sh->staff);
+    csi_scn_get_headcount(c, m, "staff", &sh->staff);
     if (csi_scn_get_with(c, m, "breaks", 0, csi_scn_v_dur, &sh->break_time) == 1 && rl == 1 &&
         sh->break_time >= sh->length) {
         char a[32], b[32];
@@ -251,7 +251,7 @@ void csi_scn_parse_pool(ld *c, size_t k)
                        "shifts)", P->name);
     } else if (sp) {
         double staff;
-        if (csi_scn_get_number(c, m, "staff", 1, "a headcount", &staff) == 1 &&
+        if (csi_scn_get_headcount(c, m, "staff", &staff) == 1 &&
             csi_scn_n_errors(c) == e0) {
             cs_error e;
             size_t pk = csi_scn_push_key(c, "staff");

@@ -44,38 +44,73 @@ char *csi_rep_path_join(const char *a, const char *b)
     return p;
 }
 
-/* Reads a whole file.  A file that is not there is the user's input problem (CS_EINPUT);
- * one that is there but unreadable is CS_EIO.  `why` completes "not found" messages. */
-cs_status csi_rep_read_all(const char *path, const char *why, char **out, size_t *len, cs_error *err)
+cs_status csi_rep_read_all(const char *path, const char *why, size_t max, char **out, size_t *len,
+                           int *absent, cs_error *err)
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT)
+    if (absent) *absent = 0;
+    /* O_NONBLOCK so that opening a FIFO cannot wait for a writer; fstat then refuses anything
+     * that is not a plain file (a FIFO, /dev/zero, a folder) before a byte is read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            if (absent) *absent = 1;
             return cs_error_set(err, CS_EINPUT, "%s: not found%s", path, why ? why : "");
+        }
         return cs_error_set(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
     }
-    size_t cap = 1 << 14, n = 0;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        cs_status st = cs_error_set(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+        return st;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return cs_error_set(err, CS_EINPUT, "%s: is %s, not a plain file; a results folder holds "
+                            "the plain files callsim wrote", path,
+                            S_ISDIR(sb.st_mode) ? "a folder" : S_ISFIFO(sb.st_mode) ? "a FIFO"
+                            : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device" : "a special file");
+    }
+    /* The size is checked as the bytes arrive, not from st_size: a file may grow while it is
+     * read, and some (in /proc) report 0. */
+    size_t cap = (size_t)1 << 14, n = 0;
+    if (cap > max + 1) cap = max + 1;
     char *buf = malloc(cap + 1);
+    cs_status st = CS_OK;
     for (;;) {
         if (!buf) {
-            fclose(f);
-            return cs_error_set(err, CS_ENOMEM, "%s: out of memory", path);
+            st = cs_error_set(err, CS_ENOMEM, "%s: out of memory", path);
+            break;
         }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) break;
-        char *nb = cap <= SIZE_MAX / 4 ? realloc(buf, 2 * cap + 1) : NULL;
-        if (!nb) free(buf);
-        buf = nb;
-        cap *= 2;
+        if (n == cap) {   /* full: grow, but never past max + 1 bytes (one too many) */
+            if (n > max) {
+                st = cs_error_set(err, CS_EINPUT, "%s: larger than %zu MiB; callsim writes nothing "
+                                  "that large there, so this is not the file it wrote", path,
+                                  max >> 20);
+                break;
+            }
+            size_t nc = cap > max / 2 ? max + 1 : 2 * cap;
+            char *nb = realloc(buf, nc + 1);
+            if (!nb) free(buf);
+            buf = nb;
+            cap = nc;
+            continue;
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            st = cs_error_set(err, CS_EIO, "%s: read error: %s", path, strerror(errno));
+            break;
+        }
+        if (got == 0) break;
+        n += (size_t)got;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
+    close(fd);
+    if (st != CS_OK) {
         free(buf);
-        return cs_error_set(err, CS_EIO, "%s: read error", path);
+        return st;
     }
     buf[n] = '\0';
     *out = buf;
@@ -88,7 +123,7 @@ static cs_status parse_json_file(const char *path, const char *why, cs_json **ou
     char *text;
     size_t len;
     *out = NULL;
-    cs_status st = csi_rep_read_all(path, why, &text, &len, err);
+    cs_status st = csi_rep_read_all(path, why, CSI_REP_MAX_JSON, &text, &len, NULL, err);
     if (st != CS_OK) return st;
     cs_error e = {CS_OK, ""};
     st = cs_json_parse(text, len, out, &e);
@@ -238,10 +273,11 @@ static cs_status show_file(report *r, const char *rel, const char *heading, cs_e
     char *text = NULL;
     size_t len = 0;
     cs_error e = {CS_OK, ""};
-    cs_status st = csi_rep_read_all(path, NULL, &text, &len, &e);
+    int absent;
+    cs_status st = csi_rep_read_all(path, NULL, CSI_REP_MAX_FILE, &text, &len, &absent, &e);
     free(path);
     csi_rep_hf(b, "<h3>%r</h3>\n", heading);
-    if (st == CS_EINPUT) {
+    if (absent) {
         csi_rep_hf(b, "<p class=\"note\">%s is not in this folder.</p>\n", rel);
         return CS_OK;
     }
@@ -446,7 +482,9 @@ static cs_status load(report *r, cs_error *err)
         r->warmup = csi_rep_jnum(r->sc[0].resolved, "warmup_s");
     }
     if (!isfinite(r->warmup)) r->warmup = 0;
+    st = csi_rep_check_summary(S, path, err);
     free(path);
+    if (st != CS_OK) return st;
 
     /* The chart manifest is optional, but a broken one is an error: it was meant to be there. */
     path = csi_rep_path_join(r->dir, "charts/charts.json");
@@ -459,6 +497,8 @@ static cs_status load(report *r, cs_error *err)
              cs_json_type_of(cs_json_get(r->manifest, "charts")) != CS_JSON_ARRAY) {
         cs_json_position(cs_json_get(r->manifest, "charts"), &line, &col);
         st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"charts\" must be an array", path, line, col);
+    } else if (r->manifest) {
+        st = csi_rep_check_manifest(r->manifest, path, err);
     }
     free(path);
     return st;

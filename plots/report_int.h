@@ -78,10 +78,21 @@ extern const char csi_rep_css[];
 
 /* a + "/" + b, malloc'd; NULL when out of memory. */
 char *csi_rep_path_join(const char *a, const char *b);
-/* Reads a whole file.  A file that is not there is the user's input problem (CS_EINPUT); one
- * that is there but unreadable is CS_EIO.  `why` completes "not found" messages. */
-cs_status csi_rep_read_all(const char *path, const char *why, char **out, size_t *len,
-                           cs_error *err);
+/* Largest files read.  summary.json of a national run (dozens of lines and pools, 35 KPIs
+ * each, the resolved scenario with its rate tables) is a few MB, charts.json a few KB; 64 MiB
+ * leaves a wide margin and keeps the parsed tree well inside memory.  A chart SVG drawn by
+ * callsim is under 1 MB, a scenario file a page of text (the loader refuses any over 16 MiB).
+ * The charts inlined into one page together stay under CSI_REP_MAX_CHARTS. */
+#define CSI_REP_MAX_JSON ((size_t)64 << 20)
+#define CSI_REP_MAX_FILE ((size_t)16 << 20)
+#define CSI_REP_MAX_CHARTS ((size_t)256 << 20)
+
+/* Reads a whole plain file of at most max bytes, refusing a folder, FIFO or device without
+ * waiting on it.  A file that is not there (*absent = 1 if absent is not NULL), too large or
+ * not a plain file is the user's input problem (CS_EINPUT); one that is there but unreadable
+ * is CS_EIO.  `why` completes "not found" messages. */
+cs_status csi_rep_read_all(const char *path, const char *why, size_t max, char **out, size_t *len,
+                           int *absent, cs_error *err);
 
 /* ---- report_text.c --------------------------------------------------------------------- */
 
@@ -118,6 +129,13 @@ void csi_rep_name_list(cs_text_buf *b, const char *const *names, size_t n, const
 void csi_rep_line_title(cs_text_buf *b, const char *line);   /* "Line 999" */
 /* How long the measured period is, for count labels ("in the week"). */
 void csi_rep_period_phrase(const report *r, char *buf, size_t n);
+
+/* ---- report_check.c ------------------------------------------------------------------- */
+
+/* The types of everything the report reads in summary.json / charts.json, as callsim writes
+ * them; CS_EINPUT "FILE: line L, column C: PATH must be ..., not ..." at the first mismatch. */
+cs_status csi_rep_check_summary(const cs_json *root, const char *file, cs_error *err);
+cs_status csi_rep_check_manifest(const cs_json *root, const char *file, cs_error *err);
 
 /* ---- the sections ---------------------------------------------------------------------- */
 

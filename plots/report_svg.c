@@ -284,6 +284,7 @@ cs_status csi_rep_charts(report *r, cs_error *err)
     mpath = csi_rep_path_join(r->dir, "charts/charts.json");
     if (!mpath) return cs_error_set(err, CS_ENOMEM, "out of memory");
     cs_status st = CS_OK;
+    size_t total = 0;   /* bytes of SVG inlined so far */
     for (size_t i = 0; i < cs_json_size(list) && st == CS_OK; i++) {
         const cs_json *c = cs_json_at(list, i);
         const char *file = csi_rep_jstr(c, "file");
@@ -312,7 +313,11 @@ cs_status csi_rep_charts(report *r, cs_error *err)
         size_t len = 0;
         char why[64];
         snprintf(why, sizeof why, " (chart %zu of charts/charts.json)", i + 1);
-        st = csi_rep_read_all(path, why, &text, &len, err);
+        st = csi_rep_read_all(path, why, CSI_REP_MAX_FILE, &text, &len, NULL, err);
+        if (st == CS_OK && (total += len) > CSI_REP_MAX_CHARTS)
+            st = cs_error_set(err, CS_EINPUT, "%s: the charts listed in charts/charts.json add up to "
+                              "more than %zu MiB, far beyond what callsim draws; is it the right "
+                              "folder?", mpath, CSI_REP_MAX_CHARTS >> 20);
         if (st == CS_OK) {
             const char *title = csi_rep_jstr(c, "title");
             const char *caption = csi_rep_jstr(c, "caption");
