@@ -44,7 +44,7 @@ static const member kpi_m[] = {{"mean", T_NUMZ, NULL}, {"ci95", T_NUMZ, NULL},
                                {"diff", T_NUMZ, NULL}, {NULL, 0, NULL}};
 static const shape sh_kpi = {SH_OBJECT, kpi_m, 0, NULL, " such as {\"mean\": 12.5, \"ci95\": 0.4}"};
 static const shape sh_kpis = {SH_MAP, NULL, T_OBJ, &sh_kpi,
-                           " of KPIs such as {\"offered\": {\"mean\": 12.5, \"ci95\": 0.4}}"};
+                              " of KPIs such as {\"offered\": {\"mean\": 12.5, \"ci95\": 0.4}}"};
 static const shape sh_named_kpis = {SH_MAP, NULL, T_OBJ, &sh_kpis, " of names, each with its KPIs"};
 
 /* Distributions, as io/scenario_json writes them; mixture components nest one. */
@@ -58,7 +58,7 @@ static const member dist_m[] = {{"dist", T_STRZ, NULL},    {"text", T_STRZ, NULL
                                 {"samples", T_NUMZ, NULL}, {"components", T_ARR | T_NULL, &sh_comps},
                                 {NULL, 0, NULL}};
 static const shape sh_dist = {SH_OBJECT, dist_m, 0, NULL,
-                           " such as {\"dist\": \"exponential\", \"mean_s\": 180}"};
+                              " such as {\"dist\": \"exponential\", \"mean_s\": 180}"};
 #define DIST T_OBJ | T_NULL, &sh_dist
 
 static const shape sh_numbers = {SH_ARRAY, NULL, T_NUMZ, NULL, ""};

@@ -1,8 +1,9 @@
 /* Private to the HTML report (plots/report*.c); nothing else includes this.
  *
- * The report is one module (cs_report_write, plots/report.h) in six files:
+ * The report is one module (cs_report_write, plots/report.h) in seven files:
  *   report.c         the driver: reading the folder (summary.json, charts.json), the page head,
  *                    masthead and "What this is", the appendix, writing report.html atomically;
+ *   report_check.c   the JSON types of everything the report reads, checked first;
  *   report_text.c    the page buffer, HTML escaping and hf() (printf that escapes), JSON
  *                    access, numbers ("12.3%", "4 min 05 s") and times in words;
  *   report_svg.c     the Charts section: each SVG of charts.json checked and inlined;
