@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/text.h"
+
 #ifndef CS_VERSION
 #define CS_VERSION "0.0.0"
 #endif
@@ -14,14 +16,7 @@ static const char *const weekdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 
 int cs_out_number(char *buf, size_t n, double x)
 {
-    if (!isfinite(x)) return snprintf(buf, n, "%s", "");
-    if (x == 0) return snprintf(buf, n, "0");
-    if (fabs(x) < 1e15 && x == floor(x)) return snprintf(buf, n, "%.0f", x);
-    for (int prec = 15; prec <= 17; prec++) {
-        int len = snprintf(buf, n, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x) return len;
-    }
-    return snprintf(buf, n, "%.17g", x);
+    return cs_text_fmt_double(buf, n, x);
 }
 
 void cs_out_csv_field(FILE *f, const char *s)
