@@ -1,9 +1,12 @@
 #include "io/results.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "sim/text.h"
 
 #ifndef CS_VERSION
 #define CS_VERSION "0.0.0"
@@ -13,14 +16,7 @@ static const char *const weekdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 
 int cs_out_number(char *buf, size_t n, double x)
 {
-    if (!isfinite(x)) return snprintf(buf, n, "%s", "");
-    if (x == 0) return snprintf(buf, n, "0");
-    if (fabs(x) < 1e15 && x == floor(x)) return snprintf(buf, n, "%.0f", x);
-    for (int prec = 15; prec <= 17; prec++) {
-        int len = snprintf(buf, n, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x) return len;
-    }
-    return snprintf(buf, n, "%.17g", x);
+    return cs_text_fmt_double(buf, n, x);
 }
 
 void cs_out_csv_field(FILE *f, const char *s)
@@ -118,7 +114,7 @@ static int line_row_relevant(const cs_scn *s, size_t l, int k)
     }
 }
 
-void cs_out_table(FILE *f, const cs_results *r)
+cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
 {
     const cs_scn *s = r->scn;
     char h[32], w[32];
@@ -156,6 +152,9 @@ void cs_out_table(FILE *f, const cs_results *r)
             table_row(f, &cs_pool_kpis[k], m, ci);
         }
     }
+    if (fflush(f) != 0 || ferror(f))
+        return cs_error_set(err, CS_EIO, "cannot write the results table: %s", errno ? strerror(errno) : "write error");
+    return CS_OK;
 }
 
 /* ------------------------------------------------------------------------------ JSON */

@@ -149,7 +149,11 @@ static void parse_target(ld *c, node *v, cs_line *L)
     static const char *const keys[] = {"answer_within", "share", NULL};
     if (csi_scn_need_map(c, v, "such as {answer_within: 10s, share: 90%}") != 0) return;
     csi_scn_check_keys(c, v, keys);
-    csi_scn_get_with(c, v, "answer_within", 0, csi_scn_v_dur, &L->target_within);
+    if (csi_scn_get_with(c, v, "answer_within", 0, csi_scn_v_dur, &L->target_within) == 1) {
+        size_t pk = csi_scn_push_key(c, "answer_within");
+        csi_scn_check_time(c, cs_ydoc_get(v, "answer_within"), L->target_within);
+        csi_scn_pop(c, pk);
+    }
     csi_scn_get_with(c, v, "share", 0, csi_scn_v_share, &L->target_share);
 }
 
@@ -184,7 +188,11 @@ static void parse_spill(ld *c, node *v, size_t li, cs_line *L)
     }
     L->spill.max = 1.0;
     csi_scn_get_with(c, v, "share", 1, csi_scn_v_share, &L->spill.share);
-    csi_scn_get_with(c, v, "after", 0, csi_scn_v_dur, &L->spill.after);
+    if (csi_scn_get_with(c, v, "after", 0, csi_scn_v_dur, &L->spill.after) == 1) {
+        size_t pk = csi_scn_push_key(c, "after");
+        csi_scn_check_time(c, cs_ydoc_get(v, "after"), L->spill.after);
+        csi_scn_pop(c, pk);
+    }
     csi_scn_get_with(c, v, "per_minute", 0, csi_scn_v_share, &L->spill.per_minute);
     csi_scn_get_with(c, v, "max", 0, csi_scn_v_share, &L->spill.max);
     if (csi_scn_get_dist(c, v, "delay", 0, 0, &L->spill.delay) == 0)

@@ -81,7 +81,7 @@ static int parse_shift(ld *c, node *m, cs_shift *sh)
         csi_scn_pop(c, pk);
         rl = -1;
     }
-    csi_scn_get_number(c, m, "staff", 1, "a headcount", &sh->staff);
+    csi_scn_get_headcount(c, m, "staff", &sh->staff);
     if (csi_scn_get_with(c, m, "breaks", 0, csi_scn_v_dur, &sh->break_time) == 1 && rl == 1 &&
         sh->break_time >= sh->length) {
         char a[32], b[32];
@@ -202,8 +202,8 @@ static void parse_absence(ld *c, node *m, cs_pool *P)
     if (csi_scn_field(c, m, "absence", 0, &v) != 1) return;
     size_t pk = csi_scn_push_key(c, "absence");
     int scalar = v->kind == CS_YDOC_SCALAR;
-    if (scalar && csi_scn_ieq(v->text, "random")) P->absence = CS_ABSENCE_RANDOM;
-    else if (scalar && csi_scn_ieq(v->text, "expected")) P->absence = CS_ABSENCE_EXPECTED;
+    if (scalar && cs_text_ieq(v->text, "random")) P->absence = CS_ABSENCE_RANDOM;
+    else if (scalar && cs_text_ieq(v->text, "expected")) P->absence = CS_ABSENCE_EXPECTED;
     else if (scalar && csi_scn_suggest(v->text, kinds, 2))
         csi_scn_err_at(c, v, "unknown absence '%s' (did you mean '%s'?)", v->text,
                        csi_scn_suggest(v->text, kinds, 2));
@@ -233,8 +233,8 @@ void csi_scn_parse_pool(ld *c, size_t k)
     if (csi_scn_field(c, m, "pick", 0, &v) == 1) {
         size_t pk = csi_scn_push_key(c, "pick");
         int scalar = v->kind == CS_YDOC_SCALAR;
-        if (scalar && csi_scn_ieq(v->text, "weighted")) P->rule = CS_PICK_WEIGHTED;
-        else if (scalar && csi_scn_ieq(v->text, "priority")) P->rule = CS_PICK_PRIORITY;
+        if (scalar && cs_text_ieq(v->text, "weighted")) P->rule = CS_PICK_WEIGHTED;
+        else if (scalar && cs_text_ieq(v->text, "priority")) P->rule = CS_PICK_PRIORITY;
         else if (scalar && csi_scn_suggest(v->text, picks, 2))
             csi_scn_err_at(c, v, "unknown pick rule '%s' (did you mean '%s'?)", v->text,
                            csi_scn_suggest(v->text, picks, 2));
@@ -272,7 +272,7 @@ void csi_scn_parse_pool(ld *c, size_t k)
                        "shifts)", P->name);
     } else if (sp) {
         double staff;
-        if (csi_scn_get_number(c, m, "staff", 1, "a headcount", &staff) == 1 &&
+        if (csi_scn_get_headcount(c, m, "staff", &staff) == 1 &&
             csi_scn_n_errors(c) == e0) {
             cs_error e;
             size_t pk = csi_scn_push_key(c, "staff");
@@ -418,8 +418,8 @@ static void parse_effect(ld *c, node *m, size_t i, double horizon, cs_effect *f)
     node *v;
     if (csi_scn_field(c, m, "on", 1, &v) == 1) {
         size_t pk = csi_scn_push_key(c, "on");
-        if (v->kind == CS_YDOC_SCALAR && csi_scn_ieq(v->text, "handle")) f->on = CS_EFFECT_HANDLE;
-        else if (v->kind == CS_YDOC_SCALAR && csi_scn_ieq(v->text, "wrap")) f->on = CS_EFFECT_WRAP;
+        if (v->kind == CS_YDOC_SCALAR && cs_text_ieq(v->text, "handle")) f->on = CS_EFFECT_HANDLE;
+        else if (v->kind == CS_YDOC_SCALAR && cs_text_ieq(v->text, "wrap")) f->on = CS_EFFECT_WRAP;
         else csi_scn_err_at(c, v, "expected on: handle or on: wrap");
         csi_scn_pop(c, pk);
     }
@@ -442,7 +442,7 @@ static void parse_outage(ld *c, node *m, size_t i, double horizon, cs_outage *o)
     node *v;
     if (csi_scn_field(c, m, "effect", 0, &v) == 1) {
         size_t pk = csi_scn_push_key(c, "effect");
-        if (v->kind == CS_YDOC_SCALAR && csi_scn_ieq(v->text, "cut_off")) {
+        if (v->kind == CS_YDOC_SCALAR && cs_text_ieq(v->text, "cut_off")) {
             o->kind = CS_OUTAGE_CUT_OFF;
         } else if (v->kind == CS_YDOC_MAP) {
             static const char *const ek[] = {"handle", NULL};

@@ -281,10 +281,3 @@ void cs_results_pool_slots(const cs_results *r, size_t pool, const size_t *slots
     cs_ci95(v, r->n_reps, mean, ci95);
     free(v);
 }
-
-int cs_line_kpi_index(const char *name)
-{
-    for (int k = 0; k < CS_LK_N; k++)
-        if (strcmp(cs_line_kpis[k].name, name) == 0) return k;
-    return -1;
-}

@@ -99,7 +99,4 @@ void cs_results_pool_slots(const cs_results *r, size_t pool, const size_t *slots
  * v[CS_LK_N]. */
 void cs_kpi_line_values(const cs_repstats *rs, size_t line, double *v);
 
-/* Index of a line KPI by JSON name, -1 if unknown. */
-int cs_line_kpi_index(const char *name);
-
 #endif

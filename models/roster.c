@@ -8,6 +8,7 @@
 
 #include "models/calendar.h"
 #include "sim/rng.h"
+#include "sim/text.h"
 
 #define DAY_S 86400.0
 #define WEEK_S (7.0 * DAY_S)
@@ -41,8 +42,13 @@ cs_status cs_roster_round(double x, int *out, cs_error *err)
     double r = floor(x + 0.5 + 1e-9);
     if (!(r >= 0 && r <= CS_ROSTER_MAX_LEVEL)) {
         *out = 0;
-        return cs_error_set(err, CS_EINPUT, "%.0f handlers on duty at once is more than the "
-                            "%d a pool can have", isfinite(x) ? r : -1.0, CS_ROSTER_MAX_LEVEL);
+        if (!isfinite(r))
+            return cs_error_set(err, CS_EINPUT, "an undefined number of handlers on duty");
+        char a[64], b[64];
+        cs_text_fmt_fixed(a, sizeof a, r, 0, CS_TEXT_GROUP);
+        cs_text_fmt_fixed(b, sizeof b, CS_ROSTER_MAX_LEVEL, 0, CS_TEXT_GROUP);
+        return cs_error_set(err, CS_EINPUT, "%s handlers on duty at once, more than the %s a pool "
+                            "can have (far beyond any control room)", a, b);
     }
     *out = (int)r;
     return CS_OK;

@@ -51,9 +51,9 @@
  * Dated staffing (a pool's handlers by date and time) would be one more source of this run-long
  * step function; the engine already walks it in order without wrapping.
  *
- * Limits.  A level is an int; cs_roster_round refuses anything above CS_ROSTER_MAX_LEVEL rather
- * than overflow, so a roster that would put more handlers on duty is an input error, never a
- * wrapped negative headcount.
+ * Limits.  A level is an int; cs_roster_round refuses anything above CS_ROSTER_MAX_LEVEL (far
+ * beyond any control room, see the definition) rather than overflow, so a roster that would
+ * put more handlers on duty is an input error, never a wrapped negative headcount.
  *
  * Ownership.  cs_roster_build/cs_roster_constant/cs_roster_repeat allocate out->at and
  * out->level; free them with cs_roster_fini().  On failure *out is left empty (n == 0, NULL
@@ -64,7 +64,6 @@
 #ifndef CS_MODELS_ROSTER_H
 #define CS_MODELS_ROSTER_H
 
-#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,8 +71,11 @@
 
 struct cs_clock;   /* models/calendar.h, which includes this header through models/scenario.h */
 
-/* Handlers on duty in one pool at one time: what an int holds. */
-#define CS_ROSTER_MAX_LEVEL INT_MAX
+/* Handlers on duty in one pool at one time.  The largest control rooms in England and Wales
+ * roster a few hundred call handlers on a shift, all 43 forces together a few thousand; a
+ * hundred thousand is far beyond any of them, still lets a national scenario with a single
+ * pool run, and keeps levels (and their sums over pools) well inside an int. */
+#define CS_ROSTER_MAX_LEVEL 100000
 
 /* One shift, repeated on the weekdays of `days`. */
 typedef struct cs_shift {
