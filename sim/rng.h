@@ -79,7 +79,7 @@ static inline double cs_rng_uniform(const gsl_rng *r)
 /* Exponential with the given mean: -mean * log(1 - u) (see the top of this file). */
 static inline double cs_rng_exponential(const gsl_rng *r, double mean)
 {
-    return -mean * log1p(-cs_rng_uniform(r));
+    return -mean * log(1.0 - cs_rng_uniform(r));
 }
 
 /* SplitMix64 finaliser, exposed for other deterministic hashing needs. */
