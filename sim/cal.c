@@ -30,9 +30,19 @@
  * of every pair with equal time and priority, which is all the sequence decides.  Slots are
  * 24 bits: at most 2^24 (16.7 million) events can be pending at once.
  *
+ * The front entry.  In a contact centre the event scheduled next is very often the earliest of
+ * all (the next arrival, a fraction of a second ahead, or a follow-up at the current instant),
+ * and then it is popped next.  Through the heap that costs a sift to the root and a sift back
+ * down.  So the calendar keeps at most one entry, `front`, outside the heap, with the
+ * invariant that it leaves before every heap entry: a schedule that would become the new
+ * minimum goes to the front (the old front, if any, moves into the heap, where it is known to
+ * be the new root, so it goes up without comparisons), and a pop takes the front when there is
+ * one.  The order of events is exactly that of a plain heap.
+ *
  * The slot pool holds what is not needed for ordering (function, object, position in the
- * heap, generation) and is where cancellation finds an event's position in O(1) before an
- * O(log n) removal. */
+ * heap or FRONT_POS, generation) and is where cancellation finds an event's position in O(1)
+ * before an O(log n) removal.
+ */
 #include "sim/cal.h"
 
 #include <math.h>
@@ -53,6 +63,7 @@
 #define SEQ_LIMIT (1ULL << SEQ_BITS)
 #define PRIO_SHIFT (SLOT_BITS + SEQ_BITS)       /* 56 */
 #define SLOT_FREE UINT32_MAX
+#define FRONT_POS (UINT32_MAX - 1)      /* heap_pos of the entry held in cal->front */
 /* Entries before heap[0], so that children 4i+1 .. 4i+4 share a 64-byte line. */
 #define HEAP_SHIFT 3
 #define LINE 64
@@ -65,7 +76,7 @@ typedef struct heap_entry {
 typedef struct slot {
     cs_event_fn *fn;
     void *obj;
-    uint32_t heap_pos;   /* SLOT_FREE when the slot is not in the heap */
+    uint32_t heap_pos;   /* index in the heap, FRONT_POS, or SLOT_FREE when not pending */
     uint32_t gen;        /* bumped whenever the slot is released: stale handles stop matching */
     uint32_t next_free;
 } slot;
@@ -75,6 +86,8 @@ struct cs_cal {
     heap_entry *heap;    /* base + HEAP_SHIFT */
     heap_entry *base;    /* what aligned_alloc returned */
     size_t n, cap;
+    heap_entry front;    /* valid when has_front: leaves before every heap entry */
+    bool has_front;
     slot *slots;
     size_t nslots;
     uint32_t free_head;
@@ -177,13 +190,14 @@ void cs_cal_reset(cs_cal *cal)
         cal->free_head = (uint32_t)i;
     }
     cal->n = 0;
+    cal->has_front = false;
     cal->seq = 0;
     cal->executed = 0;
     cal->clock.now = 0.0;
     cal->stop = false;
 }
 
-size_t cs_cal_pending(const cs_cal *cal) { return cal->n; }
+size_t cs_cal_pending(const cs_cal *cal) { return cal->n + cal->has_front; }
 uint64_t cs_cal_executed(const cs_cal *cal) { return cal->executed; }
 void cs_cal_stop(cs_cal *cal) { cal->stop = true; }
 
@@ -232,6 +246,27 @@ static void sift_up(cs_cal *cal, size_t pos, heap_entry e)
         pos = parent;
     }
     place(cal, pos, e);
+}
+
+/* Adds e, known to leave before every heap entry, as the new root: the path from the new leaf
+ * to the root moves down one level, with no comparisons. */
+static void push_min(cs_cal *cal, heap_entry e)
+{
+    size_t pos = cal->n++;
+    while (pos > 0) {
+        size_t parent = (pos - 1) / CS_CAL_ARITY;
+        place(cal, pos, cal->heap[parent]);
+        pos = parent;
+    }
+    place(cal, 0, e);
+}
+
+/* Moves the front entry into the heap (it becomes the root). */
+static void demote_front(cs_cal *cal)
+{
+    if (!cal->has_front) return;
+    cal->has_front = false;
+    push_min(cal, cal->front);
 }
 
 /* Standard sift-down of e from pos (used by cancellation, where e may belong anywhere). */
@@ -294,6 +329,7 @@ static int cmp_entry(const void *pa, const void *pb)
  * top of the file).  Rare (every 2^32 schedules), O(n log n), no allocation. */
 static void renumber(cs_cal *cal)
 {
+    demote_front(cal);
     qsort(cal->heap, cal->n, sizeof *cal->heap, cmp_entry);
     for (size_t i = 0; i < cal->n; i++) {
         uint64_t k = cal->heap[i].key;
@@ -317,8 +353,15 @@ cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, vo
     sl->fn = fn;
     sl->obj = obj;
     heap_entry e = {time_bits(t), ((uint64_t)(127 - prio) << PRIO_SHIFT) | (cal->seq++ << SLOT_BITS) | s};
-    cal->n++;
-    sift_up(cal, cal->n - 1, e);
+    if (cal->has_front ? before(&e, &cal->front) : (cal->n == 0 || before(&e, &cal->heap[0]))) {
+        demote_front(cal);
+        cal->front = e;
+        cal->has_front = true;
+        sl->heap_pos = FRONT_POS;
+    } else {
+        cal->n++;
+        sift_up(cal, cal->n - 1, e);
+    }
     return ((uint64_t)sl->gen << 32) | s;
 }
 
@@ -337,6 +380,10 @@ bool cs_cal_cancel(cs_cal *cal, cs_event_id id)
     if (!sl) return false;
     size_t pos = sl->heap_pos;
     release_slot(cal, (uint32_t)(id & 0xffffffffu));
+    if (pos == FRONT_POS) {
+        cal->has_front = false;
+        return true;
+    }
     cal->n--;
     if (pos == cal->n) return true;
     heap_entry last = cal->heap[cal->n];
@@ -350,20 +397,30 @@ bool cs_cal_cancel(cs_cal *cal, cs_event_id id)
 double cs_cal_time_of(const cs_cal *cal, cs_event_id id)
 {
     const slot *sl = live_slot(cal, id);
-    return sl ? bits_time(cal->heap[sl->heap_pos].t) : NAN;
+    if (!sl) return NAN;
+    return bits_time(sl->heap_pos == FRONT_POS ? cal->front.t : cal->heap[sl->heap_pos].t);
 }
 
 bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
 {
-    if (cal->n == 0) return false;
-    double t = bits_time(cal->heap[0].t);
+    heap_entry top;
+    if (cal->has_front) {
+        top = cal->front;
+    } else {
+        if (cal->n == 0) return false;
+        top = cal->heap[0];
+    }
+    double t = bits_time(top.t);
     if (t > t_end) return false;
-    uint32_t s = slot_of_key(cal->heap[0].key);
+    uint32_t s = slot_of_key(top.key);
     slot *sl = &cal->slots[s];
     cs_event_fn *fn = sl->fn;
     void *obj = sl->obj;
     release_slot(cal, s);
-    pop_root(cal);
+    if (cal->has_front)
+        cal->has_front = false;
+    else
+        pop_root(cal);
     cal->clock.now = t;
     cal->executed++;
     fn(ctx, obj);

@@ -6,8 +6,8 @@
  * event" value that cal.h promises is never a valid handle.  The calendar now skips 0.
  *
  * Also white-box: the renumbering of sequence numbers when the 32-bit counter runs out (set
- * near its end instead of scheduling 2^32 events), and the cache-line alignment of the
- * children that the heap's layout promises. */
+ * near its end instead of scheduling 2^32 events), the cache-line alignment of the
+ * children that the heap's layout promises, and the front entry kept outside the heap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "sim/cal.c"
@@ -117,10 +118,52 @@ static void test_children_share_a_line(void **state)
     cs_cal_destroy(cal);
 }
 
+/* The front entry: every schedule in decreasing time becomes the front and demotes the last
+ * one into the heap (as its root, without comparisons); cancelling the front and reading its
+ * time work through the handle; the order stays exact. */
+static void test_front_entry(void **state)
+{
+    (void)state;
+    cs_cal *cal = cs_cal_create(0);
+    assert_non_null(cal);
+    enum { N = 600 };
+    cs_event_id ids[N];
+    for (uintptr_t i = 0; i < N; i++) {
+        double t = (double)(N - i);   /* decreasing: each one is the new minimum */
+        ids[i] = cs_cal_schedule(cal, t, 0, log_fn, (void *)(i + 1));
+        assert_true(cal->has_front);
+        assert_int_equal(cal->slots[(uint32_t)ids[i]].heap_pos, FRONT_POS);
+        assert_true(cs_cal_time_of(cal, ids[i]) == t);
+        assert_int_equal(cs_cal_pending(cal), i + 1);
+    }
+    /* The heap below the front is a valid heap. */
+    for (size_t i = 1; i < cal->n; i++) assert_false(before(&cal->heap[i], &cal->heap[(i - 1) / CS_CAL_ARITY]));
+    assert_true(before(&cal->front, &cal->heap[0]));
+    /* Cancel the front: the next pop comes from the heap. */
+    assert_true(cs_cal_cancel(cal, ids[N - 1]));
+    assert_false(cal->has_front);
+    assert_true(isnan(cs_cal_time_of(cal, ids[N - 1])));
+    /* A later event does not take the front; an equal-time one with higher priority does. */
+    assert_true(cs_cal_schedule(cal, 3.0, 0, log_fn, (void *)1000) != 0);
+    assert_false(cal->has_front);
+    assert_true(cs_cal_schedule(cal, 2.0, 1, log_fn, (void *)1001) != 0);
+    assert_true(cal->has_front);
+    order_log l = {cal, {0}, 0};
+    cs_cal_run_until(cal, 3.0, &l);
+    /* 2.0 prio 1 (1001), then 2.0 prio 0 (tag N-1), then 3.0: tag N-2 before 1000 (FIFO). */
+    assert_int_equal(l.n, 4);
+    assert_int_equal(l.got[0], 1001);
+    assert_int_equal(l.got[1], N - 1);
+    assert_int_equal(l.got[2], N - 2);
+    assert_int_equal(l.got[3], 1000);
+    cs_cal_destroy(cal);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_generation_skips_zero),
                                        cmocka_unit_test(test_sequence_renumbering),
-                                       cmocka_unit_test(test_children_share_a_line)};
+                                       cmocka_unit_test(test_children_share_a_line),
+                                       cmocka_unit_test(test_front_entry)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
