@@ -475,7 +475,7 @@ cs_status cs_dist_copy(cs_dist *dst, const cs_dist *src, cs_error *err)
 /* ------------------------------------------------------------------------------------
  * Sampling: the hot path. */
 
-double cs_dist_sample(const cs_dist *d, const gsl_rng *r)
+double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
 {
     switch (d->kind) {
     case CS_DIST_NEVER:
