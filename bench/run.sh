@@ -58,7 +58,7 @@ pools:
 YAML
 }
 
-echo "== event calendar (hold model), justifying the heap arity in sim/cal.c (wall ns per hold)"
+echo "== event calendar (hold model), justifying the heap arity in sim/cal.c (CPU ns per hold)"
 "$BUILD/bench/bench_cal2" 2000000
 "$BUILD/bench/bench_cal4" 2000000
 echo
