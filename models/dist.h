@@ -143,11 +143,13 @@ cs_status cs_dist_copy(cs_dist *dst, const cs_dist *src, cs_error *err);
 double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r);
 
 /** @brief One draw, using only r (hot path: no checks beyond the switch).  The exponential,
- * the commonest kind in scenarios, is drawn inline (sim/rng.h); the others out of line.
+ * the commonest kind in scenarios, and the deterministic (a zero wrap-up) are drawn inline
+ * (sim/rng.h); the others out of line.
  * @return a duration >= 0, or +INFINITY for `never`. */
 static inline double cs_dist_sample(const cs_dist *d, const gsl_rng *r)
 {
     if (d->kind == CS_DIST_EXPONENTIAL) return cs_rng_exponential(r, d->a);
+    if (d->kind == CS_DIST_DETERMINISTIC) return d->a;   /* e.g. no wrap-up */
     return csi_dist_sample_other(d, r);
 }
 

@@ -341,8 +341,9 @@ static void renumber(cs_cal *cal)
 
 cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, void *obj)
 {
-    CS_REQUIRE(isfinite(t));
-    CS_REQUIRE(t >= cal->clock.now);
+    /* One test for both rules (finite, not in the past): now is finite, so t >= now also
+     * rejects NaN and -inf. */
+    CS_REQUIRE(t >= cal->clock.now && t < INFINITY);
     CS_REQUIRE(prio >= -128 && prio <= 127);
     CS_REQUIRE(fn != NULL);
     if (cal->free_head == SLOT_FREE && !grow_slots(cal)) return 0;
