@@ -5,6 +5,8 @@
 #   make check SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make demo       run the shipped baseline scenario and write its report
 #   make bench      speed and memory against the floor in ../shared/bench/
+#   make MPI=1      ./callsim-mpi against Open MPI (mpirun spreads replications over ranks);
+#                   `make check MPI=1` adds the mpirun tests (tests/test_mpi.c)
 #
 # Every code folder is a layer; each .c there is compiled into build/libcallsim.a, the CLI and
 # the tests link that archive.  New modules and tests are picked up by wildcard.
@@ -14,15 +16,23 @@ DEB_PKGS  := libgsl-dev libyaml-dev libplplot-dev plplot-driver-cairo libcmocka-
              pkg-config
 CC        ?= cc
 SANITIZE  ?= 0
+MPI       ?= 0
+
+# MPI=1: the replication runner spreads work over MPI ranks (sim/rep_mpi.c); objects and the
+# binary get their own names so that plain and MPI builds never mix.
+ifeq ($(MPI),1)
+DEB_PKGS  += libopenmpi-dev openmpi-bin
+FLAVOUR   := -mpi
+endif
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wundef -Wwrite-strings -Wpointer-arith -Wvla
 ifeq ($(SANITIZE),1)
-BUILD     ?= build-san
+BUILD     ?= build-san$(FLAVOUR)
 OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDSAN     := -fsanitize=address,undefined
 else
-BUILD     ?= build
+BUILD     ?= build$(FLAVOUR)
 OPT       := -O2 -g
 LDSAN     :=
 endif
@@ -30,10 +40,16 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+BIN       := callsim$(FLAVOUR)$(if $(filter 1,$(SANITIZE)),-san)
+ifeq ($(MPI),1)
+# Open MPI's headers as system headers: our warnings are for our code.
+MPI_CFLAGS := -DCS_MPI=1 $(patsubst -I%,-isystem %,$(shell pkg-config --cflags ompi-c 2>/dev/null))
+MPI_LIBS   := $(shell pkg-config --libs ompi-c 2>/dev/null)
+endif
 
-CPPFLAGS  := -D_POSIX_C_SOURCE=200809L -I. $(PKG_CFLAGS)
+CPPFLAGS  := -D_POSIX_C_SOURCE=200809L -I. $(PKG_CFLAGS) $(MPI_CFLAGS)
 CFLAGS    := -std=c11 $(OPT) $(WARN) -MMD -MP
-LDLIBS    := $(PKG_LIBS) -lglpk -lpthread -lm
+LDLIBS    := $(PKG_LIBS) $(MPI_LIBS) -lglpk -lpthread -lm
 
 LIB_SRC   := $(wildcard sim/*.c models/*.c experiments/*.c io/*.c plots/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -53,7 +69,8 @@ all: deps
 deps:
 	@if ! pkg-config --exists $(PKGS) cmocka 2>/dev/null || \
 	    ! dpkg -s plplot-driver-cairo >/dev/null 2>&1 || \
-	    ! { [ -f /usr/include/glpk.h ] || dpkg -s libglpk-dev >/dev/null 2>&1; }; then \
+	    ! { [ -f /usr/include/glpk.h ] || dpkg -s libglpk-dev >/dev/null 2>&1; } || \
+	    { [ "$(MPI)" = 1 ] && ! { pkg-config --exists ompi-c && command -v mpirun; } >/dev/null 2>&1; }; then \
 	  echo "callsim: installing build dependencies: $(DEB_PKGS)"; \
 	  if [ "$$(id -u)" -ne 0 ]; then \
 	    echo "callsim: not root; run: sudo apt-get install -y $(DEB_PKGS)" >&2; exit 1; fi; \
@@ -61,9 +78,9 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PKGS); \
 	fi
 
-build: callsim$(if $(filter 1,$(SANITIZE)),-san)
+build: $(BIN)
 
-callsim callsim-san: $(CLI_OBJ) $(BUILD)/libcallsim.a
+$(BIN): $(CLI_OBJ) $(BUILD)/libcallsim.a
 	$(CC) $(OPT) -o $@ $(CLI_OBJ) $(BUILD)/libcallsim.a $(LDLIBS) $(LDSAN)
 
 $(BUILD)/libcallsim.a: $(LIB_OBJ)
@@ -94,7 +111,7 @@ $(BUILD)/locale/de_DE.UTF-8:
 check-run: build $(TEST_BIN) $(BUILD)/locale/de_DE.UTF-8
 	@set -e; failed=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; \
-	  if ! CALLSIM=./callsim$(if $(filter 1,$(SANITIZE)),-san) LOCPATH=$(CURDIR)/$(BUILD)/locale \
+	  if ! CALLSIM=./$(BIN) LOCPATH=$(CURDIR)/$(BUILD)/locale \
 	       LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	       UBSAN_OPTIONS=print_stacktrace=1 $$t; then failed=1; echo "FAILED: $$t"; fi; \
 	done; \
@@ -139,6 +156,6 @@ check-headers:
 	done; echo "all headers compile alone"
 
 clean:
-	rm -rf build build-san callsim callsim-san
+	rm -rf build build-san build-mpi build-san-mpi callsim callsim-san callsim-mpi callsim-mpi-san
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)

@@ -14,6 +14,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/dist.h"
 #include "cli/outputs.h"
 #include "cli/progress.h"
 #include "io/json.h"
@@ -386,7 +387,7 @@ int cs_cmd_compare(int argc, char **argv)
     cs_outdir *dir = NULL;
     if (!code) {
         cs_cli_install_signals();
-        if (flags[F_OUT].set) {
+        if (flags[F_OUT].set && cs_cli_writes()) {
             st = cs_outdir_begin(flags[F_OUT].value, flags[F_FORCE].set, cs_cli_note, (void *)"compare", &dir, &err);
             if (st != CS_OK) code = cs_cli_fail("compare", st, err.msg);
             else cs_cli_watch_outdir(dir);

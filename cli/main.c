@@ -8,6 +8,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli/cli.h"
+#include "cli/dist.h"
 
 #ifndef CS_VERSION
 #define CS_VERSION "0.0.0"
@@ -46,7 +47,17 @@ int cs_cli_fail(const char *cmd, cs_status st, const char *msg)
     return cs_exit_code(st);
 }
 
+static int run_command(int argc, char **argv);
+
+/* Under mpirun (an MPI build), every rank runs the same command: cli/dist.h. */
 int main(int argc, char **argv)
+{
+    int rc = cs_cli_dist_begin(&argc, &argv);
+    if (rc == 0) rc = run_command(argc, argv);
+    return cs_cli_dist_end(rc);
+}
+
+static int run_command(int argc, char **argv)
 {
     /* GSL's default handler aborts the process; every GSL status is checked instead. */
     gsl_set_error_handler_off();
@@ -73,6 +84,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0) {
+            if (cs_cli_dist_skip(cmd)) return CS_EXIT_OK;
             int rc = cmds[i].fn(argc - 2, argv + 2);
             /* Whatever a command printed last: a full disk or a closed pipe is a failure. */
             if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CS_EXIT_OK) {

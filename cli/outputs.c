@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli/common.h"
+#include "cli/dist.h"
 #include "io/json.h"
 #include "io/outdir.h"
 #include "io/results.h"
@@ -23,7 +24,7 @@ cs_status cs_outputs_begin(const cs_output_opts *o, const cs_scn *scn, cs_output
     cs_outputs *x = *out;
     x->opts = *o;
     cs_cli_install_signals();
-    if (!o->out) return CS_OK;
+    if (!o->out || !cs_cli_writes()) return CS_OK;
     cs_status st = cs_outdir_begin(o->out, o->force, cs_cli_note, (void *)o->cmd, &x->dir, err);
     if (st != CS_OK) {
         free(x);

@@ -1,6 +1,7 @@
 #include "models/repstats.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,4 +66,43 @@ void cs_repstats_clear(cs_repstats *r)
         cs_tally_reset(&r->wait_tally[l]);
         cs_tally_reset(&r->talk_tally[l]);
     }
+}
+
+/* Pool arrays have room for one pool when there are none (see init). */
+static size_t pools_alloc(const cs_repstats *r) { return r->n_pools ? r->n_pools : 1; }
+
+void cs_repstats_pack(const cs_repstats *r, cs_rep_pack *out)
+{
+    uint64_t shape[3] = {r->n_lines, r->n_pools, r->n_slots};
+    cs_rep_pack_put(out, shape, sizeof shape);
+    cs_rep_pack_put(out, r->slot_time, r->n_slots * sizeof *r->slot_time);
+    cs_rep_pack_put(out, r->line, r->n_lines * CS_LC_N * sizeof *r->line);
+    cs_rep_pack_put(out, r->pool, pools_alloc(r) * CS_PC_N * sizeof *r->pool);
+    cs_rep_pack_put(out, r->line_slot, r->n_lines * r->n_slots * CS_IC_N * sizeof *r->line_slot);
+    cs_rep_pack_put(out, r->pool_slot, pools_alloc(r) * r->n_slots * CS_PC_N * sizeof *r->pool_slot);
+    for (size_t l = 0; l < r->n_lines; l++) {
+        cs_rep_pack_put(out, &r->wait[l].total, sizeof r->wait[l].total);
+        cs_rep_pack_put(out, r->wait[l].count, r->wait[l].nbins * sizeof *r->wait[l].count);
+    }
+    cs_rep_pack_put(out, r->wait_tally, r->n_lines * sizeof *r->wait_tally);
+    cs_rep_pack_put(out, r->talk_tally, r->n_lines * sizeof *r->talk_tally);
+}
+
+int cs_repstats_unpack(cs_repstats *r, cs_rep_unpack *in)
+{
+    uint64_t shape[3];
+    cs_rep_unpack_get(in, shape, sizeof shape);
+    if (shape[0] != r->n_lines || shape[1] != r->n_pools || shape[2] != r->n_slots) return -1;
+    cs_rep_unpack_get(in, r->slot_time, r->n_slots * sizeof *r->slot_time);
+    cs_rep_unpack_get(in, r->line, r->n_lines * CS_LC_N * sizeof *r->line);
+    cs_rep_unpack_get(in, r->pool, pools_alloc(r) * CS_PC_N * sizeof *r->pool);
+    cs_rep_unpack_get(in, r->line_slot, r->n_lines * r->n_slots * CS_IC_N * sizeof *r->line_slot);
+    cs_rep_unpack_get(in, r->pool_slot, pools_alloc(r) * r->n_slots * CS_PC_N * sizeof *r->pool_slot);
+    for (size_t l = 0; l < r->n_lines; l++) {
+        cs_rep_unpack_get(in, &r->wait[l].total, sizeof r->wait[l].total);
+        cs_rep_unpack_get(in, r->wait[l].count, r->wait[l].nbins * sizeof *r->wait[l].count);
+    }
+    cs_rep_unpack_get(in, r->wait_tally, r->n_lines * sizeof *r->wait_tally);
+    cs_rep_unpack_get(in, r->talk_tally, r->n_lines * sizeof *r->talk_tally);
+    return 0;
 }

@@ -18,8 +18,9 @@ typedef struct run_ctx {
     uint64_t *events;        /* [n_reps] */
 } run_ctx;
 
-static cs_status one_rep(void *ud, int worker, uint32_t rep, cs_error *err)
+static cs_status one_rep(void *ud, int worker, uint32_t rep, uint32_t part, cs_error *err)
 {
+    (void)part;
     run_ctx *rc = ud;
     cs_ctr *c = rc->ctr[worker];
     const cs_run_opts *o = rc->opts;
@@ -29,6 +30,28 @@ static cs_status one_rep(void *ud, int worker, uint32_t rep, cs_error *err)
     rc->events[rep] = cs_ctr_events(c);
     rc->sim_time[worker] = 0;   /* counted as a finished replication from now on */
     return st;
+}
+
+/* A replication's output for another MPI rank (sim/rep.h): its raw sums and event count. */
+static cs_status pack_rep(void *ud, uint32_t rep, uint32_t part, cs_rep_pack *out, cs_error *err)
+{
+    (void)part;
+    (void)err;
+    run_ctx *rc = ud;
+    cs_repstats_pack(&rc->res->reps[rep], out);
+    cs_rep_pack_put(out, &rc->events[rep], sizeof rc->events[rep]);
+    return CS_OK;
+}
+
+static cs_status unpack_rep(void *ud, uint32_t rep, uint32_t part, cs_rep_unpack *in, cs_error *err)
+{
+    (void)part;
+    run_ctx *rc = ud;
+    if (cs_repstats_unpack(&rc->res->reps[rep], in) != 0)
+        return cs_error_set(err, CS_EINTERNAL, "replication %u: results from another MPI rank have another shape "
+                            "(ranks running different scenario files?)", rep + 1);
+    cs_rep_unpack_get(in, &rc->events[rep], sizeof rc->events[rep]);
+    return CS_OK;
 }
 
 static void tick(void *ud, uint32_t done)
@@ -84,7 +107,17 @@ cs_status cs_run(const cs_scn *scn, const cs_run_opts *opts, cs_results **out, c
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    st = cs_rep_run(n, workers, one_rep, &rc, opts->progress ? tick : NULL, &rc, err);
+    cs_rep_plan plan;
+    memset(&plan, 0, sizeof plan);
+    plan.n_reps = n;
+    plan.n_workers = workers;
+    plan.run = one_rep;
+    plan.ud = &rc;
+    plan.tick = opts->progress ? tick : NULL;
+    plan.tick_ud = &rc;
+    plan.pack = pack_rep;
+    plan.unpack = unpack_rep;
+    st = cs_rep_exec(&plan, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (st != CS_OK) goto done;
     rc.res->cpu_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;

@@ -2,7 +2,8 @@
  *
  * Items are numbered 0 .. n_items-1 in the order they are handed out: index i is part
  * order[i / n_reps] of replication i % n_reps, where order[] lists the parts by decreasing
- * cost.  One atomic counter hands out indices; one atomic counter per replication counts its
+ * cost.  A run covers all of them or, on one MPI rank, a subset (sim/rep_int.h).  One atomic
+ * counter hands out positions in that list; one atomic counter per replication counts its
  * parts still to run, and the worker that brings it to zero runs done().  The last item to
  * finish wakes the reporting thread through a condition variable. */
 #include "sim/rep.h"
@@ -15,14 +16,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/rep_int.h"
+
 #define TICK_NS (100L * 1000 * 1000)
 
 typedef struct shared {
     const cs_rep_plan *plan;
     uint32_t n_parts;
-    uint64_t n_items;
+    uint64_t n_items;           /* in this run */
+    const uint64_t *items;      /* [n_items] item indices, or NULL: 0 .. n_items-1 */
+    int call_done;
+    unsigned char *ok;          /* [n_items] or NULL */
     const uint32_t *order;      /* parts, largest first */
-    atomic_uint_fast64_t next;  /* next item index to hand out */
+    atomic_uint_fast64_t next;  /* next position in items to hand out */
     atomic_uint_fast64_t finished;
     atomic_uint reps_done;
     atomic_uint *parts_left;    /* [n_reps] */
@@ -56,16 +62,21 @@ static void *worker_main(void *p)
     shared *sh = wa->sh;
     const cs_rep_plan *pl = sh->plan;
     for (;;) {
-        uint64_t i = atomic_fetch_add(&sh->next, 1);
-        if (i >= sh->n_items) break;
+        uint64_t k = atomic_fetch_add(&sh->next, 1);
+        if (k >= sh->n_items) break;
+        uint64_t i = sh->items ? sh->items[k] : k;
         uint32_t rep = (uint32_t)(i % pl->n_reps), part = sh->order[i / pl->n_reps];
         cs_error err = {CS_OK, ""};
         cs_status st = pl->run(pl->ud, wa->id, rep, part, &err);
         if (st != CS_OK) {
             atomic_store(&sh->rep_failed[rep], true);
             record_failure(sh, rep, part, st, &err);
+        } else if (sh->ok) {
+            sh->ok[k] = 1;
         }
-        if (atomic_fetch_sub(&sh->parts_left[rep], 1) == 1) {
+        if (!sh->call_done) {
+            /* A share of a distributed run: progress in items, shown as replications. */
+        } else if (atomic_fetch_sub(&sh->parts_left[rep], 1) == 1) {
             /* The last part of this replication: every other part has finished, and its
              * failure flag (set before its decrement) is visible here. */
             bool ok = !atomic_load(&sh->rep_failed[rep]);
@@ -105,13 +116,22 @@ static void order_parts(uint32_t *order, uint32_t n, const double *cost)
     }
 }
 
+/* Replications done so far; for a share of a distributed run, the share's finished items
+ * scaled to replications (an estimate that reaches n_reps when the share is done). */
+static uint32_t reps_done(shared *sh)
+{
+    if (sh->call_done) return atomic_load(&sh->reps_done);
+    uint64_t f = atomic_load(&sh->finished);
+    return sh->n_items ? (uint32_t)(f * sh->plan->n_reps / sh->n_items) : sh->plan->n_reps;
+}
+
 /* The calling thread reports progress until every item has finished. */
 static void report(shared *sh)
 {
     const cs_rep_plan *pl = sh->plan;
     pthread_mutex_lock(&sh->lock);
     while (atomic_load(&sh->finished) < sh->n_items) {
-        uint32_t d = atomic_load(&sh->reps_done);
+        uint32_t d = reps_done(sh);
         pthread_mutex_unlock(&sh->lock);
         pl->tick(pl->tick_ud, d);
         pthread_mutex_lock(&sh->lock);
@@ -131,40 +151,61 @@ static void report(shared *sh)
     pthread_mutex_unlock(&sh->lock);
 }
 
-cs_status cs_rep_exec(const cs_rep_plan *plan, cs_error *err)
+cs_status cs_rep_work_init(cs_rep_work *w, const cs_rep_plan *plan, cs_error *err)
 {
     CS_REQUIRE(plan != NULL && plan->run != NULL);
-    uint32_t n_parts = plan->n_parts ? plan->n_parts : 1;
-    uint64_t n_items = (uint64_t)plan->n_reps * n_parts;
+    CS_REQUIRE((plan->pack == NULL) == (plan->unpack == NULL));
+    memset(w, 0, sizeof *w);
+    w->plan = *plan;
+    if (w->plan.n_parts == 0) w->plan.n_parts = 1;
+    if (w->plan.n_workers < 1) w->plan.n_workers = 1;
+    w->n_items = (uint64_t)w->plan.n_reps * w->plan.n_parts;
+    w->order = malloc(w->plan.n_parts * sizeof *w->order);
+    if (!w->order) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    order_parts(w->order, w->plan.n_parts, plan->part_cost);
+    return CS_OK;
+}
+
+void cs_rep_work_fini(cs_rep_work *w)
+{
+    free(w->order);
+    w->order = NULL;
+}
+
+cs_status cs_rep_local(const cs_rep_work *w, const uint64_t *items, uint64_t n_items, int call_done,
+                       unsigned char *ok, uint64_t *fail_key, cs_error *err)
+{
+    const cs_rep_plan *plan = &w->plan;
+    uint32_t n_parts = plan->n_parts;
+    *fail_key = CS_REP_NO_FAIL;
     shared sh;
     memset(&sh, 0, sizeof sh);
-    cs_rep_plan pl = *plan;
-    pl.n_parts = n_parts;
-    sh.plan = &pl;
+    sh.plan = plan;
     sh.n_parts = n_parts;
     sh.n_items = n_items;
-    sh.fail_key = UINT64_MAX;
+    sh.items = items;
+    sh.call_done = call_done;
+    sh.ok = ok;
+    sh.order = w->order;
+    sh.fail_key = CS_REP_NO_FAIL;
     atomic_init(&sh.next, 0);
     atomic_init(&sh.finished, 0);
     atomic_init(&sh.reps_done, 0);
+    if (ok && n_items) memset(ok, 0, n_items);
 
-    int n_workers = plan->n_workers < 1 ? 1 : plan->n_workers;
+    int n_workers = plan->n_workers;
     if ((uint64_t)n_workers > n_items) n_workers = n_items ? (int)n_items : 1;
-    uint32_t *order = malloc(n_parts * sizeof *order);
     sh.parts_left = malloc((plan->n_reps ? plan->n_reps : 1) * sizeof *sh.parts_left);
     sh.rep_failed = malloc((plan->n_reps ? plan->n_reps : 1) * sizeof *sh.rep_failed);
     worker_arg *args = calloc((size_t)n_workers, sizeof *args);
     pthread_t *th = calloc((size_t)n_workers, sizeof *th);
-    if (!order || !sh.parts_left || !sh.rep_failed || !args || !th) {
-        free(order);
+    if (!sh.parts_left || !sh.rep_failed || !args || !th) {
         free(sh.parts_left);
         free(sh.rep_failed);
         free(args);
         free(th);
         return cs_error_set(err, CS_ENOMEM, "out of memory");
     }
-    order_parts(order, n_parts, plan->part_cost);
-    sh.order = order;
     for (uint32_t r = 0; r < plan->n_reps; r++) {
         atomic_init(&sh.parts_left[r], n_parts);
         atomic_init(&sh.rep_failed[r], false);
@@ -191,20 +232,72 @@ cs_status cs_rep_exec(const cs_rep_plan *plan, cs_error *err)
     for (int i = first_thread; i < first_thread + started; i++) pthread_join(th[i], NULL);
     /* Whatever is left because a thread could not start runs here (worker 0 is free now). */
     worker_main(&args[0]);
-    if (plan->tick) plan->tick(plan->tick_ud, atomic_load(&sh.reps_done));
+    if (plan->tick) plan->tick(plan->tick_ud, reps_done(&sh));
 
-    free(order);
     free(sh.parts_left);
     free(sh.rep_failed);
     free(args);
     free(th);
     pthread_cond_destroy(&sh.all_done);
     pthread_mutex_destroy(&sh.lock);
-    if (sh.fail_key != UINT64_MAX) {
+    if (sh.fail_key != CS_REP_NO_FAIL) {
+        *fail_key = sh.fail_key;
         if (err) *err = sh.fail_err;
         return sh.fail_err.code;
     }
     return CS_OK;
+}
+
+cs_status cs_rep_exec(const cs_rep_plan *plan, cs_error *err)
+{
+    CS_REQUIRE(plan != NULL && plan->run != NULL);
+    if (cs_rep_dist_size() > 1) return cs_rep_dist_exec(plan, err);
+    cs_rep_work w;
+    cs_status st = cs_rep_work_init(&w, plan, err);
+    if (st != CS_OK) return st;
+    uint64_t key;
+    st = cs_rep_local(&w, NULL, w.n_items, 1, NULL, &key, err);
+    cs_rep_work_fini(&w);
+    return st;
+}
+
+/* ---------------------------------------------------------------- packing */
+
+void cs_rep_pack_put(cs_rep_pack *out, const void *data, size_t n)
+{
+    if (out->failed || n == 0) return;
+    if (n > out->cap - out->len) {
+        size_t cap = out->cap ? out->cap : 4096;
+        while (cap - out->len < n) {
+            if (cap > SIZE_MAX / 2) {
+                out->failed = 1;
+                return;
+            }
+            cap *= 2;
+        }
+        unsigned char *b = realloc(out->buf, cap);
+        if (!b) {
+            out->failed = 1;
+            return;
+        }
+        out->buf = b;
+        out->cap = cap;
+    }
+    memcpy(out->buf + out->len, data, n);
+    out->len += n;
+}
+
+void cs_rep_unpack_get(cs_rep_unpack *in, void *data, size_t n)
+{
+    if (n > in->left) {
+        in->overrun = 1;
+        memset(data, 0, n);
+        in->left = 0;
+        return;
+    }
+    memcpy(data, in->p, n);
+    in->p += n;
+    in->left -= n;
 }
 
 /* ---------------------------------------------------------------- the one-part form */
