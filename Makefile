@@ -6,7 +6,7 @@
 #   make demo       run the shipped baseline scenario and write its report
 #   make bench      speed and memory against the floor in ../shared/bench/
 #   make MPI=1      ./callsim-mpi against Open MPI (mpirun spreads replications over ranks);
-#                   `make check MPI=1` adds the mpirun tests (tests/test_mpi.c)
+#                   `make check MPI=1` runs every test on it; `make check-mpi` only the MPI ones
 #
 # Every code folder is a layer; each .c there is compiled into build/libcallsim.a, the CLI and
 # the tests link that archive.  New modules and tests are picked up by wildcard.
@@ -59,7 +59,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: all deps build check check-run demo bench clean check-headers valgrind
+.PHONY: all deps build check check-run check-mpi demo bench clean check-headers valgrind
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -117,6 +117,12 @@ check-run: build $(TEST_BIN) $(BUILD)/locale/de_DE.UTF-8
 	done; \
 	if [ $$failed -ne 0 ]; then echo "make check: FAILED"; exit 1; fi; \
 	echo "make check: all $(words $(TEST_BIN)) test programs passed"
+
+# The MPI build and its own tests only (tests/test_mpi.c: mpirun with 1, 2 and 3 ranks, and the
+# failure tests); CI runs it after the plain suite.  `make check MPI=1` runs every test.
+check-mpi:
+	@$(MAKE) --no-print-directory MPI=1 deps
+	@$(MAKE) --no-print-directory MPI=1 check-run TEST_BIN=build-mpi/tests/test_mpi
 
 demo: all
 	./callsim run scenarios/baseline.yaml --out demo-out --force --report

@@ -6,9 +6,11 @@
  * counter hands out positions in that list; one atomic counter per replication counts its
  * parts still to run, and the worker that brings it to zero runs done().  The last item to
  * finish wakes the reporting thread through a condition variable. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "sim/rep.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -98,6 +100,13 @@ static void *worker_main(void *p)
 
 int cs_rep_cpus(void)
 {
+    /* The CPUs this process may run on: under mpirun or srun, the cores a rank is bound to,
+     * so that ranks sharing a machine do not each start a thread per core of the machine. */
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0) return n;
+    }
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
 }

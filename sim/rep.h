@@ -120,7 +120,7 @@ typedef cs_status cs_rep_fn(void *ud, int worker, uint32_t rep, cs_error *err);
 cs_status cs_rep_run(uint32_t n_reps, int n_workers, cs_rep_fn *fn, void *ud,
                      cs_rep_tick_fn *tick, void *tick_ud, cs_error *err);
 
-/* Number of online CPUs (at least 1). */
+/* Number of CPUs this process may run on (its affinity mask; at least 1). */
 int cs_rep_cpus(void);
 
 /* The MPI job (an MPI build started by mpirun, or srun with PMI/PMIx).  Otherwise, and in a

@@ -1,4 +1,4 @@
-/* Inside the replication runner (sim/rep*.c and tests/test_rep_share.c only).
+/* Inside the replication runner (sim/rep*.c and tests/test_mpi.c only).
  *
  * Three layers:
  *   rep.c        the thread runner: any subset of a plan's items on a rank's threads;

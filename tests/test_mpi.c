@@ -153,6 +153,8 @@ static void simulate(int n, const sim_ud *tmpl, const double *cost, store *s, cs
     const unsigned char *bytes[MAX_RANKS];
     uint64_t lens[MAX_RANKS];
     int owner[R * P];
+    assert_true(n >= 1 && n <= MAX_RANKS);
+    memset(w, 0, sizeof w);
     for (int r = 0; r < n; r++) {
         u[r] = *tmpl;
         u[r].s = &s[r];
