@@ -15,6 +15,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "models/demand.h"
+#include "models/staffing.h"
 #include "sim/cal.h"
 #include "sim/rng.h"
 
@@ -47,6 +49,7 @@ struct call {
     call *prev, *next;       /* queue or callback list */
     uint64_t caller;
     int32_t slot;            /* interval of the week of this attempt's arrival */
+    int32_t day;             /* local day of this attempt's arrival (daily counters only) */
     int16_t line, queue, pool;
     uint16_t attempt;
     uint8_t state;
@@ -83,6 +86,7 @@ typedef struct line_rt {
     double seg_end, seg_rate;   /* current piece of the piecewise-constant arrival rate */
     long day;                   /* day whose random factor is in day_factor */
     double day_factor;
+    size_t dcur;                /* dated demand: day of the current piece */
     long in_system;             /* holding a trunk: IVR, queue, talk */
     long waiting;               /* in any of the line's queues */
     call *cb_head, *cb_tail;
@@ -98,6 +102,8 @@ typedef struct line_rt {
 
 typedef struct pool_rt {
     const cs_pool *cfg;
+    const cs_staffing *st;      /* the pool's staffing: over the run (dated) or weekly */
+    int st_run;                 /* st->at[] run from t = 0 and do not repeat */
     int on_duty, busy, leaving;
     size_t step;                /* index of the current staffing step */
     double next_change;
@@ -122,6 +128,9 @@ struct cs_ctr {
     cs_repstats *rs;
     double warmup, horizon, interval;
     double tick_prev;
+    double tick_step;            /* ticks: the interval, or at most an hour when dated */
+    const cs_days *days;         /* dated runs: the local days; NULL when undated */
+    size_t acur, tcur;           /* day cursors of arrivals and of ticks */
     uint64_t next_caller;
     cs_trace_fn *trace;
     void *trace_ud;
@@ -184,9 +193,9 @@ static void call_free(cs_ctr *c, call *k)
 
 static inline double now_of(const cs_ctr *c) { return cs_cal_now(c->cal); }
 
-static inline int32_t slot_of(const cs_ctr *c, double t)
+static inline int32_t slot_of(const cs_ctr *c, size_t *cur, double t)
 {
-    double w = t - CS_WEEK * floor(t / CS_WEEK);
+    double w = c->days ? cs_days_week_s(c->days, cur, t) : t - CS_WEEK * floor(t / CS_WEEK);
     long s = (long)(w / c->interval);
     if (s >= (long)c->rs->n_slots) s = (long)c->rs->n_slots - 1;
     return (int32_t)s;
@@ -197,8 +206,38 @@ static inline double *slot_counters(cs_ctr *c, const call *k)
     return cs_rs_line_slot(c->rs, (size_t)k->line, (size_t)k->slot);
 }
 
+/* Daily counters of the attempt's line and day (runs measuring more than a week), or NULL. */
+static inline double *day_counters(cs_ctr *c, const call *k)
+{
+    return c->rs->line_day ? cs_rs_line_day(c->rs, (size_t)k->line, (size_t)k->day) : NULL;
+}
+
+/* Local day index of an arrival at t (the attempts' cursor: t never goes back). */
+static int32_t day_of(cs_ctr *c, double t)
+{
+    long d = c->days ? (long)cs_days_find(c->days, &c->acur, t) : (long)floor(t / CS_DAY);
+    if (d >= (long)c->rs->n_days) d = (long)c->rs->n_days - 1;
+    return (int32_t)(d < 0 ? 0 : d);
+}
+
+/* First instance of a dated weekly window that ends after t. */
+static size_t inst_after(const cs_window *w, double t)
+{
+    size_t lo = 0, hi = w->n_inst;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->inst[2 * mid + 1] <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 static int in_window(const cs_window *w, double t)
 {
+    if (w->inst) {
+        size_t i = inst_after(w, t);
+        return i < w->n_inst && t >= w->inst[2 * i];
+    }
     if (!w->weekly) return t >= w->start && t < w->end;
     double tm = t - CS_WEEK * floor(t / CS_WEEK);
     if (w->start <= w->end) return tm >= w->start && tm < w->end;
@@ -208,6 +247,11 @@ static int in_window(const cs_window *w, double t)
 /* The next instant after t at which membership of w may change. */
 static double window_next_edge(const cs_window *w, double t)
 {
+    if (w->inst) {
+        size_t i = inst_after(w, t);
+        if (i == w->n_inst) return INFINITY;
+        return t < w->inst[2 * i] ? w->inst[2 * i] : w->inst[2 * i + 1];
+    }
     if (!w->weekly) {
         if (t < w->start) return w->start;
         if (t < w->end) return w->end;
@@ -303,10 +347,40 @@ static void schedule(cs_ctr *c, double t, int prio, cs_event_fn *fn, void *obj, 
 
 /* ---------------------------------------------------------------- demand */
 
+/* rate_piece for a dated line: the calendar's demand (models/demand.h), then the same daily
+ * factor (one gamma variate per local day, in order) and surges. */
+static void rate_piece_dated(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
+{
+    const cs_line *cfg = L->cfg;
+    double e;
+    double r = cs_demand_piece(cfg->dated, c->days, &L->dcur, t, &e);
+    if (cfg->daily_cv > 0) {
+        long day = (long)L->dcur;   /* pieces end at local midnight, so this is t's day */
+        while (L->day < day) {
+            double k = 1.0 / (cfg->daily_cv * cfg->daily_cv);
+            L->day_factor = gsl_ran_gamma(L->demand_rng, k, 1.0 / k);
+            L->day++;
+        }
+        r *= L->day_factor;
+    }
+    for (int i = 0; i < L->n_surges; i++) {
+        const cs_window *w = &c->scn->surges[L->surges[i]];
+        if (in_window(w, t)) r *= w->factor;
+        double edge = window_next_edge(w, t);
+        if (edge < e) e = edge;
+    }
+    *rate = r;
+    *end = e;
+}
+
 /* Rate of line L at time t and the end of the piece of constant rate that contains t. */
 static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
 {
     const cs_line *cfg = L->cfg;
+    if (cfg->dated) {
+        rate_piece_dated(c, L, t, rate, end);
+        return;
+    }
     const cs_profile *p = &cfg->demand;
     double wstart = CS_WEEK * floor(t / CS_WEEK), tm = t - wstart;
     size_t s = (size_t)(tm / p->slot_len);
@@ -451,6 +525,8 @@ static void cut_off(cs_ctr *c, call *k)
     if (k->measured) {
         c->lines[k->line].lc[CS_LC_CUT_OFF] += 1;
         slot_counters(c, k)[CS_IC_CUT_OFF] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_CUT_OFF] += 1;
     }
     emit_trace(c, k, CS_OUT_CUT_OFF, 0, 0);
     give_up(c, k, 0, FROM_CUT);
@@ -476,7 +552,8 @@ static void ev_attempt(void *ctx, void *obj)
 
     k->attempt++;
     k->arrival = t;
-    k->slot = slot_of(c, t);
+    k->slot = slot_of(c, &c->acur, t);
+    if (c->rs->line_day) k->day = day_of(c, t);
     k->measured = t >= c->warmup;
     k->leg2 = 0;
     k->transferred = 0;
@@ -488,6 +565,8 @@ static void ev_attempt(void *ctx, void *obj)
         double *lc = L->lc;
         lc[CS_LC_OFFERED] += 1;
         slot_counters(c, k)[CS_IC_OFFERED] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_OFFERED] += 1;
         if (k->attempt == 1) {
             lc[CS_LC_CALLERS] += 1;
             if (k->from_other) lc[CS_LC_FROM_OTHER] += 1;
@@ -561,6 +640,8 @@ static void ev_ivr(void *ctx, void *obj)
         if (k->measured) {
             L->lc[CS_LC_ABANDONED_IVR] += 1;
             slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+            double *dc = day_counters(c, k);
+            if (dc) dc[CS_DC_ABANDONED] += 1;
         }
         emit_trace(c, k, CS_OUT_ABANDONED_IVR, 0, 0);
         give_up(c, k, 0, FROM_IVR);
@@ -608,6 +689,12 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
             if (wait <= L->cfg->target_within) {
                 lc[CS_LC_ANSWERED_WITHIN] += 1;
                 sc[CS_IC_ANSWERED_WITHIN] += 1;
+            }
+            double *dc = day_counters(c, k);
+            if (dc) {
+                dc[CS_DC_ANSWERED] += 1;
+                dc[CS_DC_WAIT_SUM_ANSWERED] += wait;
+                if (wait <= L->cfg->target_within) dc[CS_DC_ANSWERED_WITHIN] += 1;
             }
             cs_hist_add(&c->rs->wait[k->line], wait);
             cs_tally_add(&c->rs->wait_tally[k->line], wait);
@@ -709,6 +796,8 @@ static void ev_abandon(void *ctx, void *obj)
         L->lc[CS_LC_ABANDONED_QUEUE] += 1;
         L->lc[CS_LC_WAIT_SUM_ALL] += wait;
         slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_ABANDONED] += 1;
     }
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
     give_up(c, k, wait, FROM_QUEUE);
@@ -908,9 +997,17 @@ static void dispatch(cs_ctr *c, pool_rt *P)
 
 static void schedule_next_staff_change(cs_ctr *c, pool_rt *P)
 {
-    const cs_staffing *st = &P->cfg->staffing;
+    const cs_staffing *st = P->st;
     if (st->n <= 1) return;
     double t = now_of(c);
+    if (P->st_run) {   /* dated: steps over the run, no week to wrap around */
+        size_t nx = P->step + 1;
+        if (nx >= st->n) return;
+        P->step = nx;
+        double at_run = st->at[nx] > t ? st->at[nx] : t;
+        if (at_run < c->horizon) schedule(c, at_run, CS_PRIO_CONTROL, ev_staff, P, NULL);
+        return;
+    }
     double wbase = CS_WEEK * floor(t / CS_WEEK);
     size_t next = P->step + 1;
     double at;
@@ -948,7 +1045,7 @@ static void ev_staff(void *ctx, void *obj)
 {
     cs_ctr *c = ctx;
     pool_rt *P = obj;
-    apply_staff_level(c, P, P->cfg->staffing.level[P->step]);
+    apply_staff_level(c, P, P->st->level[P->step]);
     schedule_next_staff_change(c, P);
 }
 
@@ -960,7 +1057,7 @@ static void flush_interval(cs_ctr *c, double t)
     c->tick_prev = t;
     if (t <= c->warmup || t <= from) return;
     if (from < c->warmup) from = c->warmup;
-    size_t s = (size_t)slot_of(c, from);
+    size_t s = (size_t)slot_of(c, &c->tcur, from);
     rs->slot_time[s] += t - from;
     for (size_t l = 0; l < rs->n_lines; l++) {
         line_rt *L = &c->lines[l];
@@ -985,7 +1082,7 @@ static void ev_tick(void *ctx, void *obj)
     cs_ctr *c = ctx;
     double t = now_of(c);
     flush_interval(c, t);
-    double next = t + c->interval;
+    double next = t + c->tick_step;
     if (next < c->horizon) schedule(c, next, CS_PRIO_STATS, ev_tick, NULL, NULL);
     if (c->progress) *c->progress = t;
 }
@@ -1069,6 +1166,8 @@ static cs_status alloc_runtime(cs_ctr *c, cs_error *err)
         pool_rt *P = &c->pools[p];
         const cs_pool *pc = &s->pools[p];
         P->cfg = pc;
+        P->st_run = pc->run_staffing.n > 0;
+        P->st = P->st_run ? &pc->run_staffing : &pc->staffing;
         P->n_queues = pc->n_queues;
         P->queues = calloc(pc->n_queues + 1, sizeof(int));
         P->weights = calloc(pc->n_queues + 1, sizeof(double));
@@ -1244,6 +1343,7 @@ static void reset_state(cs_ctr *c)
         L->seg_rate = 0;
         L->day = -1;
         L->day_factor = 1;
+        L->dcur = 0;
         L->in_system = L->waiting = 0;
         L->cb_head = L->cb_tail = NULL;
         cs_timeavg_reset(&L->qlen, 0, 0);
@@ -1265,6 +1365,7 @@ static void reset_state(cs_ctr *c)
         P->busy_mark = P->duty_mark = 0;
     }
     c->tick_prev = 0;
+    c->acur = c->tcur = 0;
     c->next_caller = 1;
     c->oom = 0;
 }
@@ -1307,13 +1408,17 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
     c->warmup = s->warmup;
     c->horizon = s->horizon;
     c->interval = out->interval;
+    c->days = s->days;
+    /* Dated runs tick at least hourly: t = 0 is local midnight and the clocks move by an hour,
+     * so hourly ticks fall on local interval boundaries all year; longer intervals would not. */
+    c->tick_step = c->days && c->interval > 3600 ? 3600 : c->interval;
     cs_repstats_clear(out);
     reset_state(c);
     for_each_stream(c, rep, 0, err);
 
     for (size_t p = 0; p < s->n_pools; p++) {
         pool_rt *P = &c->pools[p];
-        const cs_staffing *st = &P->cfg->staffing;
+        const cs_staffing *st = P->st;
         P->step = 0;
         while (P->step + 1 < st->n && st->at[P->step + 1] <= 0) P->step++;
         set_pool_duty(c, P, st->n ? st->level[P->step] : 0);
@@ -1330,7 +1435,7 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
         }
     }
     if (c->warmup > 0) schedule(c, c->warmup, CS_PRIO_CONTROL, ev_warmup, NULL, NULL);
-    schedule(c, c->interval < c->horizon ? c->interval : c->horizon, CS_PRIO_STATS, ev_tick, NULL, NULL);
+    schedule(c, c->tick_step < c->horizon ? c->tick_step : c->horizon, CS_PRIO_STATS, ev_tick, NULL, NULL);
 
     cs_cal_run_until(c->cal, c->horizon, c);
     c->events = cs_cal_executed(c->cal);

@@ -3,9 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/demand.h"
+#include "models/staffing.h"
+
 static void free_line(cs_line *l)
 {
     free(l->demand.rate);
+    cs_demand_free(l->dated);
     cs_dist_fini(&l->ivr.time);
     free(l->ivr.routes);
     cs_dist_fini(&l->patience);
@@ -27,6 +31,7 @@ static void free_pool(cs_pool *p)
     free(p->weights);
     free(p->shifts);
     cs_roster_fini(&p->staffing);
+    cs_roster_fini(&p->run_staffing);
 }
 
 void cs_scn_free(cs_scn *s)
@@ -38,10 +43,12 @@ void cs_scn_free(cs_scn *s)
     free(s->lines);
     free(s->queues);
     free(s->pools);
+    for (size_t i = 0; i < s->n_surges; i++) free(s->surges[i].inst);
     free(s->surges);
     free(s->effects);
     free(s->outages);
     free(s->description);
+    cs_days_free(s->days);
     free(s);
 }
 
@@ -68,5 +75,27 @@ int cs_scn_pool_index(const cs_scn *s, const char *name)
 
 int cs_scn_staff_at(const cs_pool *pool, double t)
 {
+    if (pool->run_staffing.n) return cs_staffing_level_at(&pool->run_staffing, t);
     return cs_roster_level_at(&pool->staffing, t);
+}
+
+void cs_scn_drop_dates(cs_scn *s)
+{
+    if (!s->clock.dated) return;
+    for (size_t i = 0; i < s->n_lines; i++) {
+        cs_demand_free(s->lines[i].dated);
+        s->lines[i].dated = NULL;
+    }
+    for (size_t i = 0; i < s->n_pools; i++) {
+        cs_roster_fini(&s->pools[i].run_staffing);
+        s->pools[i].on_duty_file[0] = '\0';
+    }
+    for (size_t i = 0; i < s->n_surges; i++) {
+        free(s->surges[i].inst);
+        s->surges[i].inst = NULL;
+        s->surges[i].n_inst = 0;
+    }
+    cs_days_free(s->days);
+    s->days = NULL;
+    cs_clock_init(&s->clock);
 }
