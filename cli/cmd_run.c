@@ -46,7 +46,8 @@ int cs_cmd_run(int argc, char **argv)
     int threads = cs_cli_threads("run", flags[F_THREADS].value);
     int group = 1;
     if (threads < 0 || (code = cs_cli_override("run", scn, flags[F_REPS].value, flags[F_SEED].value)) != 0 ||
-        (code = cs_cli_interval_group("run", scn, flags[F_INTERVAL].value, &group)) != 0) {
+        (code = cs_cli_interval_group("run", scn, flags[F_INTERVAL].value, &group)) != 0 ||
+        (code = cs_cli_calibrate("run", scn, threads)) != 0) {
         cs_scn_free(scn);
         return code ? code : CS_EXIT_INPUT;
     }

@@ -157,6 +157,10 @@ cs_status cs_demand_build(const cs_clock *c, const cs_days *days, const cs_clock
     if (!dm) return cs_error_set(err, CS_ENOMEM, "out of memory");
     dm->week = spec->week;
     dm->n = days->n;
+    dm->holiday_as = spec->holiday_as;
+    dm->has_months = spec->month_factor != NULL;
+    for (int m = 0; m < 12; m++) dm->months[m] = spec->month_factor ? spec->month_factor[m] : 1.0;
+    dm->n_special = spec->n_special;
     dm->factor = malloc((days->n ? days->n : 1) * sizeof *dm->factor);
     dm->row = malloc(days->n ? days->n : 1);
     /* Hour-limited specials: one span per matching date from the day before the start (a

@@ -104,6 +104,11 @@ struct cs_demand {
     double *span;           /* [3 * n_span]: start, end, factor of hour-limited special days,
                              * sorted by start */
     size_t n_span;
+    /* As given, for reports: */
+    int holiday_as;         /* -1 or the weekday bank holidays follow */
+    int has_months;
+    double months[12];
+    size_t n_special;       /* special days that apply to the line */
 };
 
 /**

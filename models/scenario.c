@@ -79,6 +79,16 @@ int cs_scn_staff_at(const cs_pool *pool, double t)
     return cs_roster_level_at(&pool->staffing, t);
 }
 
+int cs_scn_measures_a_year(const cs_scn *s)
+{
+    double m = s->horizon - s->warmup;
+    if (!s->clock.dated) return m == 365 * CS_DAY || m == 366 * CS_DAY;
+    cs_clock_local a, b;
+    cs_clock_at(&s->clock, s->warmup, &a);
+    cs_clock_at(&s->clock, s->horizon, &b);
+    return b.y == a.y + 1 && b.m == a.m && b.d == a.d && b.sod == a.sod;
+}
+
 void cs_scn_drop_dates(cs_scn *s)
 {
     if (!s->clock.dated) return;

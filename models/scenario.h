@@ -220,6 +220,11 @@ int cs_scn_pool_index(const cs_scn *s, const char *name);
  * one, else the week-periodic roster. */
 int cs_scn_staff_at(const cs_pool *pool, double t);
 
+/* 1 when the measured period (warm-up to horizon) is one year, so counts are annual figures:
+ * dated, from a local date and time to the same date and time a year later; undated, 365 or
+ * 366 days. */
+int cs_scn_measures_a_year(const cs_scn *s);
+
 /* Undated copy of the calendar: forgets the start date and every dated member, so the scenario
  * repeats weekly (replay, whose clock starts on the Monday of a log's first week, uses this). */
 void cs_scn_drop_dates(cs_scn *s);

@@ -1,0 +1,56 @@
+/* Volumes that count attempts (prefix cs_volume_): the fixed point that makes a line's offered
+ * attempts match its stated volume.
+ *
+ * Why.  A line's arrival process is its callers' first attempts; redials and calls spilling in
+ * from other lines come on top, and how many there are depends on abandonment, which depends
+ * on the load.  Published figures ("700,000 calls a year") count attempts.  A line with
+ * `counts: attempts` therefore has its first-attempt rate scaled by a factor f such that
+ *
+ *     E[offered attempts] = f x V x R(f) = V,   i.e.  f x R(f) = 1,
+ *
+ * where V is the stated volume (what first attempts would be at f = 1) and R(f) the attempts
+ * per own first attempt (redials and spill-ins included) at that load.  R is measured by pilot
+ * runs: CS_VOLUME_PILOT_REPS replications of the whole scenario on the scenario's own seed, so
+ * they use common random numbers and the result is the same for a given seed whatever the
+ * thread count.  The first step is the plain fixed point f = 1 / R(1); later steps are secant
+ * steps on g(f) = f R(f) - 1 (falling back to the fixed point when a secant step is not
+ * sensible), several lines at once (spill-ins couple them), until every factor moves by less
+ * than CS_VOLUME_TOL or CS_VOLUME_MAX_PILOTS pilots have run.  The factor multiplies the
+ * line's whole demand (every day, every month), so the stated shape is kept.
+ *
+ * Cost: typically three pilots of two replications of the full horizon.
+ *
+ * Accuracy.  R is estimated as total offered over total own first attempts of the pilot
+ * replications (a ratio estimator: the Poisson noise of the arrivals cancels); its relative
+ * error is about sqrt(redials + spill-ins) / attempts of two replications, small next to the
+ * Poisson noise of one replication's count.  tests/test_volume.c checks the offered attempts
+ * of the main run against the stated volume within those limits, with redials on. */
+#ifndef CS_MODELS_VOLUME_H
+#define CS_MODELS_VOLUME_H
+
+#include "models/scenario.h"
+#include "sim/status.h"
+
+#define CS_VOLUME_PILOT_REPS 2
+#define CS_VOLUME_MAX_PILOTS 8
+#define CS_VOLUME_TOL 1e-4
+
+typedef struct cs_volume_info {
+    int pilots;        /* pilot runs made (0: no line counts attempts) */
+    int converged;     /* every factor moved by less than CS_VOLUME_TOL at the last pilot */
+} cs_volume_info;
+
+/**
+ * @brief Finds and applies the factor of every line whose volume counts attempts (sets
+ * cs_line.volume_factor, scales its demand, clears scn->volume_pending).  A no-op when no line
+ * counts attempts.
+ * @param threads  worker threads for the pilots (results do not depend on it)
+ * @param info     OUT (may be NULL)
+ * @return CS_OK, or what a pilot run returned.
+ */
+cs_status cs_volume_calibrate(cs_scn *scn, int threads, cs_volume_info *info, cs_error *err);
+
+/** @brief Multiplies a line's first-attempt rate by f (its dated demand or its week profile). */
+void cs_volume_scale_line(cs_line *l, double f);
+
+#endif
