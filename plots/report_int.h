@@ -61,6 +61,10 @@ typedef struct report {
     size_t n_sc;
     char version[64], seed[48], reps[32];
     double horizon, warmup; /* seconds; NAN if unknown */
+    /* Dated runs (summary.json "start", "measured_from", "end": local ISO times), else NULL;
+     * per_year: the measured period is a year (summary.json "counts_per": "year"). */
+    const char *start, *measured_from, *end;
+    int per_year;
     sb out;
 } report;
 
@@ -130,6 +134,8 @@ void csi_rep_name_list(sb *b, const char *const *names, size_t n, const char *wr
 void csi_rep_line_title(sb *b, const char *line);   /* "Line 999" */
 /* How long the measured period is, for count labels ("in the week"). */
 void csi_rep_period_phrase(const report *r, char *buf, size_t n);
+/* "Tuesday 1 April 2025, 00:00" from "2025-04-01T00:00:00+01:00"; the text as is otherwise. */
+void csi_rep_iso_words(char *buf, size_t n, const char *iso);
 
 /* ---- the sections ---------------------------------------------------------------------- */
 
