@@ -121,6 +121,12 @@ static void table_header(FILE *f, const cs_results *r, int per_year)
     cs_out_number(w, sizeof w, s->warmup / 86400.0);
     fprintf(f, "%s\n", s->name);
     if (s->clock.dated) {
+        /* Local days (a day is 23 or 25 hours long when the clocks change). */
+        cs_clock_local lh, lw;
+        cs_clock_at(&s->clock, s->horizon, &lh);
+        cs_clock_at(&s->clock, s->warmup, &lw);
+        cs_out_number(h, sizeof h, (double)lh.day + lh.sod / 86400.0);
+        cs_out_number(w, sizeof w, (double)lw.day + lw.sod / 86400.0);
         char a[40], b[40], m[40];
         cs_clock_format(&s->clock, 0, CS_CLOCK_FMT_MINUTE, a, sizeof a);
         cs_clock_format(&s->clock, s->horizon, CS_CLOCK_FMT_MINUTE, b, sizeof b);
@@ -128,7 +134,7 @@ static void table_header(FILE *f, const cs_results *r, int per_year)
         fprintf(f, "%u replications of %s days from %s to %s (UK local time), seed %llu;\n",
                 r->n_reps, h, a, b, (unsigned long long)s->seed);
         if (s->warmup > 0)
-            fprintf(f, "the first %s days (to %s) discarded as warm-up.\n", w, m);
+            fprintf(f, "the first %s day%s (to %s) discarded as warm-up.\n", w, strcmp(w, "1") ? "s" : "", m);
         else
             fprintf(f, "no warm-up.\n");
     } else {

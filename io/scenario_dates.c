@@ -249,6 +249,13 @@ void csi_scn_parse_calendar(ld *c, node *root)
         }
         csi_scn_pop(c, pk);
     }
+    if (dated(c)) {
+        /* With dates, the horizon and warm-up are lengths of local clock time like every other
+         * length: 76d from 16 January ends at local midnight on 1 April, although the clocks
+         * went forward in between (an elapsed 75d23h). */
+        c->s->horizon = csi_scn_after(c, 0, c->s->horizon);
+        c->s->warmup = csi_scn_after(c, 0, c->s->warmup);
+    }
     k->holiday_as = dated(c) ? 6 : -1;   /* with dates, bank holidays follow Sunday's profile */
     if (csi_scn_field(c, root, "bank_holidays", 0, &v) == 1) {
         size_t pk = csi_scn_push_key(c, "bank_holidays");

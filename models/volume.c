@@ -18,15 +18,15 @@ void cs_volume_scale_line(cs_line *l, double f)
 }
 
 /* Attempts per own first attempt of line l over the pilot's replications; NaN without calls. */
-static double attempts_ratio(const cs_results *r, size_t l)
+static double attempts_ratio(const cs_results *r, size_t l, double *offered, double *own)
 {
-    double offered = 0, own = 0;
+    *offered = *own = 0;
     for (uint32_t i = 0; i < r->n_reps; i++) {
         const double *c = cs_rs_line_c(&r->reps[i], l);
-        offered += c[CS_LC_OFFERED];
-        own += c[CS_LC_CALLERS] - c[CS_LC_FROM_OTHER];
+        *offered += c[CS_LC_OFFERED];
+        *own += c[CS_LC_CALLERS] - c[CS_LC_FROM_OTHER];
     }
-    return own > 0 ? offered / own : NAN;
+    return *own > 0 ? *offered / *own : NAN;
 }
 
 cs_status cs_volume_calibrate(cs_scn *scn, int threads, cs_volume_info *info, cs_error *err)
@@ -37,9 +37,8 @@ cs_status cs_volume_calibrate(cs_scn *scn, int threads, cs_volume_info *info, cs
     info->converged = 1;
     if (!scn->volume_pending) return CS_OK;
     size_t n = scn->n_lines;
-    double *f = calloc(3 * (n ? n : 1), sizeof *f);   /* factor, previous factor, previous g */
+    double *f = malloc((n ? n : 1) * sizeof *f);
     if (!f) return cs_error_set(err, CS_ENOMEM, "out of memory");
-    double *fp = f + n, *gp = f + 2 * n;
     for (size_t l = 0; l < n; l++) f[l] = 1.0;
     int reps = scn->replications;
     scn->replications = reps < CS_VOLUME_PILOT_REPS ? reps : CS_VOLUME_PILOT_REPS;
@@ -53,21 +52,20 @@ cs_status cs_volume_calibrate(cs_scn *scn, int threads, cs_volume_info *info, cs
         cs_results *res = NULL;
         st = cs_run(scn, &ro, &res, err);
         if (st != CS_OK) break;
-        int first = info->pilots == 0;
         info->pilots++;
         done = 1;
         for (size_t l = 0; l < n; l++) {
             if (scn->lines[l].counts != CS_COUNTS_ATTEMPTS) continue;
-            double R = attempts_ratio(res, l);
+            double offered, own;
+            double R = attempts_ratio(res, l, &offered, &own);
             if (!isfinite(R)) continue;   /* no calls: nothing to match */
-            double g = f[l] * R - 1, next = 1.0 / R;
-            if (!first && g != gp[l]) {
-                double sec = f[l] - g * (f[l] - fp[l]) / (g - gp[l]);
-                if (isfinite(sec) && sec > 0.5 * f[l] && sec < 2.0 * f[l]) next = sec;
-            }
-            fp[l] = f[l];
-            gp[l] = g;
-            if (fabs(next / f[l] - 1.0) >= CS_VOLUME_TOL) done = 0;
+            double next = 1.0 / R;
+            /* The pilot's R is itself an estimate: its relative noise is about that of the
+             * extra attempts, sqrt(offered - own) / own.  A step smaller than twice that is
+             * noise, not progress. */
+            double noise = sqrt(offered - own > 1 ? offered - own : 1) / own;
+            double tol = CS_VOLUME_TOL > 2 * noise ? CS_VOLUME_TOL : 2 * noise;
+            if (fabs(next / f[l] - 1.0) >= tol) done = 0;
             cs_volume_scale_line(&scn->lines[l], next / f[l]);
             f[l] = next;
         }

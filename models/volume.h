@@ -12,19 +12,23 @@
  * per own first attempt (redials and spill-ins included) at that load.  R is measured by pilot
  * runs: CS_VOLUME_PILOT_REPS replications of the whole scenario on the scenario's own seed, so
  * they use common random numbers and the result is the same for a given seed whatever the
- * thread count.  The first step is the plain fixed point f = 1 / R(1); later steps are secant
- * steps on g(f) = f R(f) - 1 (falling back to the fixed point when a secant step is not
- * sensible), several lines at once (spill-ins couple them), until every factor moves by less
- * than CS_VOLUME_TOL or CS_VOLUME_MAX_PILOTS pilots have run.  The factor multiplies the
- * line's whole demand (every day, every month), so the stated shape is kept.
+ * thread count.  The factor is found by fixed-point iteration, f <- 1 / R(f), several lines at
+ * once (spill-ins couple them): R depends only weakly on f (a few per cent more load, a little
+ * more redialling), so each step shrinks the error by that elasticity, typically to within the
+ * pilot's own noise in two or three steps.  It stops when every factor moves by less than the
+ * larger of CS_VOLUME_TOL and twice the relative noise of its estimate of R, or after
+ * CS_VOLUME_MAX_PILOTS pilots.  (A secant step would converge faster on a smooth R, but under
+ * common random numbers R(f) is smooth only to about that noise, and secants amplify it.)
+ * The factor multiplies the line's whole demand (every day, every month), so the stated shape
+ * is kept, and surges come on top of it as they do for every volume.
  *
  * Cost: typically three pilots of two replications of the full horizon.
  *
  * Accuracy.  R is estimated as total offered over total own first attempts of the pilot
  * replications (a ratio estimator: the Poisson noise of the arrivals cancels); its relative
- * error is about sqrt(redials + spill-ins) / attempts of two replications, small next to the
- * Poisson noise of one replication's count.  tests/test_volume.c checks the offered attempts
- * of the main run against the stated volume within those limits, with redials on. */
+ * error is about sqrt(redials + spill-ins) / attempts of two replications, smaller than the
+ * spread of one replication's count.  tests/test_dates.c checks the offered attempts of the
+ * main run against the stated volume within those limits, with redials and spillover on. */
 #ifndef CS_MODELS_VOLUME_H
 #define CS_MODELS_VOLUME_H
 
@@ -32,7 +36,7 @@
 #include "sim/status.h"
 
 #define CS_VOLUME_PILOT_REPS 2
-#define CS_VOLUME_MAX_PILOTS 8
+#define CS_VOLUME_MAX_PILOTS 6
 #define CS_VOLUME_TOL 1e-4
 
 typedef struct cs_volume_info {
