@@ -6,7 +6,8 @@
 #include "io/units.h"
 #include "models/demand.h"
 
-static const char *const weekday_abbr[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+static const char *const weekday_full[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                            "Saturday", "Sunday"};
 
 /* A dated line's calendar: what its demand follows and the calls it expects in the run. */
 static void write_line_calendar(cs_json_writer *w, const cs_scn *s, const cs_line *l)
@@ -19,7 +20,7 @@ static void write_line_calendar(cs_json_writer *w, const cs_scn *s, const cs_lin
     const cs_demand *dm = l->dated;
     cs_json_key(w, "calendar");
     cs_json_begin_object(w);
-    cs_json_kv_string(w, "bank_holidays", dm->holiday_as >= 0 ? weekday_abbr[dm->holiday_as] : "off");
+    cs_json_kv_string(w, "bank_holidays", dm->holiday_as >= 0 ? weekday_full[dm->holiday_as] : "off");
     if (dm->has_months) {
         cs_json_key(w, "months");
         cs_json_begin_array(w);
