@@ -204,6 +204,12 @@ static void json_period(cs_json_writer *w, const cs_scn *s)
         cs_json_kv_string(w, "measured_from", buf);
         cs_clock_format(&s->clock, s->horizon, CS_CLOCK_FMT_ISO, buf, sizeof buf);
         cs_json_kv_string(w, "end", buf);
+        /* Lengths in local days (a day is 23 or 25 hours when the clocks change). */
+        cs_clock_local lh, lw;
+        cs_clock_at(&s->clock, s->horizon, &lh);
+        cs_clock_at(&s->clock, s->warmup, &lw);
+        cs_json_kv_number(w, "horizon_days", (double)lh.day + lh.sod / 86400.0);
+        cs_json_kv_number(w, "warmup_days", (double)lw.day + lw.sod / 86400.0);
     }
     if (cs_scn_measures_a_year(s)) cs_json_kv_string(w, "counts_per", "year");
     int any = 0;

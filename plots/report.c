@@ -134,6 +134,8 @@ static void measured_phrase(report *r, sb *b)
     char len[48], start[48], warm[48];
     csi_rep_dur_words(len, sizeof len, m);
     if (r->measured_from && r->end) {
+        if (isfinite(r->horizon_days) && isfinite(r->warmup_days))
+            csi_rep_dur_words(len, sizeof len, (r->horizon_days - r->warmup_days) * 86400.0);
         char a[64], z[64];
         csi_rep_iso_words(a, sizeof a, r->measured_from);
         csi_rep_iso_words(z, sizeof z, r->end);
@@ -284,6 +286,7 @@ static cs_status appendix(report *r, cs_error *err)
     csi_rep_hf(b, "<dt>Seed</dt><dd>%s</dd>\n<dt>Replications</dt><dd>%s</dd>\n", r->seed, r->reps);
     if (isfinite(r->horizon) && r->start) {
         char a[64];
+        if (isfinite(r->horizon_days)) csi_rep_dur_words(t1, sizeof t1, r->horizon_days * 86400.0);
         csi_rep_iso_words(a, sizeof a, r->start);
         csi_rep_hf(b, "<dt>Simulated</dt><dd>%s from %s (UK local time), including a warm-up of %s</dd>\n", t1, a,
                    t2);
@@ -417,6 +420,8 @@ static cs_status load(report *r, cs_error *err)
         r->measured_from = csi_rep_jstr(S, "measured_from");
         r->end = csi_rep_jstr(S, "end");
         r->per_year = csi_rep_jstreq(S, "counts_per", "year");
+        r->horizon_days = csi_rep_jnum(S, "horizon_days");
+        r->warmup_days = csi_rep_jnum(S, "warmup_days");
     } else {
         const cs_json *scs = cs_json_get(S, "scenarios");
         size_t n = cs_json_size(scs);
@@ -542,7 +547,7 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
     memset(&r, 0, sizeof r);
     r.dir = dir;
     r.generated = generated;
-    r.horizon = r.warmup = NAN;
+    r.horizon = r.warmup = r.horizon_days = r.warmup_days = NAN;
     cs_status st = load(&r, err);
     if (st == CS_OK) {
         const char *title = r.sc[0].name ? r.sc[0].name : "Unnamed scenario";

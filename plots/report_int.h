@@ -64,6 +64,7 @@ typedef struct report {
     /* Dated runs (summary.json "start", "measured_from", "end": local ISO times), else NULL;
      * per_year: the measured period is a year (summary.json "counts_per": "year"). */
     const char *start, *measured_from, *end;
+    double horizon_days, warmup_days;   /* dated: lengths in local days; NAN otherwise */
     int per_year;
     sb out;
 } report;
