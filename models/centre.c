@@ -130,6 +130,7 @@ struct cs_ctr {
     double tick_prev;
     double tick_step;            /* ticks: the interval, or at most an hour when dated */
     const cs_days *days;         /* dated runs: the local days; NULL when undated */
+    double *line_day;            /* rs->line_day (daily counters), NULL when not kept */
     size_t acur, tcur;           /* day cursors of arrivals and of ticks */
     uint64_t next_caller;
     cs_trace_fn *trace;
@@ -209,7 +210,7 @@ static inline double *slot_counters(cs_ctr *c, const call *k)
 /* Daily counters of the attempt's line and day (runs measuring more than a week), or NULL. */
 static inline double *day_counters(cs_ctr *c, const call *k)
 {
-    return c->rs->line_day ? cs_rs_line_day(c->rs, (size_t)k->line, (size_t)k->day) : NULL;
+    return c->line_day ? c->line_day + ((size_t)k->line * c->rs->n_days + (size_t)k->day) * CS_DC_N : NULL;
 }
 
 /* Local day index of an arrival at t (the attempts' cursor: t never goes back). */
@@ -220,8 +221,9 @@ static int32_t day_of(cs_ctr *c, double t)
     return (int32_t)(d < 0 ? 0 : d);
 }
 
-/* First instance of a dated weekly window that ends after t. */
-static size_t inst_after(const cs_window *w, double t)
+/* First instance of a dated weekly window that ends after t.  Out of line, with the dated
+ * branches below, so that undated runs' window checks stay as small as they were. */
+__attribute__((noinline)) static size_t inst_after(const cs_window *w, double t)
 {
     size_t lo = 0, hi = w->n_inst;
     while (lo < hi) {
@@ -232,12 +234,15 @@ static size_t inst_after(const cs_window *w, double t)
     return lo;
 }
 
+__attribute__((noinline)) static int in_inst(const cs_window *w, double t)
+{
+    size_t i = inst_after(w, t);
+    return i < w->n_inst && t >= w->inst[2 * i];
+}
+
 static int in_window(const cs_window *w, double t)
 {
-    if (w->inst) {
-        size_t i = inst_after(w, t);
-        return i < w->n_inst && t >= w->inst[2 * i];
-    }
+    if (w->inst) return in_inst(w, t);
     if (!w->weekly) return t >= w->start && t < w->end;
     double tm = t - CS_WEEK * floor(t / CS_WEEK);
     if (w->start <= w->end) return tm >= w->start && tm < w->end;
@@ -284,9 +289,11 @@ static void set_pool_duty(cs_ctr *c, pool_rt *P, int on_duty)
     cs_timeavg_set(&P->duty_ta, now_of(c), (double)on_duty);
 }
 
-static double handle_factor(const cs_ctr *c, const line_rt *L, double t)
+/* The windowed part of handle_factor, out of line so that the common case (no windows) costs a
+ * load and a test. */
+__attribute__((noinline)) static double handle_factor_windows(const cs_ctr *c, const line_rt *L, double t,
+                                                              double f)
 {
-    double f = L->handle_factor;
     for (int i = 0; i < L->n_win; i++) {
         const cs_effect *e = &c->scn->effects[L->win_effects[i]];
         if (e->on == CS_EFFECT_HANDLE && in_window(&e->window, t)) f *= e->factor;
@@ -298,14 +305,25 @@ static double handle_factor(const cs_ctr *c, const line_rt *L, double t)
     return f;
 }
 
-static double wrap_factor(const cs_ctr *c, const line_rt *L, double t)
+static inline double handle_factor(const cs_ctr *c, const line_rt *L, double t)
 {
-    double f = L->wrap_factor;
+    double f = L->handle_factor;
+    return L->n_win || L->n_slow ? handle_factor_windows(c, L, t, f) : f;
+}
+
+__attribute__((noinline)) static double wrap_factor_windows(const cs_ctr *c, const line_rt *L, double t, double f)
+{
     for (int i = 0; i < L->n_win; i++) {
         const cs_effect *e = &c->scn->effects[L->win_effects[i]];
         if (e->on == CS_EFFECT_WRAP && in_window(&e->window, t)) f *= e->factor;
     }
     return f;
+}
+
+static inline double wrap_factor(const cs_ctr *c, const line_rt *L, double t)
+{
+    double f = L->wrap_factor;
+    return L->n_win ? wrap_factor_windows(c, L, t, f) : f;
 }
 
 static void emit_trace(cs_ctr *c, const call *k, cs_outcome o, double wait, double handle)
@@ -553,7 +571,7 @@ static void ev_attempt(void *ctx, void *obj)
     k->attempt++;
     k->arrival = t;
     k->slot = slot_of(c, &c->acur, t);
-    if (c->rs->line_day) k->day = day_of(c, t);
+    if (c->line_day) k->day = day_of(c, t);
     k->measured = t >= c->warmup;
     k->leg2 = 0;
     k->transferred = 0;
@@ -1409,6 +1427,7 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
     c->horizon = s->horizon;
     c->interval = out->interval;
     c->days = s->days;
+    c->line_day = out->line_day;
     /* Dated runs tick at least hourly: t = 0 is local midnight and the clocks move by an hour,
      * so hourly ticks fall on local interval boundaries all year; longer intervals would not. */
     c->tick_step = c->days && c->interval > 3600 ? 3600 : c->interval;
