@@ -139,8 +139,9 @@ int cs_cli_calibrate(const char *cmd, cs_scn *s, int threads)
     cs_status st = cs_volume_calibrate(s, threads, &info, &err);
     if (st != CS_OK) return cs_cli_fail(cmd, st, err.msg);
     if (!info.converged)
-        fprintf(stderr, "callsim %s: note: the volumes that count attempts were matched to within "
-                "%.2g%% only after %d pilot runs\n", cmd, 100 * CS_VOLUME_TOL, info.pilots);
+        fprintf(stderr, "callsim %s: note: after %d pilot runs a volume that counts attempts was still "
+                "moving by %.2g%% a run; its offered attempts may be off by about that\n", cmd,
+                info.pilots, 100 * info.last_step);
     return 0;
 }
 

@@ -148,6 +148,21 @@ static void table_header(FILE *f, const cs_results *r, int per_year)
     else
         fprintf(f, "Counts are per replication over the measured period; each value is the mean\n"
                    "across replications with its 95%% confidence interval.\n");
+    size_t n_cal = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t l = 0; l < s->n_lines; l++)
+        if (s->lines[l].counts == CS_COUNTS_ATTEMPTS && s->lines[l].volume_factor > 0) {
+            double v = s->lines[l].volume_factor;
+            n_cal++;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+    if (n_cal > 3) {   /* a national run: one line, the factors are in summary.json */
+        fprintf(f, "The volumes of %zu lines count attempts: their first-attempt rates were scaled by\n"
+                   "%.4f to %.4f so that offered attempts (redials and calls from other lines\n"
+                   "included) match them.\n", n_cal, lo, hi);
+        return;
+    }
     for (size_t l = 0; l < s->n_lines; l++)
         if (s->lines[l].counts == CS_COUNTS_ATTEMPTS && s->lines[l].volume_factor > 0)
             fprintf(f, "Line %s's volume counts attempts: its first-attempt rate was scaled by %.4f so\n"

@@ -38,8 +38,14 @@ cs_status cs_volume_calibrate(cs_scn *scn, int threads, cs_volume_info *info, cs
     if (!scn->volume_pending) return CS_OK;
     size_t n = scn->n_lines;
     double *f = malloc((n ? n : 1) * sizeof *f);
-    if (!f) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    unsigned char *settled = calloc(n ? n : 1, 1);
+    if (!f || !settled) {
+        free(f);
+        free(settled);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
     for (size_t l = 0; l < n; l++) f[l] = 1.0;
+    info->last_step = 0;
     int reps = scn->replications;
     scn->replications = reps < CS_VOLUME_PILOT_REPS ? reps : CS_VOLUME_PILOT_REPS;
     scn->volume_pending = 0;
@@ -54,8 +60,9 @@ cs_status cs_volume_calibrate(cs_scn *scn, int threads, cs_volume_info *info, cs
         if (st != CS_OK) break;
         info->pilots++;
         done = 1;
+        info->last_step = 0;
         for (size_t l = 0; l < n; l++) {
-            if (scn->lines[l].counts != CS_COUNTS_ATTEMPTS) continue;
+            if (scn->lines[l].counts != CS_COUNTS_ATTEMPTS || settled[l]) continue;
             double offered, own;
             double R = attempts_ratio(res, l, &offered, &own);
             if (!isfinite(R)) continue;   /* no calls: nothing to match */
@@ -65,7 +72,12 @@ cs_status cs_volume_calibrate(cs_scn *scn, int threads, cs_volume_info *info, cs
              * noise, not progress. */
             double noise = sqrt(offered - own > 1 ? offered - own : 1) / own;
             double tol = CS_VOLUME_TOL > 2 * noise ? CS_VOLUME_TOL : 2 * noise;
-            if (fabs(next / f[l] - 1.0) >= tol) done = 0;
+            /* A line whose factor moves by less than that has settled: it is not moved again,
+             * so that many lines do not keep each other chasing noise. */
+            double step = fabs(next / f[l] - 1.0);
+            if (step >= tol) done = 0;
+            else settled[l] = 1;
+            if (step > info->last_step) info->last_step = step;
             cs_volume_scale_line(&scn->lines[l], next / f[l]);
             f[l] = next;
         }
@@ -80,5 +92,6 @@ cs_status cs_volume_calibrate(cs_scn *scn, int threads, cs_volume_info *info, cs
         scn->volume_pending = 1;   /* half-calibrated: refuse to run it */
     }
     free(f);
+    free(settled);
     return st;
 }

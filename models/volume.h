@@ -15,9 +15,10 @@
  * thread count.  The factor is found by fixed-point iteration, f <- 1 / R(f), several lines at
  * once (spill-ins couple them): R depends only weakly on f (a few per cent more load, a little
  * more redialling), so each step shrinks the error by that elasticity, typically to within the
- * pilot's own noise in two or three steps.  It stops when every factor moves by less than the
- * larger of CS_VOLUME_TOL and twice the relative noise of its estimate of R, or after
- * CS_VOLUME_MAX_PILOTS pilots.  (A secant step would converge faster on a smooth R, but under
+ * pilot's own noise in two or three steps.  A line's factor has settled when it moves by less
+ * than the larger of CS_VOLUME_TOL and twice the relative noise of its estimate of R; it is
+ * then left alone (so that many lines do not keep each other chasing noise), and the pilots
+ * stop when every line has settled, or after CS_VOLUME_MAX_PILOTS.  (A secant step would converge faster on a smooth R, but under
  * common random numbers R(f) is smooth only to about that noise, and secants amplify it.)
  * The factor multiplies the line's whole demand (every day, every month), so the stated shape
  * is kept, and surges come on top of it as they do for every volume.
@@ -41,7 +42,8 @@
 
 typedef struct cs_volume_info {
     int pilots;        /* pilot runs made (0: no line counts attempts) */
-    int converged;     /* every factor moved by less than CS_VOLUME_TOL at the last pilot */
+    int converged;     /* every factor settled (moved by less than its tolerance) */
+    double last_step;  /* largest relative change of a factor at the last pilot */
 } cs_volume_info;
 
 /**
