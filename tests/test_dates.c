@@ -336,6 +336,35 @@ static void test_seasons_and_special_days(void **st)
     cs_scn_free(s);
 }
 
+/* Same scenario and seed, same numbers whatever the thread count: pilots included. */
+static void test_dated_results_do_not_depend_on_threads(void **st)
+{
+    (void)st;
+    char text[2048];
+    snprintf(text, sizeof text, attempts_yaml, "attempts", "first_attempts");
+    double v[2][2][4];
+    double fac[2];
+    for (int k = 0; k < 2; k++) {
+        cs_scn *s = load(text);
+        s->replications = 4;
+        s->horizon = 60 * 86400.0;
+        cs_error err = {CS_OK, ""};
+        assert_int_equal(cs_volume_calibrate(s, k + 1, NULL, &err), CS_OK);
+        fac[k] = s->lines[0].volume_factor;
+        cs_results *r = NULL;
+        cs_run_opts o;
+        memset(&o, 0, sizeof o);
+        o.threads = k + 1;
+        assert_int_equal(cs_run(s, &o, &r, &err), CS_OK);
+        for (size_t l = 0; l < 2; l++)
+            for (uint32_t i = 0; i < 4; i++) v[k][l][i] = cs_results_line_reps(r, l, CS_LK_OFFERED)[i];
+        cs_results_free(r);
+        cs_scn_free(s);
+    }
+    assert_true(fac[0] == fac[1]);
+    assert_memory_equal(v[0], v[1], sizeof v[0]);
+}
+
 /* ---- dated staffing and windows ----------------------------------------------------------------- */
 
 /* A dated on-duty file overrides the roster exactly where given and nowhere else, without the
@@ -405,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_per_year_undated_is_365_days),
         cmocka_unit_test(test_per_year_first_attempts),
         cmocka_unit_test(test_attempts_match_the_volume),
+        cmocka_unit_test(test_dated_results_do_not_depend_on_threads),
         cmocka_unit_test(test_per_month_and_leap_february),
         cmocka_unit_test(test_seasons_and_special_days),
         cmocka_unit_test(test_on_duty_file_overrides_roster),
