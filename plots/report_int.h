@@ -135,7 +135,7 @@ void csi_rep_name_list(sb *b, const char *const *names, size_t n, const char *wr
 void csi_rep_line_title(sb *b, const char *line);   /* "Line 999" */
 /* How long the measured period is, for count labels ("in the week"). */
 void csi_rep_period_phrase(const report *r, char *buf, size_t n);
-/* "Tuesday 1 April 2025, 00:00" from "2025-04-01T00:00:00+01:00"; the text as is otherwise. */
+/* "1 April 2025, 00:00" from "2025-04-01T00:00:00+01:00"; the text as is otherwise. */
 void csi_rep_iso_words(char *buf, size_t n, const char *iso);
 
 /* ---- the sections ---------------------------------------------------------------------- */

@@ -476,18 +476,12 @@ void csi_rep_iso_words(char *buf, size_t n, const char *iso)
     static const char *const month[12] = {"January", "February", "March", "April", "May", "June",
                                           "July", "August", "September", "October", "November",
                                           "December"};
-    static const char *const wday[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                        "Saturday", "Sunday"};
     int y, m, d, hh, mm;
     if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &m, &d, &hh, &mm) != 5 || m < 1 || m > 12) {
         snprintf(buf, n, "%s", iso ? iso : "");
         return;
     }
-    /* Weekday by Zeller's congruence (Gregorian), Monday = 0. */
-    int yy = m < 3 ? y - 1 : y, mq = m < 3 ? m + 12 : m;
-    int h = (d + 13 * (mq + 1) / 5 + yy + yy / 4 - yy / 100 + yy / 400) % 7;   /* 0 = Saturday */
-    int wd = (h + 5) % 7;
-    snprintf(buf, n, "%s %d %s %d, %02d:%02d", wday[wd], d, month[m - 1], y, hh, mm);
+    snprintf(buf, n, "%d %s %d, %02d:%02d", d, month[m - 1], y, hh, mm);
 }
 
 /* How long the measured period is, in a phrase for count labels ("in the week"). */
