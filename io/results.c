@@ -1,11 +1,13 @@
 #include "io/results.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "io/timestamp.h"
+#include "sim/text.h"
 
 #ifndef CS_VERSION
 #define CS_VERSION "0.0.0"
@@ -15,14 +17,7 @@ static const char *const weekdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 
 int cs_out_number(char *buf, size_t n, double x)
 {
-    if (!isfinite(x)) return snprintf(buf, n, "%s", "");
-    if (x == 0) return snprintf(buf, n, "0");
-    if (fabs(x) < 1e15 && x == floor(x)) return snprintf(buf, n, "%.0f", x);
-    for (int prec = 15; prec <= 17; prec++) {
-        int len = snprintf(buf, n, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x) return len;
-    }
-    return snprintf(buf, n, "%.17g", x);
+    return cs_text_fmt_double(buf, n, x);
 }
 
 void cs_out_csv_field(FILE *f, const char *s)
@@ -71,8 +66,10 @@ static void table_row(FILE *f, const cs_kpi_def *d, double m, double h, int per_
     fmt_value(a, sizeof a, d->unit, m);
     /* Shares and times carry their unit in the number; counts name theirs after the CI. */
     int count = strcmp(d->unit, "calls") == 0 && strcmp(d->name, "queue_mean") != 0;
-    const char *unit = strcmp(d->unit, "calls") == 0 ? (per_year && count ? "calls/year" : "calls")
-                       : strcmp(d->unit, "handlers") == 0 ? "handlers" : "";
+    const char *unit = strcmp(d->unit, "calls") == 0      ? (per_year && count ? "calls/year" : "calls")
+                       : strcmp(d->unit, "handlers") == 0 ? "handlers"
+                       : strcmp(d->unit, "hours") == 0    ? "hours"
+                                                          : "";
     if (isfinite(h)) {
         fmt_value(b, sizeof b, d->unit, h);
         fprintf(f, "  %-38s %16s  ± %-10s %s\n", d->label, a, b, unit);
@@ -100,7 +97,14 @@ static int line_row_relevant(const cs_scn *s, size_t l, int k)
     case CS_LK_CB_REACHED: return L->callback.enabled;
     case CS_LK_REDIALS:
     case CS_LK_CALLERS:
-    case CS_LK_NEVER_REACHED_RATE: return L->redial.prob > 0 || L->spill.to_line >= 0 || any_spill_in;
+    case CS_LK_NEVER_REACHED_RATE:
+    case CS_LK_CALLERS_REACHED_ANY:
+    case CS_LK_CALLERS_NEVER_REACHED:
+    case CS_LK_CALLERS_UNFINISHED:
+    case CS_LK_CALLERS_REACHED_ANY_RATE:
+    case CS_LK_CALLERS_NEVER_REACHED_RATE: return L->redial.prob > 0 || L->spill.to_line >= 0 || any_spill_in;
+    case CS_LK_RINGBACKS:
+    case CS_LK_RINGBACK_WAIT: return L->ringback.enabled;
     case CS_LK_SPILLED: return L->spill.to_line >= 0;
     case CS_LK_FROM_101:
     case CS_LK_FROM_101_SHARE: return any_spill_in;
@@ -170,7 +174,7 @@ static void table_header(FILE *f, const cs_results *r, int per_year)
                     s->lines[l].name, s->lines[l].volume_factor);
 }
 
-void cs_out_table(FILE *f, const cs_results *r)
+cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
 {
     const cs_scn *s = r->scn;
     int per_year = cs_scn_measures_a_year(s);
@@ -187,12 +191,24 @@ void cs_out_table(FILE *f, const cs_results *r)
     }
     for (size_t p = 0; p < s->n_pools; p++) {
         fprintf(f, "\nPool %s\n", s->pools[p].name);
+        int makes_ringbacks = 0;   /* the pool rows of ring-backs only where some are made */
+        for (size_t l = 0; l < s->n_lines; l++) {
+            const cs_ringback *rb = &s->lines[l].ringback;
+            if (!rb->enabled) continue;
+            if (rb->pool == (int)p) makes_ringbacks = 1;
+            for (size_t i = 0; rb->pool < 0 && i < s->pools[p].n_queues; i++)
+                if (s->pools[p].queues[i] == s->lines[l].queue) makes_ringbacks = 1;
+        }
         for (int k = 0; k < CS_PK_N; k++) {
+            if (k >= CS_PK_RINGBACKS_MADE && !makes_ringbacks) continue;
             double m, ci;
             cs_results_pool(r, p, k, &m, &ci);
             table_row(f, &cs_pool_kpis[k], m, ci, per_year);
         }
     }
+    if (fflush(f) != 0 || ferror(f))
+        return cs_error_set(err, CS_EIO, "cannot write the results table: %s", errno ? strerror(errno) : "write error");
+    return CS_OK;
 }
 
 /* ------------------------------------------------------------------------------ JSON */

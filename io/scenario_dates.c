@@ -93,8 +93,8 @@ static int holiday_value(ld *c, node *v)
         }
     }
     if (pv->kind == CS_YDOC_SCALAR) {
-        if (csi_scn_ieq(pv->text, "off") || csi_scn_ieq(pv->text, "own") ||
-            csi_scn_ieq(pv->text, "false") || csi_scn_ieq(pv->text, "no"))
+        if (cs_text_ieq(pv->text, "off") || cs_text_ieq(pv->text, "own") ||
+            cs_text_ieq(pv->text, "false") || cs_text_ieq(pv->text, "no"))
             return -1;
         int d;
         cs_error e;
@@ -351,7 +351,7 @@ int csi_scn_v_when(ld *c, node *v, double *o)
     }
     word[wl] = '\0';
     int wd;
-    int weekday_form = csi_scn_ieq(word, "week") ||
+    int weekday_form = cs_text_ieq(word, "week") ||
                        (wl > 0 && cs_units_parse_weekday(word, &wd, NULL) == CS_OK);
     double day_s = floor(w / CS_DAY), sod = w - day_s * CS_DAY;
     long day = (long)day_s;
@@ -417,7 +417,7 @@ static int month_map(ld *c, node *v, int factors, double *out, int *given)
         size_t pk = csi_scn_push_key(c, kk->text);
         int m = -1;
         for (int j = 0; j < 12; j++)
-            if (csi_scn_ieq(kk->text, month_key[j]) || csi_scn_ieq(kk->text, month_full[j])) m = j;
+            if (cs_text_ieq(kk->text, month_key[j]) || cs_text_ieq(kk->text, month_full[j])) m = j;
         if (m < 0) {
             csi_scn_unknown_name(c, kk, "month", kk->text, month_key, 12, "months");
             bad = 1;
@@ -487,10 +487,10 @@ int csi_scn_arrivals_calendar(ld *c, node *a, size_t li, cs_line *L)
     node *v;
     if (csi_scn_field(c, a, "counts", 0, &v) == 1) {
         size_t pk = csi_scn_push_key(c, "counts");
-        if (v->kind == CS_YDOC_SCALAR && csi_scn_ieq(v->text, "attempts")) {
+        if (v->kind == CS_YDOC_SCALAR && cs_text_ieq(v->text, "attempts")) {
             L->counts = CS_COUNTS_ATTEMPTS;
-        } else if (v->kind == CS_YDOC_SCALAR && (csi_scn_ieq(v->text, "first_attempts") ||
-                                                 csi_scn_ieq(v->text, "callers"))) {
+        } else if (v->kind == CS_YDOC_SCALAR && (cs_text_ieq(v->text, "first_attempts") ||
+                                                 cs_text_ieq(v->text, "callers"))) {
             L->counts = CS_COUNTS_FIRST;
         } else {
             csi_scn_err_at(c, v, "expected counts: attempts (the volume counts every attempt: "
@@ -712,6 +712,15 @@ static void build_pool(ld *c, size_t k)
         st = cs_staffing_overlay(weekly ? &P->staffing : &base, weekly, &c->cal->onduty[k],
                                  s->horizon, &P->run_staffing, &e);
     cs_roster_fini(&base);
+    cs_onduty *on = &c->cal->onduty[k];
+    if (st == CS_OK && on->n > 0) {   /* kept for the draws of random absence (models/centre.c) */
+        P->on_duty = malloc(sizeof *P->on_duty);
+        if (!P->on_duty) st = CS_ENOMEM;
+        else {
+            *P->on_duty = *on;
+            *on = (cs_onduty){0};
+        }
+    }
     if (st == CS_ENOMEM) csi_scn_oom(c);
     else if (st != CS_OK) {
         size_t pk = csi_scn_push_key(c, "pools");

@@ -16,6 +16,8 @@ static void free_line(cs_line *l)
     cs_dist_fini(&l->redial.delay);
     cs_dist_fini(&l->spill.delay);
     cs_dist_fini(&l->callback.fail_time);
+    cs_dist_fini(&l->ringback.time);
+    cs_dist_fini(&l->connect);
 }
 
 static void free_queue(cs_queue *q)
@@ -32,6 +34,8 @@ static void free_pool(cs_pool *p)
     free(p->shifts);
     cs_roster_fini(&p->staffing);
     cs_roster_fini(&p->run_staffing);
+    cs_onduty_fini(p->on_duty);
+    free(p->on_duty);
 }
 
 void cs_scn_free(cs_scn *s)
@@ -98,6 +102,9 @@ void cs_scn_drop_dates(cs_scn *s)
     }
     for (size_t i = 0; i < s->n_pools; i++) {
         cs_roster_fini(&s->pools[i].run_staffing);
+        cs_onduty_fini(s->pools[i].on_duty);
+        free(s->pools[i].on_duty);
+        s->pools[i].on_duty = NULL;
         s->pools[i].on_duty_file[0] = '\0';
     }
     for (size_t i = 0; i < s->n_surges; i++) {

@@ -16,7 +16,10 @@
  * staff x (1 - breaks / length) x (1 - shrinkage), rounded half up (cs_roster_round): the same
  * expression as models/roster's weekly staffing, evaluated at every instance edge over the run.
  * On-duty overrides are handlers actually on duty: absence and breaks are already out of them,
- * so neither shrinkage nor breaks are applied to them again.
+ * so neither shrinkage nor breaks are applied to them again.  This expected staffing is what
+ * `absence: expected` runs; with random absence the engine draws each replication's people
+ * (models/roster.h, on the same clock) and lays the same overrides over the draw
+ * (cs_staffing_overlay with base_weekly = 0).
  *
  * Ownership.  The builders fill caller-owned cs_staffing (free with cs_roster_fini) and leave
  * it empty on failure.  Threads: no state. */

@@ -368,7 +368,15 @@ static void test_dated_results_do_not_depend_on_threads(void **st)
 /* ---- dated staffing and windows ----------------------------------------------------------------- */
 
 /* A dated on-duty file overrides the roster exactly where given and nowhere else, without the
- * pool's shrinkage: on-duty means per 15-minute interval of a one-week run. */
+ * pool's shrinkage: on-duty means per 15-minute interval of a one-week run.  With the expected
+ * staffing every interval is exact; with random absence (the default) the file's numbers still
+ * are, in every replication, and the roster's hours vary around their mean. */
+#define ROTA_YAML                                                                                  \
+    "name: x\nstart: 2025-06-02\nhorizon: 7d\nwarmup: 0\nreplications: %d\n"                     \
+    "lines:\n  - {name: \"101\", arrivals: {rate: 0}, handle: 3m, allow_unstaffed: true}\n"         \
+    "pools:\n  - name: h\n    lines: [\"101\"]\n    shrinkage: 50%%\n    absence: %s\n"              \
+    "    on_duty: rota.csv\n    roster: [{days: all, start: \"08:00\", length: 10h, staff: 8}]\n"
+
 static void test_on_duty_file_overrides_roster(void **st)
 {
     (void)st;
@@ -376,10 +384,9 @@ static void test_on_duty_file_overrides_roster(void **st)
     assert_non_null(f);
     fputs("date,time,staff\n2025-06-03,10:00,7\n2025-06-03,14:00,\n2025-06-05,20:00,2\n", f);
     fclose(f);
-    cs_scn *s = load("name: x\nstart: 2025-06-02\nhorizon: 7d\nwarmup: 0\nreplications: 2\n"
-                     "lines:\n  - {name: \"101\", arrivals: {rate: 0}, handle: 3m, allow_unstaffed: true}\n"
-                     "pools:\n  - name: h\n    lines: [\"101\"]\n    shrinkage: 50%\n    on_duty: rota.csv\n"
-                     "    roster: [{days: all, start: \"08:00\", length: 10h, staff: 8}]\n");
+    char text[1024];
+    snprintf(text, sizeof text, ROTA_YAML, 2, "expected");
+    cs_scn *s = load(text);
     assert_string_equal(s->pools[0].on_duty_file, "rota.csv");
     cs_results *r = run(s);
     /* 2025-06-02 is a Monday, so slot k of the week is 15-minute interval k of the run. */
@@ -394,6 +401,60 @@ static void test_on_duty_file_overrides_roster(void **st)
         if (m != want) fail_msg("interval %zu: %g on duty, expected %d", k, m, want);
         assert_int_equal(cs_scn_staff_at(&s->pools[0], t), want);
     }
+    cs_results_free(r);
+    cs_scn_free(s);
+
+    /* Random absence: 8 people a day, each present with probability 1/2. */
+    snprintf(text, sizeof text, ROTA_YAML, 20, "random");
+    s = load(text);
+    r = run(s);
+    double roster_sum = 0, n_roster = 0;
+    int varies = 0;
+    for (size_t k = 0; k < 672; k++) {
+        int day = (int)(k / 96), h4 = (int)(k % 96);
+        int fixed = -1;
+        if (h4 < 32 || h4 >= 72) fixed = 0;
+        if (day == 1 && h4 >= 40 && h4 < 56) fixed = 7;
+        if (day == 3 && h4 >= 80) fixed = 2;
+        double m, h;
+        cs_results_pool_slots(r, 0, &k, 1, CS_IPK_ON_DUTY, &m, &h);
+        if (fixed >= 0) {
+            if (m != fixed || h != 0) fail_msg("interval %zu: %g ± %g on duty, expected %d", k, m, h, fixed);
+        } else {
+            roster_sum += m;
+            n_roster++;
+            if (m != 4) varies = 1;
+        }
+    }
+    /* The mean over 20 replications x 7 days of Binomial(8, 1/2) (sd 1.41): 4 ± 0.12, so
+     * 0.5 is four standard errors. */
+    assert_true(fabs(roster_sum / n_roster - 4) < 0.5);
+    assert_true(varies);   /* negative control: not the expected staffing */
+    cs_results_free(r);
+    cs_scn_free(s);
+}
+
+/* Random absence draws people on the scenario's own clock: across the October clock change a
+ * 08:00-18:00 shift still runs 08:00-18:00 local (with no shrinkage the draw is the roster),
+ * which the undated week would put an hour early on the Sunday and after. */
+static void test_random_absence_keeps_local_shift_times(void **st)
+{
+    (void)st;
+    cs_scn *s = load("name: x\nstart: 2025-10-24\nhorizon: 4d\nwarmup: 0\nreplications: 2\n"
+                     "lines:\n  - {name: \"101\", arrivals: {rate: 0}, handle: 3m, allow_unstaffed: true}\n"
+                     "pools:\n  - name: h\n    lines: [\"101\"]\n    shrinkage: 0\n"
+                     "    roster: [{days: all, start: \"08:00\", length: 10h, staff: 5}]\n");
+    assert_int_equal(s->pools[0].absence, CS_ABSENCE_RANDOM);
+    cs_results *r = run(s);
+    /* Friday 24 October to Monday 27 October: the local week's slots from Friday 00:00. */
+    for (size_t d = 4; d < 8; d++)
+        for (size_t q = 0; q < 96; q++) {
+            size_t k = (d % 7) * 96 + q;
+            double m, h;
+            cs_results_pool_slots(r, 0, &k, 1, CS_IPK_ON_DUTY, &m, &h);
+            double want = q >= 32 && q < 72 ? 5 : 0;
+            if (m != want) fail_msg("day %zu, quarter %zu: %g on duty, expected %g", d % 7, q, m, want);
+        }
     cs_results_free(r);
     cs_scn_free(s);
 }
@@ -438,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_per_month_and_leap_february),
         cmocka_unit_test(test_seasons_and_special_days),
         cmocka_unit_test(test_on_duty_file_overrides_roster),
+        cmocka_unit_test(test_random_absence_keeps_local_shift_times),
         cmocka_unit_test(test_dated_windows_keep_local_time),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
