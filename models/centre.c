@@ -771,6 +771,8 @@ static void ev_connect_abandon(void *ctx, void *obj)
         L->lc[CS_LC_ABANDONED_QUEUE] += 1;
         L->lc[CS_LC_WAIT_SUM_ALL] += wait;
         slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_ABANDONED] += 1;
     }
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
     book_ringback(c, k);

@@ -434,6 +434,37 @@ static void test_on_duty_file_overrides_roster(void **st)
     cs_scn_free(s);
 }
 
+/* Every way an attempt ends reaches daily.csv on its day: per replication the days add up to the
+ * run's counters, hang-ups while BT connects (counted as abandoned in the queue) included. */
+static void test_daily_counts_add_up_to_the_run(void **st)
+{
+    (void)st;
+    cs_scn *s = load("name: x\nstart: 2025-03-24\nhorizon: 10d\nwarmup: 0\nreplications: 3\n"
+                     "lines:\n  - name: \"999\"\n    arrivals: {per_day: 2000}\n    capacity: {trunks: 4}\n"
+                     "    connect: {dist: uniform, min: 1.5s, max: 6s}\n"
+                     "    handle: {dist: exponential, mean: 3m}\n"
+                     "    patience: {dist: exponential, mean: 8s}\n"
+                     "pools:\n  - {name: h, lines: [\"999\"], staff: 2, absence: expected}\n");
+    cs_results *r = run(s);
+    static const int pairs[][2] = {{CS_DK_OFFERED, CS_LC_OFFERED},
+                                   {CS_DK_ANSWERED, CS_LC_ANSWERED},
+                                   {CS_DK_CUT_OFF, CS_LC_CUT_OFF}};
+    size_t n_days = r->reps[0].n_days;
+    assert_int_equal(n_days, 10);
+    for (uint32_t i = 0; i < r->n_reps; i++) {
+        const double *lc = cs_rs_line_c(&r->reps[i], 0);
+        double sum[CS_DK_N] = {0};
+        for (size_t d = 0; d < n_days; d++)
+            for (int k = 0; k <= CS_DK_CUT_OFF; k++) sum[k] += cs_daily_value(&r->reps[i], 0, d, k);
+        for (size_t j = 0; j < sizeof pairs / sizeof pairs[0]; j++)
+            assert_true(sum[pairs[j][0]] == lc[pairs[j][1]]);
+        assert_true(sum[CS_DK_ABANDONED] == lc[CS_LC_ABANDONED_IVR] + lc[CS_LC_ABANDONED_QUEUE]);
+        assert_true(lc[CS_LC_ABANDONED_QUEUE] > 0 && lc[CS_LC_CUT_OFF] > 0);
+    }
+    cs_results_free(r);
+    cs_scn_free(s);
+}
+
 /* Random absence draws people on the scenario's own clock: across the October clock change a
  * 08:00-18:00 shift still runs 08:00-18:00 local (with no shrinkage the draw is the roster),
  * which the undated week would put an hour early on the Sunday and after. */
@@ -500,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_seasons_and_special_days),
         cmocka_unit_test(test_on_duty_file_overrides_roster),
         cmocka_unit_test(test_random_absence_keeps_local_shift_times),
+        cmocka_unit_test(test_daily_counts_add_up_to_the_run),
         cmocka_unit_test(test_dated_windows_keep_local_time),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
