@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/scenario_int.h"
 #include "io/staffing_csv.h"
@@ -556,8 +557,18 @@ int csi_scn_parse_on_duty(ld *c, node *m, size_t k, cs_pool *P)
         char path[CSI_SCN_MAX_PATH];
         csi_scn_join_path(path, sizeof path, v->file, v->text);
         const char *ipath = cs_ydoc_intern(c->doc, path);
+        /* As for profiles (io/scenario_demand.c): a FIFO would make the reader wait for a
+         * writer, a device or a huge file read for ever.  Five years of one-minute rows are
+         * about 60 MB. */
+        struct stat sb;
         if (!ipath) {
             csi_scn_oom(c);
+        } else if (stat(ipath, &sb) == 0 && (!S_ISREG(sb.st_mode) || sb.st_size > ((off_t)128 << 20))) {
+            csi_scn_err_at(c, v, "cannot read on-duty CSV '%s' (looked for %s): %s", v->text, ipath,
+                           S_ISDIR(sb.st_mode)    ? "it is a folder, not a file"
+                           : S_ISFIFO(sb.st_mode) ? "it is a FIFO (named pipe), not a file"
+                           : !S_ISREG(sb.st_mode) ? "it is a device or special file, not a file"
+                                                  : "larger than 128 MiB, not an on-duty file");
         } else {
             prob_ctx pc = {c, ipath};
             cs_error e;

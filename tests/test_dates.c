@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io/scenario.h"
@@ -434,6 +435,27 @@ static void test_on_duty_file_overrides_roster(void **st)
     cs_scn_free(s);
 }
 
+/* An on-duty path that is not a regular file is refused at load (a FIFO would block). */
+static void test_on_duty_file_must_be_a_file(void **st)
+{
+    (void)st;
+    const char *yaml = "name: x\nstart: 2025-06-02\nhorizon: 7d\nwarmup: 0\n"
+                       "lines:\n  - {name: \"101\", arrivals: {rate: 0}, handle: 3m}\n"
+                       "pools:\n  - {name: h, lines: [\"101\"], staff: 2, on_duty: %s}\n";
+    char text[512], errs[2048];
+    mkdir("/tmp/callsim-dates/rota_dir", 0700);
+    snprintf(text, sizeof text, yaml, "rota_dir");
+    load_errors(text, errs, sizeof errs);
+    if (!strstr(errs, "s.yaml:8:50:")) fail_msg("%s", errs);
+    assert_non_null(strstr(errs, "it is a folder, not a file"));
+    unlink("/tmp/callsim-dates/rota_fifo");
+    assert_int_equal(mkfifo("/tmp/callsim-dates/rota_fifo", 0600), 0);
+    snprintf(text, sizeof text, yaml, "rota_fifo");
+    load_errors(text, errs, sizeof errs);
+    assert_non_null(strstr(errs, "it is a FIFO (named pipe), not a file"));
+    unlink("/tmp/callsim-dates/rota_fifo");
+}
+
 /* Every way an attempt ends reaches daily.csv on its day: per replication the days add up to the
  * run's counters, hang-ups while BT connects (counted as abandoned in the queue) included. */
 static void test_daily_counts_add_up_to_the_run(void **st)
@@ -532,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_on_duty_file_overrides_roster),
         cmocka_unit_test(test_random_absence_keeps_local_shift_times),
         cmocka_unit_test(test_daily_counts_add_up_to_the_run),
+        cmocka_unit_test(test_on_duty_file_must_be_a_file),
         cmocka_unit_test(test_dated_windows_keep_local_time),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
