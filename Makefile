@@ -34,7 +34,7 @@ CPPFLAGS  := -D_POSIX_C_SOURCE=200809L -I. $(PKG_CFLAGS)
 CFLAGS    := -std=c11 $(OPT) $(WARN) -MMD -MP
 LDLIBS    := $(PKG_LIBS) -lpthread -lm
 
-LIB_SRC   := $(wildcard sim/*.c models/*.c io/*.c plots/*.c)
+LIB_SRC   := $(wildcard sim/*.c models/*.c io/*.c plots/*.c experiments/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC   := $(wildcard cli/*.c)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -132,7 +132,7 @@ valgrind: all
 
 # Each public header must compile on its own (no hidden include-order dependencies).
 check-headers:
-	@for h in $(wildcard sim/*.h models/*.h io/*.h plots/*.h cli/*.h); do \
+	@for h in $(wildcard sim/*.h models/*.h io/*.h plots/*.h experiments/*.h cli/*.h); do \
 	  printf '#include "%s"\n' $$h | $(CC) $(CPPFLAGS) -std=c11 $(WARN) -x c -fsyntax-only - || exit 1; \
 	done; echo "all headers compile alone"
 
