@@ -58,6 +58,8 @@ cs_status cs_charts_sweep(const cs_sweep_chart *c, cs_chart_path_fn *path, void 
             if (c->percent) {
                 lo[s * nx + i] = clamp01(lo[s * nx + i]);
                 hi[s * nx + i] = clamp01(hi[s * nx + i]);
+            } else if (lo[s * nx + i] < 0) {   /* KPIs are never negative */
+                lo[s * nx + i] = 0;
             }
         }
         ser[s] = (cs_chart_series){c->series_labels ? c->series_labels[s] : NULL, nx, c->x, c->mean + s * nx,
@@ -76,6 +78,25 @@ cs_status cs_charts_sweep(const cs_sweep_chart *c, cs_chart_path_fn *path, void 
         ch.xticks.n = nx;
         ch.xticks.at = c->x;
         ch.xticks.labels = c->xlabels;
+    }
+    /* A sweep is about how a KPI moves, often by a few percent of its level: the y axis spans
+     * the data (on round numbers) instead of starting at zero, unless zero is close anyway. */
+    double dlo = INFINITY, dhi = -INFINITY;
+    for (size_t i = 0; i < ns * nx; i++) {
+        if (isfinite(lo[i])) dlo = fmin(dlo, lo[i]);
+        if (isfinite(hi[i])) dhi = fmax(dhi, hi[i]);
+    }
+    double span = dhi - dlo;
+    if (isfinite(span) && span > 0 && dlo > 0 && dlo > 0.5 * span) {
+        double raw = span / 4, mag = pow(10, floor(log10(raw))), st = mag;
+        if (raw / mag > 5) st = 10 * mag;
+        else if (raw / mag > 2) st = 5 * mag;
+        else if (raw / mag > 1) st = 2 * mag;
+        ch.ymin = floor((dlo - 0.1 * span) / st) * st;
+        ch.ymax = ceil((dhi + 0.1 * span) / st) * st;
+        if (ch.ymin < 0) ch.ymin = 0;
+        if (c->percent && ch.ymax > 1) ch.ymax = 1;
+        if (!(ch.ymax > ch.ymin)) ch.ymin = ch.ymax = NAN;
     }
     if (nx == 1) { /* one value: room around the point */
         ch.xmin = c->x[0] - 1;

@@ -1,7 +1,9 @@
 /* The charts of the what-if experiments (sweep, sensitivity), from plain arrays.
  *
  * A sweep chart shows one KPI against the value of the first varied input: a line per value of
- * the second input (or one line), each with its 95% confidence band.  A tornado chart shows,
+ * the second input (or one line), each with its 95% confidence band (cut at 0, and at 100% for
+ * shares: KPIs are never negative).  Its y axis spans the data rather than starting at zero,
+ * because a sweep is about how a KPI moves, often by a few percent of its level.  A tornado chart shows,
  * for one KPI, how far each uncertain input moves it from the base when set to its low and to
  * its high value: one row per input, ranked (largest swing at the top), two bars per row with
  * the 95% CI of the paired difference as whiskers.  Both are drawn by plots/chart.h in PNG, SVG
