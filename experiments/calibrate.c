@@ -26,7 +26,8 @@ typedef struct cal {
     const cs_cal_free *fr;
     size_t k;
     const cs_cal_match *mt;
-    size_t m;
+    size_t m;              /* every KPI (figures first, then watched ones) */
+    size_t m_fit;          /* the figures */
     const cs_scn *base;
     cs_exp_build_fn *build;
     void *ud;
@@ -173,7 +174,7 @@ static void means(const cal *c, const double *v, double *mean, double *ci)
 static double objective_of(const cal *c, const double *mean)
 {
     double s = 0;
-    for (size_t q = 0; q < c->m; q++) {
+    for (size_t q = 0; q < c->m_fit; q++) {
         double d = (mean[q] - c->mt[q].target) / c->scale[q];
         s += isfinite(d) ? d * d : 1e30;   /* an undefined KPI is as bad as it gets */
     }
@@ -230,15 +231,15 @@ static double root_g(double x, void *params)
     cal *c = rc->c;
     if (c->st != CS_OK) return GSL_NAN;
     rc->x[0] = x;
-    double *v = malloc(c->reps * sizeof *v), mean;
+    double *v = malloc(c->m * c->reps * sizeof *v), mean[CS_CAL_MAX_MATCH];
     if (!v) {
         c->st = cs_error_set(c->err, CS_ENOMEM, "out of memory");
         return GSL_NAN;
     }
     double g = GSL_NAN;
     if (values_at(c, rc->x, v) == CS_OK) {
-        means(c, v, &mean, NULL);
-        g = mean - c->mt[0].target;
+        means(c, v, mean, NULL);
+        g = mean[0] - c->mt[0].target;
     }
     free(v);
     c->evals++;
@@ -333,8 +334,8 @@ static void mean_cov(const cal *c, const double *v, double C[CS_CAL_MAX_MATCH][C
     uint32_t n = c->reps;
     double mu[CS_CAL_MAX_MATCH];
     means(c, v, mu, NULL);
-    for (size_t q = 0; q < c->m; q++)
-        for (size_t p = 0; p < c->m; p++) {
+    for (size_t q = 0; q < c->m_fit; q++)
+        for (size_t p = 0; p < c->m_fit; p++) {
             double s = 0;
             uint32_t cnt = 0;
             for (uint32_t r = 0; r < n; r++) {
@@ -349,7 +350,7 @@ static void mean_cov(const cal *c, const double *v, double C[CS_CAL_MAX_MATCH][C
 
 static cs_status uncertainty(cal *c, cs_cal_result *r)
 {
-    size_t k = c->k, m = c->m;
+    size_t k = c->k, m = c->m_fit;
     /* Central differences (one-sided at a bound): 1% of the range, or one person. */
     double pts[2 * CS_CAL_MAX_FREE][CS_CAL_MAX_FREE], dx[CS_CAL_MAX_FREE];
     for (size_t i = 0; i < k; i++) {
@@ -365,7 +366,7 @@ static cs_status uncertainty(cal *c, cs_cal_result *r)
         dx[i] = b - a;
     }
     cs_status st = prefetch(c, (const double (*)[CS_CAL_MAX_FREE])pts, 2 * k);
-    double *v = malloc(m * c->reps * sizeof *v), *v2 = malloc(m * c->reps * sizeof *v2);
+    double *v = malloc(c->m * c->reps * sizeof *v), *v2 = malloc(c->m * c->reps * sizeof *v2);
     if (!v || !v2) st = cs_error_set(c->err, CS_ENOMEM, "out of memory");
     for (size_t i = 0; st == CS_OK && i < k; i++) {
         double ma[CS_CAL_MAX_MATCH], mb[CS_CAL_MAX_MATCH];
@@ -373,7 +374,7 @@ static cs_status uncertainty(cal *c, cs_cal_result *r)
         means(c, v, ma, NULL);
         if ((st = values_at(c, pts[2 * i + 1], v)) != CS_OK) break;
         means(c, v, mb, NULL);
-        for (size_t q = 0; q < m; q++) r->jac[q][i] = dx[i] > 0 ? (mb[q] - ma[q]) / dx[i] : NAN;
+        for (size_t q = 0; q < c->m; q++) r->jac[q][i] = dx[i] > 0 ? (mb[q] - ma[q]) / dx[i] : NAN;
     }
     double C[CS_CAL_MAX_MATCH][CS_CAL_MAX_MATCH];
     if (st == CS_OK) st = values_at(c, r->x, v);
@@ -384,9 +385,11 @@ static cs_status uncertainty(cal *c, cs_cal_result *r)
     }
     if (st == CS_OK) st = values_at(c, r->xr, v2);
     if (st == CS_OK) means(c, v2, r->fitr, r->fitr_ci);
-    free(v);
     free(v2);
-    if (st != CS_OK) return st;
+    if (st != CS_OK) {
+        free(v);
+        return st;
+    }
     for (size_t i = 0; i < k; i++) r->x_ci[i] = NAN;
 
     /* Scaled Jacobian: rows in standard errors, columns across each whole range.  Padded with
@@ -409,7 +412,7 @@ static cs_status uncertainty(cal *c, cs_cal_result *r)
     double smax = gsl_vector_get(S, 0), smin = gsl_vector_get(S, k - 1);
     r->cond = smax > 0 ? smin / smax : 0;
     for (size_t i = 0; i < k; i++) r->flat_dir[i] = gsl_matrix_get(V, i, k - 1);
-    r->underdetermined = m < k;
+    r->underdetermined = m < k;   /* m: the figures */
     if (!finite || r->underdetermined || r->cond < 1e-2) r->flat = 1;
     if (!finite || r->underdetermined || !(r->cond > 1e-12)) goto done;
 
@@ -441,6 +444,21 @@ static cs_status uncertainty(cal *c, cs_cal_result *r)
                 r->x_ci[a] = var >= 0 ? t * sqrt(var) : NAN;
                 if (r->x_ci[a] > 0.5 * (c->fr[a].hi - c->fr[a].lo)) r->flat = 1;
             }
+            /* Watched KPIs: per replication KPI_w - J_w B KPI_fitted (see the header). */
+            double *u = malloc(c->reps * sizeof *u);
+            for (size_t w = m; u && w < c->m; w++) {
+                double coef[CS_CAL_MAX_MATCH] = {0};
+                for (size_t q = 0; q < m; q++)
+                    for (size_t a = 0; a < k; a++) coef[q] -= r->jac[w][a] * B[a][q];
+                for (uint32_t rr = 0; rr < c->reps; rr++) {
+                    u[rr] = v[w * c->reps + rr];
+                    for (size_t q = 0; q < m; q++) u[rr] += coef[q] * v[q * c->reps + rr];
+                }
+                double mu, h;
+                cs_ci95(u, c->reps, &mu, &h);
+                if (isfinite(h)) r->fit_ci[w] = h;
+            }
+            free(u);
         } else {
             r->flat = 1;
         }
@@ -448,6 +466,7 @@ static cs_status uncertainty(cal *c, cs_cal_result *r)
         gsl_permutation_free(perm);
     }
 done:
+    free(v);
     gsl_matrix_free(A);
     gsl_matrix_free(V);
     gsl_vector_free(S);
@@ -469,6 +488,9 @@ cs_status cs_cal_run(const cs_cal_free *fr, size_t k, const cs_cal_match *mt, si
     c.k = k;
     c.mt = mt;
     c.m = m;
+    while (c.m_fit < m && !mt[c.m_fit].watch) c.m_fit++;
+    for (size_t q = c.m_fit; q < m; q++) CS_REQUIRE(mt[q].watch);   /* figures first */
+    if (c.m_fit == 0) return cs_error_set(err, CS_EINPUT, "calibration needs at least one figure to match");
     c.base = base;
     c.build = build;
     c.ud = ud;
@@ -501,7 +523,7 @@ cs_status cs_cal_run(const cs_cal_free *fr, size_t k, const cs_cal_match *mt, si
     free(v);
     int max_iter = opts->max_iter > 0 ? opts->max_iter : 150;
     if (st == CS_OK) {
-        if (k == 1 && m == 1) {
+        if (k == 1 && c.m_fit == 1) {
             r->method = CS_CAL_ROOT;
             solve_root(&c, r, max_iter);
         } else {

@@ -33,6 +33,11 @@
  * noise-weighted Jacobian under 1% of the largest, or a half-width over half an input's range):
  * some combination of the inputs is barely constrained.  A fitted value at a bound of its range.
  *
+ * Predictions.  A KPI given with `watch` is not fitted: it is what the fitted inputs predict
+ * (say, the abandonment that goes with a published wait).  Its CI includes the fit's own
+ * uncertainty, to first order and with the common random numbers' correlation: per replication,
+ * KPI_w - J_w B KPI_fitted, whose spread is that of the prediction.
+ *
  * The builder (experiments/experiment.h) gets settings with text NULL and the number in x (the
  * CLI writes it in the unit the range was given in). */
 #ifndef CS_EXPERIMENTS_CALIBRATE_H
@@ -54,6 +59,7 @@ typedef struct cs_cal_free {
 typedef struct cs_cal_match {
     cs_exp_kpi kpi;
     double target;       /* the published figure, in the KPI's units (s, fraction, count) */
+    int watch;           /* 1: not fitted, only predicted at the fit (after every figure) */
 } cs_cal_match;
 
 /* Called after each evaluation (for a progress log): the inputs tried and the objective. */
@@ -80,7 +86,7 @@ typedef struct cs_cal_result {
     double scale[CS_CAL_MAX_MATCH];      /* s_j */
     double objective;                    /* at x */
     double jac[CS_CAL_MAX_MATCH][CS_CAL_MAX_FREE];   /* dKPI_j / dx_i at x */
-    int underdetermined;                 /* fewer figures than inputs */
+    int underdetermined;                 /* fewer figures (not counting watched KPIs) than inputs */
     int flat;                            /* a direction the figures barely constrain */
     double flat_dir[CS_CAL_MAX_FREE];    /* that direction, in fractions of each range, unit length */
     double cond;                         /* smallest / largest singular value */

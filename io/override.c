@@ -296,6 +296,7 @@ static cs_ydoc_node *set_in(ctx *c, cs_ydoc_node *n, size_t i)
                                                                       : "list");
             return NULL;
         }
+        if (i < sizeof c->set->items * 8) c->set->items |= 1UL << i;
         cs_ydoc_node *child = set_in(c, n->items[hit], i + 1);
         if (!child) return NULL;
         cs_ydoc_node *r = cs_ydoc_copy(c->doc, n);
@@ -406,6 +407,7 @@ cs_status cs_override_apply(cs_ydoc *doc, cs_ydoc_node **root, cs_scn_set *sets,
     for (size_t k = 0; k < n; k++) {
         cs_scn_set *s = &sets[k];
         if (s->old && s->old_n) s->old[0] = '\0';
+        s->items = 0;
         size_t ll = strlen(s->label) + strlen(s->text) + 4;
         char *lab = malloc(ll);
         if (!lab) return CS_ENOMEM;

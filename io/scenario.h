@@ -88,6 +88,9 @@ typedef struct cs_scn_set {
      * single value).  With it, text may be a bare PATH: the value is read, nothing changes. */
     char *old;
     size_t old_n;
+    /* OUT: bit i is set when part i of the path named an item of a list (lines.101: part 1);
+     * a writer of variant files needs it (io/variant.h). */
+    unsigned long items;
 } cs_scn_set;
 
 /** @brief cs_scn_load() with sets[0..n_sets) applied in order to the merged document.  A run of

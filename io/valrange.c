@@ -118,6 +118,15 @@ int cs_valrange_format(const cs_valunit *u, double x, char *buf, size_t n)
     return snprintf(buf, n, "%s%s%s", u->prefix, num, u->suffix);
 }
 
+int cs_valrange_format_dec(const cs_valunit *u, double x, int decimals, char *buf, size_t n)
+{
+    if (decimals < 0) decimals = 0;
+    if (decimals > 6) decimals = 6;
+    double p = pow(10, decimals);
+    double r = isfinite(x) && fabs(x) < 1e12 ? round(x * p) / p : x;
+    return cs_valrange_format(u, r, buf, n);
+}
+
 const char *cs_valrange_unit_label(const cs_valunit *u)
 {
     if (u->kind == CS_VAL_DURATION) return "s";

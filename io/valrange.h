@@ -70,6 +70,10 @@ cs_status cs_valrange_value(const char *text, cs_valunit *u, double *x, cs_error
  *  "x1.25", "42".  snprintf semantics. */
 int cs_valrange_format(const cs_valunit *u, double x, char *buf, size_t n);
 
+/** @brief As cs_valrange_format with `decimals` decimals in the number (0..6; durations are
+ *  rounded to 10^-decimals seconds), for values known only to some precision. */
+int cs_valrange_format_dec(const cs_valunit *u, double x, int decimals, char *buf, size_t n);
+
 /** @brief The unit as a phrase for axis titles: "%", "s", "/h", "" (count or text). */
 const char *cs_valrange_unit_label(const cs_valunit *u);
 
