@@ -405,12 +405,12 @@ static cs_status write_variant(const cal_cli *c, FILE *f, const char *output, co
     char texts[CS_CAL_MAX_FREE][400], labels[CS_CLI_MAX_SETS + CS_CAL_MAX_FREE][32];
     for (size_t i = 0; i < c->w.n_sets; i++) {
         snprintf(labels[i], sizeof labels[i], "--set #%zu", i + 1);
-        ss[i] = (cs_scn_set){labels[i], c->w.sets[i], NULL, 0, 0};
+        ss[i] = (cs_scn_set){labels[i], c->w.sets[i], NULL, 0, 0, 0};
     }
     for (size_t i = 0; i < c->k; i++) {
         snprintf(texts[i], sizeof texts[i], "%s=%s", c->w.path[i], c->xr_text[i]);
         snprintf(labels[c->w.n_sets + i], sizeof labels[0], "--free #%zu", i + 1);
-        ss[c->w.n_sets + i] = (cs_scn_set){labels[c->w.n_sets + i], texts[i], NULL, 0, 0};
+        ss[c->w.n_sets + i] = (cs_scn_set){labels[c->w.n_sets + i], texts[i], NULL, 0, 0, 0};
     }
     cs_diags d = {0};
     cs_scn *s = NULL;
@@ -419,7 +419,7 @@ static cs_status write_variant(const cal_cli *c, FILE *f, const char *output, co
     cs_diags_free(&d);
     if (st != CS_OK) return cs_error_set(err, st, "the fitted values do not load on %s", c->w.scenario);
     cs_variant_change ch[CS_CLI_MAX_SETS + CS_CAL_MAX_FREE];
-    for (size_t i = 0; i < n; i++) ch[i] = (cs_variant_change){ss[i].text, ss[i].items};
+    for (size_t i = 0; i < n; i++) ch[i] = (cs_variant_change){ss[i].text, ss[i].items, ss[i].unnamed};
     /* The comment: what was fitted, to what, and how well. */
     char comment[4096];
     size_t o = 0;
@@ -590,6 +590,21 @@ int cs_cmd_calibrate(int argc, char **argv)
     cs_status st = CS_OK;
     cs_outfile *of = NULL;
     cs_outdir *dir = NULL;
+    if (!code && (flags[F_OUTPUT].set || flags[F_OUT].set)) {
+        /* A variant that cannot be written (a list item by position) is known now, not after
+         * the fit: a dry run with the lower ends of the ranges. */
+        for (size_t i = 0; i < c->k; i++) cs_valrange_format(&c->w.unit[i], c->fr[i].lo, c->xr_text[i], sizeof c->xr_text[i]);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mf = open_memstream(&buf, &len);
+        if (!mf) code = cs_cli_fail("calibrate", CS_ENOMEM, "out of memory");
+        else {
+            st = write_variant(c, mf, c->w.scenario, "dry run", &err);
+            fclose(mf);
+            free(buf);
+            if (st != CS_OK) code = cs_cli_fail("calibrate", st, err.msg);
+        }
+    }
     if (!code) {
         cs_cli_install_signals();
         if (flags[F_OUTPUT].set) {

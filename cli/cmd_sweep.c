@@ -137,9 +137,17 @@ static void write_json(const sweep_cli *c, cs_json_writer *w, int full)
     cs_json_key(w, "kpis");
     cs_json_begin_array(w);
     for (size_t q = 0; q < c->n_kpis; q++) {
+        const cs_exp_kpi *k = &c->kpis[q];
+        if (!kpi_shown(c, k)) continue;
         char name[160];
-        cs_exp_kpi_format(&c->kpis[q], name, sizeof name);
-        if (kpi_shown(c, &c->kpis[q])) cs_json_string(w, name);
+        cs_exp_kpi_format(k, name, sizeof name);
+        cs_json_begin_object(w);
+        cs_json_kv_string(w, "kpi", name);
+        cs_json_kv_string(w, k->pool ? "pool" : "line", k->name);
+        cs_json_kv_string(w, "key", cs_exp_kpi_def(k)->name);
+        cs_json_kv_string(w, "label", cs_exp_kpi_def(k)->label);
+        cs_json_kv_string(w, "unit", cs_exp_kpi_def(k)->unit);
+        cs_json_end_object(w);
     }
     cs_json_end_array(w);
     cs_json_key(w, "points");

@@ -34,7 +34,7 @@ cs_scn *cs_cli_load_scenario_set(const char *cmd, const char *path, const char *
     if (n_sets > CS_CLI_MAX_SETS) n_sets = CS_CLI_MAX_SETS;
     for (size_t i = 0; i < n_sets; i++) {
         snprintf(labels[i], sizeof labels[i], "--set #%zu", i + 1);
-        ss[i] = (cs_scn_set){labels[i], sets[i], NULL, 0, 0};
+        ss[i] = (cs_scn_set){labels[i], sets[i], NULL, 0, 0, 0};
     }
     cs_status st = cs_scn_load_set(path, ss, n_sets, &s, &diags);
     if (st != CS_OK) {

@@ -66,7 +66,7 @@ cs_status cs_whatif_build(void *ud, const cs_exp_setting *set, size_t n, cs_scn 
     }
     for (size_t i = 0; i < w->n_sets; i++) {
         snprintf(labels[i], sizeof labels[i], "--set #%zu", i + 1);
-        ss[i] = (cs_scn_set){labels[i], w->sets[i], NULL, 0, 0};
+        ss[i] = (cs_scn_set){labels[i], w->sets[i], NULL, 0, 0, 0};
     }
     for (size_t j = 0; j < n; j++) {
         size_t i = set[j].input;
@@ -78,7 +78,7 @@ cs_status cs_whatif_build(void *ud, const cs_exp_setting *set, size_t n, cs_scn 
         }
         snprintf(texts[j], sizeof texts[j], "%s=%s", w->path[i], v);
         snprintf(labels[w->n_sets + j], sizeof labels[w->n_sets + j], "%s #%zu", w->flag, i + 1);
-        ss[w->n_sets + j] = (cs_scn_set){labels[w->n_sets + j], texts[j], NULL, 0, 0};
+        ss[w->n_sets + j] = (cs_scn_set){labels[w->n_sets + j], texts[j], NULL, 0, 0, 0};
     }
     cs_diags diags = {0};
     cs_status st = cs_scn_load_set(w->scenario, ss, total, out, &diags);
@@ -111,11 +111,11 @@ int cs_whatif_current(cs_whatif *w, size_t i, char *buf, size_t n)
     char labels[CS_CLI_MAX_SETS][24];
     for (size_t k = 0; k < w->n_sets; k++) {
         snprintf(labels[k], sizeof labels[k], "--set #%zu", k + 1);
-        ss[k] = (cs_scn_set){labels[k], w->sets[k], NULL, 0, 0};
+        ss[k] = (cs_scn_set){labels[k], w->sets[k], NULL, 0, 0, 0};
     }
     char lab[32];
     snprintf(lab, sizeof lab, "%s #%zu", w->flag, i + 1);
-    ss[w->n_sets] = (cs_scn_set){lab, w->path[i], buf, n, 0};
+    ss[w->n_sets] = (cs_scn_set){lab, w->path[i], buf, n, 0, 0};
     cs_diags diags = {0};
     cs_scn *s = NULL;
     cs_status st = cs_scn_load_set(w->scenario, ss, total, &s, &diags);

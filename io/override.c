@@ -99,7 +99,15 @@ cs_status cs_ovpath_parse(const char *text, cs_ovpath *p, const char **value, cs
                 break;
             }
         } else {
-            while (*s && *s != '.' && *s != '[' && *s != '=') buf[o++] = *s++;
+            while (*s && *s != '.' && *s != '[' && *s != '=') {
+                if (*s == '"' || *s == '\'') break;
+                buf[o++] = *s++;
+            }
+            if (*s == '"' || *s == '\'') {
+                st = cs_error_set(err, CS_EINPUT, "a quote may only open a part of the path: quote the "
+                                  "whole name, as pools.\"call handlers\".staff");
+                break;
+            }
             while (o > 0 && buf[o - 1] == ' ') o--;   /* "a.b =x": blanks before '=' */
             size_t lead = 0;
             while (lead < o && buf[lead] == ' ') lead++;
@@ -296,7 +304,11 @@ static cs_ydoc_node *set_in(ctx *c, cs_ydoc_node *n, size_t i)
                                                                       : "list");
             return NULL;
         }
-        if (i < sizeof c->set->items * 8) c->set->items |= 1UL << i;
+        if (i < sizeof c->set->items * 8) {
+            c->set->items |= 1UL << i;
+            for (size_t k = 0; k < n->n_items; k++)
+                if (!item_name(n->items[k])) c->set->unnamed |= 1UL << i;
+        }
         cs_ydoc_node *child = set_in(c, n->items[hit], i + 1);
         if (!child) return NULL;
         cs_ydoc_node *r = cs_ydoc_copy(c->doc, n);
@@ -407,7 +419,7 @@ cs_status cs_override_apply(cs_ydoc *doc, cs_ydoc_node **root, cs_scn_set *sets,
     for (size_t k = 0; k < n; k++) {
         cs_scn_set *s = &sets[k];
         if (s->old && s->old_n) s->old[0] = '\0';
-        s->items = 0;
+        s->items = s->unnamed = 0;
         size_t ll = strlen(s->label) + strlen(s->text) + 4;
         char *lab = malloc(ll);
         if (!lab) return CS_ENOMEM;

@@ -91,6 +91,9 @@ typedef struct cs_scn_set {
     /* OUT: bit i is set when part i of the path named an item of a list (lines.101: part 1);
      * a writer of variant files needs it (io/variant.h). */
     unsigned long items;
+    /* OUT: bit i is set when that list also has items without a name (a variant file cannot
+     * change one of its items: `base:` merging replaces such a list whole). */
+    unsigned long unnamed;
 } cs_scn_set;
 
 /** @brief cs_scn_load() with sets[0..n_sets) applied in order to the merged document.  A run of

@@ -310,17 +310,22 @@ static cs_status parse_range(const char *spec, const char *dots, cs_valrange *r,
     int found = 0;
     for (size_t i = 0; i < rl && !found; i++) {
         if (rest[i] != '/') continue;
-        cs_valunit u2, u3;
-        double b2, a3, s3;
-        if (two(lo, lol, rest, i, &u2, &a, &b2, NULL) != CS_OK) continue;
-        if (two(lo, lol, rest + i + 1, rl - i - 1, &u3, &a3, &s3, NULL) != CS_OK) continue;
-        if (u2.kind != u3.kind || strcmp(u2.suffix, u3.suffix) || strcmp(u2.prefix, u3.prefix))
-            continue;
-        u = u2;
-        u.whole = u2.whole && u3.whole;
-        b = b2;
-        step = s3;
-        found = 1;
+        const char *hs = rest, *ss = rest + i + 1;
+        size_t hl = i, sl = rl - i - 1;
+        parts p = split(lo, lol), q = split(hs, hl), r3 = split(ss, sl);
+        if (p.ok && q.ok && r3.ok && same_unit(&p, &q) && same_unit(&p, &r3)) {
+            memset(&u, 0, sizeof u);
+            u.kind = CS_VAL_NUMBER;
+            snprintf(u.prefix, sizeof u.prefix, "%s", p.prefix);
+            snprintf(u.suffix, sizeof u.suffix, "%s", p.suffix);
+            u.whole = p.whole && q.whole && r3.whole && !p.prefix[0] && !p.suffix[0];
+            a = p.x, b = q.x, step = r3.x;
+            found = 1;
+        } else if (as_duration(lo, lol, &a) && as_duration(hs, hl, &b) && as_duration(ss, sl, &step)) {
+            memset(&u, 0, sizeof u);
+            u.kind = CS_VAL_DURATION;
+            found = 1;
+        }
     }
     if (!found)
         return cs_error_set(err, CS_EINPUT, "expected a range LOW..HIGH/STEP in one unit, such as "

@@ -142,6 +142,12 @@ static cs_status add_change(cs_ydoc *doc, cs_ydoc_node *root, const cs_variant_c
                               "change list items that have a name (give the item a name: in the scenario)", ch->text);
             break;
         }
+        if (i < 8 * sizeof ch->items && (ch->unnamed >> i) & 1) {
+            st = cs_error_set(err, CS_EINPUT, "'%s' changes an item of a list in which some items have no name; a "
+                              "variant file can only change items of lists whose items all have names (base: merges "
+                              "lists by name)", ch->text);
+            break;
+        }
         if (i < 8 * sizeof ch->items && (ch->items >> i) & 1) {
             /* cur is the list: find or add the item {name: g->name}. */
             cs_ydoc_node *item = NULL;

@@ -7,8 +7,9 @@
  * parts named an item of a list (cs_scn_set.items, filled in when the changes were loaded on the
  * scenario).  Named list items are written as list items carrying their `name`, which is how
  * `base:` merging finds them (lines: [{name: "101", patience: {mean: 19m}}]); an item addressed by
- * position ([0]) cannot be written, because a list without names is replaced whole by a variant:
- * that is an error asking for a name.  Values are written as scalars the loader reads back as
+ * position ([0]), or by name in a list where other items have no name, cannot be written, because
+ * `base:` merges lists by name only when every item has one (otherwise the variant's list replaces
+ * the base's whole): that is an error asking for names.  Values are written as scalars the loader reads back as
  * given (flow mappings and lists given as values are parsed and written as YAML); names are
  * double-quoted.  The comment (any text; control characters become '?') goes first, each line
  * prefixed with "# ".
@@ -25,7 +26,8 @@
 
 typedef struct cs_variant_change {
     const char *text;        /* PATH=VALUE */
-    unsigned long items;     /* bit i: part i of the path named a list item */
+    unsigned long items;     /* bit i: part i of the path named a list item (cs_scn_set.items) */
+    unsigned long unnamed;   /* bit i: ... of a list that has unnamed items (cs_scn_set.unnamed) */
 } cs_variant_change;
 
 /** @brief Writes the variant to f.

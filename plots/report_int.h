@@ -57,6 +57,7 @@ typedef struct report {
     const char *generated;
     cs_json *summary, *manifest;
     int comparison;
+    const char *whatif;     /* "sweep", "sensitivity", "calibration" (report_whatif.c), else NULL */
     scen *sc;
     size_t n_sc;
     char version[64], seed[48], reps[32];
@@ -137,5 +138,10 @@ cs_status csi_rep_charts(report *r, cs_error *err);   /* report_svg.c */
 void csi_rep_headline(report *r);                     /* report_tables.c */
 void csi_rep_full_tables(report *r);                  /* report_tables.c */
 int csi_rep_assumptions(report *r);                   /* report_assume.c; 0 when out of memory */
+/* What a sweep, sensitivity analysis or calibration found, in words and tables
+ * (report_whatif.c); the run tables that follow are for its reference scenario. */
+void csi_rep_whatif(report *r);
+const char *csi_rep_whatif_kicker(const report *r);   /* "sweep", ... for the masthead */
+const char *csi_rep_whatif_files(const report *r);    /* ", sweep.csv" for the appendix */
 
 #endif
