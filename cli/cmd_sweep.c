@@ -275,7 +275,7 @@ static cs_status write_charts(const sweep_cli *c, cs_outdir *dir, cs_chart_list 
                  d->label, k->pool ? "pool" : "line", k->name, ax->in.path,
                  ns > 1 ? ", one line per value of the other inputs" : "");
         cs_sweep_chart ch = {file,     title, sub,        xlabel, ylabel, caption, strcmp(d->unit, "share") == 0,
-                             nx,       ax->x, c->range[0].unit.kind == CS_VAL_TEXT ? (const char *const *)ax->text : NULL,
+                             nx,       ax->x, c->range[0].unit.kind == CS_VAL_TEXT ? ax->text : NULL,
                              ns,       ns > 1 ? sl : NULL, mean, ci};
         st = cs_charts_sweep(&ch, cs_outputs_chart_path, dir, list, err);
     }
@@ -376,7 +376,7 @@ int cs_cmd_sweep(int argc, char **argv)
         c->w.unit[a] = c->range[a].unit;
         c->w.in[a].unit = cs_valrange_unit_label(&c->range[a].unit);
         c->w.in[a].whole = c->range[a].unit.whole;
-        c->axes[a] = (cs_sweep_axis){c->w.in[a], c->range[a].n, c->range[a].text, c->range[a].x};
+        c->axes[a] = (cs_sweep_axis){c->w.in[a], c->range[a].n, (const char *const *)c->range[a].text, c->range[a].x};
         c->n_axes++;
     }
     if (!code) c->base = cs_cli_load_scenario_set("sweep", pos[0], c->w.sets, c->w.n_sets, &code);

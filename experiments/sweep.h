@@ -24,7 +24,7 @@
 typedef struct cs_sweep_axis {
     cs_exp_input in;
     size_t n;
-    char *const *text;    /* the values as written in a --set */
+    const char *const *text;   /* the values as written in a --set */
     const double *x;      /* their numbers, for charts (positions 1..n for texts) */
 } cs_sweep_axis;
 
