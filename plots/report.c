@@ -371,8 +371,8 @@ static cs_status load(report *r, cs_error *err)
         if (csi_rep_jstreq(S, "kind", whatif[i])) r->whatif = whatif[i];
     if (kind && !r->whatif && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison")) {
         cs_json_position(kind, &line, &col);
-        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\", \"comparison\", "
-                          "\"sweep\", \"sensitivity\" or \"calibration\"", path, line, col);
+        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\" or \"comparison\" (or "
+                          "\"sweep\", \"sensitivity\", \"calibration\")", path, line, col);
         free(path);
         return st;
     }

@@ -71,6 +71,7 @@ static void test_recovers_patience_and_staff(void **state)
         {{"pools.handlers.staff", "", 1}, 12, 30, NAN},
     };
     cs_cal_match mt[2];
+    memset(mt, 0, sizeof mt);
     kpi(base, "lines.101.asa", &mt[0].kpi);
     mt[0].target = truth.asa;
     kpi(base, "lines.101.abandon_rate", &mt[1].kpi);
@@ -115,6 +116,7 @@ static void test_root_and_unreachable(void **state)
     assert_int_equal(build(&w, NULL, 0, &base, NULL), CS_OK);
     cs_cal_free fr[1] = {{{"lines.101.patience.mean", "s", 0}, 120, 3600, NAN}};
     cs_cal_match mt[1];
+    memset(mt, 0, sizeof mt);
     kpi(base, "lines.101.abandon_rate", &mt[0].kpi);
     mt[0].target = truth.p_abandon;
     cs_cal_result r;
