@@ -108,6 +108,53 @@ cs_status cs_exp_run(cs_scn *const *scns, size_t n, const cs_scn *crn, const cha
     return st;
 }
 
+void cs_exp_trim(cs_results *r)
+{
+    if (!r || !r->reps) return;
+    for (uint32_t i = 0; i < r->n_reps; i++)
+        if (r->reps[i].line) cs_repstats_fini(&r->reps[i]);
+}
+
+typedef struct progress_ctx {
+    const cs_exp_opts *opts;
+    uint32_t done, total;     /* replications of earlier batches; of all of them */
+} progress_ctx;
+
+static void progress_offset(void *ud, uint32_t done, uint32_t total, double t, double horizon)
+{
+    (void)total;
+    (void)t;
+    (void)horizon;
+    progress_ctx *pc = ud;
+    pc->opts->progress(pc->opts->progress_ud, pc->done + done, pc->total, (double)(pc->done + done),
+                       (double)pc->total);
+}
+
+cs_status cs_exp_run_trimmed(cs_scn *const *scns, size_t n, const cs_scn *crn, const char *const *labels,
+                             const cs_exp_opts *opts, cs_results **res, cs_error *err)
+{
+    progress_ctx pc = {opts, 0, (uint32_t)crn->replications * (uint32_t)n};
+    cs_exp_opts bo = opts ? *opts : (cs_exp_opts){0, NULL, NULL};
+    if (opts && opts->progress) {
+        bo.progress = progress_offset;
+        bo.progress_ud = &pc;
+    }
+    for (size_t i = 0; i < n; i++) res[i] = NULL;
+    cs_status st = CS_OK;
+    for (size_t p0 = 0; st == CS_OK && p0 < n; p0 += CS_EXP_BATCH) {
+        size_t nb = n - p0 < CS_EXP_BATCH ? n - p0 : CS_EXP_BATCH;
+        st = cs_exp_run(scns + p0, nb, crn, labels ? labels + p0 : NULL, &bo, res + p0, err);
+        for (size_t p = p0; st == CS_OK && p < p0 + nb; p++) cs_exp_trim(res[p]);
+        pc.done += (uint32_t)(nb * (size_t)crn->replications);
+    }
+    if (st != CS_OK)
+        for (size_t i = 0; i < n; i++) {
+            cs_results_free(res[i]);
+            res[i] = NULL;
+        }
+    return st;
+}
+
 /* ---- KPI references --------------------------------------------------------------------- */
 
 /* Next dot-separated part of s (quoted with "..." or '...' when it holds dots or spaces). */

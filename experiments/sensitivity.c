@@ -50,7 +50,7 @@ cs_status cs_sens_run(const cs_sens_input *inputs, size_t n, const cs_scn *base,
         }
         lp[i] = labels[i];
     }
-    if (st == CS_OK) st = cs_exp_run(s->scn, m, base, lp, opts, s->res, err);
+    if (st == CS_OK) st = cs_exp_run_trimmed(s->scn, m, base, lp, opts, s->res, err);
     free(labels);
     free(lp);
     if (st != CS_OK) {

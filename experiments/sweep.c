@@ -78,7 +78,7 @@ cs_status cs_sweep_run(const cs_sweep_axis *axes, size_t n_axes, const cs_scn *b
         snprintf(labels[p], sizeof labels[p], "point %zu", p + 1);
         lp[p] = labels[p];
     }
-    if (st == CS_OK) st = cs_exp_run(s->scn, np, base, lp, opts, s->res, err);
+    if (st == CS_OK) st = cs_exp_run_trimmed(s->scn, np, base, lp, opts, s->res, err);
     free(labels);
     free(lp);
     if (st != CS_OK) {
