@@ -30,7 +30,7 @@ cs_scn *cs_cli_load_scenario_set(const char *cmd, const char *path, const char *
     cs_diags diags = {0};
     cs_scn *s = NULL;
     cs_scn_set ss[CS_CLI_MAX_SETS];
-    char labels[CS_CLI_MAX_SETS][24];
+    char labels[CS_CLI_MAX_SETS][32];
     if (n_sets > CS_CLI_MAX_SETS) n_sets = CS_CLI_MAX_SETS;
     for (size_t i = 0; i < n_sets; i++) {
         snprintf(labels[i], sizeof labels[i], "--set #%zu", i + 1);

@@ -108,7 +108,7 @@ int cs_whatif_current(cs_whatif *w, size_t i, char *buf, size_t n)
     size_t total = w->n_sets + 1;
     cs_scn_set *ss = calloc(total, sizeof *ss);
     if (!ss) return CS_EXIT_FAIL;
-    char labels[CS_CLI_MAX_SETS][24];
+    char labels[CS_CLI_MAX_SETS][32];
     for (size_t k = 0; k < w->n_sets; k++) {
         snprintf(labels[k], sizeof labels[k], "--set #%zu", k + 1);
         ss[k] = (cs_scn_set){labels[k], w->sets[k], NULL, 0, 0, 0};

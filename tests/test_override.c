@@ -72,7 +72,7 @@ static char *json_of(const cs_scn *s)
 static cs_scn *load_with(const char *path, const char *const *texts, size_t n, cs_diags *d, cs_status *st_out)
 {
     cs_scn_set sets[16];
-    char labels[16][24];
+    char labels[16][32];
     for (size_t i = 0; i < n; i++) {
         snprintf(labels[i], sizeof labels[i], "--set #%zu", i + 1);
         sets[i] = (cs_scn_set){labels[i], texts[i], NULL, 0, 0, 0};
