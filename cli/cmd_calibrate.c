@@ -663,7 +663,7 @@ int cs_cmd_calibrate(int argc, char **argv)
             st = write_variant(c, cs_outfile_stream(of), flags[F_OUTPUT].value, name, &err);
             if (st == CS_OK) st = cs_outfile_commit(of, &err);
             cs_cli_watch_outfile(NULL);
-            if (st != CS_OK) cs_outfile_abort(of);
+            cs_outfile_abort(of);   /* frees it; removes the temporary file unless committed */
             of = NULL;
             if (st == CS_OK && !flags[F_JSON].set) printf("\nWrote %s: runnable, `base:` %s plus the fitted values.\n", flags[F_OUTPUT].value, pos[0]);
         }

@@ -217,7 +217,7 @@ static cs_status write_charts(const sens_cli *c, cs_outdir *dir, cs_chart_list *
         char file[64], title[200], sub[240], xlabel[120], caption[512], base[48];
         cs_whatif_fmt(base, sizeof base, d->unit, c->eff[q][0].base, NAN, 0);
         snprintf(file, sizeof file, "tornado_%s%zu_%s", k->pool ? "pool" : "line", ent + 1, d->name);
-        snprintf(title, sizeof title, "%s %s: what moves %s", k->pool ? "Pool" : "Line", k->name, d->label);
+        snprintf(title, sizeof title, "%s %s, %s: what moves it", k->pool ? "Pool" : "Line", k->name, d->label);
         snprintf(sub, sizeof sub, "Change from the base (%s) with each input at its low and high value; "
                  "whiskers = 95%% CI", base);
         snprintf(xlabel, sizeof xlabel, share ? "Change from the base (percentage points)"
