@@ -1,6 +1,6 @@
 /* Private to the HTML report (plots/report*.c); nothing else includes this.
  *
- * The report is one module (cs_report_write, plots/report.h) in seven files:
+ * The report is one module (cs_report_write, plots/report.h) in eight files:
  *   report.c         the driver: reading the folder (summary.json, charts.json), the page head,
  *                    masthead and "What this is", the appendix, writing report.html atomically;
  *   report_check.c   the JSON types of everything the report reads, checked first;
@@ -9,6 +9,7 @@
  *   report_svg.c     the Charts section: each SVG of charts.json checked and inlined;
  *   report_tables.c  the KPI labels, the headline tables and the full tables;
  *   report_assume.c  "Assumptions in words", generated from the resolved scenario;
+ *   report_whatif.c  the section of a sweep, sensitivity analysis or calibration folder;
  *   report_css.c     the stylesheet and nothing else.
  *
  * Conventions.  Every part appends to r->out (a cs_text_buf) through hf(), which escapes %s, so
