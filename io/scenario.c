@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/override.h"
 #include "io/scenario_int.h"
 #include "io/units.h"
 #include "io/yamldoc.h"
@@ -434,7 +435,8 @@ static void interpret(ld *c, node *root)
 {
     static const char *const keys[] = {"name", "description", "base", "horizon", "warmup",
                                        "replications", "seed", "interval", "lines", "queues",
-                                       "pools", "surges", "technology", "outages", NULL};
+                                       "pools", "surges", "technology", "outages", "start",
+                                       "bank_holidays", "special_days", NULL};
     if (root->kind != CS_YDOC_MAP) {
         csi_scn_err_at(c, root, "a scenario must be a mapping of keys such as name:, lines: and "
                        "pools:, got %s", cs_ydoc_kind_name(root->kind));
@@ -453,6 +455,8 @@ static void interpret(ld *c, node *root)
                     &c->n_xq, &c->xq_map, &c->xq_name);
     csi_scn_collect(c, root, "pools", 1, "pool", "{name: handlers, lines: [\"101\"], staff: 20}",
                     &c->n_pools, &c->pool_map, &c->pool_name);
+    if (c->oom) return;
+    csi_scn_parse_calendar(c, root);
     if (c->oom) return;
     for (size_t j = 0; j < c->n_xq; j++) {
         if (!c->xq_name[j] || csi_scn_name_lookup(c->line_name, c->n_lines, c->xq_name[j]) < 0)
@@ -509,6 +513,7 @@ static void interpret(ld *c, node *root)
     if (c->pools_lists_ok && c->pools_staff_ok && c->n_pools > 0)
         for (size_t i = 0; i < c->n_lines; i++)
             if (c->line_ok[i] && !c->allow_unstaffed[i]) csi_scn_check_roster(c, i);
+    csi_scn_build_dated(c);
 }
 
 /* ---- entry points ------------------------------------------------------------------------ */
@@ -570,6 +575,7 @@ static cs_status hand_over(ld *c, cs_diags *out)
 
 static void ld_fini(ld *c)
 {
+    csi_scn_cal_free(c);
     free(c->line_map);
     free(c->line_name);
     free(c->xq_map);
@@ -586,8 +592,14 @@ static void ld_fini(ld *c)
     cs_ydoc_destroy(c->doc);
 }
 
-static cs_status load_text(const char *text, size_t len, const char *file, cs_scn **out,
-                           cs_diags *diags)
+/* Messages about a --set come after those about the files, in the order the sets were given. */
+static void note_file(void *ud, const char *file)
+{
+    csi_scn_add_file(ud, file);
+}
+
+static cs_status load_text(const char *text, size_t len, const char *file, cs_scn_set *sets,
+                           size_t n_sets, cs_scn **out, cs_diags *diags)
 {
     CS_REQUIRE(text && file && out);
     *out = NULL;
@@ -603,6 +615,10 @@ static cs_status load_text(const char *text, size_t len, const char *file, cs_sc
     if (strlen(chain[0]) < CSI_SCN_MAX_PATH) normalize_path(chain[0]);
     cs_ydoc_node *root = load_tree(&c, text, len, file, chain, 0);
     free(chain);
+    /* --set and experiments: changes to the merged document, then read like the file. */
+    if (root && !c.oom && n_sets > 0 &&
+        cs_override_apply(c.doc, &root, sets, n_sets, &c.diags, note_file, &c) == CS_ENOMEM)
+        csi_scn_oom(&c);
     if (root && !c.oom) interpret(&c, root);
     cs_status st = c.oom ? CS_ENOMEM : c.diags.n ? CS_EINPUT : CS_OK;
     if (st == CS_OK && !c.s) st = CS_EINTERNAL;   /* a tree with no problem always builds */
@@ -619,10 +635,17 @@ cs_status cs_scn_load_string(const char *text, const char *virtual_path, cs_scn 
                              cs_diags *diags)
 {
     CS_REQUIRE(text != NULL && out != NULL);
-    return load_text(text, strlen(text), virtual_path ? virtual_path : "<string>", out, diags);
+    return load_text(text, strlen(text), virtual_path ? virtual_path : "<string>", NULL, 0, out,
+                     diags);
 }
 
 cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags)
+{
+    return cs_scn_load_set(path, NULL, 0, out, diags);
+}
+
+cs_status cs_scn_load_set(const char *path, cs_scn_set *sets, size_t n_sets, cs_scn **out,
+                          cs_diags *diags)
 {
     CS_REQUIRE(path != NULL && out != NULL);
     *out = NULL;
@@ -638,7 +661,7 @@ cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags)
             return CS_ENOMEM;
         return CS_EIO;
     }
-    cs_status st = load_text(text, len, path, out, diags);
+    cs_status st = load_text(text, len, path, sets, n_sets, out, diags);
     free(text);
     return st;
 }

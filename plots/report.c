@@ -168,6 +168,20 @@ static void measured_phrase(report *r, cs_text_buf *b)
     }
     char len[48], start[48], warm[48];
     csi_rep_dur_words(len, sizeof len, m);
+    if (r->measured_from && r->end) {
+        if (isfinite(r->horizon_days) && isfinite(r->warmup_days))
+            csi_rep_dur_words(len, sizeof len, (r->horizon_days - r->warmup_days) * 86400.0);
+        char a[64], z[64];
+        csi_rep_iso_words(a, sizeof a, r->measured_from);
+        csi_rep_iso_words(z, sizeof z, r->end);
+        csi_rep_hf(b, "The measured period is the %s from %s to %s (UK local time, with the clock "
+              "changes)%s.", len, a, z, r->per_year ? ", one year, so counts are annual figures" : "");
+        csi_rep_dur_words(warm, sizeof warm, r->warmup);
+        if (r->warmup > 0)
+            csi_rep_hf(b, " A warm-up of %s before it is not counted, so that queues have built up and "
+                  "staff are busy when counting begins.", warm);
+        return;
+    }
     csi_rep_week_time_words(start, sizeof start, r->warmup);
     csi_rep_dur_words(warm, sizeof warm, r->warmup);
     if (r->warmup > 0)
@@ -188,7 +202,10 @@ static void masthead(report *r)
         csi_rep_hf(b, "<h1>%s compared with %d alternative%s</h1>\n", r->sc[0].name ? r->sc[0].name : "Base scenario",
            (int)(r->n_sc - 1), r->n_sc == 2 ? "" : "s");
     } else {
-        cs_text_puts(b, "<p class=\"kicker\">Control-room simulation report</p>\n");
+        if (r->whatif)
+            csi_rep_hf(b, "<p class=\"kicker\">Control-room simulation &middot; %s</p>\n", csi_rep_whatif_kicker(r));
+        else
+            cs_text_puts(b, "<p class=\"kicker\">Control-room simulation report</p>\n");
         csi_rep_hf(b, "<h1>%s</h1>\n", title ? title : "Unnamed scenario");
     }
     csi_rep_hf(b, "<p class=\"meta\"><span>Generated %s</span><span>callsim %s</span><span>%s replications</span>"
@@ -234,7 +251,9 @@ static void about(report *r)
     measured_phrase(r, b);
     cs_text_puts(b, "</p>\n<p>These are modelled figures, not measurements: they are as good as the assumptions, "
                "which are listed in full so that they can be checked and challenged.</p>\n");
-    cs_text_puts(b, "<nav class=\"toc\"><b>Contents</b><ol><li><a href=\"#headline\">Headline results</a></li>"
+    cs_text_puts(b, "<nav class=\"toc\"><b>Contents</b><ol>");
+    if (r->whatif) csi_rep_hf(b, "<li><a href=\"#whatif\">The %s</a></li>", csi_rep_whatif_kicker(r));
+    cs_text_puts(b, "<li><a href=\"#headline\">Headline results</a></li>"
                "<li><a href=\"#charts\">Charts</a></li><li><a href=\"#tables\">Full results</a></li>"
                "<li><a href=\"#assumptions\">Assumptions in words</a></li>"
                "<li><a href=\"#appendix\">Appendix: scenario file");
@@ -306,10 +325,18 @@ static cs_status appendix(report *r, cs_error *err)
     csi_rep_dur_words(t1, sizeof t1, r->horizon);
     csi_rep_dur_words(t2, sizeof t2, r->warmup);
     csi_rep_hf(b, "<dt>Seed</dt><dd>%s</dd>\n<dt>Replications</dt><dd>%s</dd>\n", r->seed, r->reps);
-    if (isfinite(r->horizon)) csi_rep_hf(b, "<dt>Simulated</dt><dd>%s, including a warm-up of %s</dd>\n", t1, t2);
+    if (isfinite(r->horizon) && r->start) {
+        char a[64];
+        if (isfinite(r->horizon_days)) csi_rep_dur_words(t1, sizeof t1, r->horizon_days * 86400.0);
+        csi_rep_iso_words(a, sizeof a, r->start);
+        csi_rep_hf(b, "<dt>Simulated</dt><dd>%s from %s (UK local time), including a warm-up of %s</dd>\n", t1, a,
+                   t2);
+    } else if (isfinite(r->horizon)) {
+        csi_rep_hf(b, "<dt>Simulated</dt><dd>%s, including a warm-up of %s</dd>\n", t1, t2);
+    }
     csi_rep_hf(b, "<dt>callsim version</dt><dd>%s</dd>\n<dt>Generated</dt><dd>%s</dd>\n", r->version, r->generated);
     csi_rep_hf(b, "<dt>Data files</dt><dd>summary.json%r, charts/ (PNG, SVG and PDF of every chart)</dd>\n</dl>\n",
-       r->comparison ? ", comparison.csv" : ", intervals.csv");
+       r->whatif ? csi_rep_whatif_files(r) : r->comparison ? ", comparison.csv" : ", intervals.csv");
     cs_text_puts(b, "<p>To reproduce these results, run callsim with the same version, scenario file");
     cs_text_puts(b, r->comparison ? "s" : "");
     cs_text_puts(b, " and seed. A scenario that starts with <code>base:</code> also needs the file it names.</p>\n");
@@ -397,10 +424,13 @@ static cs_status load(report *r, cs_error *err)
         return st;
     }
     const cs_json *kind = cs_json_get(S, "kind");
-    if (kind && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison")) {
+    static const char *const whatif[] = {"sweep", "sensitivity", "calibration"};
+    for (size_t i = 0; i < sizeof whatif / sizeof whatif[0]; i++)
+        if (csi_rep_jstreq(S, "kind", whatif[i])) r->whatif = whatif[i];
+    if (kind && !r->whatif && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison")) {
         cs_json_position(kind, &line, &col);
-        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\" or \"comparison\"",
-                          path, line, col);
+        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\" or \"comparison\" (or "
+                          "\"sweep\", \"sensitivity\", \"calibration\")", path, line, col);
         free(path);
         return st;
     }
@@ -431,6 +461,12 @@ static cs_status load(report *r, cs_error *err)
                                                      : csi_rep_jstr(r->sc[0].resolved, "name");
         r->horizon = csi_rep_jnum(S, "horizon_s");
         r->warmup = csi_rep_jnum(S, "warmup_s");
+        r->start = csi_rep_jstr(S, "start");
+        r->measured_from = csi_rep_jstr(S, "measured_from");
+        r->end = csi_rep_jstr(S, "end");
+        r->per_year = csi_rep_jstreq(S, "counts_per", "year");
+        r->horizon_days = csi_rep_jnum(S, "horizon_days");
+        r->warmup_days = csi_rep_jnum(S, "warmup_days");
     } else {
         const cs_json *scs = cs_json_get(S, "scenarios");
         size_t n = cs_json_size(scs);
@@ -561,13 +597,14 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
     memset(&r, 0, sizeof r);
     r.dir = dir;
     r.generated = generated;
-    r.horizon = r.warmup = NAN;
+    r.horizon = r.warmup = r.horizon_days = r.warmup_days = NAN;
     cs_status st = load(&r, err);
     if (st == CS_OK) {
         const char *title = r.sc[0].name ? r.sc[0].name : "Unnamed scenario";
         page_head(&r, title);
         masthead(&r);
         about(&r);
+        if (r.whatif) csi_rep_whatif(&r);
         csi_rep_headline(&r);
         st = csi_rep_charts(&r, err);
     }

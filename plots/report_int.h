@@ -1,6 +1,6 @@
 /* Private to the HTML report (plots/report*.c); nothing else includes this.
  *
- * The report is one module (cs_report_write, plots/report.h) in seven files:
+ * The report is one module (cs_report_write, plots/report.h) in eight files:
  *   report.c         the driver: reading the folder (summary.json, charts.json), the page head,
  *                    masthead and "What this is", the appendix, writing report.html atomically;
  *   report_check.c   the JSON types of everything the report reads, checked first;
@@ -9,6 +9,7 @@
  *   report_svg.c     the Charts section: each SVG of charts.json checked and inlined;
  *   report_tables.c  the KPI labels, the headline tables and the full tables;
  *   report_assume.c  "Assumptions in words", generated from the resolved scenario;
+ *   report_whatif.c  the section of a sweep, sensitivity analysis or calibration folder;
  *   report_css.c     the stylesheet and nothing else.
  *
  * Conventions.  Every part appends to r->out (a cs_text_buf) through hf(), which escapes %s, so
@@ -51,10 +52,16 @@ typedef struct report {
     const char *generated;
     cs_json *summary, *manifest;
     int comparison;
+    const char *whatif;     /* "sweep", "sensitivity", "calibration" (report_whatif.c), else NULL */
     scen *sc;
     size_t n_sc;
     char version[64], seed[48], reps[32];
     double horizon, warmup; /* seconds; NAN if unknown */
+    /* Dated runs (summary.json "start", "measured_from", "end": local ISO times), else NULL;
+     * per_year: the measured period is a year (summary.json "counts_per": "year"). */
+    const char *start, *measured_from, *end;
+    double horizon_days, warmup_days;   /* dated: lengths in local days; NAN otherwise */
+    int per_year;
     cs_text_buf out;
 } report;
 
@@ -130,6 +137,8 @@ void csi_rep_name_list(cs_text_buf *b, const char *const *names, size_t n, const
 void csi_rep_line_title(cs_text_buf *b, const char *line);   /* "Line 999" */
 /* How long the measured period is, for count labels ("in the week"). */
 void csi_rep_period_phrase(const report *r, char *buf, size_t n);
+/* "1 April 2025, 00:00" from "2025-04-01T00:00:00+01:00"; the text as is otherwise. */
+void csi_rep_iso_words(char *buf, size_t n, const char *iso);
 
 /* ---- report_check.c ------------------------------------------------------------------- */
 
@@ -144,5 +153,10 @@ cs_status csi_rep_charts(report *r, cs_error *err);   /* report_svg.c */
 void csi_rep_headline(report *r);                     /* report_tables.c */
 void csi_rep_full_tables(report *r);                  /* report_tables.c */
 int csi_rep_assumptions(report *r);                   /* report_assume.c; 0 when out of memory */
+/* What a sweep, sensitivity analysis or calibration found, in words and tables
+ * (report_whatif.c); the run tables that follow are for its reference scenario. */
+void csi_rep_whatif(report *r);
+const char *csi_rep_whatif_kicker(const report *r);   /* "sweep", ... for the masthead */
+const char *csi_rep_whatif_files(const report *r);    /* ", sweep.csv" for the appendix */
 
 #endif
