@@ -391,12 +391,20 @@ int cs_cmd_compare(int argc, char **argv)
         }
     }
     cs_outdir *dir = NULL;
+    int late = 0;   /* DIR checked now, begun after the runs (cli/dist.h) */
     if (!code) {
         cs_cli_install_signals();
         if (flags[F_OUT].set && cs_cli_writes()) {
             st = cs_outdir_begin(flags[F_OUT].value, flags[F_FORCE].set, cs_cli_note, (void *)"compare", &dir, &err);
-            if (st != CS_OK) code = cs_cli_fail("compare", st, err.msg);
-            else cs_cli_watch_outdir(dir);
+            if (st != CS_OK) {
+                code = cs_cli_fail("compare", st, err.msg);
+            } else if (cs_cli_outputs_late()) {
+                cs_outdir_abort(dir);
+                dir = NULL;
+                late = 1;
+            } else {
+                cs_cli_watch_outdir(dir);
+            }
         }
     }
     if (!code) {
@@ -421,6 +429,10 @@ int cs_cmd_compare(int argc, char **argv)
             print_table(&c);
             if (fflush(stdout) != 0 || ferror(stdout))
                 st = cs_error_set(&err, CS_EIO, "cannot write the comparison table: %s", strerror(errno));
+        }
+        if (st == CS_OK && late) {
+            st = cs_outdir_begin(flags[F_OUT].value, flags[F_FORCE].set, cs_cli_note, (void *)"compare", &dir, &err);
+            if (st == CS_OK) cs_cli_watch_outdir(dir);
         }
         if (st == CS_OK && dir) {
             st = write_outdir(&c, dir, flags[F_REPORT].set, &err);

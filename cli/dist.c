@@ -90,11 +90,18 @@ int cs_cli_dist_begin(int *argc, char ***argv)
 
 int cs_cli_dist_skip(const char *cmd)
 {
-    static const char *const alone[] = {"erlang", "fit", "report"};
-    if (cs_rep_dist_rank() == 0) return 0;
-    for (size_t i = 0; i < sizeof alone / sizeof alone[0]; i++)
-        if (strcmp(cmd, alone[i]) == 0) return 1;
-    return 0;
+    /* The commands whose runs ship their results between ranks (a plan with pack/unpack) and
+     * that write only where cs_cli_writes() says.  Any other command runs on rank 0 alone, as
+     * in one process, so that a command nobody has taught about MPI cannot write twice. */
+    static const char *const spread[] = {"run", "compare", "replay"};
+    for (size_t i = 0; i < sizeof spread / sizeof spread[0]; i++)
+        if (strcmp(cmd, spread[i]) == 0) return 0;
+    if (cs_rep_dist_size() == 1) return 0;
+    /* Every rank leaves the job together; rank 0 then runs the command as a lone process
+     * (its runs stay on its threads) and the others end. */
+    int rank = cs_rep_dist_rank();
+    cs_rep_dist_stop(CS_EXIT_OK, NULL, NULL);
+    return rank != 0;
 }
 
 static void show_kept_cb(void *ud)
@@ -110,3 +117,5 @@ int cs_cli_dist_end(int code)
 }
 
 int cs_cli_writes(void) { return cs_rep_dist_rank() == 0; }
+
+int cs_cli_outputs_late(void) { return cs_rep_dist_size() > 1; }

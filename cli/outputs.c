@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli/common.h"
 #include "cli/dist.h"
@@ -15,7 +16,23 @@ struct cs_outputs {
     cs_outdir *dir;
     FILE *calls;
     cs_calls_writer *calls_w;
+    int late;            /* the folder is begun after the run (cli/dist.h cs_cli_outputs_late) */
 };
+
+/* A file without a name in $TMPDIR (or /tmp): it disappears with the process, however that
+ * ends, so a run that dies leaves nothing behind. */
+static FILE *nameless_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/.callsim-calls-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) return NULL;
+    unlink(path);
+    FILE *f = fdopen(fd, "w+");
+    if (!f) close(fd);
+    return f;
+}
 
 cs_status cs_outputs_begin(const cs_output_opts *o, const cs_scn *scn, cs_outputs **out, cs_error *err)
 {
@@ -31,9 +48,18 @@ cs_status cs_outputs_begin(const cs_output_opts *o, const cs_scn *scn, cs_output
         *out = NULL;
         return st;
     }
-    cs_cli_watch_outdir(x->dir);
+    if (cs_cli_outputs_late()) {
+        /* DIR is usable (checked now, so that a bad --out costs nothing); it is begun again
+         * once the run is over, and calls.csv waits in a nameless file until then. */
+        cs_outdir_abort(x->dir);
+        x->dir = NULL;
+        x->late = 1;
+    } else {
+        cs_cli_watch_outdir(x->dir);
+    }
     if (o->calls) {
-        x->calls = cs_outdir_open(x->dir, "calls.csv", NULL, 0, err);
+        x->calls = x->late ? nameless_file() : cs_outdir_open(x->dir, "calls.csv", NULL, 0, err);
+        if (!x->calls && x->late) cs_error_set(err, CS_EIO, "cannot create a temporary file for calls.csv");
         if (!x->calls || !(x->calls_w = cs_calls_writer_create(x->calls, scn))) {
             if (x->calls) fclose(x->calls);
             x->calls = NULL;
@@ -136,12 +162,34 @@ cs_status cs_outputs_copy_file(cs_outdir *dir, const char *src, const char *rel,
     return bad ? cs_error_set(err, CS_EIO, "cannot copy %s into the results", src) : CS_OK;
 }
 
+/* The folder of a late run, with calls.csv copied in from the nameless file. */
+static cs_status begin_late(cs_outputs *o, cs_error *err)
+{
+    cs_status st = cs_outdir_begin(o->opts.out, o->opts.force, cs_cli_note, (void *)o->opts.cmd, &o->dir, err);
+    if (st != CS_OK) return st;
+    cs_cli_watch_outdir(o->dir);
+    if (!o->calls) return CS_OK;
+    FILE *out = cs_outdir_open(o->dir, "calls.csv", NULL, 0, err);
+    if (!out) return err->code;
+    int bad = fflush(o->calls) != 0 || ferror(o->calls);
+    rewind(o->calls);
+    char buf[65536];
+    size_t k;
+    while (!bad && (k = fread(buf, 1, sizeof buf, o->calls)) > 0)
+        if (fwrite(buf, 1, k, out) != k) bad = 1;
+    if (ferror(o->calls)) bad = 1;
+    if (fclose(out) != 0) bad = 1;
+    return bad ? cs_error_set(err, CS_EIO, "cannot write calls.csv (disk full?)") : CS_OK;
+}
+
 cs_status cs_outputs_finish(cs_outputs *o, const cs_results *r, cs_error *err)
 {
     cs_status st = CS_OK;
+    if (o->late) st = begin_late(o, err);
     if (!o->dir) {
+        close_calls(o, NULL, NULL);
         free(o);
-        return CS_OK;
+        return st;
     }
     close_calls(o, &st, err);
     if (st == CS_OK)

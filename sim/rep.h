@@ -131,7 +131,9 @@ int cs_rep_cpus(void);
  *          to all; otherwise rank 0's if not 0, else the largest.  Before leaving the job
  *          (MPI_Finalize), and before any rank leaves, show_own(ud) (optional) is called when
  *          this rank's own messages explain the failure (it left early, or failed alone after
- *          the last run): the caller, which hid the messages of ranks other than 0, shows them. */
+ *          the last run): the caller, which hid the messages of ranks other than 0, shows them.
+ *          Afterwards the process is alone (rank 0, size 1): it may go on and run plans on its
+ *          threads, which is how a command that does not spread runs on rank 0 only. */
 cs_status cs_rep_dist_start(int *argc, char ***argv, cs_error *err);
 int cs_rep_dist_rank(void);
 int cs_rep_dist_size(void);

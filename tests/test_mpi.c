@@ -11,7 +11,7 @@
  * with 1, 2 and 3 ranks give the bytes of a single process (--json and every file of --out);
  * a rank that dies ends the job with a non-zero status, no hang and no output folder; a rank
  * that cannot read its scenario, or a rank 0 that refuses the output folder, ends the job
- * with status 2 and the reason shown. */
+ * with status 2 and the reason shown; commands that do not spread run once, on rank 0. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -691,6 +691,31 @@ static void test_mpirun_rank_leaves_early(void **state)
     proc_free(&p);
 }
 
+/* Commands that do not spread yet run on rank 0 alone, as one process: printed once, written
+ * once, the same bytes; a sweep's runs stay on rank 0's threads. */
+static void test_mpirun_solo_commands(void **state)
+{
+    (void)state;
+    proc a = CALLSIM(0, "erlang", "--rate", "120/h", "--aht", "6m", "--agents", "14");
+    proc b = CALLSIM(3, "erlang", "--rate", "120/h", "--aht", "6m", "--agents", "14");
+    assert_int_equal(a.code, 0);
+    assert_int_equal(b.code, 0);
+    assert_string_equal(a.out, b.out);
+    proc_free(&a);
+    proc_free(&b);
+    char scn[300], d1[300], d2[300];
+    snprintf(scn, sizeof scn, "%s/small.yaml", tmp);
+    snprintf(d1, sizeof d1, "%s/sweep-1", tmp);
+    snprintf(d2, sizeof d2, "%s/sweep-2", tmp);
+    a = CALLSIM(0, "sweep", scn, "--vary", "pools.handlers.staff=10,12", "--reps", "2", "--json", "--quiet", "--out", d1);
+    b = CALLSIM(2, "sweep", scn, "--vary", "pools.handlers.staff=10,12", "--reps", "2", "--json", "--quiet", "--out", d2);
+    if (a.code != 0 || b.code != 0) fail_msg("sweep: %d %s / %d %s", a.code, a.err, b.code, b.err);
+    assert_string_equal(a.out, b.out);
+    same_tree(d1, d2);
+    proc_free(&a);
+    proc_free(&b);
+}
+
 #endif
 
 int main(void)
@@ -708,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_mpirun_compare_identical),
         cmocka_unit_test(test_mpirun_rank_dies),
         cmocka_unit_test(test_mpirun_rank_leaves_early),
+        cmocka_unit_test(test_mpirun_solo_commands),
 #endif
     };
 #ifdef CS_MPI
