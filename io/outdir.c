@@ -17,6 +17,8 @@
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/syscall.h>
+
+#include "sim/rep.h"
 #endif
 
 #define PATH_LEN 4096
@@ -352,10 +354,22 @@ static cs_status check_parent(const char *parent, const char *target, cs_error *
 
 /* ---------------------------------------------------------------- folders */
 
+/* In an MPI job only rank 0 writes (sim/rep.h, cli/dist.h); another rank here is a command
+ * that was not taught so, and must fail loudly rather than race rank 0 for the same files. */
+static cs_status only_rank0(const char *target, cs_error *err)
+{
+    int rank = cs_rep_dist_rank();
+    if (rank == 0) return CS_OK;
+    return cs_error_set(err, CS_EINTERNAL, "MPI rank %d was about to write '%s': only rank 0 writes (a callsim bug)",
+                        rank, target);
+}
+
 cs_status cs_outdir_begin(const char *target, int force, cs_outdir_note_fn *note, void *note_ud, cs_outdir **out,
                           cs_error *err)
 {
     *out = NULL;
+    cs_status who = only_rank0(target, err);
+    if (who != CS_OK) return who;
     cs_outdir *o = calloc(1, sizeof *o);
     if (!o) return cs_error_set(err, CS_ENOMEM, "out of memory");
     int slash;
@@ -592,6 +606,8 @@ cs_status cs_outfile_begin(const char *target, int force, cs_outdir_note_fn *not
                            cs_error *err)
 {
     *out = NULL;
+    cs_status who = only_rank0(target, err);
+    if (who != CS_OK) return who;
     cs_outfile *o = calloc(1, sizeof *o);
     char *parent = malloc(PATH_LEN), *base = malloc(BASE_MAX + 1);
     if (!o || !parent || !base) {
