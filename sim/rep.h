@@ -128,7 +128,7 @@ int cs_rep_cpus(void);
  *   start: joins the job (MPI_Init); call once, first thing in main.
  *   stop:  the exit status of the whole job from this process's `code` (the command's exit
  *          status), agreed with every rank: a rank that left early (see above) gives its status
- *          to all; otherwise rank 0's if not 0, else the largest.  Before leaving the job
+ *          to all if it is not 0; otherwise rank 0's if not 0, else the largest.  Before leaving the job
  *          (MPI_Finalize), and before any rank leaves, show_own(ud) (optional) is called when
  *          this rank's own messages explain the failure (it left early, or failed alone after
  *          the last run): the caller, which hid the messages of ranks other than 0, shows them.

@@ -241,13 +241,15 @@ int cs_rep_dist_stop(int code, void (*show_own)(void *ud), void *ud)
             free(all);
             continue;
         }
-        int final = -1, code0 = (int)all[H_CODE], largest = 0;
+        /* The first rank that left early says why the job failed; if it left in good order
+         * (ranks started with different commands), the others' failure stands. */
+        int final = 0, code0 = (int)all[H_CODE], largest = 0;
         for (int r = 0; r < size; r++) {
             const int64_t *o = all + (size_t)r * H_N;
-            if (final < 0 && o[H_EARLY]) final = (int)o[H_CODE];
+            if (final == 0 && o[H_EARLY]) final = (int)o[H_CODE];
             if (o[H_CODE] > largest) largest = (int)o[H_CODE];
         }
-        if (final < 0) final = code0 != 0 ? code0 : largest;
+        if (final == 0) final = code0 != 0 ? code0 : largest;
         /* A rank that failed on its own after the last run, rank 0 having succeeded. */
         if (rank != 0 && code != 0 && code0 == 0) show = 1;
         free(all);
