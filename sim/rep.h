@@ -55,7 +55,9 @@
  *   - side effects of an item beyond its storage (a trace file of replication 0) happen only on
  *     the rank that runs it: make them about item 0, which is rank 0's.
  * Ranks are assumed to run the same binary on the same architecture (bytes are native); a
- * mismatch is caught by a magic number and reported, never misread.
+ * mismatch is caught (a magic number, byte counts, repstats' shape) and reported, never misread.
+ * The command line's side (only rank 0 writes, output folders begun after the runs) is in
+ * cli/dist.h.
  *
  * Failures between ranks.  A failing item is a status like any other: its rank ships the
  * failure, and every rank returns the same first failure in (rep, part) order.  A rank that
@@ -127,9 +129,9 @@ int cs_rep_cpus(void);
  * plain build, there is one process: start does nothing, rank is 0, size is 1.
  *   start: joins the job (MPI_Init); call once, first thing in main.
  *   stop:  the exit status of the whole job from this process's `code` (the command's exit
- *          status), agreed with every rank: a rank that left early (see above) gives its status
- *          to all if it is not 0; otherwise rank 0's if not 0, else the largest.  Before leaving the job
- *          (MPI_Finalize), and before any rank leaves, show_own(ud) (optional) is called when
+ *          status), agreed with every rank: a rank that left early (see above) gives its
+ *          status to all if it is not 0; otherwise rank 0's if not 0, else the largest.  Before
+ *          leaving the job (MPI_Finalize), and before any rank leaves, show_own(ud) is called when
  *          this rank's own messages explain the failure (it left early, or failed alone after
  *          the last run): the caller, which hid the messages of ranks other than 0, shows them.
  *          Afterwards the process is alone (rank 0, size 1): it may go on and run plans on its
