@@ -548,8 +548,8 @@ static void ld_fini(ld *c)
     cs_ydoc_destroy(c->doc);
 }
 
-static cs_status load_text(const char *text, size_t len, const char *file, cs_scn **out,
-                           cs_diags *diags)
+static cs_status load_text(const char *text, size_t len, const char *file,
+                           const cs_ydoc_node *over, cs_scn **out, cs_diags *diags)
 {
     CS_REQUIRE(text && file && out);
     *out = NULL;
@@ -565,6 +565,13 @@ static cs_status load_text(const char *text, size_t len, const char *file, cs_sc
     if (strlen(chain[0]) < CSI_SCN_MAX_PATH) normalize_path(chain[0]);
     cs_ydoc_node *root = load_tree(&c, text, len, file, chain, 0);
     free(chain);
+    /* Keys laid over the file (a national file's horizon, seed, ...) win over the file's own
+     * and its bases', with the positions of the text they came from. */
+    if (root && over && !c.oom && root->kind == CS_YDOC_MAP) {
+        csi_scn_add_file(&c, over->file);
+        root = cs_ydoc_merge(c.doc, root, (cs_ydoc_node *)over);
+        if (!root) csi_scn_oom(&c);
+    }
     if (root && !c.oom) interpret(&c, root);
     cs_status st = c.oom ? CS_ENOMEM : c.diags.n ? CS_EINPUT : CS_OK;
     if (st == CS_OK && !c.s) st = CS_EINTERNAL;   /* a tree with no problem always builds */
@@ -581,10 +588,16 @@ cs_status cs_scn_load_string(const char *text, const char *virtual_path, cs_scn 
                              cs_diags *diags)
 {
     CS_REQUIRE(text != NULL && out != NULL);
-    return load_text(text, strlen(text), virtual_path ? virtual_path : "<string>", out, diags);
+    return load_text(text, strlen(text), virtual_path ? virtual_path : "<string>", NULL, out, diags);
 }
 
 cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags)
+{
+    return cs_scn_load_over(path, NULL, out, diags);
+}
+
+cs_status cs_scn_load_over(const char *path, const cs_ydoc_node *over, cs_scn **out,
+                           cs_diags *diags)
 {
     CS_REQUIRE(path != NULL && out != NULL);
     *out = NULL;
@@ -600,7 +613,7 @@ cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags)
             return CS_ENOMEM;
         return CS_EIO;
     }
-    cs_status st = load_text(text, len, path, out, diags);
+    cs_status st = load_text(text, len, path, over, out, diags);
     free(text);
     return st;
 }

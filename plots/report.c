@@ -361,20 +361,25 @@ static cs_status load(report *r, cs_error *err)
         return st;
     }
     const cs_json *kind = cs_json_get(S, "kind");
-    if (kind && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison")) {
+    if (kind && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison") &&
+        !csi_rep_jstreq(S, "kind", "national")) {
         cs_json_position(kind, &line, &col);
-        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\" or \"comparison\"",
-                          path, line, col);
+        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\", \"comparison\" "
+                          "or \"national\"", path, line, col);
         free(path);
         return st;
     }
     r->comparison = csi_rep_jstreq(S, "kind", "comparison");
+    r->national = csi_rep_jstreq(S, "kind", "national");
     const cs_json *v = cs_json_get(S, "callsim_version");
     snprintf(r->version, sizeof r->version, "%s", cs_json_string_value(v) ? cs_json_string_value(v) : "unknown");
     csi_rep_int_text(cs_json_get(S, "seed"), r->seed, sizeof r->seed);
     csi_rep_int_text(cs_json_get(S, "replications"), r->reps, sizeof r->reps);
     if (!r->comparison) {
-        const cs_json *lines = cs_json_get(S, "lines");
+        /* A national run is read as a run of its totals; the first force's resolved scenario
+         * tells which rows mean something (forces of one national file share their shape). */
+        const cs_json *top = r->national ? cs_json_get(S, "totals") : S;
+        const cs_json *lines = cs_json_get(top, "lines");
         if (cs_json_type_of(lines) != CS_JSON_OBJECT || cs_json_size(lines) == 0) {
             cs_json_position(lines ? lines : S, &line, &col);
             st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: a run summary needs a \"lines\" object "
@@ -389,8 +394,9 @@ static cs_status load(report *r, cs_error *err)
         }
         r->n_sc = 1;
         r->sc[0].lines = lines;
-        r->sc[0].pools = cs_json_get(S, "pools");
-        r->sc[0].resolved = cs_json_get(S, "resolved_scenario");
+        r->sc[0].pools = cs_json_get(top, "pools");
+        r->sc[0].resolved = r->national ? cs_json_get(cs_json_member_value(cs_json_get(S, "forces"), 0), "resolved_scenario")
+                                        : cs_json_get(S, "resolved_scenario");
         r->sc[0].name = csi_rep_jstr(S, "scenario") ? csi_rep_jstr(S, "scenario") : csi_rep_jstr(r->sc[0].resolved, "name");
         r->horizon = csi_rep_jnum(S, "horizon_s");
         r->warmup = csi_rep_jnum(S, "warmup_s");
@@ -527,6 +533,7 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
         masthead(&r);
         about(&r);
         csi_rep_headline(&r);
+        if (r.national) csi_rep_national(&r);
         st = csi_rep_charts(&r, err);
     }
     if (st == CS_OK) {

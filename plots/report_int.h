@@ -8,7 +8,8 @@
  *   report_svg.c     the Charts section: each SVG of charts.json checked and inlined;
  *   report_tables.c  the KPI labels, the headline tables and the full tables;
  *   report_assume.c  "Assumptions in words", generated from the resolved scenario;
- *   report_css.c     the stylesheet and nothing else.
+ *   report_css.c     the stylesheet and nothing else;
+ *   report_national.c  the Forces section of a national run.
  *
  * Conventions.  Every part appends to r->out (a csi_rep sb) through hf(), which escapes %s, so
  * text from the folder never reaches the page raw; allocation failure is sticky in the buffer
@@ -57,6 +58,7 @@ typedef struct report {
     const char *generated;
     cs_json *summary, *manifest;
     int comparison;
+    int national;            /* "kind": "national": sc[0] holds the national totals */
     scen *sc;
     size_t n_sc;
     char version[64], seed[48], reps[32];
@@ -136,6 +138,7 @@ void csi_rep_period_phrase(const report *r, char *buf, size_t n);
 cs_status csi_rep_charts(report *r, cs_error *err);   /* report_svg.c */
 void csi_rep_headline(report *r);                     /* report_tables.c */
 void csi_rep_full_tables(report *r);                  /* report_tables.c */
+void csi_rep_national(report *r);                     /* report_national.c: forces ranked */
 int csi_rep_assumptions(report *r);                   /* report_assume.c; 0 when out of memory */
 
 #endif

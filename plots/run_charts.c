@@ -601,3 +601,8 @@ done:
     free(catbuf);
     return st;
 }
+
+cs_status cs_chart_list_add(cs_chart_list *l, const char *file, const char *title, const char *caption, cs_error *err)
+{
+    return add_entry(l, file, title, caption, err);
+}

@@ -27,6 +27,9 @@ typedef struct cs_chart_list {
 } cs_chart_list;
 
 void cs_chart_list_free(cs_chart_list *l);
+/* Appends an entry (for chart sets drawn elsewhere, e.g. plots/national_charts.c). */
+cs_status cs_chart_list_add(cs_chart_list *l, const char *file, const char *title, const char *caption,
+                            cs_error *err);
 
 /* All charts of a run, in PNG, SVG and PDF. */
 cs_status cs_charts_run(const cs_results *r, cs_chart_path_fn *path, void *ud, cs_chart_list *list, cs_error *err);
