@@ -213,6 +213,25 @@ static int append_diags(cs_diags *dst, const cs_diags *src, const char *national
     return 0;
 }
 
+/* The national file's problems first, in file order (some are found while loading a force),
+ * then every force file's in the order they came. */
+static void sort_national_first(cs_diags *d, const char *national)
+{
+    for (size_t i = 1; i < d->n; i++) {
+        cs_diag g = d->items[i];
+        if (strcmp(g.file, national) != 0) continue;
+        size_t j = i;
+        while (j > 0) {
+            const cs_diag *p = &d->items[j - 1];
+            int before = strcmp(p->file, national) != 0 || p->line > g.line || (p->line == g.line && p->col > g.col);
+            if (!before) break;
+            d->items[j] = *p;
+            j--;
+        }
+        d->items[j] = g;
+    }
+}
+
 static int name_ok(nl *c, const cs_ydoc_node *v, const char *where, size_t cap)
 {
     if (v->kind != CS_YDOC_SCALAR) {
@@ -443,6 +462,7 @@ finish:;
      * through a force's overlay are not repeated. */
     cs_diags all = {0};
     if (append_diags(&all, &own, "") != 0 || append_diags(&all, &fd, path) != 0) c.oom = 1;
+    sort_national_first(&all, path);
     st = c.oom ? CS_ENOMEM : all.n ? CS_EINPUT : CS_OK;
     if (diags && all.n) {
         if (append_diags(diags, &all, "") != 0) st = CS_ENOMEM;

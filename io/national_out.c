@@ -40,10 +40,48 @@ static void fmt_kpi(char *buf, size_t n, int k, double v)
 }
 
 /* The columns of the ranked table, per line. */
-static const int rank_cols[] = {CS_LK_OFFERED, CS_LK_ABANDON_RATE, CS_LK_SERVICE_LEVEL, CS_LK_ASA};
+static const int rank_cols[] = {CS_LK_OFFERED, CS_LK_ABANDON_RATE, CS_LK_ANSWERED_WITHIN_SHARE, CS_LK_ASA};
 static const char *const rank_heads[] = {"offered", "lost", "in target", "ASA"};
 #define N_RANK_COLS 4
 #define COLW 11
+
+static void headline_row(FILE *f, const char *label, const cs_results *r, size_t l, int k, const char *note)
+{
+    double m, h;
+    char a[40], b[40];
+    cs_results_line(r, l, k, &m, &h);
+    fmt_count(a, sizeof a, m);
+    fmt_count(b, sizeof b, h);
+    fprintf(f, "  %-44s %12s ± %-9s %s\n", label, a, b, note ? note : "");
+}
+
+/* For each line whose callers may give up and ring another (101 -> 999): the attempts lost,
+ * the callers behind them, and what reached the other line.  Every figure is a KPI of the
+ * totals, so a count over a one-year run is an annual figure with its CI. */
+static void spill_headline(FILE *f, const cs_nat_results *r)
+{
+    const cs_scn *t = r->totals_scn;
+    for (size_t l = 0; l < t->n_lines; l++) {
+        int to = t->lines[l].spill.to_line;
+        if (to < 0) continue;
+        const char *ln = t->lines[l].name, *tn = t->lines[to].name;
+        char lab[160], note[160];
+        double share, h;
+        fprintf(f, "\nLine %s across all forces, and what reached line %s (mean ± 95%% CI):\n", ln, tn);
+        snprintf(lab, sizeof lab, "%s attempts abandoned or cut off", ln);
+        headline_row(f, lab, r->totals, l, CS_LK_LOST, NULL);
+        headline_row(f, "distinct callers behind them", r->totals, l, CS_LK_CALLERS_LOST,
+                     "(callers lost at least once)");
+        snprintf(lab, sizeof lab, "callers who then rang %s", tn);
+        headline_row(f, lab, r->totals, l, CS_LK_SPILLED, NULL);
+        snprintf(lab, sizeof lab, "of whom answered on %s", tn);
+        headline_row(f, lab, r->totals, (size_t)to, CS_LK_FROM_101_ANSWERED, "(from any line)");
+        cs_results_line(r->totals, (size_t)to, CS_LK_FROM_101_SHARE, &share, &h);
+        snprintf(lab, sizeof lab, "extra %s callers from other lines", tn);
+        snprintf(note, sizeof note, "(%.2f%% ± %.2f of %s callers)", 100 * share, 100 * h, tn);
+        headline_row(f, lab, r->totals, (size_t)to, CS_LK_FROM_101, note);
+    }
+}
 
 void cs_nat_out_table(FILE *f, const cs_nat_results *r)
 {
@@ -53,6 +91,7 @@ void cs_nat_out_table(FILE *f, const cs_nat_results *r)
     cs_out_table(f, r->totals);
     fprintf(f, "\nTotals are summed over the forces within each replication (counts added, rates\n"
                "recomputed from the sums), so their confidence intervals are across replications.\n");
+    spill_headline(f, r);
     if (n->n_forces == 0) return;
     int rl = cs_scn_line_index(t, n->rank_line);
     size_t *order = malloc(n->n_forces * sizeof *order);
@@ -66,7 +105,7 @@ void cs_nat_out_table(FILE *f, const cs_nat_results *r)
     if (namew > 40) namew = 40;
     if (rl >= 0)
         fprintf(f, "\nForces ranked by line %s %s (%s first); mean across replications, "
-                   "\"lost\" = abandoned or cut off,\n\"in target\" = answered within the line's target, "
+                   "\"lost\" = abandoned or cut off,\n\"in target\" = of the calls answered, the share answered within the line's target (as police.uk\npublishes 999 figures), "
                    "ASA = average speed of answer\n",
                 n->rank_line, cs_line_kpis[n->rank_kpi].name,
                 cs_nat_kpi_higher_better(n->rank_kpi) ? "lowest" : "highest");

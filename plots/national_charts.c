@@ -33,7 +33,7 @@ typedef struct ranked_kpi {
 
 static const ranked_kpi ranked[] = {
     {CS_LK_ABANDON_RATE, "abandon_rate", "Calls abandoned or cut off", 1},
-    {CS_LK_SERVICE_LEVEL, "service_level", "Calls answered within target", 1},
+    {CS_LK_ANSWERED_WITHIN_SHARE, "answered_within", "Answered calls answered within target", 1},
     {CS_LK_ASA, "asa", "Average speed of answer", 0},
 };
 

@@ -14,7 +14,7 @@ static const struct {
 } cols[] = {
     {"offered", "Calls", U_COUNT},
     {"abandon_rate", "Abandoned or cut off", U_SHARE},
-    {"service_level", "Answered within target", U_SHARE},
+    {"answered_within_share", "Of calls answered, answered within target", U_SHARE},
     {"asa", "Average wait to answer", U_TIME},
 };
 #define N_COLS (sizeof cols / sizeof cols[0])
@@ -67,6 +67,59 @@ static void cell(sb *b, const cs_json *kpis, const char *key, int unit)
     csi_rep_sb_puts(b, "</td>");
 }
 
+static void count_row(sb *b, const char *label, const cs_json *kpis, const char *key)
+{
+    csi_rep_hf(b, "<tr><th scope=\"row\">%s</th>", label);
+    const cs_json *v = cs_json_get(kpis, key);
+    double m = csi_rep_jnum(v, "mean"), h = csi_rep_jnum(v, "ci95");
+    char t[64], lo[64], hi[64];
+    if (!isfinite(m)) {
+        csi_rep_sb_puts(b, "<td class=\"res\"><span class=\"na\">not defined</span></td></tr>\n");
+        return;
+    }
+    csi_rep_fmt_val(t, sizeof t, U_COUNT, m, 0, 0);
+    csi_rep_hf(b, "<td class=\"res\"><span class=\"m\">%s</span>", t);
+    if (isfinite(h)) {
+        double l, u;
+        csi_rep_interval(U_COUNT, m, h, &l, &u);
+        csi_rep_fmt_val(lo, sizeof lo, U_COUNT, l, 0, 0);
+        csi_rep_fmt_val(hi, sizeof hi, U_COUNT, u, 0, 0);
+        csi_rep_hf(b, " <span class=\"ci\">(%s to %s)</span>", lo, hi);
+    }
+    csi_rep_sb_puts(b, "</td></tr>\n");
+}
+
+/* Lines whose callers give up and ring another (101 -> 999): lost attempts, the callers
+ * behind them and what reached the other line, nationally. */
+static void spill_section(report *r, const cs_json *totals, const char *per)
+{
+    sb *b = &r->out;
+    const cs_json *rlines = cs_json_get(r->sc[0].resolved, "lines");
+    for (size_t l = 0; l < cs_json_size(totals); l++) {
+        const char *line = cs_json_member_key(totals, l);
+        const char *to = csi_rep_jstr(cs_json_get(csi_rep_find_named(rlines, line), "spillover"), "to");
+        if (!to || !cs_json_get(totals, to)) continue;
+        const cs_json *L = cs_json_get(totals, line), *T = cs_json_get(totals, to);
+        csi_rep_hf(b, "<h3>Calls lost on line %s, and what reached line %s</h3>\n", line, to);
+        csi_rep_hf(b, "<p>All forces together, %s. A caller who hangs up or is cut off may try again, ring %s "
+                      "instead or give up; the second figure counts each such caller once, however many of their "
+                      "attempts were lost.</p>\n", per, to);
+        csi_rep_sb_puts(b, "<table class=\"kpi headline single\">\n<thead><tr><th scope=\"col\">Measure</th>"
+                           "<th scope=\"col\" class=\"res\">Average (95% interval)</th></tr></thead>\n<tbody>\n");
+        char lab[200];
+        snprintf(lab, sizeof lab, "Line %s calls abandoned or cut off before contact", line);
+        count_row(b, lab, L, "lost");
+        count_row(b, "Different callers behind them", L, "callers_lost");
+        snprintf(lab, sizeof lab, "Callers who then rang %s", to);
+        count_row(b, lab, L, "spilled_to_999");
+        snprintf(lab, sizeof lab, "Callers answered on %s after giving up on another line", to);
+        count_row(b, lab, T, "from_101_answered");
+        snprintf(lab, sizeof lab, "Extra callers on %s from other lines", to);
+        count_row(b, lab, T, "from_101");
+        csi_rep_sb_puts(b, "</tbody>\n</table>\n");
+    }
+}
+
 void csi_rep_national(report *r)
 {
     sb *b = &r->out;
@@ -87,6 +140,7 @@ void csi_rep_national(report *r)
                   "and the rates are worked out from those sums, so a national rate weighs each force by its "
                   "calls and its interval reflects the variation of the national figure itself. Counts are "
                   "%s; over a one-year run they are annual figures.</p>\n", (int)nf, per);
+    spill_section(r, totals, per);
     if (nf == 0 || !rline) {
         csi_rep_sb_puts(b, "</section>\n");
         return;
