@@ -1,9 +1,10 @@
 #include "cli/args.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "io/units.h"
 
 cs_flag *cs_args_find(cs_flag *flags, size_t n_flags, const char *name)
 {
@@ -124,13 +125,22 @@ void cs_args_help(const cs_flag *flags, size_t n_flags)
 
 int cs_args_long(const char *cmd, const char *flag, const char *s, long min, long max, long *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max) {
-        fprintf(stderr, "callsim %s: --%s expects a whole number from %ld to %ld, got '%s'\n", cmd, flag, min, max, s);
+    /* The scenario loader reads counts with the same function, so a flag and a key accept
+     * exactly the same text. */
+    cs_error err = {CS_OK, ""};
+    if (cs_units_parse_count(s, min, max, out, &err) != CS_OK) {
+        fprintf(stderr, "callsim %s: --%s: %s\n", cmd, flag, err.msg);
         return -1;
     }
-    *out = v;
+    return 0;
+}
+
+int cs_args_seed(const char *cmd, const char *flag, const char *s, uint64_t *out)
+{
+    cs_error err = {CS_OK, ""};
+    if (cs_units_parse_seed(s, out, &err) != CS_OK) {
+        fprintf(stderr, "callsim %s: --%s: %s\n", cmd, flag, err.msg);
+        return -1;
+    }
     return 0;
 }

@@ -7,6 +7,7 @@
 #define CS_ARGS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum cs_flag_kind { CS_FLAG_BOOL, CS_FLAG_STRING } cs_flag_kind;
 
@@ -28,7 +29,11 @@ int cs_args_parse(const char *cmd, int argc, char **argv, cs_flag *flags, size_t
 void cs_args_help(const cs_flag *flags, size_t n_flags);
 cs_flag *cs_args_find(cs_flag *flags, size_t n_flags, const char *name);
 
-/* Parses a whole number in [min, max]; -1 with a message on error. */
+/* Parses a whole number in [min, max] (digits only, as a scenario's counts); -1 after printing
+ * "callsim CMD: --FLAG: ..." on error.  0 <= min <= max. */
 int cs_args_long(const char *cmd, const char *flag, const char *s, long min, long max, long *out);
+
+/* Parses a seed as the scenario's `seed:` is read (io/units.h); -1 after a message on error. */
+int cs_args_seed(const char *cmd, const char *flag, const char *s, uint64_t *out);
 
 #endif

@@ -1,4 +1,5 @@
 /* callsim replay: a scenario's control room driven by a real call log's arrivals. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,13 +195,13 @@ int cs_cmd_replay(int argc, char **argv)
     if ((flags[F_CALLS].set || flags[F_REPORT].set || flags[F_FORCE].set) && !flags[F_OUT].set)
         return cs_cli_fail("replay", CS_EINPUT, "--calls, --report and --force need --out DIR");
 
-    int code = 0;
+    int threads = 0, code = cs_cli_threads("replay", flags[F_THREADS].value, &threads);
+    if (!code) code = cs_cli_check_input("replay", "call log", pos[0]);
+    if (code) return code;
     cs_scn *scn = cs_cli_load_scenario("replay", flags[F_SCENARIO].value, &code);
     if (!scn) return code;
-    int threads = cs_cli_threads("replay", flags[F_THREADS].value);
     int group = 1;
-    if (threads < 0) code = CS_EXIT_INPUT;
-    if (!code) code = cs_cli_override("replay", scn, flags[F_REPS].value, flags[F_SEED].value);
+    code = cs_cli_override("replay", scn, flags[F_REPS].value, flags[F_SEED].value);
     if (!code) code = cs_cli_interval_group("replay", scn, flags[F_INTERVAL].value, &group);
     cs_log_opts lo;
     if (!code)
@@ -208,17 +209,43 @@ int cs_cmd_replay(int argc, char **argv)
                                flags[F_SEP].value, flags[F_SKIP_BAD].set, flags[F_LINE].value);
     double warmup = 0;
     cs_error err = {CS_OK, ""};
-    if (!code && flags[F_WARMUP].set && cs_units_parse_duration(flags[F_WARMUP].value, &warmup, &err) != CS_OK)
-        code = cs_cli_fail("replay", CS_EINPUT, err.msg);
+    if (!code && flags[F_WARMUP].set && cs_units_parse_duration(flags[F_WARMUP].value, &warmup, &err) != CS_OK) {
+        fprintf(stderr, "callsim replay: --warmup: %s\n", err.msg);
+        code = CS_EXIT_INPUT;
+    }
     if (code) {
         cs_scn_free(scn);
         return code;
     }
 
-    cs_replay_opts ro = {flags[F_USE_HANDLE].set, flags[F_USE_PATIENCE].set, flags[F_QUEUED_ONLY].set};
+    /* The output folder is begun before the log is read: a log of millions of rows should not
+     * be read only to find that --out cannot be used. */
     cs_replay_data d;
-    cs_status st = cs_replay_load(pos[0], &lo, &ro, scn, &d, &err);
+    memset(&d, 0, sizeof d);
+    replay_ctx x = {&d, NULL, group};
+    cs_output_opts oo;
+    memset(&oo, 0, sizeof oo);
+    oo.cmd = "replay";
+    oo.out = flags[F_OUT].value;
+    oo.force = flags[F_FORCE].set;
+    oo.calls = flags[F_CALLS].set;
+    oo.report = flags[F_REPORT].set;
+    oo.group = group;
+    oo.scenario_path = flags[F_SCENARIO].value;
+    oo.extra_json = observed_json;
+    oo.extra_files = observed_files;
+    oo.extra_ud = &x;
+    cs_outputs *outs = NULL;
+    cs_status st = cs_outputs_begin(&oo, scn, &outs, &err);
     if (st != CS_OK) {
+        cs_scn_free(scn);
+        return cs_cli_fail("replay", st, err.msg);
+    }
+
+    cs_replay_opts ro = {flags[F_USE_HANDLE].set, flags[F_USE_PATIENCE].set, flags[F_QUEUED_ONLY].set};
+    st = cs_replay_load(pos[0], &lo, &ro, scn, &d, &err);
+    if (st != CS_OK) {
+        cs_outputs_abort(outs);
         cs_scn_free(scn);
         return cs_cli_fail("replay", st, err.msg);
     }
@@ -235,30 +262,11 @@ int cs_cmd_replay(int argc, char **argv)
             scn->lines[l].redial.prob = 0;
             scn->lines[l].spill.to_line = -1;
         }
-    if (warmup >= d.span) {
-        cs_replay_free(&d);
-        cs_scn_free(scn);
-        return cs_cli_fail("replay", CS_EINPUT, "--warmup is longer than the log");
-    }
+    if (warmup >= d.span) st = cs_error_set(&err, CS_EINPUT, "--warmup is longer than the log");
     /* The observed log covers the same measured period as the simulation. */
     d.observed.measured = d.span - warmup;
-
-    replay_ctx x = {&d, NULL, group};
-    cs_output_opts oo;
-    memset(&oo, 0, sizeof oo);
-    oo.cmd = "replay";
-    oo.out = flags[F_OUT].value;
-    oo.force = flags[F_FORCE].set;
-    oo.calls = flags[F_CALLS].set;
-    oo.report = flags[F_REPORT].set;
-    oo.group = group;
-    oo.scenario_path = flags[F_SCENARIO].value;
-    oo.extra_key = d.has_outcomes ? "observed" : NULL;
-    oo.extra_json = observed_json;
-    oo.extra_files = observed_files;
-    oo.extra_ud = &x;
-    cs_outputs *outs = NULL;
-    st = cs_outputs_begin(&oo, scn, &outs, &err);
+    if (d.has_outcomes) cs_outputs_set_extra_key(outs, "observed");
+    if (st != CS_OK) cs_outputs_abort(outs);
     if (st == CS_OK) {
         cs_run_opts rop;
         memset(&rop, 0, sizeof rop);
@@ -275,8 +283,10 @@ int cs_cmd_replay(int argc, char **argv)
         cs_progress_finish(bar);
         if (st == CS_OK) {
             x.r = res;
-            if (flags[F_JSON].set) {
-                cs_json_writer *w = cs_json_writer_create_file(stdout, 2);
+            cs_json_writer *w = NULL;
+            if (flags[F_JSON].set && !(w = cs_json_writer_create_file(stdout, 2)))
+                st = cs_error_set(&err, CS_ENOMEM, "out of memory");
+            if (w) {
                 cs_json_begin_object(w);
                 cs_json_kv_string(w, "kind", "replay");
                 cs_json_kv_string(w, "log", pos[0]);
@@ -290,8 +300,10 @@ int cs_cmd_replay(int argc, char **argv)
                 cs_json_end_object(w);
                 st = cs_json_writer_finish(w, &err);
                 cs_json_writer_destroy(w);
-            } else {
+            } else if (st == CS_OK) {
                 print_side_by_side(&x, pos[0]);
+                if (fflush(stdout) != 0 || ferror(stdout))
+                    st = cs_error_set(&err, CS_EIO, "cannot write the results table: %s", strerror(errno));
             }
             if (st == CS_OK) st = cs_outputs_finish(outs, res, &err);
             else cs_outputs_abort(outs);

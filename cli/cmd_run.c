@@ -50,15 +50,16 @@ int cs_cmd_run(int argc, char **argv)
         return cs_cli_run_national(&nc);
     }
 
-    int code;
+    /* Flags that need no scenario are checked first: a typo costs nothing. */
+    int threads = 0, code = cs_cli_threads("run", flags[F_THREADS].value, &threads);
+    if (code) return code;
     cs_scn *scn = cs_cli_load_scenario("run", pos[0], &code);
     if (!scn) return code;
-    int threads = cs_cli_threads("run", flags[F_THREADS].value);
     int group = 1;
-    if (threads < 0 || (code = cs_cli_override("run", scn, flags[F_REPS].value, flags[F_SEED].value)) != 0 ||
+    if ((code = cs_cli_override("run", scn, flags[F_REPS].value, flags[F_SEED].value)) != 0 ||
         (code = cs_cli_interval_group("run", scn, flags[F_INTERVAL].value, &group)) != 0) {
         cs_scn_free(scn);
-        return code ? code : CS_EXIT_INPUT;
+        return code;
     }
 
     cs_output_opts oo = {0};
@@ -95,7 +96,7 @@ int cs_cmd_run(int argc, char **argv)
     if (flags[F_JSON].set)
         st = cs_out_json(stdout, res, &err);
     else
-        cs_out_table(stdout, res);
+        st = cs_out_table(stdout, res, &err);
     if (st == CS_OK) st = cs_outputs_finish(outs, res, &err);
     else cs_outputs_abort(outs);
     if (st == CS_OK && oo.out && !flags[F_JSON].set) printf("\nResults written to %s/\n", oo.out);

@@ -1,8 +1,12 @@
 #include "cli/common.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/args.h"
@@ -15,6 +19,7 @@
 
 cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code)
 {
+    if ((*exit_code = cs_cli_check_input(cmd, "scenario", path)) != 0) return NULL;
     cs_diags diags = {0};
     cs_scn *s = NULL;
     cs_status st = cs_scn_load(path, &s, &diags);
@@ -42,24 +47,51 @@ int cs_cli_override(const char *cmd, cs_scn *s, const char *reps, const char *se
         s->replications = (int)v;
     }
     if (seed) {
-        char *end;
-        unsigned long long x = strtoull(seed, &end, 10);
-        if (!*seed || *end || seed[0] == '-') {
-            fprintf(stderr, "callsim %s: --seed expects a whole number from 0 to 18446744073709551615, got '%s'\n", cmd, seed);
-            return CS_EXIT_INPUT;
-        }
+        uint64_t x;
+        if (cs_args_seed(cmd, "seed", seed, &x) != 0) return CS_EXIT_INPUT;
         s->seed = x;
     }
     return 0;
 }
 
-int cs_cli_threads(const char *cmd, const char *value)
+int cs_cli_threads(const char *cmd, const char *value, int *threads)
 {
+    *threads = 0;
     if (!value) return 0;
     long v;
-    if (cs_args_long(cmd, "threads", value, 1, 1024, &v) != 0) return -1;
-    return (int)v;
+    if (cs_args_long(cmd, "threads", value, 1, 1024, &v) != 0) return CS_EXIT_INPUT;
+    *threads = (int)v;
+    return 0;
 }
+
+int cs_cli_check_input(const char *cmd, const char *what, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        fprintf(stderr, "callsim %s: %s '%s': %s\n", cmd, what, path,
+                e == ENOENT ? "no such file" : strerror(e));
+        return e == ENOMEM ? CS_EXIT_FAIL : CS_EXIT_INPUT;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "callsim %s: %s '%s' is a folder, not a file\n", cmd, what, path);
+        return CS_EXIT_INPUT;
+    }
+    /* Pipes and devices are left to the reader (a log may come through a pipe); a regular
+     * file is opened once so that a permission problem is reported as such, up front. */
+    if (S_ISREG(st.st_mode)) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            int e = errno;
+            fprintf(stderr, "callsim %s: %s '%s' cannot be read: %s\n", cmd, what, path, strerror(e));
+            return e == ENOMEM || e == EMFILE || e == ENFILE ? CS_EXIT_FAIL : CS_EXIT_INPUT;
+        }
+        close(fd);
+    }
+    return 0;
+}
+
+void cs_cli_note(void *ud, const char *msg) { fprintf(stderr, "callsim %s: note: %s\n", (const char *)ud, msg); }
 
 int cs_cli_interval_group(const char *cmd, const cs_scn *s, const char *value, int *group)
 {
@@ -104,16 +136,29 @@ int cs_cli_log_opts(const char *cmd, cs_log_opts *lo, const char *columns, const
 
 /* The one piece of process-wide state in callsim: what a signal handler must clean up. */
 static cs_outdir *volatile watched;
+static cs_outfile *volatile watched_file;
 static volatile sig_atomic_t interrupted;
 
 void cs_cli_watch_outdir(cs_outdir *o) { watched = o; }
+void cs_cli_watch_outfile(cs_outfile *o) { watched_file = o; }
+
+static void say(const char *msg, size_t n)
+{
+    if (write(STDERR_FILENO, msg, n) < 0) { /* nothing more can be done */ }
+}
 
 static void on_signal(int sig)
 {
     interrupted = 1;
-    cs_outdir_cleanup_signal_safe(watched);
-    static const char msg[] = "\ncallsim: interrupted; no results were written\n";
-    if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) { /* nothing more can be done */ }
+    int r = cs_outdir_cleanup_signal_safe(watched);
+    cs_outfile_cleanup_signal_safe(watched_file);
+    static const char none[] = "\ncallsim: interrupted; no results were written\n";
+    static const char done[] = "\ncallsim: interrupted after the results were written in full\n";
+    static const char either[] =
+        "\ncallsim: interrupted while replacing the output folder; it holds the old or the new results, complete\n";
+    if (r > 0) say(done, sizeof done - 1);
+    else if (r < 0) say(either, sizeof either - 1);
+    else say(none, sizeof none - 1);
     _exit(sig == SIGINT ? CS_EXIT_INTERRUPTED : 128 + sig);
 }
 
@@ -122,7 +167,11 @@ void cs_cli_install_signals(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    /* One cleanup at a time: a second signal waits until the first handler has finished. */
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGHUP);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);

@@ -115,7 +115,10 @@ int cs_cli_run_national(const cs_nat_cli *o)
     if (o->calls)
         return cs_cli_fail(CMD, CS_EINPUT, "--calls is not available for a national file (every call of every "
                            "force); run one force file alone with the seed summary.json gives it");
-    int code = 0;
+    /* Flags that need no scenario are checked first: a typo costs nothing. */
+    int threads = 0, code = cs_cli_threads(CMD, o->threads, &threads);
+    if (code) return code;
+    if ((code = cs_cli_check_input(CMD, "national file", o->path)) != 0) return code;
     cs_nat *n = load(o->path, &code);
     if (!n) return code;
     /* --reps, --seed and --interval are checked by the code that checks them for a scenario. */
@@ -124,12 +127,11 @@ int cs_cli_run_national(const cs_nat_cli *o)
     tmp.replications = n->replications;
     tmp.seed = n->seed;
     tmp.interval = n->interval;
-    int threads = cs_cli_threads(CMD, o->threads);
     int group = 1;
-    if (threads < 0 || (code = cs_cli_override(CMD, &tmp, o->reps, o->seed)) != 0 ||
+    if ((code = cs_cli_override(CMD, &tmp, o->reps, o->seed)) != 0 ||
         (code = cs_cli_interval_group(CMD, &tmp, o->interval, &group)) != 0) {
         cs_nat_free(n);
-        return code ? code : CS_EXIT_INPUT;
+        return code;
     }
     n->replications = tmp.replications;
     n->seed = tmp.seed;
@@ -139,7 +141,7 @@ int cs_cli_run_national(const cs_nat_cli *o)
     cs_outdir *dir = NULL;
     cs_cli_install_signals();
     if (o->out) {
-        cs_status st = cs_outdir_begin(o->out, o->force, &dir, &err);
+        cs_status st = cs_outdir_begin(o->out, o->force, cs_cli_note, (void *)CMD, &dir, &err);
         if (st != CS_OK) {
             cs_nat_free(n);
             return cs_cli_fail(CMD, st, err.msg);
@@ -157,7 +159,7 @@ int cs_cli_run_national(const cs_nat_cli *o)
     cs_progress_finish(bar);
     if (st == CS_OK) {
         if (o->json) st = cs_nat_out_json(stdout, res, &err);
-        else cs_nat_out_table(stdout, res);
+        else st = cs_nat_out_table(stdout, res, &err);
     }
     if (st == CS_OK && dir) st = write_outputs(dir, o, res, group, &err);
     if (st == CS_OK && dir) st = cs_outdir_commit(dir, &err);

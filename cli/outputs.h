@@ -24,6 +24,9 @@ typedef struct cs_output_opts {
 typedef struct cs_outputs cs_outputs;
 
 cs_status cs_outputs_begin(const cs_output_opts *o, const cs_scn *scn, cs_outputs **out, cs_error *err);
+/* The member of summary.json that extra_json writes (NULL: none), when it is known only after
+ * begin (replay: whether the log has outcomes). */
+void cs_outputs_set_extra_key(cs_outputs *o, const char *key);
 /* The trace to pass to cs_run (NULL when calls.csv is not wanted). */
 void cs_outputs_trace(cs_outputs *o, cs_trace_fn **fn, void **ud);
 cs_status cs_outputs_finish(cs_outputs *o, const cs_results *r, cs_error *err);   /* frees o */

@@ -1,6 +1,7 @@
 /* Writing national results: see io/national_out.h. */
 #include "io/national_out.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,19 +84,27 @@ static void spill_headline(FILE *f, const cs_nat_results *r)
     }
 }
 
-void cs_nat_out_table(FILE *f, const cs_nat_results *r)
+static cs_status table_end(FILE *f, cs_error *err)
+{
+    if (fflush(f) != 0 || ferror(f))
+        return cs_error_set(err, CS_EIO, "cannot write the results table: %s", errno ? strerror(errno) : "write error");
+    return CS_OK;
+}
+
+cs_status cs_nat_out_table(FILE *f, const cs_nat_results *r, cs_error *err)
 {
     const cs_nat *n = r->nat;
     const cs_scn *t = r->totals_scn;
     fprintf(f, "National totals: %zu forces\n", n->n_forces);
-    cs_out_table(f, r->totals);
+    cs_status st = cs_out_table(f, r->totals, err);
+    if (st != CS_OK) return st;
     fprintf(f, "\nTotals are summed over the forces within each replication (counts added, rates\n"
                "recomputed from the sums), so their confidence intervals are across replications.\n");
     spill_headline(f, r);
-    if (n->n_forces == 0) return;
+    if (n->n_forces == 0) return table_end(f, err);
     int rl = cs_scn_line_index(t, n->rank_line);
     size_t *order = malloc(n->n_forces * sizeof *order);
-    if (!order) return;
+    if (!order) return cs_error_set(err, CS_ENOMEM, "out of memory");
     if (rl >= 0) cs_nat_rank(r, (size_t)rl, n->rank_kpi, order);
     else
         for (size_t i = 0; i < n->n_forces; i++) order[i] = i;
@@ -156,6 +165,7 @@ void cs_nat_out_table(FILE *f, const cs_nat_results *r)
     }
     fprintf(f, "\n");
     free(order);
+    return table_end(f, err);
 }
 
 /* ------------------------------------------------------------------------------ JSON */

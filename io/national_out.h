@@ -22,7 +22,7 @@
 
 /* National totals (every KPI, as `callsim run` prints a scenario), then one row per force in
  * rank order (rank_by of the national file) with the main KPIs of every totals line. */
-void cs_nat_out_table(FILE *f, const cs_nat_results *r);
+cs_status cs_nat_out_table(FILE *f, const cs_nat_results *r, cs_error *err);
 
 /* kind, meta, rank_by, forces and totals members into an object the caller has opened;
  * with_resolved adds each force's resolved scenario (summary.json). */

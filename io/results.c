@@ -1,5 +1,6 @@
 #include "io/results.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,7 @@ static int line_row_relevant(const cs_scn *s, size_t l, int k)
     }
 }
 
-void cs_out_table(FILE *f, const cs_results *r)
+cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
 {
     const cs_scn *s = r->scn;
     char h[32], w[32];
@@ -139,6 +140,9 @@ void cs_out_table(FILE *f, const cs_results *r)
             table_row(f, &cs_pool_kpis[k], m, ci);
         }
     }
+    if (fflush(f) != 0 || ferror(f))
+        return cs_error_set(err, CS_EIO, "cannot write the results table: %s", errno ? strerror(errno) : "write error");
+    return CS_OK;
 }
 
 /* ------------------------------------------------------------------------------ JSON */

@@ -13,8 +13,9 @@
 #include "models/kpi.h"
 #include "sim/status.h"
 
-/* Human-readable table of every line and pool KPI with its 95% CI. */
-void cs_out_table(FILE *f, const cs_results *r);
+/* Human-readable table of every line and pool KPI with its 95% CI.  Flushes f: CS_EIO when
+ * a write failed (a full disk, a closed pipe). */
+cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err);
 
 /* The `lines` and `pools` members (each KPI as {"mean": m, "ci95": h}), written into an
  * object the caller has opened. */

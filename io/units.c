@@ -1043,6 +1043,39 @@ cs_status cs_units_parse_count(const char *s, long min, long max, long *out, cs_
     return CS_OK;
 }
 
+/* ---------------------------------------------------------------- seeds */
+
+/* The one reading of a seed, for the scenario's `seed:` and the --seed flag: decimal digits
+ * only (no blank, sign, fraction or separator) and at most 2^64 - 1, never clamped. */
+cs_status cs_units_parse_seed(const char *s, uint64_t *out, cs_error *err)
+{
+    const char *what = "a seed: a whole number from 0 to 18446744073709551615";
+    char why[CS_UNITS_WHY] = "";
+    uint64_t x = 0;
+
+    CS_REQUIRE(s != NULL && out != NULL);
+    if (*s == '\0')
+        return fail(err, what, s, why);
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9') {
+            if (*p == '-' && p == s)
+                why_set(why, "a seed cannot be negative");
+            else if (*p == ' ' || *p == '\t')
+                why_set(why, "write the digits without blanks");
+            else
+                why_set(why, "a seed is written with digits only");
+            return fail(err, what, s, why);
+        }
+        if (x > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
+            why_set(why, "above the largest seed, 18446744073709551615 (2^64 - 1)");
+            return fail(err, what, s, why);
+        }
+        x = x * 10 + (uint64_t)(*p - '0');
+    }
+    *out = x;
+    return CS_OK;
+}
+
 /* ---------------------------------------------------------------- formatting */
 
 enum { CS_UNITS_FMT = 512 }; /* holds "%.0f" of DBL_MAX (309 digits) with room to spare */

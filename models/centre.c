@@ -58,6 +58,7 @@ struct call {
     uint8_t transferred;
     uint8_t cb_dials;
     uint8_t cb_reached;
+    uint8_t instant_spills;  /* spillovers in a row at one instant (see give_up) */
 };
 
 typedef struct chunk {
@@ -132,7 +133,9 @@ struct cs_ctr {
     int pending_ok;
     volatile double *progress;
     uint64_t events;
+    size_t n_chunks;
     int oom;
+    int overload;                /* stopped at CS_CTR_MAX_CALLERS */
 };
 
 static const char *const outcome_names[CS_OUT_N] = {
@@ -152,6 +155,13 @@ int cs_outcome_from_name(const char *s)
 static call *call_new(cs_ctr *c)
 {
     if (!c->free_calls) {
+        /* Every record is in use: callers are piling up.  Memory grows only here, so this is
+         * where the cap on callers in the system is enforced, at no cost per event. */
+        if (c->n_chunks * CHUNK_CALLS >= CS_CTR_MAX_CALLERS) {
+            c->overload = 1;
+            cs_cal_stop(c->cal);
+            return NULL;
+        }
         chunk *ch = calloc(1, sizeof *ch);
         if (!ch) {
             c->oom = 1;
@@ -160,6 +170,7 @@ static call *call_new(cs_ctr *c)
         }
         ch->next = c->chunks;
         c->chunks = ch;
+        c->n_chunks++;
         for (size_t i = CHUNK_CALLS; i-- > 0;) {
             ch->calls[i].state = ST_FREE;
             ch->calls[i].next = c->free_calls;
@@ -424,23 +435,31 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
             if (p > cfg->spill.max) p = cfg->spill.max;
         }
         if (p > 0 && gsl_rng_uniform(L->spill_rng) < p) {
-            if (k->measured) {
-                L->lc[CS_LC_SPILLED] += 1;
-                L->lc[from] += 1;
-            }
-            caller_done(c, k, 0);
             double d = cs_dist_sample(&cfg->spill.delay, L->spill_rng);
-            k->line = (int16_t)cfg->spill.to_line;
-            k->attempt = 0;
-            k->from_other = 1;
-            k->state = ST_ORBIT;
-            schedule(c, t + d, CS_PRIO_NORMAL, ev_attempt, k, NULL);
-            return;
+            /* A caller cut off at once on every line of a cycle with no delay (101 -> 999 ->
+             * 101 ...) would move between lines forever without time passing: after
+             * CS_CTR_MAX_INSTANT_SPILLS moves at one instant they stop trying other lines. */
+            int same_instant = k->arrival == t && !(t + d > t);
+            if (!same_instant || k->instant_spills < CS_CTR_MAX_INSTANT_SPILLS) {
+                k->instant_spills = same_instant ? (uint8_t)(k->instant_spills + 1) : 0;
+                if (k->measured) {
+                    L->lc[CS_LC_SPILLED] += 1;
+                    L->lc[from] += 1;
+                }
+                caller_done(c, k, 0);
+                k->line = (int16_t)cfg->spill.to_line;
+                k->attempt = 0;
+                k->from_other = 1;
+                k->state = ST_ORBIT;
+                schedule(c, t + d, CS_PRIO_NORMAL, ev_attempt, k, NULL);
+                return;
+            }
         }
     }
     if (k->attempt < cfg->redial.max_attempts && cfg->redial.prob > 0 &&
         gsl_rng_uniform(L->redial_rng) < cfg->redial.prob) {
         double d = cs_dist_sample(&cfg->redial.delay, L->redial_rng);
+        if (t + d > t) k->instant_spills = 0;
         k->state = ST_ORBIT;
         schedule(c, t + d, CS_PRIO_NORMAL, ev_attempt, k, NULL);
         return;
@@ -1271,6 +1290,7 @@ static void reset_state(cs_ctr *c)
     c->tick_prev = 0;
     c->next_caller = 1;
     c->oom = 0;
+    c->overload = 0;
 }
 
 /* At the end: what is still in the IVR or queue is unfinished; callbacks past their deadline
@@ -1339,6 +1359,13 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
     cs_cal_run_until(c->cal, c->horizon, c);
     c->events = cs_cal_executed(c->cal);
     if (c->oom) return cs_error_set(err, CS_ENOMEM, "out of memory while simulating replication %u", rep + 1);
+    if (c->overload)
+        return cs_error_set(err, CS_EINPUT,
+                            "replication %u stopped at %.0f s of simulated time: more than %d callers were in the "
+                            "system at once (callsim's cap, which keeps memory to a few hundred MB per thread). "
+                            "The demand far exceeds what the handlers, queue places and patience can clear: check "
+                            "the arrival rates, surges and staffing",
+                            rep + 1, cs_cal_now(c->cal), CS_CTR_MAX_CALLERS);
     flush_interval(c, c->horizon);
     close_books(c);
     if (c->progress) *c->progress = c->horizon;

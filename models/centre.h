@@ -28,6 +28,17 @@
 
 typedef struct cs_ctr cs_ctr;
 
+/* Most callers in the system at once (in the IVR, queued, talking, waiting to redial or for a
+ * callback) in one replication.  A legal but absurd overload (10^9 calls a second, a x10^9
+ * surge) would otherwise grow memory until the machine gives out; at this cap the replication
+ * stops with CS_EINPUT.  The largest real control rooms hold a few thousand callers at once;
+ * a million records take about 200 MB per worker thread (call records and calendar). */
+#define CS_CTR_MAX_CALLERS 1000000
+
+/* Most spillovers a caller makes in a row at one instant of simulated time: a spillover cycle
+ * with no delay between lines that both cut the caller off would otherwise never end. */
+#define CS_CTR_MAX_INSTANT_SPILLS 100
+
 /* How an attempt ended, for traces (calls.csv) */
 typedef enum cs_outcome {
     CS_OUT_ANSWERED = 0,

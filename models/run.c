@@ -95,7 +95,8 @@ cs_status cs_run(const cs_scn *scn, const cs_run_opts *opts, cs_results **out, c
 done:
     if (rc.ctr)
         for (int w = 0; w < workers; w++) cs_ctr_destroy(rc.ctr[w]);
-    if (rc.feeds && opts->feed_free)
+    /* Any of these arrays may be missing after an allocation failure. */
+    if (rc.feeds && rc.feed_ok && opts->feed_free)
         for (int w = 0; w < workers; w++)
             if (rc.feed_ok[w]) opts->feed_free(opts->feed_ud, &rc.feeds[w]);
     free(rc.ctr);

@@ -432,7 +432,7 @@ static char *render(const cs_nat_results *r, int what)
     if (what == 0) assert_int_equal(cs_nat_out_json(f, r, &err), CS_OK);
     else if (what == 1) assert_int_equal(cs_nat_out_forces_csv(f, r, &err), CS_OK);
     else if (what == 2) assert_int_equal(cs_nat_out_intervals_csv(f, r, 4, &err), CS_OK);
-    else cs_nat_out_table(f, r);
+    else assert_int_equal(cs_nat_out_table(f, r, &err), CS_OK);
     fclose(f);
     return buf;
 }
