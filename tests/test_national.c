@@ -529,7 +529,7 @@ static void out_free(out *o)
 
 static int exists(const char *dir, const char *rel)
 {
-    char p[512];
+    char p[1600];
     snprintf(p, sizeof p, "%s/%s", dir, rel);
     struct stat st;
     return stat(p, &st) == 0;
@@ -581,6 +581,58 @@ static void test_cli(void **state)
     (void)!system("rm -rf /tmp/callsim_test_national_out");
 }
 
+/* Outputs that scale: 51 forces x 2 lines (102 force-lines) with --out --report.  Charts do
+ * not multiply with forces (ranked charts per line, totals charts), so this stays fast. */
+static void test_many_forces_out(void **state)
+{
+    (void)state;
+    const char *root = "/tmp/callsim_test_national_many";
+    char cmd[600], cwd[1024], path[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s/forces", root, root);
+    assert_int_equal(system(cmd), 0);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(path, sizeof path, "%s/national.yaml", root);
+    FILE *nf = fopen(path, "w");
+    assert_non_null(nf);
+    fprintf(nf, "name: Fifty-one forces\nhorizon: 2d\nwarmup: 12h\nreplications: 2\nseed: 5\ninterval: 1h\nforces:\n");
+    for (int i = 1; i <= 51; i++) {
+        snprintf(path, sizeof path, "%s/forces/f%02d.yaml", root, i);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f, "base: %s/" DIR "callers.yaml\nname: Force %02d\nlines:\n"
+                   "  - {name: \"999\", arrivals: {per_day: %d}}\n  - {name: \"101\", arrivals: {per_day: %d}}\n"
+                   "pools:\n  - {name: call handlers, staff: %d}\n", cwd, i, 20 + i, 60 + 3 * i, 2 + i % 3);
+        fclose(f);
+        fprintf(nf, "  - {file: forces/f%02d.yaml}\n", i);
+    }
+    fclose(nf);
+    snprintf(path, sizeof path, "%s/national.yaml", root);
+    char dir[100];
+    snprintf(dir, sizeof dir, "%s/out", root);
+    const char *args[] = {"run", path, "--out", dir, "--report", "-q", NULL};
+    out o = run_cli(args);
+    if (o.code != 0) print_message("%s\n", o.err);
+    assert_int_equal(o.code, 0);
+    assert_non_null(strstr(o.out, "National totals: 51 forces"));
+    assert_non_null(strstr(o.out, "  51  Force "));
+    out_free(&o);
+    assert_true(exists(dir, "report.html"));
+    assert_true(exists(dir, "forces/f51.yaml"));
+    assert_true(exists(dir, "charts/ranked_abandon_rate_101.png"));
+    /* Every force-line is in forces.csv: 51 forces x 2 lines x every line KPI, plus totals. */
+    snprintf(path, sizeof path, "%s/forces.csv", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[512];
+    size_t offered = 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, ",offered,") && !strstr(line, "pool:")) offered++;
+    fclose(f);
+    assert_int_equal(offered, 51 * 2 + 2);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -596,6 +648,7 @@ int main(void)
         cmocka_unit_test(test_forces_independent),
         cmocka_unit_test(test_same_bytes_whatever_threads),
         cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_many_forces_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
