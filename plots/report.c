@@ -169,6 +169,12 @@ static void about(report *r)
         lines_phrase(r, b);
         csi_rep_hf(b, " calls, using a computer simulation. The first, <b>%s</b>, is the base; each of the others "
               "changes part of it.</p>\n", r->sc[0].name ? r->sc[0].name : "base");
+    } else if (r->national) {
+        csi_rep_hf(b, "This report gives the results of a computer simulation of the control rooms of %d police "
+                      "forces taking ", (int)cs_json_size(cs_json_get(r->summary, "forces")));
+        lines_phrase(r, b);
+        csi_rep_sb_puts(b, " calls. Its figures are the totals over all forces, except in the section "
+                           "<a href=\"#forces\">Forces</a>, which gives each force.</p>\n");
     } else {
         csi_rep_sb_puts(b, "This report gives the results of a computer simulation of a police control room taking ");
         lines_phrase(r, b);

@@ -556,6 +556,20 @@ static void test_cli(void **state)
         assert_true(exists(dir, files[i]));
     }
     out_free(&o);
+    /* The report is the national totals plus a Forces section with every force ranked. */
+    char rp[200];
+    snprintf(rp, sizeof rp, "%s/report.html", dir);
+    FILE *rf = fopen(rp, "r");
+    assert_non_null(rf);
+    static char html[1 << 22];
+    size_t hn = fread(html, 1, sizeof html - 1, rf);
+    html[hn] = 0;
+    fclose(rf);
+    assert_non_null(strstr(html, "control rooms of 3 police forces"));
+    assert_non_null(strstr(html, "id=\"forces\""));
+    assert_non_null(strstr(html, "Calls lost on line 101, and what reached line 999"));
+    assert_non_null(strstr(html, "<th scope=\"row\">West</th>"));
+    assert_non_null(strstr(html, "Calls abandoned or cut off, line 101, by force"));
     /* The JSON printed equals the KPIs in summary.json, and does not depend on --threads. */
     const char *a2[] = {"run", DIR "national.yaml", "--json", "--threads", "1", NULL};
     const char *a3[] = {"run", DIR "national.yaml", "--json", "--threads", "2", NULL};
