@@ -10,7 +10,8 @@
 # the tests link that archive.  New modules and tests are picked up by wildcard.
 
 PKGS      := gsl yaml-0.1 plplot
-DEB_PKGS  := libgsl-dev libyaml-dev libplplot-dev plplot-driver-cairo libcmocka-dev pkg-config
+DEB_PKGS  := libgsl-dev libyaml-dev libplplot-dev plplot-driver-cairo libcmocka-dev libglpk-dev \
+             pkg-config
 CC        ?= cc
 SANITIZE  ?= 0
 
@@ -32,9 +33,9 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CPPFLAGS  := -D_POSIX_C_SOURCE=200809L -I. $(PKG_CFLAGS)
 CFLAGS    := -std=c11 $(OPT) $(WARN) -MMD -MP
-LDLIBS    := $(PKG_LIBS) -lpthread -lm
+LDLIBS    := $(PKG_LIBS) -lglpk -lpthread -lm
 
-LIB_SRC   := $(wildcard sim/*.c models/*.c io/*.c plots/*.c)
+LIB_SRC   := $(wildcard sim/*.c models/*.c experiments/*.c io/*.c plots/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC   := $(wildcard cli/*.c)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -51,7 +52,8 @@ all: deps
 # milliseconds on a machine that is ready.
 deps:
 	@if ! pkg-config --exists $(PKGS) cmocka 2>/dev/null || \
-	    ! dpkg -s plplot-driver-cairo >/dev/null 2>&1; then \
+	    ! dpkg -s plplot-driver-cairo >/dev/null 2>&1 || \
+	    ! { [ -f /usr/include/glpk.h ] || dpkg -s libglpk-dev >/dev/null 2>&1; }; then \
 	  echo "callsim: installing build dependencies: $(DEB_PKGS)"; \
 	  if [ "$$(id -u)" -ne 0 ]; then \
 	    echo "callsim: not root; run: sudo apt-get install -y $(DEB_PKGS)" >&2; exit 1; fi; \
@@ -132,7 +134,7 @@ valgrind: all
 
 # Each public header must compile on its own (no hidden include-order dependencies).
 check-headers:
-	@for h in $(wildcard sim/*.h models/*.h io/*.h plots/*.h cli/*.h); do \
+	@for h in $(wildcard sim/*.h models/*.h experiments/*.h io/*.h plots/*.h cli/*.h); do \
 	  printf '#include "%s"\n' $$h | $(CC) $(CPPFLAGS) -std=c11 $(WARN) -x c -fsyntax-only - || exit 1; \
 	done; echo "all headers compile alone"
 

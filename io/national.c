@@ -305,6 +305,13 @@ static int load_force(nl *c, const cs_ydoc_node *e, size_t i, const cs_ydoc_node
     return 0;
 }
 
+static int line_kpi_index(const char *name)
+{
+    for (int k = 0; k < CS_LK_N; k++)
+        if (strcmp(cs_line_kpis[k].name, name) == 0) return k;
+    return -1;
+}
+
 static void parse_rank(nl *c, const cs_ydoc_node *root, cs_nat *n, const cs_ydoc_node **rank_line_node)
 {
     const cs_ydoc_node *rb = cs_ydoc_get(root, "rank_by");
@@ -323,7 +330,7 @@ static void parse_rank(nl *c, const cs_ydoc_node *root, cs_nat *n, const cs_ydoc
         *rank_line_node = l;
     }
     if (k) {
-        int idx = k->kind == CS_YDOC_SCALAR ? cs_line_kpi_index(k->text) : -1;
+        int idx = k->kind == CS_YDOC_SCALAR ? line_kpi_index(k->text) : -1;
         if (idx < 0)
             err_at(c, k, "rank_by.kpi", "unknown line KPI '%s'; use a key of a line in --json, such as "
                    "abandon_rate, service_level or asa", k->kind == CS_YDOC_SCALAR ? k->text : "");

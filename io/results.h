@@ -41,7 +41,8 @@ void cs_calls_writer_destroy(cs_calls_writer *w);
 cs_trace_fn cs_calls_writer_trace;   /* pass with the writer as ud */
 #define CS_CALLS_EPOCH 1704067200.0  /* 2024-01-01T00:00:00Z, a Monday */
 
-/* Shortest decimal form of x that reads back exactly (for CSV); "nan" never: "" instead. */
+/* Shortest decimal form of x that reads back exactly, '.' whatever the locale, for CSV: NaN
+ * and infinities give "" (an empty field).  The same text as JSON (cs_text_fmt_double). */
 int cs_out_number(char *buf, size_t n, double x);
 
 /* Writes s as one CSV field, quoted (RFC 4180) when it holds a comma, quote or line break:

@@ -17,12 +17,15 @@
 #include "io/scenario.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/scenario_int.h"
 #include "io/units.h"
@@ -185,57 +188,81 @@ void csi_scn_join_path(char *out, size_t n, const char *from, const char *rel)
     if (strlen(out) < CSI_SCN_MAX_PATH) normalize_path(out);
 }
 
-/* Reads a whole file.  Returns 0, or an errno value (EFBIG for a file over the limit). */
-static int read_file(const char *path, char **text, size_t *len)
+/* read_file's answers for something that exists but is not a plain file (errno has no code
+ * for a FIFO or a device given where a file was expected). */
+#define RF_FIFO (-1)
+#define RF_DEVICE (-2)
+#define RF_SPECIAL (-3)
+
+/* Reads a whole plain file.  Returns 0; an errno value (EFBIG for a file over the limit,
+ * EISDIR for a folder); or RF_* for a FIFO, a device or another special file.  The file is
+ * opened with O_NONBLOCK and refused on fstat before anything is read, so naming a FIFO (which
+ * would wait for a writer) or /dev/zero (which never ends) cannot hang the load. */
+static int read_file(const char *path, size_t max, char **text, size_t *len)
 {
     *text = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return errno ? errno : ENOENT;
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) return errno ? errno : ENOENT;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        int e = errno;
+        close(fd);
+        return e ? e : EIO;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return S_ISDIR(sb.st_mode) ? EISDIR : S_ISFIFO(sb.st_mode) ? RF_FIFO
+               : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? RF_DEVICE : RF_SPECIAL;
+    }
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return ENOMEM;
-    }
+    int e = 0;
     for (;;) {
+        if (!buf) {
+            e = ENOMEM;
+            break;
+        }
         if (n == cap) {
-            if (cap >= MAX_FILE_BYTES) {
-                free(buf);
-                fclose(f);
-                return EFBIG;
+            if (cap > max) {
+                e = EFBIG;
+                break;
             }
             char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return ENOMEM;
-            }
+            if (!nb) free(buf);
             buf = nb;
             cap *= 2;
+            continue;
         }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
+        ssize_t k = read(fd, buf + n, cap - n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            e = errno ? errno : EIO;
+            break;
+        }
         if (k == 0) break;
+        n += (size_t)k;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
+    close(fd);
+    if (!e && n > max) e = EFBIG;
+    if (e) {
         free(buf);
-        return EIO;
+        return e;
     }
     *text = buf;
     *len = n;
     return 0;
 }
 
-static void errno_text(int e, char *buf, size_t n)
+/* What read_file's answer means, for "cannot read ...: <why>". */
+static void read_error(int e, size_t max, char *buf, size_t n)
 {
-    if (e == EFBIG) {
-        snprintf(buf, n, "file larger than %zu MiB, not a scenario", MAX_FILE_BYTES >> 20);
-        return;
-    }
-    if (strerror_r(e, buf, n) != 0) snprintf(buf, n, "error %d", e);
+    if (e == EFBIG) snprintf(buf, n, "larger than %zu MiB, not a scenario", max >> 20);
+    else if (e == EISDIR) snprintf(buf, n, "it is a folder, not a file");
+    else if (e == RF_FIFO) snprintf(buf, n, "it is a FIFO (named pipe), not a file");
+    else if (e == RF_DEVICE) snprintf(buf, n, "it is a device, not a file");
+    else if (e == RF_SPECIAL) snprintf(buf, n, "it is not a plain file");
+    else if (strerror_r(e, buf, n) != 0) snprintf(buf, n, "error %d", e);
 }
 
 /* ---- stage 1: the merged document ------------------------------------------------------ */
@@ -295,7 +322,7 @@ static cs_ydoc_node *load_tree(ld *c, const char *text, size_t len, const char *
     }
     char *btext;
     size_t blen;
-    int e = read_file(bpath, &btext, &blen);
+    int e = read_file(bpath, MAX_FILE_BYTES, &btext, &blen);
     if (e == ENOMEM) {
         csi_scn_oom(c);
         csi_scn_pop(c, pk);
@@ -303,7 +330,7 @@ static cs_ydoc_node *load_tree(ld *c, const char *text, size_t len, const char *
     }
     if (e) {
         char why[128];
-        errno_text(e, why, sizeof why);
+        read_error(e, MAX_FILE_BYTES, why, sizeof why);
         csi_scn_err_at(c, bv, "cannot read base scenario '%s' (looked for %s): %s; base paths are "
                        "relative to the file that names them", bv->text, bpath, why);
         csi_scn_pop(c, pk);
@@ -347,11 +374,22 @@ static void parse_top(ld *c, node *root)
     if (!s->description) csi_scn_oom(c);
     s->horizon = 8 * CS_DAY;
     int rh = csi_scn_get_with(c, root, "horizon", 0, csi_scn_v_dur, &s->horizon);
-    if (rh == 1 && !(s->horizon > 0)) {
+    if (rh == 1 && !(s->horizon > 0 && s->horizon <= CS_SCN_MAX_HORIZON)) {
         size_t pk = csi_scn_push_key(c, "horizon");
-        csi_scn_err_at(c, cs_ydoc_get(root, "horizon"), "the horizon must be more than 0");
+        if (!(s->horizon > 0)) {
+            csi_scn_err_at(c, cs_ydoc_get(root, "horizon"), "the horizon must be more than 0");
+        } else {
+            char a[48];
+            cs_units_format_duration(s->horizon, a, sizeof a);
+            csi_scn_err_at(c, cs_ydoc_get(root, "horizon"), "a horizon of %s is more than the 5 "
+                           "years callsim simulates: plans are made for a year or two, and a run "
+                           "that long would take hours; study a longer span as separate runs", a);
+        }
         csi_scn_pop(c, pk);
         rh = -1;
+        /* Later checks (windows within the run) go on against the longest horizon allowed,
+         * so they do not add errors that only echo this one. */
+        if (s->horizon > CS_SCN_MAX_HORIZON) s->horizon = CS_SCN_MAX_HORIZON;
     }
     s->warmup = s->horizon < 2 * CS_DAY ? 0 : CS_DAY;
     if (csi_scn_get_with(c, root, "warmup", 0, csi_scn_v_dur, &s->warmup) == 1 && rh >= 0 &&
@@ -603,11 +641,11 @@ cs_status cs_scn_load_over(const char *path, const cs_ydoc_node *over, cs_scn **
     *out = NULL;
     char *text;
     size_t len;
-    int e = read_file(path, &text, &len);
+    int e = read_file(path, MAX_FILE_BYTES, &text, &len);
     if (e == ENOMEM) return CS_ENOMEM;
     if (e) {
         char why[128];
-        errno_text(e, why, sizeof why);
+        read_error(e, MAX_FILE_BYTES, why, sizeof why);
         if (diags && cs_ydoc_diag(diags, path, 0, 0, "", "cannot read the scenario file: %s",
                                   why) != CS_OK)
             return CS_ENOMEM;

@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/csv.h"
 #include "io/scenario_int.h"
 #include "io/units.h"
+
+#define MAX_PROFILE_BYTES ((off_t)16 << 20)
 
 /* ---- profiles and demand ----------------------------------------------------------------- */
 
@@ -131,6 +134,17 @@ static int csv_profile(ld *c, node *p, double interval, weights *out)
         csi_scn_oom(c);
         return -1;
     }
+    /* A FIFO would make the reader wait for a writer, a device or a huge file read for ever:
+     * a profile is a week of rows at most (10,080 one-minute rows are about 200 KB). */
+    struct stat sb;
+    if (stat(ipath, &sb) == 0 && (!S_ISREG(sb.st_mode) || sb.st_size > MAX_PROFILE_BYTES)) {
+        csi_scn_err_at(c, p, "cannot read profile CSV '%s' (looked for %s): %s", p->text, ipath,
+                       S_ISDIR(sb.st_mode)    ? "it is a folder, not a file"
+                       : S_ISFIFO(sb.st_mode) ? "it is a FIFO (named pipe), not a file"
+                       : !S_ISREG(sb.st_mode) ? "it is a device or special file, not a file"
+                                              : "larger than 16 MiB, not a profile");
+        return -1;
+    }
     cs_csv *csv = NULL;
     cs_error e;
     cs_status st = cs_csv_open(ipath, ',', &csv, &e);
@@ -155,10 +169,10 @@ static int csv_profile(ld *c, node *p, double interval, weights *out)
     int col_day = -1, col_hour = -1, col_time = -1, col_w = -1;
     for (size_t i = 0; i < cs_csv_ncolumns(csv); i++) {
         const char *name = cs_csv_column_name(csv, i);
-        int *slot = csi_scn_ieq(name, "day")      ? &col_day
-                    : csi_scn_ieq(name, "hour")   ? &col_hour
-                    : csi_scn_ieq(name, "time")   ? &col_time
-                    : csi_scn_ieq(name, "weight") ? &col_w
+        int *slot = cs_text_ieq(name, "day")      ? &col_day
+                    : cs_text_ieq(name, "hour")   ? &col_hour
+                    : cs_text_ieq(name, "time")   ? &col_time
+                    : cs_text_ieq(name, "weight") ? &col_w
                                                   : NULL;
         if (!slot) {
             csi_scn_err_pos(c, ipath, 1, 1, "row 1: unknown column '%s'; a profile CSV has the "
@@ -487,6 +501,15 @@ int csi_scn_parse_arrivals(ld *c, node *a, double interval, cs_line *L)
             w.w[0] = week_vol / CS_WEEK;
         } else {
             r = -1;
+        }
+        if (r == 0) {   /* the volume, spread by the profile, at its busiest slot */
+            double peak = 0;
+            for (size_t i = 0; i < w.n; i++)
+                if (w.w[i] > peak) peak = w.w[i];
+            size_t pk = csi_scn_push_key(c, kinds[which]);
+            r = csi_scn_check_rate(c, cs_ydoc_get(a, kinds[which]), peak,
+                                   pv ? " at the busiest time of the profile" : "");
+            csi_scn_pop(c, pk);
         }
         if (r != 0) {
             free(w.w);

@@ -31,6 +31,7 @@
 #include "io/yamldoc.h"
 #include "models/scenario.h"
 #include "sim/status.h"
+#include "sim/text.h"
 
 #define CSI_SCN_MAX_PATH 1024
 /* Share sums are compared with 100% to this tolerance (the same as cs_dist_mixture). */
@@ -96,8 +97,6 @@ void csi_scn_join_path(char *out, size_t n, const char *from, const char *rel);
 
 /* ---- scenario_values.c: keys, values, names, distributions, days ----------------------- */
 
-/* ASCII case-insensitive equality, independent of the locale. */
-int csi_scn_ieq(const char *a, const char *b);
 /* The candidate a typist most likely meant, or NULL (NULL candidates are skipped). */
 const char *csi_scn_suggest(const char *word, const char *const *cand, size_t n);
 /* "unknown WHAT 'x' (did you mean 'y'?)" or "unknown WHAT 'x'; the PLURAL are: ...". */
@@ -120,6 +119,13 @@ int csi_scn_v_share(ld *c, node *v, double *o);
 int csi_scn_v_mult(ld *c, node *v, double *o);
 int csi_scn_v_tod(ld *c, node *v, double *o);
 int csi_scn_v_instant(ld *c, node *v, double *o);
+/* Plausibility limits (io/scenario.h): 0 within, else -1 with the error reported at `at`.
+ * v_rate and v_mult apply theirs themselves; `when` completes "N calls a second" ("" or " at
+ * the busiest time of the profile"). */
+int csi_scn_check_rate(ld *c, node *at, double rate, const char *when);
+int csi_scn_check_time(ld *c, node *at, double t);
+/* A required headcount (staff:) within CS_SCN_MAX_STAFF: 1, or -1 (reported). */
+int csi_scn_get_headcount(ld *c, node *map, const char *key, double *out);
 /* A plain non-negative decimal, read exactly and without the locale: 0 or -1. */
 int csi_scn_parse_decimal(const char *s, double *out);
 int csi_scn_v_number(ld *c, node *v, const char *what, double *o);

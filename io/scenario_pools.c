@@ -81,7 +81,7 @@ static int parse_shift(ld *c, node *m, cs_shift *sh)
         csi_scn_pop(c, pk);
         rl = -1;
     }
-    csi_scn_get_number(c, m, "staff", 1, "a headcount", &sh->staff);
+    csi_scn_get_headcount(c, m, "staff", &sh->staff);
     if (csi_scn_get_with(c, m, "breaks", 0, csi_scn_v_dur, &sh->break_time) == 1 && rl == 1 &&
         sh->break_time >= sh->length) {
         char a[32], b[32];
@@ -193,10 +193,30 @@ static void parse_weights(ld *c, node *v, cs_pool *P)
                        "for at least one line");
 }
 
+/* `absence: random | expected` (models/roster.h): people absent at random, or the rounded
+ * expectation of the old model. */
+static void parse_absence(ld *c, node *m, cs_pool *P)
+{
+    static const char *const kinds[] = {"random", "expected", NULL};
+    node *v;
+    if (csi_scn_field(c, m, "absence", 0, &v) != 1) return;
+    size_t pk = csi_scn_push_key(c, "absence");
+    int scalar = v->kind == CS_YDOC_SCALAR;
+    if (scalar && cs_text_ieq(v->text, "random")) P->absence = CS_ABSENCE_RANDOM;
+    else if (scalar && cs_text_ieq(v->text, "expected")) P->absence = CS_ABSENCE_EXPECTED;
+    else if (scalar && csi_scn_suggest(v->text, kinds, 2))
+        csi_scn_err_at(c, v, "unknown absence '%s' (did you mean '%s'?)", v->text,
+                       csi_scn_suggest(v->text, kinds, 2));
+    else
+        csi_scn_err_at(c, v, "expected absence: random (each person-shift absent with the "
+                       "shrinkage probability) or absence: expected (the rounded average)");
+    csi_scn_pop(c, pk);
+}
+
 void csi_scn_parse_pool(ld *c, size_t k)
 {
     static const char *const keys[] = {"name", "lines", "queues", "pick", "weights", "staff",
-                                       "roster", "shrinkage", NULL};
+                                       "roster", "shrinkage", "absence", NULL};
     static const char *const picks[] = {"priority", "weighted", NULL};
     node *m = c->pool_map[k];
     cs_pool *P = &c->s->pools[k];
@@ -213,8 +233,8 @@ void csi_scn_parse_pool(ld *c, size_t k)
     if (csi_scn_field(c, m, "pick", 0, &v) == 1) {
         size_t pk = csi_scn_push_key(c, "pick");
         int scalar = v->kind == CS_YDOC_SCALAR;
-        if (scalar && csi_scn_ieq(v->text, "weighted")) P->rule = CS_PICK_WEIGHTED;
-        else if (scalar && csi_scn_ieq(v->text, "priority")) P->rule = CS_PICK_PRIORITY;
+        if (scalar && cs_text_ieq(v->text, "weighted")) P->rule = CS_PICK_WEIGHTED;
+        else if (scalar && cs_text_ieq(v->text, "priority")) P->rule = CS_PICK_PRIORITY;
         else if (scalar && csi_scn_suggest(v->text, picks, 2))
             csi_scn_err_at(c, v, "unknown pick rule '%s' (did you mean '%s'?)", v->text,
                            csi_scn_suggest(v->text, picks, 2));
@@ -230,6 +250,7 @@ void csi_scn_parse_pool(ld *c, size_t k)
             parse_weights(c, v, P);
         csi_scn_pop(c, pk);
     }
+    parse_absence(c, m, P);
     size_t e0 = csi_scn_n_errors(c);
     if (csi_scn_get_with(c, m, "shrinkage", 0, csi_scn_v_share, &P->shrinkage) == 1 &&
         P->shrinkage >= 1.0) {
@@ -251,11 +272,12 @@ void csi_scn_parse_pool(ld *c, size_t k)
                        "shifts)", P->name);
     } else if (sp) {
         double staff;
-        if (csi_scn_get_number(c, m, "staff", 1, "a headcount", &staff) == 1 &&
+        if (csi_scn_get_headcount(c, m, "staff", &staff) == 1 &&
             csi_scn_n_errors(c) == e0) {
             cs_error e;
             size_t pk = csi_scn_push_key(c, "staff");
             staffing(c, sp->val, cs_roster_constant(staff, P->shrinkage, &P->staffing, &e), &e);
+            P->headcount = staff;
             csi_scn_pop(c, pk);
         }
     } else {
@@ -396,8 +418,8 @@ static void parse_effect(ld *c, node *m, size_t i, double horizon, cs_effect *f)
     node *v;
     if (csi_scn_field(c, m, "on", 1, &v) == 1) {
         size_t pk = csi_scn_push_key(c, "on");
-        if (v->kind == CS_YDOC_SCALAR && csi_scn_ieq(v->text, "handle")) f->on = CS_EFFECT_HANDLE;
-        else if (v->kind == CS_YDOC_SCALAR && csi_scn_ieq(v->text, "wrap")) f->on = CS_EFFECT_WRAP;
+        if (v->kind == CS_YDOC_SCALAR && cs_text_ieq(v->text, "handle")) f->on = CS_EFFECT_HANDLE;
+        else if (v->kind == CS_YDOC_SCALAR && cs_text_ieq(v->text, "wrap")) f->on = CS_EFFECT_WRAP;
         else csi_scn_err_at(c, v, "expected on: handle or on: wrap");
         csi_scn_pop(c, pk);
     }
@@ -420,7 +442,7 @@ static void parse_outage(ld *c, node *m, size_t i, double horizon, cs_outage *o)
     node *v;
     if (csi_scn_field(c, m, "effect", 0, &v) == 1) {
         size_t pk = csi_scn_push_key(c, "effect");
-        if (v->kind == CS_YDOC_SCALAR && csi_scn_ieq(v->text, "cut_off")) {
+        if (v->kind == CS_YDOC_SCALAR && cs_text_ieq(v->text, "cut_off")) {
             o->kind = CS_OUTAGE_CUT_OFF;
         } else if (v->kind == CS_YDOC_MAP) {
             static const char *const ek[] = {"handle", NULL};
@@ -491,7 +513,8 @@ void csi_scn_check_queues_taken(ld *c)
     for (size_t q = 0; q < nq; q++) {
         int used = 1;
         if (q < c->n_lines && s->lines[q].ivr.enabled) {
-            used = s->lines[q].callback.enabled && s->lines[q].callback.pool < 0;
+            used = (s->lines[q].callback.enabled && s->lines[q].callback.pool < 0) ||
+                   (s->lines[q].ringback.enabled && s->lines[q].ringback.pool < 0);
             for (size_t i = 0; i < c->n_lines && !used; i++)
                 for (size_t r = 0; r < s->lines[i].ivr.n_routes; r++)
                     if (s->lines[i].ivr.routes[r].queue == (int)q) used = 1;

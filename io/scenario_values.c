@@ -13,18 +13,7 @@
 #include "io/units.h"
 #include "models/dist.h"
 
-/* ---- small text helpers (ASCII only, independent of the locale) ------------------------ */
-
-static char lower(char ch)
-{
-    return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
-}
-
-int csi_scn_ieq(const char *a, const char *b)
-{
-    while (*a && lower(*a) == lower(*b)) a++, b++;
-    return lower(*a) == lower(*b);
-}
+/* ---- suggestions (ASCII case-insensitive, independent of the locale) ------------------- */
 
 /* Levenshtein distance, ASCII case-insensitive, capped at 99 (names are short). */
 static unsigned edit_distance(const char *a, const char *b)
@@ -38,7 +27,7 @@ static unsigned edit_distance(const char *a, const char *b)
         row[0] = (unsigned)i;
         for (size_t j = 1; j <= lb; j++) {
             unsigned up = row[j];
-            unsigned best = diag + (lower(a[i - 1]) == lower(b[j - 1]) ? 0u : 1u);
+            unsigned best = diag + (cs_text_lower(a[i - 1]) == cs_text_lower(b[j - 1]) ? 0u : 1u);
             if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
             if (up + 1 < best) best = up + 1;
             row[j] = best;
@@ -51,7 +40,7 @@ static unsigned edit_distance(const char *a, const char *b)
 static size_t common_prefix(const char *a, const char *b)
 {
     size_t n = 0;
-    while (a[n] && b[n] && lower(a[n]) == lower(b[n])) n++;
+    while (a[n] && b[n] && cs_text_lower(a[n]) == cs_text_lower(b[n])) n++;
     return n;
 }
 
@@ -221,7 +210,18 @@ int csi_scn_v_dur(ld *c, node *v, double *o)
 }
 int csi_scn_v_rate(ld *c, node *v, double *o)
 {
-    return unit_value(c, v, cs_units_parse_rate, "a rate such as 120/h or 2/s", o);
+    if (unit_value(c, v, cs_units_parse_rate, "a rate such as 120/h or 2/s", o) != 0) return -1;
+    return csi_scn_check_rate(c, v, *o, "");
+}
+
+int csi_scn_check_rate(ld *c, node *at, double rate, const char *when)
+{
+    if (rate <= CS_SCN_MAX_RATE) return 0;
+    csi_scn_err_at(c, at, "%.4g calls a second%s is more than the %g a second one line can take: "
+                   "all 999 and 101 calls in England and Wales together average about 1.3 a "
+                   "second; check the number and its unit (120/h, 2/s)", rate, when,
+                   CS_SCN_MAX_RATE);
+    return -1;
 }
 int csi_scn_v_share(ld *c, node *v, double *o)
 {
@@ -229,7 +229,45 @@ int csi_scn_v_share(ld *c, node *v, double *o)
 }
 int csi_scn_v_mult(ld *c, node *v, double *o)
 {
-    return unit_value(c, v, cs_units_parse_multiplier, "a multiplier such as 1.3 or 130%", o);
+    if (unit_value(c, v, cs_units_parse_multiplier, "a multiplier such as 1.3 or 130%", o) != 0)
+        return -1;
+    if (*o <= CS_SCN_MAX_FACTOR) return 0;
+    csi_scn_err_at(c, v, "a factor of %.4g is more than x%g, far beyond any surge in demand or "
+                   "change in handling time (the worst recorded incidents multiplied calls by a "
+                   "few times); check the value (1.3, 130%%, x1.3)", *o, CS_SCN_MAX_FACTOR);
+    return -1;
+}
+
+/* A time that callers, handlers or redials spend: at most CS_SCN_MAX_TIME (io/scenario.h). */
+int csi_scn_check_time(ld *c, node *at, double t)
+{
+    if (t <= CS_SCN_MAX_TIME) return 0;
+    char a[48];
+    cs_units_format_duration(t, a, sizeof a);
+    csi_scn_err_at(c, at, "%s is more than a week: no call, wait or retry lasts that long (check "
+                   "the unit: 45s, 3m, 2h; patience that never runs out is `never`)", a);
+    return -1;
+}
+
+static int v_time(ld *c, node *v, double *o)
+{
+    if (csi_scn_v_dur(c, v, o) != 0) return -1;
+    return csi_scn_check_time(c, v, *o);
+}
+
+int csi_scn_get_headcount(ld *c, node *map, const char *key, double *out)
+{
+    int r = csi_scn_get_number(c, map, key, 1, "a headcount", out);
+    if (r != 1 || *out <= CS_SCN_MAX_STAFF) return r;
+    size_t pk = csi_scn_push_key(c, key);
+    char a[64], b[64];
+    cs_text_fmt_fixed(a, sizeof a, *out, 0, CS_TEXT_GROUP);
+    cs_text_fmt_fixed(b, sizeof b, CS_SCN_MAX_STAFF, 0, CS_TEXT_GROUP);
+    csi_scn_err_at(c, cs_ydoc_get(map, key), "%s handlers is more than the %s callsim accepts: the "
+                   "largest control rooms roster a few hundred a shift, all forces in England and "
+                   "Wales together a few thousand", a, b);
+    csi_scn_pop(c, pk);
+    return -1;
 }
 int csi_scn_v_tod(ld *c, node *v, double *o)
 {
@@ -332,11 +370,11 @@ int csi_scn_v_int(ld *c, node *v, long lim, int *o)
 static int v_bool(ld *c, node *v, int *o)
 {
     if (v->kind == CS_YDOC_SCALAR) {
-        if (csi_scn_ieq(v->text, "true") || csi_scn_ieq(v->text, "yes")) {
+        if (cs_text_ieq(v->text, "true") || cs_text_ieq(v->text, "yes")) {
             *o = 1;
             return 0;
         }
-        if (csi_scn_ieq(v->text, "false") || csi_scn_ieq(v->text, "no")) {
+        if (cs_text_ieq(v->text, "false") || cs_text_ieq(v->text, "no")) {
             *o = 0;
             return 0;
         }
@@ -505,7 +543,7 @@ static int parse_empirical(ld *c, node *map, node *kv, int allow_never, cs_dist 
     int bad = 0;
     for (size_t i = 0; i < sv->n_items; i++) {
         size_t pi = csi_scn_push_index(c, i);
-        if (csi_scn_v_dur(c, sv->items[i], &x[i]) != 0) bad = 1;
+        if (v_time(c, sv->items[i], &x[i]) != 0) bad = 1;
         csi_scn_pop(c, pi);
     }
     csi_scn_pop(c, pk);
@@ -675,7 +713,7 @@ static int parse_form(ld *c, node *map, const dist_form *f, cs_dist *out)
     for (int i = 0; i < 2 && f->param[i].key; i++) {
         const char *k = f->param[i].key;
         int r = f->param[i].duration
-                    ? csi_scn_get_with(c, map, k, 1, csi_scn_v_dur, &p[i])
+                    ? csi_scn_get_with(c, map, k, 1, v_time, &p[i])
                     : csi_scn_get_number(c, map, k, 1, "a shape", &p[i]);
         if (r != 1) bad = 1;
     }
@@ -690,13 +728,13 @@ static int parse_dist(ld *c, node *v, int allow_never, int in_mixture, cs_dist *
 {
     cs_dist_never(out);
     if (v->kind == CS_YDOC_SCALAR) {
-        if (csi_scn_ieq(v->text, "never")) {
+        if (cs_text_ieq(v->text, "never")) {
             if (allow_never) return 0;
             csi_scn_err_at(c, v, "'never' is only allowed for patience");
             return -1;
         }
         double x;
-        if (csi_scn_v_dur(c, v, &x) != 0) return -1;
+        if (v_time(c, v, &x) != 0) return -1;
         cs_error e;
         return built(c, v, cs_dist_deterministic(out, x, &e), &e);
     }
@@ -773,9 +811,9 @@ static int v_days(ld *c, node *v, unsigned *mask)
     cs_error e;
     int d;
     if (v->kind == CS_YDOC_SCALAR) {
-        if (csi_scn_ieq(v->text, "all")) *mask = CSI_SCN_ALL_DAYS;
-        else if (csi_scn_ieq(v->text, "weekdays")) *mask = 0x1Fu;
-        else if (csi_scn_ieq(v->text, "weekends")) *mask = 0x60u;
+        if (cs_text_ieq(v->text, "all")) *mask = CSI_SCN_ALL_DAYS;
+        else if (cs_text_ieq(v->text, "weekdays")) *mask = 0x1Fu;
+        else if (cs_text_ieq(v->text, "weekends")) *mask = 0x60u;
         else if (cs_units_parse_weekday(v->text, &d, &e) == CS_OK) *mask = 1u << d;
         else {
             csi_scn_err_at(c, v, "%s, got '%s'", hint, v->text);

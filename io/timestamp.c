@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/calendar.h"
+#include "sim/text.h"
 
 /* Characters of the user's text quoted in a message; longer text is cut with "...". */
 #define TS_SHOW 60
@@ -141,11 +142,6 @@ int cs_ts_format_iso(double epoch, cs_tz tz, char *buf, size_t n)
 
 /* ---- text scanning --------------------------------------------------------------------------- */
 
-static int is_digit(char ch)
-{
-    return ch >= '0' && ch <= '9';
-}
-
 static int is_blank(char ch)
 {
     return ch == ' ' || ch == '\t';
@@ -190,12 +186,12 @@ static int scan_digits(const char **p, const char *e, int minn, int maxn, long l
     const char *q = *p;
     long long x = 0;
     int n = 0;
-    while (q < e && n < maxn && is_digit(*q)) {
+    while (q < e && n < maxn && cs_text_is_digit(*q)) {
         x = x * 10 + (*q - '0');
         q++;
         n++;
     }
-    if (n < minn || (q < e && is_digit(*q)))
+    if (n < minn || (q < e && cs_text_is_digit(*q)))
         return -1;
     *p = q;
     *v = x;
@@ -205,7 +201,7 @@ static int scan_digits(const char **p, const char *e, int minn, int maxn, long l
 static int count_digits(const char *p, const char *e)
 {
     int n = 0;
-    while (p + n < e && is_digit(p[n]))
+    while (p + n < e && cs_text_is_digit(p[n]))
         n++;
     return n;
 }
@@ -220,11 +216,11 @@ static int scan_frac(const char **p, const char *e, double *f)
     if (q >= e || (*q != '.' && *q != ','))
         return 0;
     q++;
-    if (q >= e || !is_digit(*q))
+    if (q >= e || !cs_text_is_digit(*q))
         return -1;
     long long num = 0;
     double den = 1.0;
-    for (int k = 0; q < e && is_digit(*q); q++, k++) {
+    for (int k = 0; q < e && cs_text_is_digit(*q); q++, k++) {
         if (k < 15) {
             num = num * 10 + (*q - '0');
             den *= 10.0;

@@ -24,6 +24,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/text.h"
+
 enum {
     CS_UNITS_WHY = 320,   /* room for the detail part of a message */
     CS_UNITS_WORD = 16,   /* longer than any unit or day name, so longer words never match */
@@ -52,7 +54,6 @@ static bool u_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
-static char u_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
 
 static const char *u_skip(const char *p)
 {
@@ -74,7 +75,7 @@ static size_t u_word(const char **pp, char word[CS_UNITS_WORD])
         len++;
     if (len < CS_UNITS_WORD) {
         for (size_t i = 0; i < len; i++)
-            word[i] = u_lower(p[i]);
+            word[i] = cs_text_lower(p[i]);
         word[len] = '\0';
     } else {
         word[0] = '\0';

@@ -286,6 +286,7 @@ static cs_scn *totals_shell(const cs_nat_results *res, char (*lines)[CS_NAME_MAX
             }
             if (F->ivr.enabled) L->ivr.enabled = 1;
             if (F->callback.enabled) L->callback.enabled = 1;
+            if (F->ringback.enabled) L->ringback.enabled = 1;
             if (F->redial.prob > L->redial.prob) L->redial.prob = F->redial.prob;
             if (F->spill.to_line >= 0 && L->spill.to_line < 0) {
                 for (size_t j = 0; j < nl; j++)

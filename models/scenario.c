@@ -12,6 +12,8 @@ static void free_line(cs_line *l)
     cs_dist_fini(&l->redial.delay);
     cs_dist_fini(&l->spill.delay);
     cs_dist_fini(&l->callback.fail_time);
+    cs_dist_fini(&l->ringback.time);
+    cs_dist_fini(&l->connect);
 }
 
 static void free_queue(cs_queue *q)

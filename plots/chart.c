@@ -45,6 +45,8 @@
 #include <plplot.h>
 #include <plstrm.h>
 
+#include "sim/text.h"
+
 /* ---------------------------------------------------------------------------------------------
  * Style constants (design millimetres / points on the 160 mm page)
  * ------------------------------------------------------------------------------------------- */
@@ -173,35 +175,6 @@ static void pool_free(pool *p)
  * Text: UTF-8 sanitising and PLplot escaping
  * ------------------------------------------------------------------------------------------- */
 
-/* Length (1..4) of the well-formed UTF-8 sequence at s, or 0; *cp receives the code point. */
-static size_t utf8_seq(const unsigned char *s, unsigned long *cp)
-{
-    unsigned long c = s[0];
-    size_t len;
-    unsigned long min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if ((c & 0xE0) == 0xC0) {
-        len = 2, c &= 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3, c &= 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4, c &= 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
 /* A copy of user text that PLplot prints literally: '#' (PLplot's escape character) doubled,
  * control characters as spaces, malformed bytes as '?', at most MAX_TEXT_CP characters (then
  * an ellipsis).  NULL becomes "".  Returns NULL only when out of memory. */
@@ -222,7 +195,7 @@ static const char *clean_text(pool *p, const char *s)
             break;
         }
         unsigned long cp;
-        size_t len = utf8_seq(u, &cp);
+        size_t len = cs_text_utf8_len((const char *)u, in - (size_t)(u - (const unsigned char *)s), &cp);
         if (len == 0) {
             out[o++] = '?';
             u++;
@@ -250,7 +223,7 @@ static size_t unit_len(const char *s)
     unsigned long cp;
     if (s[0] == '#')
         return s[1] == '#' ? 2 : 1;
-    size_t n = utf8_seq((const unsigned char *)s, &cp);
+    size_t n = cs_text_utf8_len(s, strnlen(s, 4), &cp);
     return n ? n : 1;
 }
 
@@ -281,29 +254,11 @@ static int step_decimals(double step)
 /* "12,500", "0.25", "80%": thousands separated by commas as in UK official statistics. */
 static void format_number(char *buf, size_t cap, double v, int decimals, int percent)
 {
-    char tmp[64];
-    if (percent)
-        v *= 100.0;
-    if (fabs(v) < 0.5 * pow(10.0, -decimals))
-        v = 0.0; /* never print "-0" */
-    snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
-    const char *t = tmp;
-    size_t o = 0;
-    if (*t == '-')
-        buf[o++] = *t++;
-    size_t intlen = strcspn(t, ".");
-    for (size_t i = 0; i < intlen && o + 2 < cap; i++) {
-        buf[o++] = t[i];
-        size_t left = intlen - i - 1;
-        if (left > 0 && left % 3 == 0 && intlen >= 4)
-            buf[o++] = ',';
+    int len = cs_text_fmt_fixed(buf, cap, percent ? 100.0 * v : v, decimals, CS_TEXT_GROUP);
+    if (percent && len >= 0 && (size_t)len + 1 < cap) {
+        buf[len] = '%';
+        buf[len + 1] = '\0';
     }
-    t += intlen;
-    while (*t && o + 2 < cap)
-        buf[o++] = *t++;
-    if (percent && o + 1 < cap)
-        buf[o++] = '%';
-    buf[o] = '\0';
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -44,38 +44,73 @@ char *csi_rep_path_join(const char *a, const char *b)
     return p;
 }
 
-/* Reads a whole file.  A file that is not there is the user's input problem (CS_EINPUT);
- * one that is there but unreadable is CS_EIO.  `why` completes "not found" messages. */
-cs_status csi_rep_read_all(const char *path, const char *why, char **out, size_t *len, cs_error *err)
+cs_status csi_rep_read_all(const char *path, const char *why, size_t max, char **out, size_t *len,
+                           int *absent, cs_error *err)
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT)
+    if (absent) *absent = 0;
+    /* O_NONBLOCK so that opening a FIFO cannot wait for a writer; fstat then refuses anything
+     * that is not a plain file (a FIFO, /dev/zero, a folder) before a byte is read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            if (absent) *absent = 1;
             return cs_error_set(err, CS_EINPUT, "%s: not found%s", path, why ? why : "");
+        }
         return cs_error_set(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
     }
-    size_t cap = 1 << 14, n = 0;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        cs_status st = cs_error_set(err, CS_EIO, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+        return st;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return cs_error_set(err, CS_EINPUT, "%s: is %s, not a plain file; a results folder holds "
+                            "the plain files callsim wrote", path,
+                            S_ISDIR(sb.st_mode) ? "a folder" : S_ISFIFO(sb.st_mode) ? "a FIFO"
+                            : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device" : "a special file");
+    }
+    /* The size is checked as the bytes arrive, not from st_size: a file may grow while it is
+     * read, and some (in /proc) report 0. */
+    size_t cap = (size_t)1 << 14, n = 0;
+    if (cap > max + 1) cap = max + 1;
     char *buf = malloc(cap + 1);
+    cs_status st = CS_OK;
     for (;;) {
         if (!buf) {
-            fclose(f);
-            return cs_error_set(err, CS_ENOMEM, "%s: out of memory", path);
+            st = cs_error_set(err, CS_ENOMEM, "%s: out of memory", path);
+            break;
         }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) break;
-        char *nb = cap <= SIZE_MAX / 4 ? realloc(buf, 2 * cap + 1) : NULL;
-        if (!nb) free(buf);
-        buf = nb;
-        cap *= 2;
+        if (n == cap) {   /* full: grow, but never past max + 1 bytes (one too many) */
+            if (n > max) {
+                st = cs_error_set(err, CS_EINPUT, "%s: larger than %zu MiB; callsim writes nothing "
+                                  "that large there, so this is not the file it wrote", path,
+                                  max >> 20);
+                break;
+            }
+            size_t nc = cap > max / 2 ? max + 1 : 2 * cap;
+            char *nb = realloc(buf, nc + 1);
+            if (!nb) free(buf);
+            buf = nb;
+            cap = nc;
+            continue;
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            st = cs_error_set(err, CS_EIO, "%s: read error: %s", path, strerror(errno));
+            break;
+        }
+        if (got == 0) break;
+        n += (size_t)got;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
+    close(fd);
+    if (st != CS_OK) {
         free(buf);
-        return cs_error_set(err, CS_EIO, "%s: read error", path);
+        return st;
     }
     buf[n] = '\0';
     *out = buf;
@@ -88,7 +123,7 @@ static cs_status parse_json_file(const char *path, const char *why, cs_json **ou
     char *text;
     size_t len;
     *out = NULL;
-    cs_status st = csi_rep_read_all(path, why, &text, &len, err);
+    cs_status st = csi_rep_read_all(path, why, CSI_REP_MAX_JSON, &text, &len, NULL, err);
     if (st != CS_OK) return st;
     cs_error e = {CS_OK, ""};
     st = cs_json_parse(text, len, out, &e);
@@ -103,18 +138,18 @@ static cs_status parse_json_file(const char *path, const char *why, cs_json **ou
 
 static void page_head(report *r, const char *title)
 {
-    sb *b = &r->out;
-    csi_rep_sb_puts(b, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+    cs_text_buf *b = &r->out;
+    cs_text_puts(b, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     csi_rep_hf(b, "<meta name=\"generator\" content=\"callsim %s\">\n", r->version);
     csi_rep_hf(b, "<title>%s: %s</title>\n", title, r->comparison ? "scenario comparison" : "simulation report");
-    csi_rep_sb_puts(b, "<style>\n");
-    csi_rep_sb_puts(b, csi_rep_css);
-    csi_rep_sb_puts(b, "</style>\n</head>\n<body>\n<div class=\"page\">\n");
+    cs_text_puts(b, "<style>\n");
+    cs_text_puts(b, csi_rep_css);
+    cs_text_puts(b, "</style>\n</head>\n<body>\n<div class=\"page\">\n");
 }
 
 /* The names of the lines of the first scenario, for sentences ("999 and 101 calls"). */
-static void lines_phrase(report *r, sb *b)
+static void lines_phrase(report *r, cs_text_buf *b)
 {
     const cs_json *lines = r->sc[0].lines;
     size_t n = cs_json_size(lines);
@@ -124,11 +159,11 @@ static void lines_phrase(report *r, sb *b)
     csi_rep_name_list(b, names, n, "", "");
 }
 
-static void measured_phrase(report *r, sb *b)
+static void measured_phrase(report *r, cs_text_buf *b)
 {
     double m = r->horizon - r->warmup;
     if (!isfinite(m) || m <= 0) {
-        csi_rep_sb_puts(b, "The measured period is the simulated time after the warm-up.");
+        cs_text_puts(b, "The measured period is the simulated time after the warm-up.");
         return;
     }
     char len[48], start[48], warm[48];
@@ -145,15 +180,15 @@ static void measured_phrase(report *r, sb *b)
 
 static void masthead(report *r)
 {
-    sb *b = &r->out;
+    cs_text_buf *b = &r->out;
     const char *title = r->comparison ? NULL : r->sc[0].name;
-    csi_rep_sb_puts(b, "<header class=\"masthead\">\n");
+    cs_text_puts(b, "<header class=\"masthead\">\n");
     if (r->comparison) {
-        csi_rep_sb_puts(b, "<p class=\"kicker\">Control-room simulation &middot; scenario comparison</p>\n");
+        cs_text_puts(b, "<p class=\"kicker\">Control-room simulation &middot; scenario comparison</p>\n");
         csi_rep_hf(b, "<h1>%s compared with %d alternative%s</h1>\n", r->sc[0].name ? r->sc[0].name : "Base scenario",
            (int)(r->n_sc - 1), r->n_sc == 2 ? "" : "s");
     } else {
-        csi_rep_sb_puts(b, "<p class=\"kicker\">Control-room simulation report</p>\n");
+        cs_text_puts(b, "<p class=\"kicker\">Control-room simulation report</p>\n");
         csi_rep_hf(b, "<h1>%s</h1>\n", title ? title : "Unnamed scenario");
     }
     csi_rep_hf(b, "<p class=\"meta\"><span>Generated %s</span><span>callsim %s</span><span>%s replications</span>"
@@ -162,8 +197,8 @@ static void masthead(report *r)
 
 static void about(report *r)
 {
-    sb *b = &r->out;
-    csi_rep_sb_puts(b, "<section class=\"about\" id=\"about\">\n<h2>What this is</h2>\n<p class=\"lead\">");
+    cs_text_buf *b = &r->out;
+    cs_text_puts(b, "<section class=\"about\" id=\"about\">\n<h2>What this is</h2>\n<p class=\"lead\">");
     if (r->comparison) {
         csi_rep_hf(b, "This report compares %d versions (scenarios) of a police control room taking ", (int)r->n_sc);
         lines_phrase(r, b);
@@ -173,44 +208,44 @@ static void about(report *r)
         csi_rep_hf(b, "This report gives the results of a computer simulation of the control rooms of %d police "
                       "forces taking ", (int)cs_json_size(cs_json_get(r->summary, "forces")));
         lines_phrase(r, b);
-        csi_rep_sb_puts(b, " calls. Its figures are the totals over all forces, except in the section "
+        cs_text_puts(b, " calls. Its figures are the totals over all forces, except in the section "
                            "<a href=\"#forces\">Forces</a>, which gives each force.</p>\n");
     } else {
-        csi_rep_sb_puts(b, "This report gives the results of a computer simulation of a police control room taking ");
+        cs_text_puts(b, "This report gives the results of a computer simulation of a police control room taking ");
         lines_phrase(r, b);
-        csi_rep_sb_puts(b, " calls.</p>\n");
+        cs_text_puts(b, " calls.</p>\n");
     }
     for (size_t i = 0; i < (r->comparison ? r->n_sc : 1); i++) {
         const char *d = csi_rep_jstr(r->sc[i].resolved, "description");
         if (!d || !*d) continue;
         if (i > 0 && csi_rep_jstreq(r->sc[0].resolved, "description", d)) continue; /* inherited through base: */
-        csi_rep_sb_puts(b, "<p class=\"desc\">");
+        cs_text_puts(b, "<p class=\"desc\">");
         if (r->comparison) csi_rep_hf(b, "<b>%s.</b> ", r->sc[i].name);
         csi_rep_hf(b, "%s</p>\n", d);
     }
-    csi_rep_sb_puts(b, "<p>The simulation follows every call through a model of the lines, the staff on duty and the "
+    cs_text_puts(b, "<p>The simulation follows every call through a model of the lines, the staff on duty and the "
                "callers&rsquo; behaviour, set out under <a href=\"#assumptions\">Assumptions in words</a>: "
                "waiting, being answered, hanging up, trying again. ");
     if (r->comparison)
-        csi_rep_hf(b, "Each scenario was played out %s times (replications), each time with a different random pattern "
-              "of calls; every scenario met the same patterns, so the differences shown come from the changes "
-              "and not from luck.</p>\n", r->reps);
+        csi_rep_hf(b, "Each scenario was played out %s times (replications), each time with a different random "
+                   "pattern of calls; every scenario met the same patterns, so the differences shown come from the "
+                   "changes and not from luck.</p>\n", r->reps);
     else
-        csi_rep_hf(b, "It played out the same period %s times (replications), each time with a different random pattern "
-              "of calls.</p>\n", r->reps);
-    csi_rep_sb_puts(b, "<p><b>Reading the figures.</b> Every figure is the average over the replications with its 95% "
+        csi_rep_hf(b, "It played out the same period %s times (replications), each time with a different random "
+                   "pattern of calls.</p>\n", r->reps);
+    cs_text_puts(b, "<p><b>Reading the figures.</b> Every figure is the average over the replications with its 95% "
                "confidence interval: &ldquo;12.3% (11.9% to 12.7%)&rdquo; means that the best estimate is 12.3% "
                "and that, under these assumptions, the long-run value very probably lies between 11.9% and "
                "12.7%. ");
     measured_phrase(r, b);
-    csi_rep_sb_puts(b, "</p>\n<p>These are modelled figures, not measurements: they are as good as the assumptions, "
+    cs_text_puts(b, "</p>\n<p>These are modelled figures, not measurements: they are as good as the assumptions, "
                "which are listed in full so that they can be checked and challenged.</p>\n");
-    csi_rep_sb_puts(b, "<nav class=\"toc\"><b>Contents</b><ol><li><a href=\"#headline\">Headline results</a></li>"
+    cs_text_puts(b, "<nav class=\"toc\"><b>Contents</b><ol><li><a href=\"#headline\">Headline results</a></li>"
                "<li><a href=\"#charts\">Charts</a></li><li><a href=\"#tables\">Full results</a></li>"
                "<li><a href=\"#assumptions\">Assumptions in words</a></li>"
                "<li><a href=\"#appendix\">Appendix: scenario file");
-    csi_rep_sb_puts(b, r->comparison ? "s" : "");
-    csi_rep_sb_puts(b, " and run details</a></li></ol></nav>\n</section>\n");
+    cs_text_puts(b, r->comparison ? "s" : "");
+    cs_text_puts(b, " and run details</a></li></ol></nav>\n</section>\n");
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -221,7 +256,7 @@ static void about(report *r)
 static int natural_cmp(const void *pa, const void *pb)
 {
     const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
-    if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+    if (cs_text_is_digit((unsigned char)*a) && cs_text_is_digit((unsigned char)*b)) {
         char *ea, *eb;
         unsigned long long x = strtoull(a, &ea, 10), y = strtoull(b, &eb, 10);
         if (x != y) return x < y ? -1 : 1;
@@ -238,33 +273,34 @@ static int yaml_name(const char *n)
 
 static cs_status show_file(report *r, const char *rel, const char *heading, cs_error *err)
 {
-    sb *b = &r->out;
+    cs_text_buf *b = &r->out;
     char *path = csi_rep_path_join(r->dir, rel);
     if (!path) return cs_error_set(err, CS_ENOMEM, "out of memory");
     char *text = NULL;
     size_t len = 0;
     cs_error e = {CS_OK, ""};
-    cs_status st = csi_rep_read_all(path, NULL, &text, &len, &e);
+    int absent;
+    cs_status st = csi_rep_read_all(path, NULL, CSI_REP_MAX_FILE, &text, &len, &absent, &e);
     free(path);
     csi_rep_hf(b, "<h3>%r</h3>\n", heading);
-    if (st == CS_EINPUT) {
+    if (absent) {
         csi_rep_hf(b, "<p class=\"note\">%s is not in this folder.</p>\n", rel);
         return CS_OK;
     }
     if (st != CS_OK) return cs_error_set(err, st, "%s", e.msg);
-    csi_rep_sb_puts(b, "<pre class=\"file scenario\">");
+    cs_text_puts(b, "<pre class=\"file scenario\">");
     csi_rep_esc_verbatim(b, text, len);
-    csi_rep_sb_puts(b, "</pre>\n");
+    cs_text_puts(b, "</pre>\n");
     free(text);
     return CS_OK;
 }
 
 static cs_status appendix(report *r, cs_error *err)
 {
-    sb *b = &r->out;
-    csi_rep_sb_puts(b, "<section class=\"appendix\" id=\"appendix\">\n<h2>Appendix: scenario file");
-    csi_rep_sb_puts(b, r->comparison ? "s" : "");
-    csi_rep_sb_puts(b, " and run details</h2>\n<dl class=\"facts\">\n");
+    cs_text_buf *b = &r->out;
+    cs_text_puts(b, "<section class=\"appendix\" id=\"appendix\">\n<h2>Appendix: scenario file");
+    cs_text_puts(b, r->comparison ? "s" : "");
+    cs_text_puts(b, " and run details</h2>\n<dl class=\"facts\">\n");
     if (r->comparison) {
         for (size_t s = 0; s < r->n_sc; s++)
             csi_rep_hf(b, "<dt>%s</dt><dd>%s</dd>\n", s == 0 ? "Base scenario" : "Variant",
@@ -280,9 +316,9 @@ static cs_status appendix(report *r, cs_error *err)
     csi_rep_hf(b, "<dt>callsim version</dt><dd>%s</dd>\n<dt>Generated</dt><dd>%s</dd>\n", r->version, r->generated);
     csi_rep_hf(b, "<dt>Data files</dt><dd>summary.json%r, charts/ (PNG, SVG and PDF of every chart)</dd>\n</dl>\n",
        r->comparison ? ", comparison.csv" : ", intervals.csv");
-    csi_rep_sb_puts(b, "<p>To reproduce these results, run callsim with the same version, scenario file");
-    csi_rep_sb_puts(b, r->comparison ? "s" : "");
-    csi_rep_sb_puts(b, " and seed. A scenario that starts with <code>base:</code> also needs the file it names.</p>\n");
+    cs_text_puts(b, "<p>To reproduce these results, run callsim with the same version, scenario file");
+    cs_text_puts(b, r->comparison ? "s" : "");
+    cs_text_puts(b, " and seed. A scenario that starts with <code>base:</code> also needs the file it names.</p>\n");
     cs_status st = CS_OK;
     if (!r->comparison) {
         st = show_file(r, "scenario.yaml", "Scenario file (scenario.yaml)", err);
@@ -316,11 +352,11 @@ static cs_status appendix(report *r, cs_error *err)
         }
         if (st == CS_OK && n > 0) qsort(names, n, sizeof *names, natural_cmp);
         if (st == CS_OK && n == 0)
-            csi_rep_sb_puts(b, "<p class=\"note\">The scenario files (scenarios/*.yaml) are not in this folder.</p>\n");
+            cs_text_puts(b, "<p class=\"note\">The scenario files (scenarios/*.yaml) are not in this folder.</p>\n");
         for (size_t i = 0; i < n && st == CS_OK; i++) {
             /* "2-new_system.yaml" belongs to the scenario whose file was new_system.yaml. */
             const char *base = names[i];
-            while (isdigit((unsigned char)*base)) base++;
+            while (cs_text_is_digit((unsigned char)*base)) base++;
             base = (base > names[i] && *base == '-') ? base + 1 : names[i];
             const char *who = NULL;
             for (size_t s = 0; s < r->n_sc && !who; s++) {
@@ -329,19 +365,19 @@ static cs_status appendix(report *r, cs_error *err)
                 const char *slash = strrchr(f, '/');
                 if (strcmp(slash ? slash + 1 : f, base) == 0) who = r->sc[s].name;
             }
-            sb h = {0};
+            cs_text_buf h = {0};
             csi_rep_hf(&h, "scenarios/%s", names[i]);
             if (who) csi_rep_hf(&h, ": %s", who);
             char rel[600];
             snprintf(rel, sizeof rel, "scenarios/%s", names[i]);
             if (h.oom) st = cs_error_set(err, CS_ENOMEM, "out of memory");
             else st = show_file(r, rel, h.p, err);
-            csi_rep_sb_free(&h);
+            cs_text_free(&h);
         }
         for (size_t i = 0; i < n; i++) free(names[i]);
         free(names);
     }
-    csi_rep_sb_puts(b, "</section>\n");
+    cs_text_puts(b, "</section>\n");
     return st;
 }
 
@@ -447,7 +483,8 @@ static cs_status load(report *r, cs_error *err)
                 const cs_json *d = cs_json_at(diffs, i - 1);
                 if (!s->name || !csi_rep_jstreq(d, "scenario", s->name)) {
                     for (size_t k = 0; k < cs_json_size(diffs); k++)
-                        if (s->name && csi_rep_jstreq(cs_json_at(diffs, k), "scenario", s->name)) d = cs_json_at(diffs, k);
+                        if (s->name && csi_rep_jstreq(cs_json_at(diffs, k), "scenario", s->name))
+                            d = cs_json_at(diffs, k);
                 }
                 s->diff = d;
             }
@@ -456,7 +493,9 @@ static cs_status load(report *r, cs_error *err)
         r->warmup = csi_rep_jnum(r->sc[0].resolved, "warmup_s");
     }
     if (!isfinite(r->warmup)) r->warmup = 0;
+    st = csi_rep_check_summary(S, path, err);
     free(path);
+    if (st != CS_OK) return st;
 
     /* The chart manifest is optional, but a broken one is an error: it was meant to be there. */
     path = csi_rep_path_join(r->dir, "charts/charts.json");
@@ -469,6 +508,8 @@ static cs_status load(report *r, cs_error *err)
              cs_json_type_of(cs_json_get(r->manifest, "charts")) != CS_JSON_ARRAY) {
         cs_json_position(cs_json_get(r->manifest, "charts"), &line, &col);
         st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"charts\" must be an array", path, line, col);
+    } else if (r->manifest) {
+        st = csi_rep_check_manifest(r->manifest, path, err);
     }
     free(path);
     return st;
@@ -519,9 +560,9 @@ static cs_status write_atomic(const char *dir, const char *data, size_t len, cs_
 
 static void footer(report *r)
 {
-    csi_rep_hf(&r->out, "<footer>Produced by callsim %s on %s from the results folder&rsquo;s summary.json. The figures "
-                "are estimates from a simulation of the stated assumptions, not observations of a real control "
-                "room.</footer>\n</div>\n</body>\n</html>\n", r->version, r->generated);
+    csi_rep_hf(&r->out, "<footer>Produced by callsim %s on %s from the results folder&rsquo;s summary.json. The "
+               "figures are estimates from a simulation of the stated assumptions, not observations of a real "
+               "control room.</footer>\n</div>\n</body>\n</html>\n", r->version, r->generated);
 }
 
 cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
@@ -552,7 +593,7 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
         if (r.out.oom) st = cs_error_set(err, CS_ENOMEM, "out of memory while building the report");
     }
     if (st == CS_OK) st = write_atomic(dir, r.out.p, r.out.n, err);
-    csi_rep_sb_free(&r.out);
+    cs_text_free(&r.out);
     free(r.sc);
     cs_json_free(r.summary);
     cs_json_free(r.manifest);

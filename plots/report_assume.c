@@ -45,11 +45,11 @@ static void items_free(items *it)
 }
 
 /* Takes the text of *h (and resets it). */
-static void add_item(items *it, int group, const char *key, sb *h)
+static void add_item(items *it, int group, const char *key, cs_text_buf *h)
 {
     if (h->oom) it->oom = 1;
     if (it->oom) {
-        csi_rep_sb_free(h);
+        cs_text_free(h);
         return;
     }
     if (it->n == it->cap) {
@@ -57,7 +57,7 @@ static void add_item(items *it, int group, const char *key, sb *h)
         item *v = realloc(it->v, cap * sizeof *v);
         if (!v) {
             it->oom = 1;
-            csi_rep_sb_free(h);
+            cs_text_free(h);
             return;
         }
         it->v = v;
@@ -66,25 +66,23 @@ static void add_item(items *it, int group, const char *key, sb *h)
     char *k = strdup(key);
     if (!k) {
         it->oom = 1;
-        csi_rep_sb_free(h);
+        cs_text_free(h);
         return;
     }
     it->v[it->n].group = group;
     it->v[it->n].key = k;
-    it->v[it->n].html = h->p ? h->p : strdup("");
+    it->v[it->n].html = cs_text_take(h);
     if (!it->v[it->n].html) it->oom = 1;
     it->n++;
-    h->p = NULL;
-    h->n = h->cap = 0;
 }
 
 /* "about 4 min 00 s on average (lognormal(mean 240 s, sd 180 s))" */
-static void dist_phrase(sb *b, const cs_json *d)
+static void dist_phrase(cs_text_buf *b, const cs_json *d)
 {
     double mean = csi_rep_jnum(d, "mean_s");
     const char *text = csi_rep_jstr(d, "text");
     if (csi_rep_jstreq(d, "dist", "never")) {
-        csi_rep_sb_puts(b, "never (they do not hang up)");
+        cs_text_puts(b, "never (they do not hang up)");
         return;
     }
     char m[48];
@@ -95,7 +93,7 @@ static void dist_phrase(sb *b, const cs_json *d)
     } else if (text) {
         if (strstr(text, "never")) csi_rep_hf(b, "some never hang up <span class=\"dist\">(%s)</span>", text);
         else csi_rep_hf(b, "<span class=\"dist\">%s</span>", text);
-    } else csi_rep_sb_puts(b, "as set in the scenario file");
+    } else cs_text_puts(b, "as set in the scenario file");
 }
 
 static void key2(char *buf, size_t n, const char *a, const char *b) { snprintf(buf, n, "%s:%s", a, b ? b : ""); }
@@ -104,14 +102,14 @@ static void demand_items(items *it, const cs_json *L)
 {
     const char *name = csi_rep_jstr(L, "name");
     char key[256], t1[64], t2[64], t3[64];
-    sb h = {0};
+    cs_text_buf h = {0};
     double week = csi_rep_jnum(L, "calls_per_week");
     csi_rep_hf(&h, "<b>Line %s</b>: ", name);
     if (isfinite(week)) {
-        csi_rep_fmt_fixed(t1, sizeof t1, week, 0, 0);
-        csi_rep_fmt_fixed(t2, sizeof t2, week / 7.0, 0, 0);
+        cs_text_fmt_fixed(t1, sizeof t1, week, 0, CS_TEXT_GROUP);
+        cs_text_fmt_fixed(t2, sizeof t2, week / 7.0, 0, CS_TEXT_GROUP);
         csi_rep_hf(&h, "about %s calls a week (%s a day on average)", t1, t2);
-    } else csi_rep_sb_puts(&h, "calls as set in the scenario file");
+    } else cs_text_puts(&h, "calls as set in the scenario file");
     const cs_json *rates = cs_json_get(L, "rate_per_hour_by_slot");
     size_t ns = cs_json_size(rates);
     double slot = csi_rep_jnum(L, "profile_slot_s");
@@ -129,17 +127,17 @@ static void demand_items(items *it, const cs_json *L)
             if (weekly) csi_rep_week_time_words(t1, sizeof t1, (double)hi * slot);
             else csi_rep_hhmm(t1, sizeof t1, (double)hi * slot);
             csi_rep_hhmm(t2, sizeof t2, (double)(hi + 1) * slot);
-            csi_rep_fmt_fixed(t3, sizeof t3, vh, vh < 10 ? 1 : 0, 0);
+            cs_text_fmt_fixed(t3, sizeof t3, vh, vh < 10 ? 1 : 0, CS_TEXT_GROUP);
             csi_rep_hf(&h, ". The busiest time is %s&ndash;%s, at about %s calls an hour", t1, t2, t3);
             if (weekly) csi_rep_week_time_words(t1, sizeof t1, (double)lo * slot);
             else csi_rep_hhmm(t1, sizeof t1, (double)lo * slot);
             csi_rep_hhmm(t2, sizeof t2, (double)(lo + 1) * slot);
-            csi_rep_fmt_fixed(t3, sizeof t3, vl, vl < 10 ? 1 : 0, 0);
+            cs_text_fmt_fixed(t3, sizeof t3, vl, vl < 10 ? 1 : 0, CS_TEXT_GROUP);
             if (vl > 0) csi_rep_hf(&h, "; the quietest is %s&ndash;%s, at about %s an hour", t1, t2, t3);
             else csi_rep_hf(&h, "; at some times no calls arrive at all (for example %s&ndash;%s)", t1, t2);
         }
     }
-    csi_rep_sb_puts(&h, ".");
+    cs_text_puts(&h, ".");
     double cv = csi_rep_jnum(L, "overdispersion_cv");
     if (cv > 0) {
         csi_rep_pct_words(t1, sizeof t1, cv);
@@ -147,11 +145,12 @@ static void demand_items(items *it, const cs_json *L)
     }
     const cs_json *tr = cs_json_get(L, "trunks"), *qp = cs_json_get(L, "queue_places");
     if (cs_json_type_of(tr) == CS_JSON_NUMBER) {
-        csi_rep_fmt_fixed(t1, sizeof t1, cs_json_number_value(tr), 0, 0);
-        csi_rep_hf(&h, " At most %s calls can be connected at once; a caller beyond that gets no answer and is cut off.", t1);
+        cs_text_fmt_fixed(t1, sizeof t1, cs_json_number_value(tr), 0, CS_TEXT_GROUP);
+        csi_rep_hf(&h, " At most %s calls can be connected at once; a caller beyond that gets no answer and is cut "
+                   "off.", t1);
     }
     if (cs_json_type_of(qp) == CS_JSON_NUMBER) {
-        csi_rep_fmt_fixed(t1, sizeof t1, cs_json_number_value(qp), 0, 0);
+        cs_text_fmt_fixed(t1, sizeof t1, cs_json_number_value(qp), 0, CS_TEXT_GROUP);
         csi_rep_hf(&h, " At most %s callers can wait in the queue; further callers are cut off.", t1);
     }
     key2(key, sizeof key, "demand", name);
@@ -171,7 +170,7 @@ static void journey_items(items *it, const cs_json *L)
 {
     const char *name = csi_rep_jstr(L, "name");
     char key[256], t1[64], t2[64], t3[64], t4[64];
-    sb h = {0};
+    cs_text_buf h = {0};
     const cs_json *ivr = cs_json_get(L, "ivr");
     if (ivr) {
         csi_rep_hf(&h, "<b>Line %s menu (IVR)</b>: callers first hear a recorded menu lasting ", name);
@@ -182,25 +181,27 @@ static void journey_items(items *it, const cs_json *L)
                "reaching a call handler.", t1, t2);
         const cs_json *opts = cs_json_get(ivr, "options");
         if (cs_json_size(opts) > 1) {
-            csi_rep_sb_puts(&h, " The menu routes ");
+            cs_text_puts(&h, " The menu routes ");
             for (size_t i = 0; i < cs_json_size(opts); i++) {
                 const cs_json *o = cs_json_at(opts, i);
                 csi_rep_pct_words(t1, sizeof t1, csi_rep_jnum(o, "share"));
-                if (i > 0) csi_rep_sb_puts(&h, i + 1 == cs_json_size(opts) ? " and " : ", ");
-                csi_rep_hf(&h, "%s to &ldquo;%s&rdquo; (queue %s)", t1, csi_rep_jstr(o, "name"), csi_rep_jstr(o, "queue"));
+                if (i > 0) cs_text_puts(&h, i + 1 == cs_json_size(opts) ? " and " : ", ");
+                csi_rep_hf(&h, "%s to &ldquo;%s&rdquo; (queue %s)", t1, csi_rep_jstr(o, "name"),
+                           csi_rep_jstr(o, "queue"));
             }
-            csi_rep_sb_puts(&h, ".");
+            cs_text_puts(&h, ".");
         }
         key2(key, sizeof key, "ivr", name);
         add_item(it, G_JOURNEY, key, &h);
     }
     const cs_json *pat = cs_json_get(L, "patience");
     if (pat) {
-        if (csi_rep_jstreq(pat, "dist", "never")) csi_rep_hf(&h, "<b>Line %s patience</b>: callers never hang up while waiting.", name);
+        if (csi_rep_jstreq(pat, "dist", "never"))
+            csi_rep_hf(&h, "<b>Line %s patience</b>: callers never hang up while waiting.", name);
         else {
             csi_rep_hf(&h, "<b>Line %s patience</b> (how long callers wait before hanging up): ", name);
             dist_phrase(&h, pat);
-            csi_rep_sb_puts(&h, ".");
+            cs_text_puts(&h, ".");
         }
         key2(key, sizeof key, "patience", name);
         add_item(it, G_JOURNEY, key, &h);
@@ -208,14 +209,15 @@ static void journey_items(items *it, const cs_json *L)
     const cs_json *rd = cs_json_get(L, "redial");
     if (rd) {
         csi_rep_pct_words(t1, sizeof t1, csi_rep_jnum(rd, "probability"));
-        csi_rep_hf(&h, "<b>Line %s redials</b>: %s of callers who hang up or are cut off try again, after ", name, t1);
+        csi_rep_hf(&h, "<b>Line %s redials</b>: %s of callers who hang up or are cut off try again, after ", name,
+                   t1);
         dist_phrase(&h, cs_json_get(rd, "delay"));
         double ma = csi_rep_jnum(rd, "max_attempts");
         if (isfinite(ma)) {
-            csi_rep_fmt_fixed(t2, sizeof t2, ma, 0, 0);
+            cs_text_fmt_fixed(t2, sizeof t2, ma, 0, CS_TEXT_GROUP);
             csi_rep_hf(&h, "; at most %s attempts per caller", t2);
         }
-        csi_rep_sb_puts(&h, ".");
+        cs_text_puts(&h, ".");
     } else {
         csi_rep_hf(&h, "<b>Line %s redials</b>: callers who hang up do not try again.", name);
     }
@@ -231,7 +233,7 @@ static void journey_items(items *it, const cs_json *L)
                "instead, plus %s for each further minute they waited, up to %s; they ring after ",
            name, csi_rep_jstr(sp, "to"), t1, t2, csi_rep_jstr(sp, "to"), t3, t4);
         dist_phrase(&h, cs_json_get(sp, "delay"));
-        csi_rep_sb_puts(&h, ".");
+        cs_text_puts(&h, ".");
         key2(key, sizeof key, "spill", name);
         add_item(it, G_JOURNEY, key, &h);
     }
@@ -245,16 +247,16 @@ static void journey_items(items *it, const cs_json *L)
         csi_rep_dur_words(t2, sizeof t2, csi_rep_jnum(cb, "expire_s"));
         csi_rep_hf(&h, "A callback is due within %s and dropped if not made within %s. ", t1, t2);
         csi_rep_pct_words(t1, sizeof t1, csi_rep_jnum(cb, "reach"));
-        csi_rep_fmt_fixed(t2, sizeof t2, csi_rep_jnum(cb, "attempts"), 0, 0);
+        cs_text_fmt_fixed(t2, sizeof t2, csi_rep_jnum(cb, "attempts"), 0, CS_TEXT_GROUP);
         csi_rep_dur_words(t3, sizeof t3, csi_rep_jnum(cb, "retry_after_s"));
         csi_rep_hf(&h, "Each call back reaches the caller with a probability of %s", t1);
         if (csi_rep_jnum(cb, "attempts") > 1) csi_rep_hf(&h, ", with up to %s attempts %s apart", t2, t3);
-        else csi_rep_sb_puts(&h, ", with a single attempt");
-        csi_rep_sb_puts(&h, "; an attempt that does not reach them takes ");
+        else cs_text_puts(&h, ", with a single attempt");
+        cs_text_puts(&h, "; an attempt that does not reach them takes ");
         dist_phrase(&h, cs_json_get(cb, "failed_attempt"));
         const char *pool = csi_rep_jstr(cb, "pool");
         if (!pool || strcmp(pool, "any serving the line") == 0)
-            csi_rep_sb_puts(&h, " of a handler&rsquo;s time. Callbacks are made by any team serving the line.");
+            cs_text_puts(&h, " of a handler&rsquo;s time. Callbacks are made by any team serving the line.");
         else csi_rep_hf(&h, " of a handler&rsquo;s time. Callbacks are made by team %s.", pool);
         key2(key, sizeof key, "callback", name);
         add_item(it, G_JOURNEY, key, &h);
@@ -265,21 +267,22 @@ static void queue_items(items *it, const cs_json *Q)
 {
     const char *name = csi_rep_jstr(Q, "name"), *line = csi_rep_jstr(Q, "line");
     char key[256], t1[64];
-    sb h = {0};
-    if (line && name && strcmp(line, name) != 0) csi_rep_hf(&h, "<b>Queue %s</b> (line %s): handling takes ", name, line);
+    cs_text_buf h = {0};
+    if (line && name && strcmp(line, name) != 0)
+        csi_rep_hf(&h, "<b>Queue %s</b> (line %s): handling takes ", name, line);
     else csi_rep_hf(&h, "<b>Queue %s</b>: handling takes ", name);
     dist_phrase(&h, cs_json_get(Q, "handle"));
     const cs_json *w = cs_json_get(Q, "wrap");
     if (w && csi_rep_jnum(w, "mean_s") > 0) {
-        csi_rep_sb_puts(&h, ", followed by after-call work of ");
+        cs_text_puts(&h, ", followed by after-call work of ");
         dist_phrase(&h, w);
-    } else csi_rep_sb_puts(&h, ", with no after-call work");
-    csi_rep_sb_puts(&h, ".");
+    } else cs_text_puts(&h, ", with no after-call work");
+    cs_text_puts(&h, ".");
     const cs_json *p = cs_json_get(Q, "patience");
     if (p) {
-        csi_rep_sb_puts(&h, " Callers waiting in this queue have their own patience: ");
+        cs_text_puts(&h, " Callers waiting in this queue have their own patience: ");
         dist_phrase(&h, p);
-        csi_rep_sb_puts(&h, ".");
+        cs_text_puts(&h, ".");
     }
     const cs_json *tr = cs_json_get(Q, "transfer");
     if (tr) {
@@ -301,7 +304,7 @@ static void pool_items(items *it, const cs_json *R, const cs_json *P)
 {
     const char *name = csi_rep_jstr(P, "name");
     char key[256], t1[64], t2[64];
-    sb h = {0};
+    cs_text_buf h = {0};
     const cs_json *qs = cs_json_get(P, "queues");
     size_t nq = cs_json_size(qs);
     const char *qn[32];
@@ -309,22 +312,22 @@ static void pool_items(items *it, const cs_json *R, const cs_json *P)
     for (size_t i = 0; i < nq; i++) qn[i] = cs_json_string_value(cs_json_at(qs, i));
     csi_rep_hf(&h, "<b>Team %s</b> answers ", name);
     csi_rep_name_list(&h, qn, nq, "", "");
-    csi_rep_sb_puts(&h, " calls");
+    cs_text_puts(&h, " calls");
     if (csi_rep_jstreq(P, "pick", "weighted")) {
         const cs_json *w = cs_json_get(P, "weights");
-        csi_rep_sb_puts(&h, ", sharing its time between the queues by weight (");
+        cs_text_puts(&h, ", sharing its time between the queues by weight (");
         for (size_t i = 0; i < nq; i++) {
             snprintf(t1, sizeof t1, "%g", cs_json_number_value(cs_json_at(w, i)));
             csi_rep_hf(&h, "%r%s %s", i ? ", " : "", qn[i], t1);
         }
-        csi_rep_sb_puts(&h, ")");
+        cs_text_puts(&h, ")");
     } else if (nq > 1) {
         /* Queues in descending priority, equal priorities grouped: "999 before 101". */
         double pr[32];
         int used[32] = {0};
         for (size_t i = 0; i < nq; i++)
             if (!queue_priority(R, qn[i], &pr[i])) pr[i] = -1e300;
-        sb order = {0};
+        cs_text_buf order = {0};
         size_t done = 0;
         int levels = 0;
         while (done < nq) {
@@ -335,17 +338,17 @@ static void pool_items(items *it, const cs_json *R, const cs_json *P)
             size_t ng = 0;
             for (size_t i = 0; i < nq; i++)
                 if (!used[i] && pr[i] == best) grp[ng++] = qn[i], used[i] = 1;
-            if (levels > 0) csi_rep_sb_puts(&order, ", then ");
+            if (levels > 0) cs_text_puts(&order, ", then ");
             csi_rep_name_list(&order, grp, ng, "", "");
-            csi_rep_sb_puts(&order, " calls");
+            cs_text_puts(&order, " calls");
             done += ng;
             levels++;
         }
         if (levels > 1 && order.p) csi_rep_hf(&h, ", in order of priority: %r", order.p);
-        else csi_rep_sb_puts(&h, ", all with the same priority");
-        csi_rep_sb_free(&order);
+        else cs_text_puts(&h, ", all with the same priority");
+        cs_text_free(&order);
     }
-    csi_rep_sb_puts(&h, ".");
+    cs_text_puts(&h, ".");
     double shr = csi_rep_jnum(P, "shrinkage");
     if (isfinite(shr)) {
         csi_rep_pct_words(t1, sizeof t1, shr);
@@ -374,15 +377,16 @@ static void pool_items(items *it, const cs_json *R, const cs_json *P)
         while (cycle <= prev_t) cycle += WEEK_S;
         sum += prev_v * (cycle - prev_t);
         if (mn == mx) {
-            csi_rep_hf(&h, " After breaks and shrinkage, %d handler%r on duty at all times.", (int)mn, mn == 1 ? " is" : "s are");
+            csi_rep_hf(&h, " After breaks and shrinkage, %d handler%r on duty at all times.", (int)mn,
+                       mn == 1 ? " is" : "s are");
         } else {
             csi_rep_instant_words(t1, sizeof t1, csi_rep_jstr(cs_json_at(st, imx), "from"));
-            csi_rep_hf(&h, " After breaks and shrinkage, between %d and %d handlers are on duty over the week (%d from %s",
-               (int)mn, (int)mx, (int)mx, t1);
+            csi_rep_hf(&h, " After breaks and shrinkage, between %d and %d handlers are on duty over the week (%d "
+                       "from %s", (int)mn, (int)mx, (int)mx, t1);
             if (timed) {
-                csi_rep_fmt_fixed(t2, sizeof t2, sum / cycle, 1, 0);
+                cs_text_fmt_fixed(t2, sizeof t2, sum / cycle, 1, CS_TEXT_GROUP);
                 csi_rep_hf(&h, "), %s on average.", t2);
-            } else csi_rep_sb_puts(&h, ").");
+            } else cs_text_puts(&h, ").");
         }
     }
     key2(key, sizeof key, "pool", name);
@@ -390,27 +394,27 @@ static void pool_items(items *it, const cs_json *R, const cs_json *P)
 }
 
 /* "from Friday 18:00 for 2 h" (+ ", every week") */
-static void window_phrase(sb *h, const cs_json *e)
+static void window_phrase(cs_text_buf *h, const cs_json *e)
 {
     char t1[64], t2[64];
     const char *start = csi_rep_jstr(e, "start");
     if (!start) {
-        csi_rep_sb_puts(h, " throughout");
+        cs_text_puts(h, " throughout");
         return;
     }
     csi_rep_instant_words(t1, sizeof t1, start);
     csi_rep_dur_words(t2, sizeof t2, csi_rep_jnum(e, "end_s") - csi_rep_jnum(e, "start_s"));
     csi_rep_hf(h, " from %s for %s", t1, t2);
-    if (cs_json_bool_value(cs_json_get(e, "weekly"))) csi_rep_sb_puts(h, ", every week");
+    if (cs_json_bool_value(cs_json_get(e, "weekly"))) cs_text_puts(h, ", every week");
 }
 
-static void line_scope(sb *h, const char *line)
+static void line_scope(cs_text_buf *h, const char *line)
 {
-    if (!line || strcmp(line, "all") == 0) csi_rep_sb_puts(h, "all lines");
+    if (!line || strcmp(line, "all") == 0) cs_text_puts(h, "all lines");
     else csi_rep_hf(h, "line %s", line);
 }
 
-static void factor_phrase(sb *h, double f)
+static void factor_phrase(cs_text_buf *h, double f)
 {
     char t[32];
     snprintf(t, sizeof t, "%g", f);
@@ -421,22 +425,22 @@ static void factor_phrase(sb *h, double f)
     } else if (f > 1) {
         csi_rep_pct_words(t, sizeof t, f - 1);
         csi_rep_hf(h, " as long (%s more)", t);
-    } else csi_rep_sb_puts(h, " as long");
+    } else cs_text_puts(h, " as long");
 }
 
 static void event_items(items *it, const cs_json *R)
 {
     char key[256], t1[64];
-    sb h = {0};
+    cs_text_buf h = {0};
     const cs_json *su = cs_json_get(R, "surges"), *te = cs_json_get(R, "technology"), *ou = cs_json_get(R, "outages");
     for (size_t i = 0; i < cs_json_size(su); i++) {
         const cs_json *e = cs_json_at(su, i);
         snprintf(t1, sizeof t1, "%g", csi_rep_jnum(e, "factor"));
-        csi_rep_sb_puts(&h, "<b>Surge</b>: calls to ");
+        cs_text_puts(&h, "<b>Surge</b>: calls to ");
         line_scope(&h, csi_rep_jstr(e, "line"));
         csi_rep_hf(&h, " arrive at %s times the usual rate", t1);
         window_phrase(&h, e);
-        csi_rep_sb_puts(&h, ".");
+        cs_text_puts(&h, ".");
         snprintf(key, sizeof key, "surge:%s:%s", csi_rep_jstr(e, "line") ? csi_rep_jstr(e, "line") : "",
                  csi_rep_jstr(e, "start") ? csi_rep_jstr(e, "start") : "");
         add_item(it, G_EVENTS, key, &h);
@@ -446,10 +450,10 @@ static void event_items(items *it, const cs_json *R)
         csi_rep_hf(&h, "<b>Technology &ldquo;%s&rdquo;</b>: %r on ", csi_rep_jstr(e, "name"),
            csi_rep_jstreq(e, "on", "wrap") ? "after-call work" : "handling");
         line_scope(&h, csi_rep_jstr(e, "line"));
-        csi_rep_sb_puts(&h, " takes ");
+        cs_text_puts(&h, " takes ");
         factor_phrase(&h, csi_rep_jnum(e, "factor"));
         window_phrase(&h, e);
-        csi_rep_sb_puts(&h, ".");
+        cs_text_puts(&h, ".");
         key2(key, sizeof key, "tech", csi_rep_jstr(e, "name"));
         add_item(it, G_EVENTS, key, &h);
     }
@@ -457,22 +461,22 @@ static void event_items(items *it, const cs_json *R)
         const cs_json *e = cs_json_at(ou, i);
         csi_rep_hf(&h, "<b>Outage &ldquo;%s&rdquo;</b>: ", csi_rep_jstr(e, "name"));
         if (csi_rep_jstreq(e, "effect", "slow")) {
-            csi_rep_sb_puts(&h, "handling on ");
+            cs_text_puts(&h, "handling on ");
             line_scope(&h, csi_rep_jstr(e, "line"));
-            csi_rep_sb_puts(&h, " takes ");
+            cs_text_puts(&h, " takes ");
             factor_phrase(&h, csi_rep_jnum(e, "handle_factor"));
         } else {
-            csi_rep_sb_puts(&h, "every call to ");
+            cs_text_puts(&h, "every call to ");
             line_scope(&h, csi_rep_jstr(e, "line"));
-            csi_rep_sb_puts(&h, " is cut off");
+            cs_text_puts(&h, " is cut off");
         }
         window_phrase(&h, e);
-        csi_rep_sb_puts(&h, ".");
+        cs_text_puts(&h, ".");
         key2(key, sizeof key, "outage", csi_rep_jstr(e, "name"));
         add_item(it, G_EVENTS, key, &h);
     }
     if (cs_json_size(su) + cs_json_size(te) + cs_json_size(ou) == 0) {
-        csi_rep_sb_puts(&h, "None: demand follows its usual pattern, and staff, systems and telephony work normally "
+        cs_text_puts(&h, "None: demand follows its usual pattern, and staff, systems and telephony work normally "
                     "throughout.");
         add_item(it, G_EVENTS, "events:none", &h);
     }
@@ -481,15 +485,16 @@ static void event_items(items *it, const cs_json *R)
 static void run_item(items *it, const cs_json *R)
 {
     char t1[64], t2[64], t3[64], seed[48];
-    sb h = {0};
+    cs_text_buf h = {0};
     csi_rep_dur_words(t1, sizeof t1, csi_rep_jnum(R, "horizon_s"));
     csi_rep_dur_words(t2, sizeof t2, csi_rep_jnum(R, "warmup_s"));
     csi_rep_dur_words(t3, sizeof t3, csi_rep_jnum(R, "interval_s"));
     csi_rep_int_text(cs_json_get(R, "seed"), seed, sizeof seed);
     long long reps = 0;
     cs_json_int_value(cs_json_get(R, "replications"), &reps);
-    csi_rep_hf(&h, "%s simulated, including a warm-up of %s that is not counted; %d replications from seed %s; results "
-           "are also kept for each %s interval of the week (intervals.csv).", t1, t2, (int)reps, seed, t3);
+    csi_rep_hf(&h, "%s simulated, including a warm-up of %s that is not counted; %d replications from seed %s; "
+               "results are also kept for each %s interval of the week (intervals.csv).", t1, t2, (int)reps, seed,
+               t3);
     add_item(it, G_RUN, "run", &h);
 }
 
@@ -515,10 +520,10 @@ static const item *find_item(const items *it, const char *key)
 
 int csi_rep_assumptions(report *r)
 {
-    sb *b = &r->out;
-    csi_rep_sb_puts(b, "<section class=\"assumptions\" id=\"assumptions\">\n<h2>Assumptions in words</h2>\n");
+    cs_text_buf *b = &r->out;
+    cs_text_puts(b, "<section class=\"assumptions\" id=\"assumptions\">\n<h2>Assumptions in words</h2>\n");
     if (!r->sc[0].resolved) {
-        csi_rep_sb_puts(b, "<p class=\"note\">summary.json does not record the resolved scenario, so the assumptions "
+        cs_text_puts(b, "<p class=\"note\">summary.json does not record the resolved scenario, so the assumptions "
                    "cannot be listed here; see the scenario file in the appendix.</p>\n</section>\n");
         return 1;
     }
@@ -532,7 +537,7 @@ int csi_rep_assumptions(report *r)
               "of the results and its resolved scenario in summary.json.</p>\n",
               cs_json_member_key(cs_json_get(r->summary, "forces"), 0));
     else
-        csi_rep_sb_puts(b, "<p>Everything the simulation assumed, in words, generated from the scenario as the "
+        cs_text_puts(b, "<p>Everything the simulation assumed, in words, generated from the scenario as the "
                    "simulation read it (after defaults were filled in). The scenario file itself is in the "
                    "appendix.</p>\n");
     items base = {0};
@@ -545,13 +550,14 @@ int csi_rep_assumptions(report *r)
             any = 1;
             csi_rep_hf(b, "<li>%r</li>\n", base.v[i].html);
         }
-        if (any) csi_rep_sb_puts(b, "</ul>\n");
+        if (any) cs_text_puts(b, "</ul>\n");
     }
     int ok = !base.oom;
     for (size_t s = 1; s < r->n_sc && ok; s++) {
         csi_rep_hf(b, "<h3>What changes in &ldquo;%s&rdquo;</h3>\n", r->sc[s].name);
         if (!r->sc[s].resolved) {
-            csi_rep_sb_puts(b, "<p class=\"note\">Not recorded in summary.json; see the scenario file in the appendix.</p>\n");
+            cs_text_puts(b, "<p class=\"note\">Not recorded in summary.json; see the scenario file in the "
+                         "appendix.</p>\n");
             continue;
         }
         items v = {0};
@@ -562,21 +568,21 @@ int csi_rep_assumptions(report *r)
             const item *o = find_item(&base, v.v[i].key);
             if (o && strcmp(o->html, v.v[i].html) == 0) continue;
             if (!o && strcmp(v.v[i].key, "events:none") == 0) continue; /* the removals say it */
-            if (!n++) csi_rep_sb_puts(b, "<ul>\n");
+            if (!n++) cs_text_puts(b, "<ul>\n");
             csi_rep_hf(b, "<li>%r%r</li>\n", o ? "<i>Changed:</i> " : "<i>New:</i> ", v.v[i].html);
         }
         for (size_t i = 0; i < base.n; i++) {
             if (find_item(&v, base.v[i].key) || strcmp(base.v[i].key, "events:none") == 0) continue;
-            if (!n++) csi_rep_sb_puts(b, "<ul>\n");
+            if (!n++) cs_text_puts(b, "<ul>\n");
             csi_rep_hf(b, "<li><i>No longer:</i> %r</li>\n", base.v[i].html);
         }
-        if (n) csi_rep_sb_puts(b, "</ul>\n");
-        else csi_rep_sb_puts(b, "<p>No difference in the assumptions listed above; the change is in a detail they do "
+        if (n) cs_text_puts(b, "</ul>\n");
+        else cs_text_puts(b, "<p>No difference in the assumptions listed above; the change is in a detail they do "
                         "not describe (see the scenario file in the appendix).</p>\n");
         items_free(&v);
     }
     items_free(&base);
-    csi_rep_sb_puts(b, "</section>\n");
+    cs_text_puts(b, "</section>\n");
     return ok;
 }
 

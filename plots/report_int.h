@@ -1,8 +1,9 @@
 /* Private to the HTML report (plots/report*.c); nothing else includes this.
  *
- * The report is one module (cs_report_write, plots/report.h) in six files:
+ * The report is one module (cs_report_write, plots/report.h) in seven files:
  *   report.c         the driver: reading the folder (summary.json, charts.json), the page head,
  *                    masthead and "What this is", the appendix, writing report.html atomically;
+ *   report_check.c   the JSON types of everything the report reads, checked first;
  *   report_text.c    the page buffer, HTML escaping and hf() (printf that escapes), JSON
  *                    access, numbers ("12.3%", "4 min 05 s") and times in words;
  *   report_svg.c     the Charts section: each SVG of charts.json checked and inlined;
@@ -11,7 +12,7 @@
  *   report_css.c     the stylesheet and nothing else;
  *   report_national.c  the Forces section of a national run.
  *
- * Conventions.  Every part appends to r->out (a csi_rep sb) through hf(), which escapes %s, so
+ * Conventions.  Every part appends to r->out (a cs_text_buf) through hf(), which escapes %s, so
  * text from the folder never reaches the page raw; allocation failure is sticky in the buffer
  * and checked once at the end. */
 #ifndef CS_PLOTS_REPORT_INT_H
@@ -21,14 +22,7 @@
 
 #include "io/json.h"
 #include "sim/status.h"
-
-/* Growable text buffer.  Allocation failure is sticky (oom) and checked once at the end, so the
- * page-building code reads straight through. */
-typedef struct sb {
-    char *p;
-    size_t n, cap;
-    int oom;
-} sb;
+#include "sim/text.h"
 
 /* Units of a KPI, for formatting. */
 enum { U_COUNT, U_SHARE, U_TIME, U_STAFF };
@@ -63,7 +57,7 @@ typedef struct report {
     size_t n_sc;
     char version[64], seed[48], reps[32];
     double horizon, warmup; /* seconds; NAN if unknown */
-    sb out;
+    cs_text_buf out;
 } report;
 
 /* What a line of a scenario uses, to decide which rows mean something. */
@@ -87,22 +81,30 @@ extern const char csi_rep_css[];
 
 /* a + "/" + b, malloc'd; NULL when out of memory. */
 char *csi_rep_path_join(const char *a, const char *b);
-/* Reads a whole file.  A file that is not there is the user's input problem (CS_EINPUT); one
- * that is there but unreadable is CS_EIO.  `why` completes "not found" messages. */
-cs_status csi_rep_read_all(const char *path, const char *why, char **out, size_t *len,
-                           cs_error *err);
+/* Largest files read.  summary.json of a national run (dozens of lines and pools, 35 KPIs
+ * each, the resolved scenario with its rate tables) is a few MB, charts.json a few KB; 64 MiB
+ * leaves a wide margin and keeps the parsed tree well inside memory.  A chart SVG drawn by
+ * callsim is under 1 MB, a scenario file a page of text (the loader refuses any over 16 MiB).
+ * The charts inlined into one page together stay under CSI_REP_MAX_CHARTS. */
+#define CSI_REP_MAX_JSON ((size_t)64 << 20)
+#define CSI_REP_MAX_FILE ((size_t)16 << 20)
+#define CSI_REP_MAX_CHARTS ((size_t)256 << 20)
+
+/* Reads a whole plain file of at most max bytes, refusing a folder, FIFO or device without
+ * waiting on it.  A file that is not there (*absent = 1 if absent is not NULL), too large or
+ * not a plain file is the user's input problem (CS_EINPUT); one that is there but unreadable
+ * is CS_EIO.  `why` completes "not found" messages. */
+cs_status csi_rep_read_all(const char *path, const char *why, size_t max, char **out, size_t *len,
+                           int *absent, cs_error *err);
 
 /* ---- report_text.c --------------------------------------------------------------------- */
 
-void csi_rep_sb_putn(sb *b, const char *s, size_t n);
-void csi_rep_sb_puts(sb *b, const char *s);
-void csi_rep_sb_free(sb *b);
 /* Text from JSON, escaped; control characters become spaces. */
-void csi_rep_esc(sb *b, const char *s);
+void csi_rep_esc(cs_text_buf *b, const char *s);
 /* A file shown verbatim in <pre>: escaped, invalid UTF-8 and controls as U+FFFD. */
-void csi_rep_esc_verbatim(sb *b, const char *text, size_t n);
+void csi_rep_esc_verbatim(cs_text_buf *b, const char *text, size_t n);
 /* printf for HTML: %s is escaped text, %r raw markup, %d an int, %% a percent sign. */
-void csi_rep_hf(sb *b, const char *fmt, ...);
+void csi_rep_hf(cs_text_buf *b, const char *fmt, ...);
 
 double csi_rep_jnum(const cs_json *o, const char *k);   /* NAN unless a number */
 const char *csi_rep_jstr(const cs_json *o, const char *k);
@@ -112,8 +114,6 @@ const cs_json *csi_rep_find_named(const cs_json *arr, const char *name);
 /* A seed or other integer that may be a JSON number or a string of digits. */
 void csi_rep_int_text(const cs_json *v, char *buf, size_t n);
 
-/* v with `dec` decimals (0..3), thousands separated by commas; `sign` adds '+'. */
-void csi_rep_fmt_fixed(char *buf, size_t n, double v, int dec, int sign);
 int csi_rep_decimals_for(int unit, double mean, int full);
 void csi_rep_fmt_val(char *buf, size_t n, int unit, double v, int dec, int sign);
 /* Lower and upper ends of mean -/+ h, cut at the range the quantity can take. */
@@ -127,11 +127,18 @@ double csi_rep_instant_seconds(const char *s);   /* "Mon 07:00" -> s into the we
 void csi_rep_week_time_words(char *buf, size_t n, double t);  /* "Friday 19:00" */
 void csi_rep_hhmm(char *buf, size_t n, double t);
 /* "A", "A and B", "A, B and C", each escaped and wrapped, into b. */
-void csi_rep_name_list(sb *b, const char *const *names, size_t n, const char *wrap_open,
+void csi_rep_name_list(cs_text_buf *b, const char *const *names, size_t n, const char *wrap_open,
                        const char *wrap_close);
-void csi_rep_line_title(sb *b, const char *line);   /* "Line 999" */
+void csi_rep_line_title(cs_text_buf *b, const char *line);   /* "Line 999" */
 /* How long the measured period is, for count labels ("in the week"). */
 void csi_rep_period_phrase(const report *r, char *buf, size_t n);
+
+/* ---- report_check.c ------------------------------------------------------------------- */
+
+/* The types of everything the report reads in summary.json / charts.json, as callsim writes
+ * them; CS_EINPUT "FILE: line L, column C: PATH must be ..., not ..." at the first mismatch. */
+cs_status csi_rep_check_summary(const cs_json *root, const char *file, cs_error *err);
+cs_status csi_rep_check_manifest(const cs_json *root, const char *file, cs_error *err);
 
 /* ---- the sections ---------------------------------------------------------------------- */
 

@@ -44,13 +44,13 @@ static int cmp_rk(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static void cell(sb *b, const cs_json *kpis, const char *key, int unit)
+static void cell(cs_text_buf *b, const cs_json *kpis, const char *key, int unit)
 {
     const cs_json *v = cs_json_get(kpis, key);
     double m = csi_rep_jnum(v, "mean"), h = csi_rep_jnum(v, "ci95");
-    csi_rep_sb_puts(b, "<td class=\"res\">");
+    cs_text_puts(b, "<td class=\"res\">");
     if (!isfinite(m)) {
-        csi_rep_sb_puts(b, "<span class=\"na\">&ndash;</span></td>");
+        cs_text_puts(b, "<span class=\"na\">&ndash;</span></td>");
         return;
     }
     int dec = csi_rep_decimals_for(unit, m, 0);
@@ -64,17 +64,17 @@ static void cell(sb *b, const cs_json *kpis, const char *key, int unit)
         csi_rep_fmt_val(hi, sizeof hi, unit, u, dec, 0);
         csi_rep_hf(b, " <span class=\"ci\">(%s&ndash;%s)</span>", lo, hi);
     }
-    csi_rep_sb_puts(b, "</td>");
+    cs_text_puts(b, "</td>");
 }
 
-static void count_row(sb *b, const char *label, const cs_json *kpis, const char *key)
+static void count_row(cs_text_buf *b, const char *label, const cs_json *kpis, const char *key)
 {
     csi_rep_hf(b, "<tr><th scope=\"row\">%s</th>", label);
     const cs_json *v = cs_json_get(kpis, key);
     double m = csi_rep_jnum(v, "mean"), h = csi_rep_jnum(v, "ci95");
     char t[64], lo[64], hi[64];
     if (!isfinite(m)) {
-        csi_rep_sb_puts(b, "<td class=\"res\"><span class=\"na\">not defined</span></td></tr>\n");
+        cs_text_puts(b, "<td class=\"res\"><span class=\"na\">not defined</span></td></tr>\n");
         return;
     }
     csi_rep_fmt_val(t, sizeof t, U_COUNT, m, 0, 0);
@@ -86,14 +86,14 @@ static void count_row(sb *b, const char *label, const cs_json *kpis, const char 
         csi_rep_fmt_val(hi, sizeof hi, U_COUNT, u, 0, 0);
         csi_rep_hf(b, " <span class=\"ci\">(%s to %s)</span>", lo, hi);
     }
-    csi_rep_sb_puts(b, "</td></tr>\n");
+    cs_text_puts(b, "</td></tr>\n");
 }
 
 /* Lines whose callers give up and ring another (101 -> 999): lost attempts, the callers
  * behind them and what reached the other line, nationally. */
 static void spill_section(report *r, const cs_json *totals, const char *per)
 {
-    sb *b = &r->out;
+    cs_text_buf *b = &r->out;
     const cs_json *rlines = cs_json_get(r->sc[0].resolved, "lines");
     for (size_t l = 0; l < cs_json_size(totals); l++) {
         const char *line = cs_json_member_key(totals, l);
@@ -104,7 +104,7 @@ static void spill_section(report *r, const cs_json *totals, const char *per)
         csi_rep_hf(b, "<p>All forces together, %s. A caller who hangs up or is cut off may try again, ring %s "
                       "instead or give up; the second figure counts each such caller once, however many of their "
                       "attempts were lost.</p>\n", per, to);
-        csi_rep_sb_puts(b, "<table class=\"kpi headline single\">\n<thead><tr><th scope=\"col\">Measure</th>"
+        cs_text_puts(b, "<table class=\"kpi headline single\">\n<thead><tr><th scope=\"col\">Measure</th>"
                            "<th scope=\"col\" class=\"res\">Average (95% interval)</th></tr></thead>\n<tbody>\n");
         char lab[200];
         snprintf(lab, sizeof lab, "Line %s calls abandoned or cut off before contact", line);
@@ -116,13 +116,13 @@ static void spill_section(report *r, const cs_json *totals, const char *per)
         count_row(b, lab, T, "from_101_answered");
         snprintf(lab, sizeof lab, "Extra callers on %s from other lines", to);
         count_row(b, lab, T, "from_101");
-        csi_rep_sb_puts(b, "</tbody>\n</table>\n");
+        cs_text_puts(b, "</tbody>\n</table>\n");
     }
 }
 
 void csi_rep_national(report *r)
 {
-    sb *b = &r->out;
+    cs_text_buf *b = &r->out;
     const cs_json *S = r->summary;
     const cs_json *forces = cs_json_get(S, "forces");
     const cs_json *totals = cs_json_get(cs_json_get(S, "totals"), "lines");
@@ -132,7 +132,7 @@ void csi_rep_national(report *r)
     if (!rkpi) rkpi = "abandon_rate";
     char per[64];
     csi_rep_period_phrase(r, per, sizeof per);
-    csi_rep_sb_puts(b, "<section class=\"forces\" id=\"forces\">\n<h2>Forces</h2>\n");
+    cs_text_puts(b, "<section class=\"forces\" id=\"forces\">\n<h2>Forces</h2>\n");
     csi_rep_hf(b, "<p>This run covers <b>%d forces</b>, each simulated from its own scenario file (its lines, "
                   "staff and rosters; the files are in the <code>forces/</code> folder of the results) with its own "
                   "random numbers. The headline results, charts and full tables of this report are the "
@@ -142,7 +142,7 @@ void csi_rep_national(report *r)
                   "%s; over a one-year run they are annual figures.</p>\n", (int)nf, per);
     spill_section(r, totals, per);
     if (nf == 0 || !rline) {
-        csi_rep_sb_puts(b, "</section>\n");
+        cs_text_puts(b, "</section>\n");
         return;
     }
     rk *order = malloc(nf * sizeof *order);
@@ -164,25 +164,25 @@ void csi_rep_national(report *r)
     size_t nl = cs_json_size(totals);
     for (size_t l = 0; l < nl; l++) {
         const char *line = cs_json_member_key(totals, l);
-        csi_rep_sb_puts(b, "<h3>");
+        cs_text_puts(b, "<h3>");
         csi_rep_line_title(b, line);
-        csi_rep_sb_puts(b, "</h3>\n<table class=\"kpi forces\">\n<thead><tr><th scope=\"col\">#</th>"
+        cs_text_puts(b, "</h3>\n<table class=\"kpi forces\">\n<thead><tr><th scope=\"col\">#</th>"
                            "<th scope=\"col\">Force</th>");
         for (size_t c = 0; c < N_COLS; c++) csi_rep_hf(b, "<th scope=\"col\" class=\"res\">%s</th>", cols[c].head);
-        csi_rep_sb_puts(b, "</tr></thead>\n<tbody>\n");
+        cs_text_puts(b, "</tr></thead>\n<tbody>\n");
         for (size_t k = 0; k < nf; k++) {
             const cs_json *F = cs_json_member_value(forces, order[k].i);
             const cs_json *L = cs_json_get(cs_json_get(F, "lines"), line);
             csi_rep_hf(b, "<tr><td>%d</td><th scope=\"row\">", (int)k + 1);
             csi_rep_esc(b, cs_json_member_key(forces, order[k].i));
-            csi_rep_sb_puts(b, "</th>");
+            cs_text_puts(b, "</th>");
             for (size_t c = 0; c < N_COLS; c++) cell(b, L, cols[c].key, cols[c].unit);
-            csi_rep_sb_puts(b, "</tr>\n");
+            cs_text_puts(b, "</tr>\n");
         }
-        csi_rep_sb_puts(b, "<tr class=\"total\"><td></td><th scope=\"row\">All forces</th>");
+        cs_text_puts(b, "<tr class=\"total\"><td></td><th scope=\"row\">All forces</th>");
         for (size_t c = 0; c < N_COLS; c++) cell(b, cs_json_get(totals, line), cols[c].key, cols[c].unit);
-        csi_rep_sb_puts(b, "</tr>\n</tbody>\n</table>\n");
+        cs_text_puts(b, "</tr>\n</tbody>\n</table>\n");
     }
     free(order);
-    csi_rep_sb_puts(b, "</section>\n");
+    cs_text_puts(b, "</section>\n");
 }

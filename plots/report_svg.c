@@ -18,21 +18,11 @@
 typedef struct svgx {
     const char *s;
     size_t n, i;
-    sb *out;
+    cs_text_buf *out;
     char prefix[16];
     const char *path;
     cs_error *err;
 } svgx;
-
-static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-static int ieq_n(const char *a, size_t n, const char *b)
-{
-    if (strlen(b) != n) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i])) return 0;
-    return 1;
-}
 
 static const char *find_str(const char *s, size_t n, size_t from, const char *what)
 {
@@ -50,17 +40,17 @@ static cs_status svg_value(svgx *x, const char *v, size_t n)
         const char *u = find_str(v, n, i, "url(");
         if (!u) break;
         size_t k = (size_t)(u - v) + 4;
-        csi_rep_sb_putn(x->out, v + i, k - i);
-        while (k < n && (is_ws(v[k]) || v[k] == '\'' || v[k] == '"')) csi_rep_sb_putn(x->out, v + k, 1), k++;
+        cs_text_putn(x->out, v + i, k - i);
+        while (k < n && (cs_text_is_space(v[k]) || v[k] == '\'' || v[k] == '"')) cs_text_putn(x->out, v + k, 1), k++;
         if (k >= n || v[k] != '#')
             return cs_error_set(x->err, CS_EINPUT, "%s: refers to something outside the file (url(...) "
                                 "not starting with '#'); a report must not load anything, so it is not inlined",
                                 x->path);
-        csi_rep_sb_putn(x->out, "#", 1);
-        csi_rep_sb_puts(x->out, x->prefix);
+        cs_text_putn(x->out, "#", 1);
+        cs_text_puts(x->out, x->prefix);
         i = k + 1;
     }
-    csi_rep_sb_putn(x->out, v + i, n - i);
+    cs_text_putn(x->out, v + i, n - i);
     return CS_OK;
 }
 
@@ -94,36 +84,36 @@ static cs_status svg_start_tag(svgx *x, int root, const char *label, int *opened
     const char *s = x->s;
     size_t n = x->n, i = x->i;
     size_t name0 = i;
-    while (i < n && !is_ws(s[i]) && s[i] != '>' && s[i] != '/') i++;
+    while (i < n && !cs_text_is_space(s[i]) && s[i] != '>' && s[i] != '/') i++;
     size_t name_len = i - name0;
     if (name_len == 0) return cs_error_set(x->err, CS_EINPUT, "%s: malformed tag", x->path);
     for (size_t f = 0; f < sizeof forbidden / sizeof forbidden[0]; f++)
-        if (ieq_n(s + name0, name_len, forbidden[f]))
+        if (cs_text_ieq_n(s + name0, name_len, forbidden[f]))
             return cs_error_set(x->err, CS_EINPUT, "%s: contains a <%s> element; a chart drawn by callsim "
                                 "never does, and the report runs nothing, so it is not inlined",
                                 x->path, forbidden[f]);
-    if (root && !ieq_n(s + name0, name_len, "svg"))
+    if (root && !cs_text_ieq_n(s + name0, name_len, "svg"))
         return cs_error_set(x->err, CS_EINPUT, "%s: not an SVG file (the first element is <%.*s>, "
                             "expected <svg>)", x->path, (int)(name_len > 40 ? 40 : name_len), s + name0);
-    csi_rep_sb_putn(x->out, "<", 1);
-    csi_rep_sb_putn(x->out, s + name0, name_len);
+    cs_text_putn(x->out, "<", 1);
+    cs_text_putn(x->out, s + name0, name_len);
     double w = NAN, h = NAN;
     int has_vb = 0;
     for (;;) {
-        while (i < n && is_ws(s[i])) i++;
+        while (i < n && cs_text_is_space(s[i])) i++;
         if (i >= n) return cs_error_set(x->err, CS_EINPUT, "%s: ends inside a tag (truncated file?)", x->path);
         if (s[i] == '>' || (s[i] == '/' && i + 1 < n && s[i + 1] == '>')) break;
         size_t a0 = i;
-        while (i < n && !is_ws(s[i]) && s[i] != '=' && s[i] != '>' && s[i] != '/') i++;
+        while (i < n && !cs_text_is_space(s[i]) && s[i] != '=' && s[i] != '>' && s[i] != '/') i++;
         size_t alen = i - a0;
         if (alen == 0) return cs_error_set(x->err, CS_EINPUT, "%s: malformed attribute", x->path);
-        while (i < n && is_ws(s[i])) i++;
+        while (i < n && cs_text_is_space(s[i])) i++;
         const char *val = NULL;
         size_t vlen = 0;
         char quote = '"';
         if (i < n && s[i] == '=') {
             i++;
-            while (i < n && is_ws(s[i])) i++;
+            while (i < n && cs_text_is_space(s[i])) i++;
             if (i < n && (s[i] == '"' || s[i] == '\'')) {
                 quote = s[i++];
                 val = s + i;
@@ -133,7 +123,7 @@ static cs_status svg_start_tag(svgx *x, int root, const char *label, int *opened
                 i++;
             } else {
                 val = s + i;
-                while (i < n && !is_ws(s[i]) && s[i] != '>') i++;
+                while (i < n && !cs_text_is_space(s[i]) && s[i] != '>') i++;
                 vlen = (size_t)(s + i - val);
             }
         }
@@ -157,21 +147,21 @@ static cs_status svg_start_tag(svgx *x, int root, const char *label, int *opened
                 continue; /* the page's stylesheet sizes the chart */
             if (alen == 7 && memcmp(a, "viewBox", 7) == 0) has_vb = 1;
         }
-        csi_rep_sb_putn(x->out, " ", 1);
-        csi_rep_sb_putn(x->out, a, alen);
+        cs_text_putn(x->out, " ", 1);
+        cs_text_putn(x->out, a, alen);
         if (!val) continue;
-        csi_rep_sb_putn(x->out, "=", 1);
-        csi_rep_sb_putn(x->out, &quote, 1);
+        cs_text_putn(x->out, "=", 1);
+        cs_text_putn(x->out, &quote, 1);
         if (alen == 2 && memcmp(a, "id", 2) == 0) {
-            csi_rep_sb_puts(x->out, x->prefix);
-            csi_rep_sb_putn(x->out, val, vlen);
+            cs_text_puts(x->out, x->prefix);
+            cs_text_putn(x->out, val, vlen);
         } else if (alen >= 4 && memcmp(a + alen - 4, "href", 4) == 0) {
             if (vlen > 0 && val[0] == '#') {
-                csi_rep_sb_putn(x->out, "#", 1);
-                csi_rep_sb_puts(x->out, x->prefix);
-                csi_rep_sb_putn(x->out, val + 1, vlen - 1);
-            } else if (vlen >= 5 && ieq_n(val, 5, "data:")) {
-                csi_rep_sb_putn(x->out, val, vlen);
+                cs_text_putn(x->out, "#", 1);
+                cs_text_puts(x->out, x->prefix);
+                cs_text_putn(x->out, val + 1, vlen - 1);
+            } else if (vlen >= 5 && cs_text_ieq_n(val, 5, "data:")) {
+                cs_text_putn(x->out, val, vlen);
             } else {
                 return cs_error_set(x->err, CS_EINPUT, "%s: refers to something outside the file (%.*s=\"%.*s\"); "
                                     "a report must not load anything, so it is not inlined", x->path,
@@ -181,7 +171,7 @@ static cs_status svg_start_tag(svgx *x, int root, const char *label, int *opened
             cs_status st = svg_value(x, val, vlen);
             if (st != CS_OK) return st;
         }
-        csi_rep_sb_putn(x->out, &quote, 1);
+        cs_text_putn(x->out, &quote, 1);
     }
     int self_close = s[i] == '/';
     if (root) {
@@ -191,17 +181,17 @@ static cs_status svg_start_tag(svgx *x, int root, const char *label, int *opened
                                     "width and height, so it cannot be scaled to the page", x->path);
             char vb[96];
             snprintf(vb, sizeof vb, " viewBox=\"0 0 %g %g\"", w, h);
-            csi_rep_sb_puts(x->out, vb);
+            cs_text_puts(x->out, vb);
         }
         csi_rep_hf(x->out, " role=\"img\" aria-label=\"%s\"", label ? label : "Chart");
     }
-    csi_rep_sb_puts(x->out, self_close ? "/>" : ">");
+    cs_text_puts(x->out, self_close ? "/>" : ">");
     x->i = i + (self_close ? 2 : 1);
     *opened = !self_close;
     return CS_OK;
 }
 
-static cs_status svg_inline(sb *out, const char *s, size_t n, int seq, const char *path, const char *label,
+static cs_status svg_inline(cs_text_buf *out, const char *s, size_t n, int seq, const char *path, const char *label,
                             cs_error *err)
 {
     svgx x = {s, n, 0, out, "", path, err};
@@ -215,10 +205,10 @@ static cs_status svg_inline(sb *out, const char *s, size_t n, int seq, const cha
             while (j < n && s[j] != '<') j++;
             if (!started) {
                 for (size_t k = i; k < j; k++)
-                    if (!is_ws(s[k]))
+                    if (!cs_text_is_space(s[k]))
                         return cs_error_set(err, CS_EINPUT, "%s: not an SVG file (text before the <svg> element)", path);
             } else {
-                csi_rep_sb_putn(out, s + i, j - i);
+                cs_text_putn(out, s + i, j - i);
             }
             x.i = j;
             continue;
@@ -230,7 +220,7 @@ static cs_status svg_inline(sb *out, const char *s, size_t n, int seq, const cha
         } else if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
             const char *e = find_str(s, n, i + 9, "]]>");
             if (!e) return cs_error_set(err, CS_EINPUT, "%s: unterminated CDATA section", path);
-            if (started) csi_rep_sb_putn(out, s + i, (size_t)(e - s) + 3 - i);
+            if (started) cs_text_putn(out, s + i, (size_t)(e - s) + 3 - i);
             x.i = (size_t)(e - s) + 3;
         } else if (n - i >= 2 && s[i + 1] == '?') {
             const char *e = find_str(s, n, i + 2, "?>");
@@ -251,7 +241,7 @@ static cs_status svg_inline(sb *out, const char *s, size_t n, int seq, const cha
         } else if (n - i >= 2 && s[i + 1] == '/') {
             const char *e = memchr(s + i, '>', n - i);
             if (!e || !started) return cs_error_set(err, CS_EINPUT, "%s: malformed end tag", path);
-            csi_rep_sb_putn(out, s + i, (size_t)(e - s) + 1 - i);
+            cs_text_putn(out, s + i, (size_t)(e - s) + 1 - i);
             x.i = (size_t)(e - s) + 1;
             if (--depth == 0) return CS_OK; /* the root is closed: whatever follows is not drawn */
         } else {
@@ -282,18 +272,19 @@ static int safe_chart_name(const char *f)
 
 cs_status csi_rep_charts(report *r, cs_error *err)
 {
-    sb *b = &r->out;
-    csi_rep_sb_puts(b, "<section class=\"charts\" id=\"charts\">\n<h2>Charts</h2>\n");
+    cs_text_buf *b = &r->out;
+    cs_text_puts(b, "<section class=\"charts\" id=\"charts\">\n<h2>Charts</h2>\n");
     const cs_json *list = cs_json_get(r->manifest, "charts");
     char *mpath = NULL;
     if (!r->manifest || cs_json_size(list) == 0) {
-        csi_rep_sb_puts(b, "<p class=\"note\">This folder has no charts (charts/charts.json is missing or lists "
+        cs_text_puts(b, "<p class=\"note\">This folder has no charts (charts/charts.json is missing or lists "
                    "none).</p>\n</section>\n");
         return CS_OK;
     }
     mpath = csi_rep_path_join(r->dir, "charts/charts.json");
     if (!mpath) return cs_error_set(err, CS_ENOMEM, "out of memory");
     cs_status st = CS_OK;
+    size_t total = 0;   /* bytes of SVG inlined so far */
     for (size_t i = 0; i < cs_json_size(list) && st == CS_OK; i++) {
         const cs_json *c = cs_json_at(list, i);
         const char *file = csi_rep_jstr(c, "file");
@@ -322,22 +313,26 @@ cs_status csi_rep_charts(report *r, cs_error *err)
         size_t len = 0;
         char why[64];
         snprintf(why, sizeof why, " (chart %zu of charts/charts.json)", i + 1);
-        st = csi_rep_read_all(path, why, &text, &len, err);
+        st = csi_rep_read_all(path, why, CSI_REP_MAX_FILE, &text, &len, NULL, err);
+        if (st == CS_OK && (total += len) > CSI_REP_MAX_CHARTS)
+            st = cs_error_set(err, CS_EINPUT, "%s: the charts listed in charts/charts.json add up to "
+                              "more than %zu MiB, far beyond what callsim draws; is it the right "
+                              "folder?", mpath, CSI_REP_MAX_CHARTS >> 20);
         if (st == CS_OK) {
             const char *title = csi_rep_jstr(c, "title");
             const char *caption = csi_rep_jstr(c, "caption");
-            csi_rep_hf(b, "<figure class=\"chart\" id=\"chart-%d\">\n<h3>Figure %d. %s</h3>\n", (int)i + 1, (int)i + 1,
-               title && *title ? title : file);
+            csi_rep_hf(b, "<figure class=\"chart\" id=\"chart-%d\">\n<h3>Figure %d. %s</h3>\n", (int)i + 1,
+                       (int)i + 1, title && *title ? title : file);
             st = svg_inline(b, text, len, (int)i + 1, path, title && *title ? title : file, err);
-            csi_rep_sb_puts(b, "\n");
+            cs_text_puts(b, "\n");
             if (caption && *caption) csi_rep_hf(b, "<figcaption>%s</figcaption>\n", caption);
-            csi_rep_sb_puts(b, "</figure>\n");
+            cs_text_puts(b, "</figure>\n");
         }
         free(text);
         free(path);
     }
     free(mpath);
-    csi_rep_sb_puts(b, "</section>\n");
+    cs_text_puts(b, "</section>\n");
     return st;
 }
 

@@ -152,22 +152,23 @@ static const char *const headline_keys[] = {
 };
 #define N_HEADLINE (sizeof headline_keys / sizeof headline_keys[0])
 
-static void headline_label(report *r, sb *b, const char *key, const char *line, const feat *f)
+static void headline_label(report *r, cs_text_buf *b, const char *key, const char *line, const feat *f)
 {
     char per[64], t1[48], t2[48];
     csi_rep_period_phrase(r, per, sizeof per);
     if (strcmp(key, "offered") == 0) csi_rep_hf(b, "Calls received %s, including repeat attempts", per);
-    else if (strcmp(key, "abandon_rate") == 0) csi_rep_sb_puts(b, "Calls abandoned or cut off before contact");
+    else if (strcmp(key, "abandon_rate") == 0) cs_text_puts(b, "Calls abandoned or cut off before contact");
     else if (strcmp(key, "service_level") == 0) {
         if (isfinite(f->target_s) && isfinite(f->target_share)) {
             csi_rep_target_words(t1, sizeof t1, f->target_s);
             csi_rep_pct_words(t2, sizeof t2, f->target_share);
             csi_rep_hf(b, "Answered within %s (target %s)", t1, t2);
-        } else csi_rep_sb_puts(b, "Answered within the target time");
-    } else if (strcmp(key, "asa") == 0) csi_rep_sb_puts(b, "Average wait to be answered");
-    else if (strcmp(key, "never_reached_rate") == 0) csi_rep_sb_puts(b, "Callers who never got through");
+        } else cs_text_puts(b, "Answered within the target time");
+    } else if (strcmp(key, "asa") == 0) cs_text_puts(b, "Average wait to be answered");
+    else if (strcmp(key, "never_reached_rate") == 0) cs_text_puts(b, "Callers who never got through");
     else if (strcmp(key, "spilled_to_999") == 0)
-        csi_rep_hf(b, "%s callers who gave up and rang %s, %s", line, f->spill_to ? f->spill_to : "another line", per);
+        csi_rep_hf(b, "%s callers who gave up and rang %s, %s", line, f->spill_to ? f->spill_to : "another line",
+                   per);
     else if (strcmp(key, "callback") == 0) csi_rep_hf(b, "Callers who booked a callback, %s", per);
     else if (strcmp(key, "callbacks_on_time") == 0) {
         if (isfinite(f->cb_deadline)) {
@@ -178,15 +179,15 @@ static void headline_label(report *r, sb *b, const char *key, const char *line, 
     else if (strcmp(key, "transferred") == 0) {
         if (f->xfer_to) csi_rep_hf(b, "Calls passed on to %s, %s", f->xfer_to, per);
         else csi_rep_hf(b, "Calls passed on to a second team, %s", per);
-    } else if (strcmp(key, "transfer_asa") == 0) csi_rep_sb_puts(b, "Average further wait after being passed on");
+    } else if (strcmp(key, "transfer_asa") == 0) cs_text_puts(b, "Average further wait after being passed on");
     else csi_rep_esc(b, key);
 }
 
 /* The mean and its interval: "<span class=m>12.3%</span> <span class=ci>(11.9% to 12.7%)</span>". */
-static void result_cell(sb *b, int unit, mci v, int full)
+static void result_cell(cs_text_buf *b, int unit, mci v, int full)
 {
     if (!isfinite(v.m)) {
-        csi_rep_sb_puts(b, "<span class=\"na\">not defined (no calls)</span>");
+        cs_text_puts(b, "<span class=\"na\">not defined (no calls)</span>");
         return;
     }
     int dec = csi_rep_decimals_for(unit, v.m, full);
@@ -203,12 +204,14 @@ static void result_cell(sb *b, int unit, mci v, int full)
 }
 
 /* A variant's difference from the base: "-4.2 points (-5.0 to -3.4)" and whether it counts. */
-static void diff_cell(sb *b, int unit, mci d, double value, int better)
+static void diff_cell(cs_text_buf *b, int unit, mci d, double value, int better)
 {
     if (!isfinite(d.m)) return;
     /* Counts keep the precision of the values compared (a change of 0 calls is "0", not "0.00");
      * times take theirs from the size of the change ("-0.4 s", "-1 min 33 s"). */
-    int dec = unit == U_SHARE ? 1 : unit == U_TIME ? csi_rep_decimals_for(unit, d.m, 0) : csi_rep_decimals_for(unit, value, 0);
+    int dec = unit == U_SHARE  ? 1
+              : unit == U_TIME ? csi_rep_decimals_for(unit, d.m, 0)
+                               : csi_rep_decimals_for(unit, value, 0);
     char m[64], lo[64], hi[64];
     int sig = isfinite(d.h) && fabs(d.m) > d.h;
     const char *cls = "ns", *tag = "not significant";
@@ -219,10 +222,10 @@ static void diff_cell(sb *b, int unit, mci d, double value, int better)
         tag = good ? "significantly better" : "significantly worse";
     } else if (sig) cls = "neutral sig", tag = "significant change";
     if (unit == U_SHARE) {
-        csi_rep_fmt_fixed(m, sizeof m, 100.0 * d.m, dec, 1);
+        cs_text_fmt_fixed(m, sizeof m, 100.0 * d.m, dec, CS_TEXT_GROUP | CS_TEXT_SIGN);
         strncat(m, " points", sizeof m - strlen(m) - 1);
-        csi_rep_fmt_fixed(lo, sizeof lo, 100.0 * (d.m - d.h), dec, 1);
-        csi_rep_fmt_fixed(hi, sizeof hi, 100.0 * (d.m + d.h), dec, 1);
+        cs_text_fmt_fixed(lo, sizeof lo, 100.0 * (d.m - d.h), dec, CS_TEXT_GROUP | CS_TEXT_SIGN);
+        cs_text_fmt_fixed(hi, sizeof hi, 100.0 * (d.m + d.h), dec, CS_TEXT_GROUP | CS_TEXT_SIGN);
     } else {
         csi_rep_fmt_val(m, sizeof m, unit, d.m, dec, 1);
         csi_rep_fmt_val(lo, sizeof lo, unit, d.m - d.h, dec, 1);
@@ -234,7 +237,7 @@ static void diff_cell(sb *b, int unit, mci d, double value, int better)
 }
 
 /* Service level against the target, in a sentence under the table. */
-static void verdict(sb *b, const char *line, const feat *f, mci sl)
+static void verdict(cs_text_buf *b, const char *line, const feat *f, mci sl)
 {
     if (!isfinite(sl.m) || !isfinite(sl.h) || !isfinite(f->target_share) || !isfinite(f->target_s)) return;
     char m[32], lo[32], hi[32], t[48], ts[32];
@@ -290,7 +293,7 @@ static const scen *owner_of_line(report *r, const char *line)
     return &r->sc[0];
 }
 
-static void cmp_header(report *r, sb *b, size_t c0, size_t c1, const char *first)
+static void cmp_header(report *r, cs_text_buf *b, size_t c0, size_t c1, const char *first)
 {
     csi_rep_hf(b, "<thead><tr><th scope=\"col\">%s</th>", first);
     for (size_t c = c0; c < c1; c++) {
@@ -298,7 +301,7 @@ static void cmp_header(report *r, sb *b, size_t c0, size_t c1, const char *first
         csi_rep_hf(b, "<th scope=\"col\" class=\"res\">%s%r</th>", r->sc[s].name ? r->sc[s].name : "(unnamed)",
            s == 0 ? "<br><span class=\"note\">base</span>" : "");
     }
-    csi_rep_sb_puts(b, "</tr></thead>\n");
+    cs_text_puts(b, "</tr></thead>\n");
 }
 
 /* Column chunks: [0, MAX_COLS), then the base again with the next variants, ... */
@@ -310,17 +313,17 @@ static size_t chunk_end(size_t c0, size_t n)
 
 void csi_rep_headline(report *r)
 {
-    sb *b = &r->out;
-    csi_rep_sb_puts(b, "<section class=\"headline\" id=\"headline\">\n<h2>Headline results</h2>\n");
+    cs_text_buf *b = &r->out;
+    cs_text_puts(b, "<section class=\"headline\" id=\"headline\">\n<h2>Headline results</h2>\n");
     if (r->comparison)
-        csi_rep_sb_puts(b, "<p>For each line, the measures that matter most to callers. The base scenario's column "
+        cs_text_puts(b, "<p>For each line, the measures that matter most to callers. The base scenario's column "
                    "gives its average and 95% interval; each other column gives that scenario's own "
                    "figures and, under them, its difference from the base with the 95% interval of the "
                    "difference. A difference is <b>significant</b> when that interval does not include zero, "
                    "that is when it is very unlikely to be chance. Differences in percentages are in "
                    "percentage points.</p>\n");
     else
-        csi_rep_sb_puts(b, "<p>For each line, the measures that matter most to callers, each as the average with "
+        cs_text_puts(b, "<p>For each line, the measures that matter most to callers, each as the average with "
                    "its 95% interval in brackets.</p>\n");
     const char *lines[64];
     size_t nl = all_lines(r, lines, 64);
@@ -328,32 +331,32 @@ void csi_rep_headline(report *r)
         const char *line = lines[li];
         const scen *own = owner_of_line(r, line);
         feat f0 = line_feat(own, line);
-        csi_rep_sb_puts(b, "<h3>");
+        cs_text_puts(b, "<h3>");
         csi_rep_line_title(b, line);
-        csi_rep_sb_puts(b, "</h3>\n");
+        cs_text_puts(b, "</h3>\n");
         if (!r->comparison) {
             const cs_json *k = cs_json_get(r->sc[0].lines, line);
-            csi_rep_sb_puts(b, "<table class=\"kpi headline single\">\n<thead><tr><th scope=\"col\">Measure</th>"
+            cs_text_puts(b, "<table class=\"kpi headline single\">\n<thead><tr><th scope=\"col\">Measure</th>"
                        "<th scope=\"col\" class=\"res\">Average (95% interval)</th></tr></thead>\n<tbody>\n");
             for (size_t h = 0; h < N_HEADLINE; h++) {
                 const char *key = headline_keys[h];
                 const kpi_def *d = find_kpi(line_kpis, N_LINE_KPIS, key);
                 if (!cs_json_get(k, key) || !relevant(&f0, d->feature)) continue;
-                csi_rep_sb_puts(b, "<tr><th scope=\"row\">");
+                cs_text_puts(b, "<tr><th scope=\"row\">");
                 headline_label(r, b, key, line, &f0);
-                csi_rep_sb_puts(b, "</th><td class=\"res\">");
+                cs_text_puts(b, "</th><td class=\"res\">");
                 result_cell(b, d->unit, get_mci(k, key, "mean"), 0);
-                csi_rep_sb_puts(b, "</td></tr>\n");
+                cs_text_puts(b, "</td></tr>\n");
             }
-            csi_rep_sb_puts(b, "</tbody>\n</table>\n");
+            cs_text_puts(b, "</tbody>\n</table>\n");
             verdict(b, line, &f0, get_mci(k, "service_level", "mean"));
             continue;
         }
         for (size_t c0 = 0; c0 < r->n_sc; c0 = chunk_end(c0, r->n_sc)) {
             size_t c1 = chunk_end(c0, r->n_sc);
-            csi_rep_sb_puts(b, "<table class=\"kpi cmp headline\">\n");
+            cs_text_puts(b, "<table class=\"kpi cmp headline\">\n");
             cmp_header(r, b, c0, c1, "Measure");
-            csi_rep_sb_puts(b, "<tbody>\n");
+            cs_text_puts(b, "<tbody>\n");
             for (size_t h = 0; h < N_HEADLINE; h++) {
                 const char *key = headline_keys[h];
                 const kpi_def *d = find_kpi(line_kpis, N_LINE_KPIS, key);
@@ -364,17 +367,17 @@ void csi_rep_headline(report *r)
                     if (k && cs_json_get(k, key) && relevant(&fs, d->feature)) any = 1;
                 }
                 if (!any) continue;
-                csi_rep_sb_puts(b, "<tr><th scope=\"row\">");
+                cs_text_puts(b, "<tr><th scope=\"row\">");
                 headline_label(r, b, key, line, &f0);
-                csi_rep_sb_puts(b, "</th>");
+                cs_text_puts(b, "</th>");
                 for (size_t c = c0; c < c1; c++) {
                     size_t s = c == c0 ? 0 : c;
                     const scen *sc = &r->sc[s];
                     feat fs = line_feat(sc, line);
                     const cs_json *k = cs_json_get(sc->lines, line);
-                    csi_rep_sb_puts(b, "<td class=\"res\">");
+                    cs_text_puts(b, "<td class=\"res\">");
                     if (!k || !cs_json_get(k, key) || !relevant(&fs, d->feature)) {
-                        csi_rep_sb_puts(b, "<span class=\"na\">&mdash;</span>");
+                        cs_text_puts(b, "<span class=\"na\">&mdash;</span>");
                     } else {
                         mci v = get_mci(k, key, "mean");
                         result_cell(b, d->unit, v, 0);
@@ -382,11 +385,11 @@ void csi_rep_headline(report *r)
                             diff_cell(b, d->unit, get_mci(cs_json_get(cs_json_get(sc->diff, "lines"), line), key, "diff"),
                                       v.m, d->better);
                     }
-                    csi_rep_sb_puts(b, "</td>");
+                    cs_text_puts(b, "</td>");
                 }
-                csi_rep_sb_puts(b, "</tr>\n");
+                cs_text_puts(b, "</tr>\n");
             }
-            csi_rep_sb_puts(b, "</tbody>\n</table>\n");
+            cs_text_puts(b, "</tbody>\n</table>\n");
         }
     }
 
@@ -394,17 +397,17 @@ void csi_rep_headline(report *r)
     const char *pools[64];
     size_t np = all_pools(r, pools, 64);
     if (np > 0) {
-        csi_rep_sb_puts(b, "<h3>Staff</h3>\n");
+        cs_text_puts(b, "<h3>Staff</h3>\n");
         for (size_t c0 = 0; c0 < r->n_sc; c0 = chunk_end(c0, r->n_sc)) {
             size_t c1 = chunk_end(c0, r->n_sc);
             if (r->comparison) {
-                csi_rep_sb_puts(b, "<table class=\"kpi cmp headline\">\n");
+                cs_text_puts(b, "<table class=\"kpi cmp headline\">\n");
                 cmp_header(r, b, c0, c1, "Team");
             } else {
-                csi_rep_sb_puts(b, "<table class=\"kpi headline single\">\n<thead><tr><th scope=\"col\">Team</th>"
+                cs_text_puts(b, "<table class=\"kpi headline single\">\n<thead><tr><th scope=\"col\">Team</th>"
                            "<th scope=\"col\" class=\"res\">Average (95% interval)</th></tr></thead>\n");
             }
-            csi_rep_sb_puts(b, "<tbody>\n");
+            cs_text_puts(b, "<tbody>\n");
             for (size_t p = 0; p < np; p++)
                 for (int kk = 0; kk < 2; kk++) {
                     const char *key = kk == 0 ? "occupancy" : "on_duty";
@@ -414,8 +417,8 @@ void csi_rep_headline(report *r)
                     for (size_t c = c0; c < c1; c++) {
                         size_t s = c == c0 ? 0 : c;
                         const cs_json *k = cs_json_get(r->sc[s].pools, pools[p]);
-                        csi_rep_sb_puts(b, "<td class=\"res\">");
-                        if (!cs_json_get(k, key)) csi_rep_sb_puts(b, "<span class=\"na\">&mdash;</span>");
+                        cs_text_puts(b, "<td class=\"res\">");
+                        if (!cs_json_get(k, key)) cs_text_puts(b, "<span class=\"na\">&mdash;</span>");
                         else {
                             mci v = get_mci(k, key, "mean");
                             result_cell(b, d->unit, v, 0);
@@ -424,17 +427,17 @@ void csi_rep_headline(report *r)
                                           get_mci(cs_json_get(cs_json_get(r->sc[s].diff, "pools"), pools[p]), key, "diff"),
                                           v.m, 0);
                         }
-                        csi_rep_sb_puts(b, "</td>");
+                        cs_text_puts(b, "</td>");
                     }
-                    csi_rep_sb_puts(b, "</tr>\n");
+                    cs_text_puts(b, "</tr>\n");
                 }
-            csi_rep_sb_puts(b, "</tbody>\n</table>\n");
+            cs_text_puts(b, "</tbody>\n</table>\n");
             if (!r->comparison) break;
         }
-        csi_rep_sb_puts(b, "<p class=\"note\">A team that spends more than about 85% of its time on calls has "
+        cs_text_puts(b, "<p class=\"note\">A team that spends more than about 85% of its time on calls has "
                    "little slack to absorb a busy hour; occupancy near 100% means callers wait.</p>\n");
     }
-    csi_rep_sb_puts(b, "</section>\n");
+    cs_text_puts(b, "</section>\n");
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -442,7 +445,7 @@ void csi_rep_headline(report *r)
  * ---------------------------------------------------------------------------------------- */
 
 /* Full-table label: plain words, with the spillover target named where known. */
-static void full_label(sb *b, const kpi_def *d, const char *key, const feat *f)
+static void full_label(cs_text_buf *b, const kpi_def *d, const char *key, const feat *f)
 {
     if (!d) {
         csi_rep_esc(b, key);
@@ -457,10 +460,10 @@ static void full_label(sb *b, const kpi_def *d, const char *key, const feat *f)
     else csi_rep_esc(b, d->label);
 }
 
-static void full_value(sb *b, int unit, mci v)
+static void full_value(cs_text_buf *b, int unit, mci v)
 {
     if (!isfinite(v.m)) {
-        csi_rep_sb_puts(b, "<td class=\"num na\">&ndash;</td><td class=\"num na\"></td>");
+        cs_text_puts(b, "<td class=\"num na\">&ndash;</td><td class=\"num na\"></td>");
         return;
     }
     int dec = csi_rep_decimals_for(unit, v.m, 1);
@@ -469,21 +472,21 @@ static void full_value(sb *b, int unit, mci v)
     csi_rep_hf(b, "<td class=\"num\">%s</td>", m);
     if (isfinite(v.h)) {
         if (unit == U_SHARE) {
-            csi_rep_fmt_fixed(h, sizeof h, 100.0 * v.h, dec, 0);
+            cs_text_fmt_fixed(h, sizeof h, 100.0 * v.h, dec, CS_TEXT_GROUP);
             csi_rep_hf(b, "<td class=\"num\">&plusmn; %s points</td>", h);
         } else {
             csi_rep_fmt_val(h, sizeof h, unit, v.h, unit == U_TIME ? csi_rep_decimals_for(unit, v.h, 1) : dec, 0);
             csi_rep_hf(b, "<td class=\"num\">&plusmn; %s</td>", h);
         }
-    } else csi_rep_sb_puts(b, "<td class=\"num na\">&ndash;</td>");
+    } else cs_text_puts(b, "<td class=\"num na\">&ndash;</td>");
 }
 
 /* One comparison cell of the full tables: "12.34% ± 0.41" and, for variants, the difference. */
-static void full_cmp_cell(sb *b, int unit, mci v, const mci *d)
+static void full_cmp_cell(cs_text_buf *b, int unit, mci v, const mci *d)
 {
-    csi_rep_sb_puts(b, "<td class=\"res\">");
+    cs_text_puts(b, "<td class=\"res\">");
     if (!isfinite(v.m)) {
-        csi_rep_sb_puts(b, "<span class=\"na\">&ndash;</span></td>");
+        cs_text_puts(b, "<span class=\"na\">&ndash;</span></td>");
         return;
     }
     int dec = csi_rep_decimals_for(unit, v.m, 1);
@@ -491,7 +494,7 @@ static void full_cmp_cell(sb *b, int unit, mci v, const mci *d)
     csi_rep_fmt_val(m, sizeof m, unit, v.m, dec, 0);
     csi_rep_hf(b, "<span class=\"m\">%s</span>", m);
     if (isfinite(v.h)) {
-        if (unit == U_SHARE) csi_rep_fmt_fixed(h, sizeof h, 100.0 * v.h, dec, 0);
+        if (unit == U_SHARE) cs_text_fmt_fixed(h, sizeof h, 100.0 * v.h, dec, CS_TEXT_GROUP);
         else csi_rep_fmt_val(h, sizeof h, unit, v.h, unit == U_TIME ? csi_rep_decimals_for(unit, v.h, 1) : dec, 0);
         csi_rep_hf(b, " <span class=\"ci\">&plusmn; %s</span>", h);
     }
@@ -499,18 +502,18 @@ static void full_cmp_cell(sb *b, int unit, mci v, const mci *d)
         int sig = isfinite(d->h) && fabs(d->m) > d->h;
         int dd = unit == U_TIME ? csi_rep_decimals_for(unit, d->m, 1) : dec;
         if (unit == U_SHARE) {
-            csi_rep_fmt_fixed(m, sizeof m, 100.0 * d->m, dd, 1);
-            csi_rep_fmt_fixed(h, sizeof h, 100.0 * d->h, dd, 0);
+            cs_text_fmt_fixed(m, sizeof m, 100.0 * d->m, dd, CS_TEXT_GROUP | CS_TEXT_SIGN);
+            cs_text_fmt_fixed(h, sizeof h, 100.0 * d->h, dd, CS_TEXT_GROUP);
         } else {
             csi_rep_fmt_val(m, sizeof m, unit, d->m, dd, 1);
             csi_rep_fmt_val(h, sizeof h, unit, d->h, unit == U_TIME ? csi_rep_decimals_for(unit, d->h, 1) : dd, 0);
         }
         csi_rep_hf(b, "<span class=\"d%r\">%s%r", sig ? " sig" : "", m, unit == U_SHARE ? " points" : "");
         if (isfinite(d->h)) csi_rep_hf(b, " &plusmn; %s", h);
-        csi_rep_sb_puts(b, sig ? " *" : "");
-        csi_rep_sb_puts(b, "</span>");
+        cs_text_puts(b, sig ? " *" : "");
+        cs_text_puts(b, "</span>");
     }
-    csi_rep_sb_puts(b, "</td>");
+    cs_text_puts(b, "</td>");
 }
 
 /* Row keys of a line over all scenarios: the catalogue order, then any unknown keys. */
@@ -544,7 +547,7 @@ static size_t row_keys(report *r, const char *line, int pool, const char **keys,
 
 static void full_table(report *r, const char *name, int pool)
 {
-    sb *b = &r->out;
+    cs_text_buf *b = &r->out;
     const char *keys[96];
     size_t nk = row_keys(r, name, pool, keys, 96);
     const kpi_def *defs = pool ? pool_kpis : line_kpis;
@@ -555,20 +558,20 @@ static void full_table(report *r, const char *name, int pool)
     for (size_t c0 = 0; c0 < r->n_sc; c0 = chunk_end(c0, r->n_sc)) {
         size_t c1 = chunk_end(c0, r->n_sc);
         if (r->comparison) {
-            csi_rep_sb_puts(b, "<table class=\"kpi cmp full\">\n");
+            cs_text_puts(b, "<table class=\"kpi cmp full\">\n");
             cmp_header(r, b, c0, c1, "Measure");
         } else {
-            csi_rep_sb_puts(b, "<table class=\"kpi full\">\n<thead><tr><th scope=\"col\">Measure</th>"
+            cs_text_puts(b, "<table class=\"kpi full\">\n<thead><tr><th scope=\"col\">Measure</th>"
                        "<th scope=\"col\" class=\"num\">Average</th><th scope=\"col\" class=\"num\">95% interval</th>"
                        "</tr></thead>\n");
         }
-        csi_rep_sb_puts(b, "<tbody>\n");
+        cs_text_puts(b, "<tbody>\n");
         for (size_t i = 0; i < nk; i++) {
             const kpi_def *d = find_kpi(defs, nd, keys[i]);
             int unit = d ? d->unit : U_COUNT;
-            csi_rep_sb_puts(b, "<tr><th scope=\"row\">");
+            cs_text_puts(b, "<tr><th scope=\"row\">");
             full_label(b, d, keys[i], &f0);
-            csi_rep_sb_puts(b, "</th>");
+            cs_text_puts(b, "</th>");
             if (!r->comparison) {
                 full_value(b, unit, get_mci(cs_json_get(pool ? r->sc[0].pools : r->sc[0].lines, name), keys[i], "mean"));
             } else {
@@ -578,39 +581,39 @@ static void full_table(report *r, const char *name, int pool)
                     const cs_json *k = cs_json_get(pool ? sc->pools : sc->lines, name);
                     feat fs = pool ? (feat){0} : line_feat(sc, name);
                     if (!k || !cs_json_get(k, keys[i]) || (!pool && d && !relevant(&fs, d->feature))) {
-                        csi_rep_sb_puts(b, "<td class=\"res\"><span class=\"na\">&mdash;</span></td>");
+                        cs_text_puts(b, "<td class=\"res\"><span class=\"na\">&mdash;</span></td>");
                         continue;
                     }
                     mci dv = get_mci(cs_json_get(cs_json_get(sc->diff, pool ? "pools" : "lines"), name), keys[i], "diff");
                     full_cmp_cell(b, unit, get_mci(k, keys[i], "mean"), s > 0 ? &dv : NULL);
                 }
             }
-            csi_rep_sb_puts(b, "</tr>\n");
+            cs_text_puts(b, "</tr>\n");
         }
-        csi_rep_sb_puts(b, "</tbody>\n</table>\n");
+        cs_text_puts(b, "</tbody>\n</table>\n");
         if (!r->comparison) break;
     }
 }
 
 void csi_rep_full_tables(report *r)
 {
-    sb *b = &r->out;
+    cs_text_buf *b = &r->out;
     char per[64];
     csi_rep_period_phrase(r, per, sizeof per);
-    csi_rep_sb_puts(b, "<section class=\"tables\" id=\"tables\">\n<h2>Full results</h2>\n");
+    cs_text_puts(b, "<section class=\"tables\" id=\"tables\">\n<h2>Full results</h2>\n");
     csi_rep_hf(b, "<p>Every measure the simulation records, per line and per team. Counts are totals %s (per "
-          "replication); times are in seconds, minutes and hours. The 95%% interval is given as &plusmn; the half-width; for "
-          "percentages it is in percentage points. Rows for features a scenario does not use (callbacks, "
-          "transfers, ...) are left out; every value is also in summary.json.", per);
+               "replication); times are in seconds, minutes and hours. The 95%% interval is given as &plusmn; the "
+               "half-width; for percentages it is in percentage points. Rows for features a scenario does not use "
+               "(callbacks, transfers, ...) are left out; every value is also in summary.json.", per);
     if (r->comparison)
-        csi_rep_sb_puts(b, " Under each variant's value is its difference from the base &plusmn; the half-width of the "
+        cs_text_puts(b, " Under each variant's value is its difference from the base &plusmn; the half-width of the "
                    "difference's 95% interval; * marks a significant difference.");
-    csi_rep_sb_puts(b, "</p>\n");
+    cs_text_puts(b, "</p>\n");
     const char *names[64];
     size_t n = all_lines(r, names, 64);
     for (size_t i = 0; i < n; i++) full_table(r, names[i], 0);
     n = all_pools(r, names, 64);
     for (size_t i = 0; i < n; i++) full_table(r, names[i], 1);
-    csi_rep_sb_puts(b, "</section>\n");
+    cs_text_puts(b, "</section>\n");
 }
 

@@ -14,76 +14,11 @@
 #define DAY_S 86400.0
 
 /* ------------------------------------------------------------------------------------------
- * Growable text buffer.  Allocation failure is sticky (oom) and checked once at the end, so
- * the page-building code reads straight through.
- * ---------------------------------------------------------------------------------------- */
-
-static void sb_grow(sb *b, size_t more)
-{
-    if (b->oom) return;
-    if (b->n + more + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->n + more + 1) {
-        if (cap > SIZE_MAX / 2) {
-            b->oom = 1;
-            return;
-        }
-        cap *= 2;
-    }
-    char *q = realloc(b->p, cap);
-    if (!q) {
-        b->oom = 1;
-        return;
-    }
-    b->p = q;
-    b->cap = cap;
-}
-
-void csi_rep_sb_putn(sb *b, const char *s, size_t n)
-{
-    sb_grow(b, n);
-    if (b->oom) return;
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-void csi_rep_sb_puts(sb *b, const char *s) { csi_rep_sb_putn(b, s, strlen(s)); }
-
-static void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sb *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int len = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (len < 0) return;
-    if ((size_t)len < sizeof tmp) {
-        csi_rep_sb_putn(b, tmp, (size_t)len);
-        return;
-    }
-    sb_grow(b, (size_t)len);
-    if (b->oom) return;
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->n, (size_t)len + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)len;
-}
-
-void csi_rep_sb_free(sb *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->n = b->cap = 0;
-}
-
-/* ------------------------------------------------------------------------------------------
  * Escaping
  * ---------------------------------------------------------------------------------------- */
 
 /* Text from JSON: valid UTF-8 (the parser guarantees it); control characters become spaces. */
-static void esc_n(sb *b, const char *s, size_t n)
+static void esc_n(cs_text_buf *b, const char *s, size_t n)
 {
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
@@ -99,43 +34,22 @@ static void esc_n(sb *b, const char *s, size_t n)
             if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) rep = " ";
         }
         if (rep) {
-            csi_rep_sb_putn(b, s + start, i - start);
-            csi_rep_sb_puts(b, rep);
+            cs_text_putn(b, s + start, i - start);
+            cs_text_puts(b, rep);
             start = i + 1;
         }
     }
-    csi_rep_sb_putn(b, s + start, n - start);
+    cs_text_putn(b, s + start, n - start);
 }
 
-void csi_rep_esc(sb *b, const char *s)
+void csi_rep_esc(cs_text_buf *b, const char *s)
 {
     if (s) esc_n(b, s, strlen(s));
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), 0 if the bytes there are not one. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
-    else return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) return 0;
-    if (cp >= 0xd800 && cp <= 0xdfff) return 0;
-    return len;
-}
-
 /* A file shown verbatim in <pre>: escaped, CRLF as LF, invalid UTF-8 and control characters
  * (other than tab and newline) as U+FFFD so the page stays valid whatever the file holds. */
-void csi_rep_esc_verbatim(sb *b, const char *text, size_t n)
+void csi_rep_esc_verbatim(cs_text_buf *b, const char *text, size_t n)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
@@ -143,19 +57,19 @@ void csi_rep_esc_verbatim(sb *b, const char *text, size_t n)
     while (i < n) {
         unsigned char c = s[i];
         if (c == '\r') {
-            csi_rep_sb_putn(b, "\n", 1);
+            cs_text_putn(b, "\n", 1);
             i += (i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
-        } else if (c == '&') csi_rep_sb_puts(b, "&amp;"), i++;
-        else if (c == '<') csi_rep_sb_puts(b, "&lt;"), i++;
-        else if (c == '>') csi_rep_sb_puts(b, "&gt;"), i++;
-        else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) csi_rep_sb_puts(b, "\xef\xbf\xbd"), i++;
+        } else if (c == '&') cs_text_puts(b, "&amp;"), i++;
+        else if (c == '<') cs_text_puts(b, "&lt;"), i++;
+        else if (c == '>') cs_text_puts(b, "&gt;"), i++;
+        else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) cs_text_puts(b, "\xef\xbf\xbd"), i++;
         else {
-            size_t len = utf8_seq(s + i, n - i);
+            size_t len = cs_text_utf8_len(text + i, n - i, NULL);
             if (len == 0) {
-                csi_rep_sb_puts(b, "\xef\xbf\xbd");
+                cs_text_puts(b, "\xef\xbf\xbd");
                 i++;
             } else {
-                csi_rep_sb_putn(b, text + i, len);
+                cs_text_putn(b, text + i, len);
                 i += len;
             }
         }
@@ -164,7 +78,7 @@ void csi_rep_esc_verbatim(sb *b, const char *text, size_t n)
 
 /* printf for HTML: %s is escaped text, %r raw markup, %d an int, %% a percent sign.  Using it
  * for every sentence keeps user text from ever reaching the page unescaped. */
-void csi_rep_hf(sb *b, const char *fmt, ...)
+void csi_rep_hf(cs_text_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -172,19 +86,19 @@ void csi_rep_hf(sb *b, const char *fmt, ...)
     while (*p) {
         const char *q = strchr(p, '%');
         if (!q) {
-            csi_rep_sb_puts(b, p);
+            cs_text_puts(b, p);
             break;
         }
-        csi_rep_sb_putn(b, p, (size_t)(q - p));
+        cs_text_putn(b, p, (size_t)(q - p));
         switch (q[1]) {
         case 's': csi_rep_esc(b, va_arg(ap, const char *)); break;
         case 'r': {
             const char *r = va_arg(ap, const char *);
-            if (r) csi_rep_sb_puts(b, r);
+            if (r) cs_text_puts(b, r);
             break;
         }
-        case 'd': sb_printf(b, "%d", va_arg(ap, int)); break;
-        case '%': csi_rep_sb_putn(b, "%", 1); break;
+        case 'd': cs_text_printf(b, "%d", va_arg(ap, int)); break;
+        case '%': cs_text_putn(b, "%", 1); break;
         default: CS_REQUIRE(!"hf: unknown conversion");
         }
         p = q + 2;
@@ -256,50 +170,6 @@ static int all_zero(const char *s)
     return 1;
 }
 
-/* v with `dec` decimals, thousands separated by commas; `sign` adds '+' to positive values. */
-void csi_rep_fmt_fixed(char *buf, size_t n, double v, int dec, int sign)
-{
-    char tmp[64];
-    CS_REQUIRE(dec >= 0 && dec <= 3);
-    if (!isfinite(v)) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    /* Halves round away from zero, as in fmt_time, so "16,636.5" shows as 16,637 everywhere. */
-    double p = dec == 0 ? 1 : dec == 1 ? 10 : dec == 2 ? 100 : 1000;
-    double scaled = round(fabs(v) * p);
-    if (scaled < 1e15) {
-        snprintf(tmp, sizeof tmp, "%.0f", scaled);
-        if (dec > 0) {
-            size_t l = strlen(tmp);
-            while (l < (size_t)dec + 1) { /* 0.05 -> "5" -> "005" -> "0.05" */
-                memmove(tmp + 1, tmp, l + 1);
-                tmp[0] = '0';
-                l++;
-            }
-            memmove(tmp + l - dec + 1, tmp + l - dec, (size_t)dec + 1);
-            tmp[l - dec] = '.';
-        }
-    } else {
-        snprintf(tmp, sizeof tmp, "%.*f", dec, fabs(v));
-    }
-    const char *pfx = "";
-    if (!all_zero(tmp)) pfx = v < 0 ? "-" : sign ? "+" : "";
-    const char *dot = strchr(tmp, '.');
-    size_t ilen = dot ? (size_t)(dot - tmp) : strlen(tmp);
-    char out[96];
-    size_t o = 0;
-    for (const char *q = pfx; *q; q++) out[o++] = *q;
-    for (size_t i = 0; i < ilen; i++) {
-        out[o++] = tmp[i];
-        size_t left = ilen - i - 1;
-        if (left > 0 && left % 3 == 0) out[o++] = ',';
-    }
-    for (const char *q = tmp + ilen; *q && o < sizeof out - 1; q++) out[o++] = *q;
-    out[o] = '\0';
-    str_copy(buf, n, out);
-}
-
 /* A time: "6.8 s", "42 s", "4 min 05 s", "1 h 02 min". */
 static void fmt_time(char *buf, size_t n, double v, int dec, int sign)
 {
@@ -340,12 +210,12 @@ void csi_rep_fmt_val(char *buf, size_t n, int unit, double v, int dec, int sign)
     char tmp[64];
     switch (unit) {
     case U_SHARE:
-        csi_rep_fmt_fixed(tmp, sizeof tmp, 100.0 * v, dec, sign);
+        cs_text_fmt_fixed(tmp, sizeof tmp, 100.0 * v, dec, CS_TEXT_GROUP | (sign ? CS_TEXT_SIGN : 0));
         str_copy(buf, n, tmp);
         str_cat(buf, n, "%");
         return;
     case U_TIME: fmt_time(buf, n, v, dec, sign); return;
-    default: csi_rep_fmt_fixed(buf, n, v, dec, sign); return;
+    default: cs_text_fmt_fixed(buf, n, v, dec, CS_TEXT_GROUP | (sign ? CS_TEXT_SIGN : 0)); return;
     }
 }
 
@@ -460,16 +330,17 @@ void csi_rep_hhmm(char *buf, size_t n, double t)
 }
 
 /* "A", "A and B", "A, B and C", each escaped, into b. */
-void csi_rep_name_list(sb *b, const char *const *names, size_t n, const char *wrap_open, const char *wrap_close)
+void csi_rep_name_list(cs_text_buf *b, const char *const *names, size_t n, const char *wrap_open,
+                       const char *wrap_close)
 {
     for (size_t i = 0; i < n; i++) {
-        if (i > 0) csi_rep_sb_puts(b, i + 1 == n ? " and " : ", ");
+        if (i > 0) cs_text_puts(b, i + 1 == n ? " and " : ", ");
         csi_rep_hf(b, "%r%s%r", wrap_open, names[i], wrap_close);
     }
 }
 
 /* "Line 999" for the tables. */
-void csi_rep_line_title(sb *b, const char *line) { csi_rep_hf(b, "Line %s", line); }
+void csi_rep_line_title(cs_text_buf *b, const char *line) { csi_rep_hf(b, "Line %s", line); }
 
 /* How long the measured period is, in a phrase for count labels ("in the week"). */
 void csi_rep_period_phrase(const report *r, char *buf, size_t n)
