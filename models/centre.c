@@ -379,7 +379,7 @@ static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *en
  * the rate profile (thinning would waste variates and break common random numbers). */
 static double next_arrival(cs_ctr *c, line_rt *L, double t)
 {
-    double e = gsl_ran_exponential(L->arr_rng, 1.0);
+    double e = cs_rng_exponential(L->arr_rng, 1.0);
     for (;;) {
         if (t >= L->seg_end) rate_piece(c, L, t, &L->seg_rate, &L->seg_end);
         if (L->seg_rate > 0) {
@@ -499,7 +499,7 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
             p = cfg->spill.share + cfg->spill.per_minute * (waited - cfg->spill.after) / 60.0;
             if (p > cfg->spill.max) p = cfg->spill.max;
         }
-        if (p > 0 && gsl_rng_uniform(L->spill_rng) < p) {
+        if (p > 0 && cs_rng_uniform(L->spill_rng) < p) {
             double d = cs_dist_sample(&cfg->spill.delay, L->spill_rng);
             /* A caller cut off at once on every line of a cycle with no delay (101 -> 999 ->
              * 101 ...) would move between lines forever without time passing: after
@@ -522,7 +522,7 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
         }
     }
     if (k->attempt < cfg->redial.max_attempts && cfg->redial.prob > 0 &&
-        gsl_rng_uniform(L->redial_rng) < cfg->redial.prob) {
+        cs_rng_uniform(L->redial_rng) < cfg->redial.prob) {
         double d = cs_dist_sample(&cfg->redial.delay, L->redial_rng);
         if (t + d > t) k->instant_spills = 0;
         k->state = ST_ORBIT;
@@ -587,10 +587,10 @@ static void ev_attempt(void *ctx, void *obj)
     /* Everything random about this attempt is drawn now, in a fixed order. */
     int q = cfg->queue;
     if (cfg->ivr.enabled) {
-        double u = gsl_rng_uniform(L->ivr_rng);
+        double u = cs_rng_uniform(L->ivr_rng);
         double ivr_time = cs_dist_sample(&cfg->ivr.time, L->ivr_rng);
-        double u_route = gsl_rng_uniform(L->ivr_rng);
-        double u_point = gsl_rng_uniform(L->ivr_rng);
+        double u_route = cs_rng_uniform(L->ivr_rng);
+        double u_point = cs_rng_uniform(L->ivr_rng);
         if (u < cfg->ivr.abandon) {
             k->ivr_exit = IVR_ABANDON;
             ivr_time *= u_point;
@@ -775,7 +775,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
         }
     }
     if (!k->leg2 && cfg->callback.enabled && expected_wait(c, q) > cfg->callback.offer_over &&
-        gsl_rng_uniform(L->cb_rng) < cfg->callback.accept) {
+        cs_rng_uniform(L->cb_rng) < cfg->callback.accept) {
         L->in_system--;
         if (k->measured) {
             L->lc[CS_LC_CALLBACK] += 1;
@@ -871,7 +871,7 @@ static void ev_talk_end(void *ctx, void *obj)
     pool_rt *P = &c->pools[k->pool];
     const cs_queue *qc = Q->cfg;
     if (!k->leg2) emit_trace(c, k, CS_OUT_ANSWERED, k->waited, k->handle);
-    if (!k->leg2 && qc->transfer_queue >= 0 && gsl_rng_uniform(Q->transfer_rng) < qc->transfer_share) {
+    if (!k->leg2 && qc->transfer_queue >= 0 && cs_rng_uniform(Q->transfer_rng) < qc->transfer_share) {
         queue_rt *T = &c->queues[qc->transfer_queue];
         if (k->measured) L->lc[CS_LC_TRANSFERRED] += 1;
         k->leg2 = 1;
@@ -938,7 +938,7 @@ static void start_callback(cs_ctr *c, call *k, pool_rt *P)
     set_pool_busy(c, P, P->busy + 1);
     k->pool = (int16_t)(P - c->pools);
     k->state = ST_CB_TALK;
-    k->cb_reached = gsl_rng_uniform(L->cb_rng) < cb->reach;
+    k->cb_reached = cs_rng_uniform(L->cb_rng) < cb->reach;
     double d = k->cb_reached ? k->handle * handle_factor(c, L, t) : cs_dist_sample(&cb->fail_time, L->cb_rng);
     schedule(c, t + d, CS_PRIO_NORMAL, ev_cb_end, k, NULL);
 }
@@ -1007,7 +1007,7 @@ static void book_ringback(cs_ctr *c, const call *k)
     double t = now_of(c);
     /* One uniform per abandonment whatever the rule, so a variant with another `within` or
      * share keeps the same draws for the same abandonments. */
-    if (!(gsl_rng_uniform(L->rb_rng) < rb->share) || t - k->arrival > rb->within) return;
+    if (!(cs_rng_uniform(L->rb_rng) < rb->share) || t - k->arrival > rb->within) return;
     call *r = call_new(c);
     if (!r) return;
     r->line = k->line;
@@ -1106,7 +1106,7 @@ static call *pick_call(cs_ctr *c, pool_rt *P)
         for (size_t i = 0; i < P->n_queues; i++)
             if (c->queues[P->queues[i]].head) total += P->weights[i];
         if (total <= 0) return NULL;
-        double u = gsl_rng_uniform(P->route_rng) * total, acc = 0;
+        double u = cs_rng_uniform(P->route_rng) * total, acc = 0;
         call *last = NULL;
         for (size_t i = 0; i < P->n_queues; i++) {
             queue_rt *Q = &c->queues[P->queues[i]];

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "models/centre.h"
@@ -42,17 +43,12 @@ void cs_nat_apply(cs_nat *n)
 
 /* ------------------------------------------------------------------------------- running */
 
-typedef struct item {
-    uint32_t force, rep;
-} item;
-
 typedef struct nat_ctx {
     const cs_nat *nat;
     cs_nat_results *res;
-    item *items;                 /* in the order they are handed out */
-    uint32_t n_items;
-    uint64_t *events;            /* [n_items] */
+    uint64_t *events;            /* [n_reps][n_forces] */
     volatile double *sim_time;   /* [workers] */
+    _Atomic uint32_t items_done; /* for progress only */
     int workers;
     const cs_run_opts *opts;
 } nat_ctx;
@@ -69,50 +65,55 @@ static double force_cost(const cs_scn *s)
     return c / CS_WEEK * s->horizon;
 }
 
-typedef struct cost_ix {
-    double cost;
-    uint32_t force;
-} cost_ix;
-
-static int cmp_cost(const void *a, const void *b)
-{
-    const cost_ix *x = a, *y = b;
-    if (x->cost != y->cost) return x->cost > y->cost ? -1 : 1;
-    return x->force < y->force ? -1 : x->force > y->force;
-}
-
-static cs_status one_item(void *ud, int worker, uint32_t i, cs_error *err)
+/* One work item: replication `rep` of force `part`. */
+static cs_status one_item(void *ud, int worker, uint32_t rep, uint32_t part, cs_error *err)
 {
     nat_ctx *c = ud;
-    item it = c->items[i];
-    const cs_scn *s = c->nat->forces[it.force].scn;
+    const cs_scn *s = c->nat->forces[part].scn;
     /* A centre per item: forces differ in shape, and creating one costs far less than the
      * replication it runs. */
     cs_ctr *ctr = cs_ctr_create(s, err);
     if (!ctr) return err ? err->code : CS_ENOMEM;
     c->sim_time[worker] = 0;
     cs_ctr_set_progress(ctr, &c->sim_time[worker]);
-    cs_status st = cs_ctr_run(ctr, it.rep, &c->res->force[it.force]->reps[it.rep], err);
+    cs_status st = cs_ctr_run(ctr, rep, &c->res->force[part]->reps[rep], err);
     if (st != CS_OK && err) {
         /* Say which force failed: the engine's message does not know. */
         char msg[sizeof err->msg];
         memcpy(msg, err->msg, sizeof msg);
-        cs_error_set(err, st, "force '%s': %s", c->nat->forces[it.force].name, msg);
+        cs_error_set(err, st, "force '%s': %s", c->nat->forces[part].name, msg);
     }
-    c->events[i] = cs_ctr_events(ctr);
+    c->events[(size_t)rep * c->nat->n_forces + part] = cs_ctr_events(ctr);
     c->sim_time[worker] = 0;
     cs_ctr_destroy(ctr);
+    c->items_done++;
     return st;
 }
 
-static void tick(void *ud, uint32_t done)
+static void sum_rep(cs_nat_results *res, uint32_t i);
+
+/* Every force of replication `rep` is done: add them into the totals off the critical path. */
+static cs_status rep_done(void *ud, int worker, uint32_t rep, cs_error *err)
 {
+    (void)worker;
+    (void)err;
+    nat_ctx *c = ud;
+    sum_rep(c->res, rep);
+    return CS_OK;
+}
+
+static void tick(void *ud, uint32_t reps_done)
+{
+    (void)reps_done;
     nat_ctx *c = ud;
     double t = 0;
     for (int w = 0; w < c->workers; w++) t += c->sim_time[w];
     double h = c->nat->horizon;
-    c->opts->progress(c->opts->progress_ud, done, c->n_items, (double)done * h + t, (double)c->n_items * h);
+    uint32_t done = c->items_done, n = (uint32_t)(c->nat->n_forces * c->res->n_reps);
+    c->opts->progress(c->opts->progress_ud, done, n, (double)done * h + t, (double)n * h);
 }
+
+static cs_status totals_prepare(cs_nat_results *res, cs_error *err);
 
 cs_status cs_nat_run(const cs_nat *n, const cs_run_opts *opts, cs_nat_results **out, cs_error *err)
 {
@@ -132,12 +133,11 @@ cs_status cs_nat_run(const cs_nat *n, const cs_run_opts *opts, cs_nat_results **
     c.nat = n;
     c.res = res;
     c.opts = opts;
-    c.n_items = (uint32_t)(n->n_forces * reps);
-    c.items = calloc(c.n_items ? c.n_items : 1, sizeof *c.items);
-    c.events = calloc(c.n_items ? c.n_items : 1, sizeof *c.events);
-    cost_ix *order = calloc(n->n_forces ? n->n_forces : 1, sizeof *order);
+    size_t n_items = n->n_forces * (size_t)reps;
+    c.events = calloc(n_items ? n_items : 1, sizeof *c.events);
+    double *cost = calloc(n->n_forces ? n->n_forces : 1, sizeof *cost);
     cs_status st = CS_OK;
-    if (!res->force || !c.items || !c.events || !order) {
+    if (!res->force || !c.events || !cost) {
         st = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto done;
     }
@@ -148,17 +148,11 @@ cs_status cs_nat_run(const cs_nat *n, const cs_run_opts *opts, cs_nat_results **
             st = cs_error_set(err, CS_ENOMEM, "out of memory for the results of force '%s'", n->forces[f].name);
             goto done;
         }
-        order[f].cost = force_cost(s);
-        order[f].force = (uint32_t)f;
+        cost[f] = force_cost(s);
     }
-    /* Largest forces first (the longest-processing-time rule): what starts last is small, so
-     * no worker is left alone at the end on a big force while the other idles. */
-    qsort(order, n->n_forces, sizeof *order, cmp_cost);
-    uint32_t k = 0;
-    for (size_t f = 0; f < n->n_forces; f++)
-        for (uint32_t r = 0; r < reps; r++) c.items[k++] = (item){order[f].force, r};
+    if ((st = totals_prepare(res, err)) != CS_OK) goto done;
     int workers = opts->threads > 0 ? opts->threads : cs_rep_cpus();
-    if ((uint32_t)workers > c.n_items) workers = (int)c.n_items;
+    if ((size_t)workers > n_items) workers = (int)n_items;
     if (workers < 1) workers = 1;
     c.workers = workers;
     c.sim_time = calloc((size_t)workers, sizeof *c.sim_time);
@@ -166,18 +160,32 @@ cs_status cs_nat_run(const cs_nat *n, const cs_run_opts *opts, cs_nat_results **
         st = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto done;
     }
+    /* (force, replication) items, largest forces first (the longest-processing-time rule):
+     * what starts last is small, so no worker is left alone at the end on a big force. */
+    cs_rep_plan plan;
+    memset(&plan, 0, sizeof plan);
+    plan.n_reps = reps;
+    plan.n_parts = (uint32_t)n->n_forces;
+    plan.part_cost = cost;
+    plan.n_workers = workers;
+    plan.run = one_item;
+    plan.done = rep_done;
+    plan.ud = &c;
+    plan.tick = opts->progress ? tick : NULL;
+    plan.tick_ud = &c;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (c.n_items > 0) st = cs_rep_run(c.n_items, workers, one_item, &c, opts->progress ? tick : NULL, &c, err);
+    if (n_items > 0) st = cs_rep_exec(&plan, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (st != CS_OK) goto done;
     res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-    for (uint32_t i = 0; i < c.n_items; i++) res->events += c.events[i];
+    for (size_t i = 0; i < n_items; i++) res->events += c.events[i];
     for (size_t f = 0; f < n->n_forces; f++) cs_results_finish(res->force[f]);
-    st = cs_nat_totals(res, err);
+    cs_results_finish(res->totals);
+    res->totals->events = res->events;
+    res->totals->cpu_seconds = res->seconds;
 done:
-    free(order);
-    free(c.items);
+    free(cost);
     free(c.events);
     free((void *)c.sim_time);
     if (st != CS_OK) {
@@ -349,7 +357,8 @@ static void add_pool(cs_repstats *dst, size_t p, const cs_repstats *src, size_t 
     }
 }
 
-cs_status cs_nat_totals(cs_nat_results *res, cs_error *err)
+/* The totals' scenario shell, line and pool maps and (empty) results, before the run. */
+static cs_status totals_prepare(cs_nat_results *res, cs_error *err)
 {
     const cs_nat *n = res->nat;
     char (*lines)[CS_NAME_MAX] = NULL, (*pools)[CS_NAME_MAX] = NULL;
@@ -374,38 +383,53 @@ cs_status cs_nat_totals(cs_nat_results *res, cs_error *err)
     }
     res->n_lines = nl;
     res->n_pools = np;
-    cs_scn *shell = res->totals_scn = totals_shell(res, lines, nl, pools, np);
-    if (!shell) goto oom;
-    res->totals = cs_results_create(shell, res->n_reps, n->interval);
+    res->totals_scn = totals_shell(res, lines, nl, pools, np);
+    if (!res->totals_scn) goto oom;
+    res->totals = cs_results_create(res->totals_scn, res->n_reps, n->interval);
     if (!res->totals) goto oom;
-    for (uint32_t i = 0; i < res->n_reps; i++) {
-        cs_repstats *d = &res->totals->reps[i];
-        for (size_t f = 0; f < n->n_forces; f++) {
-            const cs_repstats *s = &res->force[f]->reps[i];
-            CS_REQUIRE(s->n_slots == d->n_slots);
-            /* Every force has the same horizon, warm-up and interval, so the same measured
-             * time in every slot; take it once. */
-            if (f == 0) memcpy(d->slot_time, s->slot_time, d->n_slots * sizeof *d->slot_time);
-            for (size_t l = 0; l < nl; l++) {
-                int fl = res->line_map[f * nl + l];
-                if (fl >= 0) add_line(d, l, s, (size_t)fl);
-            }
-            for (size_t p = 0; p < np; p++) {
-                int fp = res->pool_map[f * np + p];
-                if (fp >= 0) add_pool(d, p, s, (size_t)fp);
-            }
-        }
-    }
-    cs_results_finish(res->totals);
-    res->totals->events = res->events;
-    res->totals->cpu_seconds = res->seconds;
     goto done;
 oom:
-    st = cs_error_set(err, CS_ENOMEM, "out of memory while summing the forces");
+    st = cs_error_set(err, CS_ENOMEM, "out of memory while preparing the national totals");
 done:
     free(lines);
     free(pools);
     return st;
+}
+
+/* Replication i of the totals = the sum of the forces' replication i (in force order, so the
+ * floating-point sums do not depend on which thread finished what). */
+static void sum_rep(cs_nat_results *res, uint32_t i)
+{
+    const cs_nat *n = res->nat;
+    size_t nl = res->n_lines, np = res->n_pools;
+    cs_repstats *d = &res->totals->reps[i];
+    cs_repstats_clear(d);
+    for (size_t f = 0; f < n->n_forces; f++) {
+        const cs_repstats *s = &res->force[f]->reps[i];
+        CS_REQUIRE(s->n_slots == d->n_slots);
+        /* Every force has the same horizon, warm-up and interval, so the same measured time
+         * in every slot; take it once. */
+        if (f == 0) memcpy(d->slot_time, s->slot_time, d->n_slots * sizeof *d->slot_time);
+        for (size_t l = 0; l < nl; l++) {
+            int fl = res->line_map[f * nl + l];
+            if (fl >= 0) add_line(d, l, s, (size_t)fl);
+        }
+        for (size_t p = 0; p < np; p++) {
+            int fp = res->pool_map[f * np + p];
+            if (fp >= 0) add_pool(d, p, s, (size_t)fp);
+        }
+    }
+}
+
+cs_status cs_nat_totals(cs_nat_results *res, cs_error *err)
+{
+    cs_status st = totals_prepare(res, err);
+    if (st != CS_OK) return st;
+    for (uint32_t i = 0; i < res->n_reps; i++) sum_rep(res, i);
+    cs_results_finish(res->totals);
+    res->totals->events = res->events;
+    res->totals->cpu_seconds = res->seconds;
+    return CS_OK;
 }
 
 /* ------------------------------------------------------------------------------- ranking */
