@@ -73,6 +73,7 @@ static void spill_headline(FILE *f, const cs_nat_results *r)
         headline_row(f, lab, r->totals, l, CS_LK_LOST, NULL);
         headline_row(f, "distinct callers behind them", r->totals, l, CS_LK_CALLERS_LOST,
                      "(callers lost at least once)");
+        headline_row(f, "callers never reached on any line", r->totals, l, CS_LK_CALLERS_NEVER_REACHED, NULL);
         snprintf(lab, sizeof lab, "callers who then rang %s", tn);
         headline_row(f, lab, r->totals, l, CS_LK_SPILLED, NULL);
         snprintf(lab, sizeof lab, "of whom answered on %s", tn);

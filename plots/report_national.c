@@ -110,6 +110,7 @@ static void spill_section(report *r, const cs_json *totals, const char *per)
         snprintf(lab, sizeof lab, "Line %s calls abandoned or cut off before contact", line);
         count_row(b, lab, L, "lost");
         count_row(b, "Different callers behind them", L, "callers_lost");
+        count_row(b, "Of all its callers, never reached by anyone on any line", L, "callers_never_reached");
         snprintf(lab, sizeof lab, "Callers who then rang %s", to);
         count_row(b, lab, L, "spilled_to_999");
         snprintf(lab, sizeof lab, "Callers answered on %s after giving up on another line", to);
