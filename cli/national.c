@@ -10,6 +10,7 @@
 #include "cli/common.h"
 #include "cli/outputs.h"
 #include "cli/progress.h"
+#include "io/daily.h"
 #include "io/json.h"
 #include "io/national.h"
 #include "io/national_out.h"
@@ -62,8 +63,9 @@ static cs_status write_csv(cs_outdir *dir, const char *name, const cs_nat_result
 {
     FILE *f = cs_outdir_open(dir, name, NULL, 0, err);
     if (!f) return err->code;
-    cs_status st = strcmp(name, "forces.csv") == 0 ? cs_nat_out_forces_csv(f, r, err)
-                                                   : cs_nat_out_intervals_csv(f, r, group, err);
+    cs_status st = strcmp(name, "forces.csv") == 0  ? cs_nat_out_forces_csv(f, r, err)
+                   : strcmp(name, "daily.csv") == 0 ? cs_nat_out_daily_csv(f, r, err)
+                                                    : cs_nat_out_intervals_csv(f, r, group, err);
     if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write %s", name);
     return st;
 }
@@ -99,6 +101,7 @@ static cs_status write_outputs(cs_outdir *dir, const cs_nat_cli *o, const cs_nat
     cs_status st = write_summary(dir, r, err);
     if (st == CS_OK) st = write_csv(dir, "forces.csv", r, group, err);
     if (st == CS_OK) st = write_csv(dir, "intervals.csv", r, group, err);
+    if (st == CS_OK && cs_out_daily_wanted(r->totals)) st = write_csv(dir, "daily.csv", r, group, err);
     if (st == CS_OK) st = copy_inputs(dir, o->path, r->nat, err);
     if (st == CS_OK) {
         cs_chart_list list = {0};
@@ -136,6 +139,13 @@ int cs_cli_run_national(const cs_nat_cli *o)
     n->replications = tmp.replications;
     n->seed = tmp.seed;
     cs_nat_apply(n);
+    /* Volumes that count attempts are matched force by force, each on its own load and seed
+     * (models/volume.h), before the run. */
+    for (size_t f = 0; f < n->n_forces; f++)
+        if (n->forces[f].scn->volume_pending && (code = cs_cli_calibrate(CMD, n->forces[f].scn, threads)) != 0) {
+            cs_nat_free(n);
+            return code;
+        }
 
     cs_error err = {CS_OK, ""};
     cs_outdir *dir = NULL;

@@ -22,9 +22,9 @@
 #define MAX_FORCES 1000
 
 /* The keys the national file imposes on every force. */
-static const char *const imposed[] = {"horizon", "warmup", "replications", "seed", "interval", NULL};
+static const char *const imposed[] = {"horizon", "warmup", "replications", "seed", "interval", "start", NULL};
 static const char *const top_keys[] = {"name", "description", "horizon", "warmup", "replications", "seed",
-                                       "interval", "rank_by", "forces", NULL};
+                                       "interval", "start", "rank_by", "forces", NULL};
 static const char *const force_keys[] = {"name", "file", NULL};
 static const char *const rank_keys[] = {"line", "kpi", NULL};
 
@@ -165,7 +165,7 @@ static int is_imposed(const char *k)
 /* The run keys of the national file, with a null for each one it leaves out. */
 static cs_ydoc_node *overlay(nl *c, cs_ydoc *doc, cs_ydoc_node *root)
 {
-    char text[256];
+    char text[320];
     size_t l = 0;
     for (size_t i = 0; imposed[i]; i++) l += (size_t)snprintf(text + l, sizeof text - l, "%s: ~\n", imposed[i]);
     cs_ydoc_node *nulls = NULL;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/daily.h"
 #include "io/results.h"
 #include "io/scenario_json.h"
 
@@ -307,4 +308,50 @@ cs_status cs_nat_out_intervals_csv(FILE *f, const cs_nat_results *r, int group, 
     free(slots);
     if (ferror(f)) return cs_error_set(err, CS_EIO, "write error while writing intervals.csv");
     return CS_OK;
+}
+
+/* The rows io/daily.h writes for one set of results, each prefixed with the force: one writer
+ * of daily rows, so a force's daily.csv and its rows here never disagree. */
+static cs_status daily_rows(FILE *f, const char *force, const cs_results *r, int header, cs_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    cs_status st = cs_out_daily_csv(m, r, err);
+    if (fclose(m) != 0 && st == CS_OK) st = cs_error_set(err, CS_ENOMEM, "out of memory");
+    if (st != CS_OK) {
+        free(buf);
+        return st;
+    }
+    char *p = buf, *end = buf + len;
+    int first = 1;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        if (first) {
+            if (header) {
+                fputs("force,", f);
+                fwrite(p, 1, n, f);
+            }
+            first = 0;
+        } else {
+            cs_out_csv_field(f, force);
+            fputc(',', f);
+            fwrite(p, 1, n, f);
+        }
+        p += n;
+    }
+    free(buf);
+    return CS_OK;
+}
+
+cs_status cs_nat_out_daily_csv(FILE *f, const cs_nat_results *r, cs_error *err)
+{
+    cs_status st = CS_OK;
+    for (size_t i = 0; st == CS_OK && i < r->nat->n_forces; i++)
+        st = daily_rows(f, r->nat->forces[i].name, r->force[i], i == 0, err);
+    if (st == CS_OK) st = daily_rows(f, "total", r->totals, r->nat->n_forces == 0, err);
+    if (st == CS_OK && ferror(f)) st = cs_error_set(err, CS_EIO, "write error while writing daily.csv");
+    return st;
 }

@@ -34,6 +34,10 @@ cs_status cs_nat_out_json(FILE *f, const cs_nat_results *r, cs_error *err);
 /* forces.csv (see above). */
 cs_status cs_nat_out_forces_csv(FILE *f, const cs_nat_results *r, cs_error *err);
 
+/* daily.csv with a force column (`force,date,line,kpi,mean,ci95`), for runs measuring more than
+ * a week (cs_out_daily_wanted of the totals); the rows of io/daily.h per force, then the totals. */
+cs_status cs_nat_out_daily_csv(FILE *f, const cs_nat_results *r, cs_error *err);
+
 /* intervals.csv with a force column; `group` intervals per row as in cs_out_intervals_csv. */
 cs_status cs_nat_out_intervals_csv(FILE *f, const cs_nat_results *r, int group, cs_error *err);
 

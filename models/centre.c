@@ -17,6 +17,8 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/calendar.h"
+#include "models/demand.h"
+#include "models/staffing.h"
 #include "sim/cal.h"
 #include "sim/rng.h"
 
@@ -55,6 +57,7 @@ struct call {
     uint32_t n_entries;      /* lines joined so far (first attempts on a line), in order */
     uint32_t measured_from;  /* 1 + index of the first measured one; 0 = none yet */
     int32_t slot;            /* interval of the week of this attempt's arrival */
+    int32_t day;             /* local day of this attempt's arrival (daily counters only) */
     int16_t first_line;      /* the line of the first entry (the others follow spillover) */
     int16_t line, queue, pool;
     uint16_t attempt;
@@ -95,6 +98,7 @@ typedef struct line_rt {
     double seg_end, seg_rate;   /* current piece of the piecewise-constant arrival rate */
     long day;                   /* day whose random factor is in day_factor */
     double day_factor;
+    size_t dcur;                /* dated demand: day of the current piece */
     long in_system;             /* holding a trunk: IVR, queue, talk */
     long waiting;               /* in any of the line's queues */
     call *cb_head, *cb_tail;
@@ -124,11 +128,13 @@ typedef struct pool_rt {
     int *rb_lines;              /* lines whose ring-backs this pool makes */
     size_t n_rb_lines;
     gsl_rng *route_rng;
-    /* Staffing over the run: this replication's draw (random absence) or the weekly
-     * staffing repeated (expected), walked step by step without wrapping. */
+    /* Staffing over the run: this replication's draw (random absence), with a dated pool's
+     * on-duty numbers laid over it (`overlaid`), or the expected staffing (the loader's dated
+     * run_staffing, or the weekly staffing repeated), walked step by step without wrapping. */
     const cs_staffing *run;
-    cs_roster_people *people;   /* NULL: expected staffing, in `repeat` */
+    cs_roster_people *people;   /* NULL: expected staffing */
     cs_staffing repeat;
+    cs_staffing overlaid;       /* this replication's draw with the on-duty numbers */
 } pool_rt;
 
 struct cs_ctr {
@@ -142,6 +148,10 @@ struct cs_ctr {
     cs_repstats *rs;
     double warmup, horizon, interval;
     double tick_prev;
+    double tick_step;            /* ticks: the interval, or at most an hour when dated */
+    const cs_days *days;         /* dated runs: the local days; NULL when undated */
+    double *line_day;            /* rs->line_day (daily counters), NULL when not kept */
+    size_t acur, tcur;           /* day cursors of arrivals and of ticks */
     uint64_t next_caller;
     cs_trace_fn *trace;
     void *trace_ud;
@@ -217,9 +227,9 @@ static void call_free(cs_ctr *c, call *k)
 
 static inline double now_of(const cs_ctr *c) { return cs_cal_now(c->cal); }
 
-static inline int32_t slot_of(const cs_ctr *c, double t)
+static inline int32_t slot_of(const cs_ctr *c, size_t *cur, double t)
 {
-    double w = t - CS_WEEK * floor(t / CS_WEEK);
+    double w = c->days ? cs_days_week_s(c->days, cur, t) : t - CS_WEEK * floor(t / CS_WEEK);
     long s = (long)(w / c->interval);
     if (s >= (long)c->rs->n_slots) s = (long)c->rs->n_slots - 1;
     return (int32_t)s;
@@ -230,8 +240,42 @@ static inline double *slot_counters(cs_ctr *c, const call *k)
     return cs_rs_line_slot(c->rs, (size_t)k->line, (size_t)k->slot);
 }
 
+/* Daily counters of the attempt's line and day (runs measuring more than a week), or NULL. */
+static inline double *day_counters(cs_ctr *c, const call *k)
+{
+    return c->line_day ? c->line_day + ((size_t)k->line * c->rs->n_days + (size_t)k->day) * CS_DC_N : NULL;
+}
+
+/* Local day index of an arrival at t (the attempts' cursor: t never goes back). */
+static int32_t day_of(cs_ctr *c, double t)
+{
+    long d = c->days ? (long)cs_days_find(c->days, &c->acur, t) : (long)floor(t / CS_DAY);
+    if (d >= (long)c->rs->n_days) d = (long)c->rs->n_days - 1;
+    return (int32_t)(d < 0 ? 0 : d);
+}
+
+/* First instance of a dated weekly window that ends after t.  Out of line, with the dated
+ * branches below, so that undated runs' window checks stay as small as they were. */
+__attribute__((noinline)) static size_t inst_after(const cs_window *w, double t)
+{
+    size_t lo = 0, hi = w->n_inst;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->inst[2 * mid + 1] <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+__attribute__((noinline)) static int in_inst(const cs_window *w, double t)
+{
+    size_t i = inst_after(w, t);
+    return i < w->n_inst && t >= w->inst[2 * i];
+}
+
 static int in_window(const cs_window *w, double t)
 {
+    if (w->inst) return in_inst(w, t);
     if (!w->weekly) return t >= w->start && t < w->end;
     double tm = t - CS_WEEK * floor(t / CS_WEEK);
     if (w->start <= w->end) return tm >= w->start && tm < w->end;
@@ -241,6 +285,11 @@ static int in_window(const cs_window *w, double t)
 /* The next instant after t at which membership of w may change. */
 static double window_next_edge(const cs_window *w, double t)
 {
+    if (w->inst) {
+        size_t i = inst_after(w, t);
+        if (i == w->n_inst) return INFINITY;
+        return t < w->inst[2 * i] ? w->inst[2 * i] : w->inst[2 * i + 1];
+    }
     if (!w->weekly) {
         if (t < w->start) return w->start;
         if (t < w->end) return w->end;
@@ -273,9 +322,11 @@ static void set_pool_duty(cs_ctr *c, pool_rt *P, int on_duty)
     cs_timeavg_set(&P->duty_ta, now_of(c), (double)on_duty);
 }
 
-static double handle_factor(const cs_ctr *c, const line_rt *L, double t)
+/* The windowed part of handle_factor, out of line so that the common case (no windows) costs a
+ * load and a test. */
+__attribute__((noinline)) static double handle_factor_windows(const cs_ctr *c, const line_rt *L, double t,
+                                                              double f)
 {
-    double f = L->handle_factor;
     for (int i = 0; i < L->n_win; i++) {
         const cs_effect *e = &c->scn->effects[L->win_effects[i]];
         if (e->on == CS_EFFECT_HANDLE && in_window(&e->window, t)) f *= e->factor;
@@ -287,14 +338,25 @@ static double handle_factor(const cs_ctr *c, const line_rt *L, double t)
     return f;
 }
 
-static double wrap_factor(const cs_ctr *c, const line_rt *L, double t)
+static inline double handle_factor(const cs_ctr *c, const line_rt *L, double t)
 {
-    double f = L->wrap_factor;
+    double f = L->handle_factor;
+    return L->n_win || L->n_slow ? handle_factor_windows(c, L, t, f) : f;
+}
+
+__attribute__((noinline)) static double wrap_factor_windows(const cs_ctr *c, const line_rt *L, double t, double f)
+{
     for (int i = 0; i < L->n_win; i++) {
         const cs_effect *e = &c->scn->effects[L->win_effects[i]];
         if (e->on == CS_EFFECT_WRAP && in_window(&e->window, t)) f *= e->factor;
     }
     return f;
+}
+
+static inline double wrap_factor(const cs_ctr *c, const line_rt *L, double t)
+{
+    double f = L->wrap_factor;
+    return L->n_win ? wrap_factor_windows(c, L, t, f) : f;
 }
 
 static void emit_trace(cs_ctr *c, const call *k, cs_outcome o, double wait, double handle)
@@ -341,10 +403,40 @@ static void schedule(cs_ctr *c, double t, int prio, cs_event_fn *fn, void *obj, 
 
 /* ---------------------------------------------------------------- demand */
 
+/* rate_piece for a dated line: the calendar's demand (models/demand.h), then the same daily
+ * factor (one gamma variate per local day, in order) and surges. */
+static void rate_piece_dated(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
+{
+    const cs_line *cfg = L->cfg;
+    double e;
+    double r = cs_demand_piece(cfg->dated, c->days, &L->dcur, t, &e);
+    if (cfg->daily_cv > 0) {
+        long day = (long)L->dcur;   /* pieces end at local midnight, so this is t's day */
+        while (L->day < day) {
+            double k = 1.0 / (cfg->daily_cv * cfg->daily_cv);
+            L->day_factor = gsl_ran_gamma(L->demand_rng, k, 1.0 / k);
+            L->day++;
+        }
+        r *= L->day_factor;
+    }
+    for (int i = 0; i < L->n_surges; i++) {
+        const cs_window *w = &c->scn->surges[L->surges[i]];
+        if (in_window(w, t)) r *= w->factor;
+        double edge = window_next_edge(w, t);
+        if (edge < e) e = edge;
+    }
+    *rate = r;
+    *end = e;
+}
+
 /* Rate of line L at time t and the end of the piece of constant rate that contains t. */
 static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
 {
     const cs_line *cfg = L->cfg;
+    if (cfg->dated) {
+        rate_piece_dated(c, L, t, rate, end);
+        return;
+    }
     const cs_profile *p = &cfg->demand;
     double wstart = CS_WEEK * floor(t / CS_WEEK), tm = t - wstart;
     size_t s = (size_t)(tm / p->slot_len);
@@ -538,6 +630,8 @@ static void cut_off(cs_ctr *c, call *k)
     if (k->measured) {
         c->lines[k->line].lc[CS_LC_CUT_OFF] += 1;
         slot_counters(c, k)[CS_IC_CUT_OFF] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_CUT_OFF] += 1;
     }
     emit_trace(c, k, CS_OUT_CUT_OFF, 0, 0);
     give_up(c, k, 0, FROM_CUT);
@@ -563,7 +657,8 @@ static void ev_attempt(void *ctx, void *obj)
 
     k->attempt++;
     k->arrival = t;
-    k->slot = slot_of(c, t);
+    k->slot = slot_of(c, &c->acur, t);
+    if (c->line_day) k->day = day_of(c, t);
     k->measured = t >= c->warmup;
     k->leg2 = 0;
     k->transferred = 0;
@@ -576,6 +671,8 @@ static void ev_attempt(void *ctx, void *obj)
         double *lc = L->lc;
         lc[CS_LC_OFFERED] += 1;
         slot_counters(c, k)[CS_IC_OFFERED] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_OFFERED] += 1;
         if (k->attempt == 1) {
             lc[CS_LC_CALLERS] += 1;
             if (k->from_other) lc[CS_LC_FROM_OTHER] += 1;
@@ -677,6 +774,8 @@ static void ev_connect_abandon(void *ctx, void *obj)
         L->lc[CS_LC_ABANDONED_QUEUE] += 1;
         L->lc[CS_LC_WAIT_SUM_ALL] += wait;
         slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_ABANDONED] += 1;
     }
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
     book_ringback(c, k);
@@ -694,6 +793,8 @@ static void ev_ivr(void *ctx, void *obj)
         if (k->measured) {
             L->lc[CS_LC_ABANDONED_IVR] += 1;
             slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+            double *dc = day_counters(c, k);
+            if (dc) dc[CS_DC_ABANDONED] += 1;
         }
         emit_trace(c, k, CS_OUT_ABANDONED_IVR, 0, 0);
         book_ringback(c, k);
@@ -743,6 +844,12 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
             if (wait <= L->cfg->target_within) {
                 lc[CS_LC_ANSWERED_WITHIN] += 1;
                 sc[CS_IC_ANSWERED_WITHIN] += 1;
+            }
+            double *dc = day_counters(c, k);
+            if (dc) {
+                dc[CS_DC_ANSWERED] += 1;
+                dc[CS_DC_WAIT_SUM_ANSWERED] += wait;
+                if (wait <= L->cfg->target_within) dc[CS_DC_ANSWERED_WITHIN] += 1;
             }
             cs_hist_add(&c->rs->wait[k->line], wait);
             cs_tally_add(&c->rs->wait_tally[k->line], wait);
@@ -844,6 +951,8 @@ static void ev_abandon(void *ctx, void *obj)
         L->lc[CS_LC_ABANDONED_QUEUE] += 1;
         L->lc[CS_LC_WAIT_SUM_ALL] += wait;
         slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_ABANDONED] += 1;
     }
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
     book_ringback(c, k);
@@ -1199,7 +1308,7 @@ static void flush_interval(cs_ctr *c, double t)
     c->tick_prev = t;
     if (t <= c->warmup || t <= from) return;
     if (from < c->warmup) from = c->warmup;
-    size_t s = (size_t)slot_of(c, from);
+    size_t s = (size_t)slot_of(c, &c->tcur, from);
     rs->slot_time[s] += t - from;
     for (size_t l = 0; l < rs->n_lines; l++) {
         line_rt *L = &c->lines[l];
@@ -1224,7 +1333,7 @@ static void ev_tick(void *ctx, void *obj)
     cs_ctr *c = ctx;
     double t = now_of(c);
     flush_interval(c, t);
-    double next = t + c->interval;
+    double next = t + c->tick_step;
     if (next < c->horizon) schedule(c, next, CS_PRIO_STATS, ev_tick, NULL, NULL);
     if (c->progress) *c->progress = t;
 }
@@ -1251,14 +1360,15 @@ static void ev_warmup(void *ctx, void *obj)
 /* ---------------------------------------------------------------- set-up */
 
 /* Each pool's staffing over the run: its people, drawn again for every replication
- * (cs_ctr_run), or its expected weekly staffing repeated, built once. */
+ * (cs_ctr_run), or its expected staffing, built once. */
 static cs_status alloc_staffing(cs_ctr *c, cs_error *err)
 {
     const cs_scn *s = c->scn;
-    /* Undated: t = 0 is Monday 00:00 and shifts repeat every week.  A scenario with a start
-     * date would pass its own clock here, so shifts keep local times across clock changes. */
-    cs_clock clock;
-    cs_clock_init(&clock);
+    /* Undated: t = 0 is Monday 00:00 and shifts repeat every week.  With a start date the
+     * scenario's own clock, so shifts keep local times across clock changes. */
+    cs_clock undated;
+    cs_clock_init(&undated);
+    const cs_clock *clock = s->clock.dated ? &s->clock : &undated;
     for (size_t p = 0; p < s->n_pools; p++) {
         pool_rt *P = &c->pools[p];
         const cs_pool *pc = &s->pools[p];
@@ -1267,11 +1377,14 @@ static cs_status alloc_staffing(cs_ctr *c, cs_error *err)
         /* A pool built in code with only a staffing function (no people) runs it as given. */
         if (pc->absence == CS_ABSENCE_RANDOM && (pc->n_shifts > 0 || pc->headcount > 0))
             st = cs_roster_people_create(pc->shifts, pc->n_shifts, pc->headcount, pc->shrinkage,
-                                         &clock, s->horizon, &P->people, &e);
-        else
+                                         clock, s->horizon, &P->people, &e);
+        else if (pc->run_staffing.n == 0)
             st = cs_roster_repeat(&pc->staffing, s->horizon, &P->repeat, &e);
+        else
+            st = CS_OK;
         if (st != CS_OK) return cs_error_set(err, st, "pool '%s': %s", pc->name, e.msg);
-        P->run = &P->repeat;
+        /* Dated and expected: the loader's staffing over the run, on-duty numbers included. */
+        P->run = pc->run_staffing.n ? &pc->run_staffing : &P->repeat;
     }
     return CS_OK;
 }
@@ -1479,6 +1592,7 @@ void cs_ctr_destroy(cs_ctr *c)
             free(c->pools[p].rb_lines);
             cs_roster_people_destroy(c->pools[p].people);
             cs_roster_fini(&c->pools[p].repeat);
+            cs_roster_fini(&c->pools[p].overlaid);
         }
     free(c->lines);
     free(c->queues);
@@ -1529,6 +1643,7 @@ static void reset_state(cs_ctr *c)
         L->seg_rate = 0;
         L->day = -1;
         L->day_factor = 1;
+        L->dcur = 0;
         L->in_system = L->waiting = 0;
         L->cb_head = L->cb_tail = NULL;
         L->rb_head = L->rb_tail = NULL;
@@ -1551,6 +1666,7 @@ static void reset_state(cs_ctr *c)
         P->busy_mark = P->duty_mark = 0;
     }
     c->tick_prev = 0;
+    c->acur = c->tcur = 0;
     c->next_caller = 1;
     c->oom = 0;
     c->overload = 0;
@@ -1596,6 +1712,11 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
     c->warmup = s->warmup;
     c->horizon = s->horizon;
     c->interval = out->interval;
+    c->days = s->days;
+    c->line_day = out->line_day;
+    /* Dated runs tick at least hourly: t = 0 is local midnight and the clocks move by an hour,
+     * so hourly ticks fall on local interval boundaries all year; longer intervals would not. */
+    c->tick_step = c->days && c->interval > 3600 ? 3600 : c->interval;
     cs_repstats_clear(out);
     reset_state(c);
     for_each_stream(c, rep, 0, err);
@@ -1606,6 +1727,14 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
             char name[CS_NAME_MAX + 16];
             snprintf(name, sizeof name, "absence/%s", s->pools[p].name);
             P->run = cs_roster_people_draw(P->people, cs_rng_seed_for(s->seed, rep, name));
+            const cs_onduty *on = s->pools[p].on_duty;
+            if (on && on->n) {   /* handlers actually on duty: no absence drawn over them */
+                cs_error e;
+                cs_roster_fini(&P->overlaid);
+                cs_status st = cs_staffing_overlay(P->run, 0, on, s->horizon, &P->overlaid, &e);
+                if (st != CS_OK) return cs_error_set(err, st, "pool '%s': %s", s->pools[p].name, e.msg);
+                P->run = &P->overlaid;
+            }
         }
         const cs_staffing *st = P->run;
         P->step = 0;
@@ -1624,7 +1753,7 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
         }
     }
     if (c->warmup > 0) schedule(c, c->warmup, CS_PRIO_CONTROL, ev_warmup, NULL, NULL);
-    schedule(c, c->interval < c->horizon ? c->interval : c->horizon, CS_PRIO_STATS, ev_tick, NULL, NULL);
+    schedule(c, c->tick_step < c->horizon ? c->tick_step : c->horizon, CS_PRIO_STATS, ev_tick, NULL, NULL);
 
     cs_cal_run_until(c->cal, c->horizon, c);
     c->events = cs_cal_executed(c->cal);

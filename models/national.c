@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "models/centre.h"
+#include "models/demand.h"
 #include "sim/rep.h"
 #include "sim/rng.h"
 #include "sim/stat.h"
@@ -122,6 +123,10 @@ cs_status cs_nat_run(const cs_nat *n, const cs_run_opts *opts, cs_nat_results **
     memset(&none, 0, sizeof none);
     if (!opts) opts = &none;
     CS_REQUIRE(!opts->trace && !opts->feed_make);
+    for (size_t f = 0; f < n->n_forces; f++)
+        if (n->forces[f].scn->volume_pending)   /* models/volume.h: volumes would mean first attempts */
+            return cs_error_set(err, CS_EINTERNAL, "force '%s' has a volume that counts attempts and "
+                                "cs_volume_calibrate has not been run on it", n->forces[f].name);
     uint32_t reps = (uint32_t)n->replications;
     cs_nat_results *res = calloc(1, sizeof *res);
     nat_ctx c;
@@ -257,6 +262,16 @@ static cs_scn *totals_shell(const cs_nat_results *res, char (*lines)[CS_NAME_MAX
     t->replications = n->replications;
     t->seed = n->seed;
     t->interval = n->interval;
+    /* Dated runs: the forces share the start date (the national file imposes it), so the
+     * totals have the same local days, for daily.csv and the charts by date. */
+    if (n->n_forces > 0) {
+        const cs_scn *f0 = n->forces[0].scn;
+        t->clock = f0->clock;
+        if (f0->days && cs_days_build(&f0->clock, f0->horizon, f0->horizon, &t->days, NULL) != CS_OK) {
+            cs_scn_free(t);
+            return NULL;
+        }
+    }
     t->lines = calloc(nl ? nl : 1, sizeof *t->lines);
     t->queues = calloc(2 * (nl ? nl : 1), sizeof *t->queues);   /* a main queue and a transfer leg per line */
     t->pools = calloc(np ? np : 1, sizeof *t->pools);
@@ -339,6 +354,11 @@ static void add_line(cs_repstats *dst, size_t l, const cs_repstats *src, size_t 
         double *ds = cs_rs_line_slot(dst, l, sl);
         const double *ss = cs_rs_line_slot_c(src, fl, sl);
         for (int k = 0; k < CS_IC_N; k++) ds[k] += ss[k];
+    }
+    for (size_t dd = 0; dd < dst->n_days && dd < src->n_days; dd++) {
+        double *dd_ = cs_rs_line_day(dst, l, dd);
+        const double *sd = cs_rs_line_day_c(src, fl, dd);
+        for (int k = 0; k < CS_DC_N; k++) dd_[k] += sd[k];
     }
     cs_hist_merge(&dst->wait[l], &src->wait[fl]);
     cs_tally_merge(&dst->wait_tally[l], &src->wait_tally[fl]);
