@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/override.h"
 #include "io/scenario_int.h"
 #include "io/units.h"
 #include "io/yamldoc.h"
@@ -591,8 +592,15 @@ static void ld_fini(ld *c)
     cs_ydoc_destroy(c->doc);
 }
 
+/* Messages about a --set come after those about the files, in the order the sets were given. */
+static void note_file(void *ud, const char *file)
+{
+    csi_scn_add_file(ud, file);
+}
+
 static cs_status load_text(const char *text, size_t len, const char *file,
-                           const cs_ydoc_node *over, cs_scn **out, cs_diags *diags)
+                           const cs_ydoc_node *over, cs_scn_set *sets, size_t n_sets, cs_scn **out,
+                           cs_diags *diags)
 {
     CS_REQUIRE(text && file && out);
     *out = NULL;
@@ -615,6 +623,10 @@ static cs_status load_text(const char *text, size_t len, const char *file,
         root = cs_ydoc_merge(c.doc, root, (cs_ydoc_node *)over);
         if (!root) csi_scn_oom(&c);
     }
+    /* --set and experiments: changes to the merged document, then read like the file. */
+    if (root && !c.oom && n_sets > 0 &&
+        cs_override_apply(c.doc, &root, sets, n_sets, &c.diags, note_file, &c) == CS_ENOMEM)
+        csi_scn_oom(&c);
     if (root && !c.oom) interpret(&c, root);
     cs_status st = c.oom ? CS_ENOMEM : c.diags.n ? CS_EINPUT : CS_OK;
     if (st == CS_OK && !c.s) st = CS_EINTERNAL;   /* a tree with no problem always builds */
@@ -631,16 +643,32 @@ cs_status cs_scn_load_string(const char *text, const char *virtual_path, cs_scn 
                              cs_diags *diags)
 {
     CS_REQUIRE(text != NULL && out != NULL);
-    return load_text(text, strlen(text), virtual_path ? virtual_path : "<string>", NULL, out, diags);
+    return load_text(text, strlen(text), virtual_path ? virtual_path : "<string>", NULL, NULL, 0, out,
+                     diags);
 }
 
 cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags)
 {
-    return cs_scn_load_over(path, NULL, out, diags);
+    return cs_scn_load_set(path, NULL, 0, out, diags);
 }
+
+static cs_status load_file(const char *path, const cs_ydoc_node *over, cs_scn_set *sets,
+                           size_t n_sets, cs_scn **out, cs_diags *diags);
 
 cs_status cs_scn_load_over(const char *path, const cs_ydoc_node *over, cs_scn **out,
                            cs_diags *diags)
+{
+    return load_file(path, over, NULL, 0, out, diags);
+}
+
+cs_status cs_scn_load_set(const char *path, cs_scn_set *sets, size_t n_sets, cs_scn **out,
+                          cs_diags *diags)
+{
+    return load_file(path, NULL, sets, n_sets, out, diags);
+}
+
+static cs_status load_file(const char *path, const cs_ydoc_node *over, cs_scn_set *sets,
+                           size_t n_sets, cs_scn **out, cs_diags *diags)
 {
     CS_REQUIRE(path != NULL && out != NULL);
     *out = NULL;
@@ -656,7 +684,7 @@ cs_status cs_scn_load_over(const char *path, const cs_ydoc_node *over, cs_scn **
             return CS_ENOMEM;
         return CS_EIO;
     }
-    cs_status st = load_text(text, len, path, over, out, diags);
+    cs_status st = load_text(text, len, path, over, sets, n_sets, out, diags);
     free(text);
     return st;
 }
