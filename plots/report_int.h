@@ -10,6 +10,7 @@
  *   report_tables.c  the KPI labels, the headline tables and the full tables;
  *   report_assume.c  "Assumptions in words", generated from the resolved scenario;
  *   report_whatif.c  the section of a sweep, sensitivity analysis or calibration folder;
+ *   report_national.c  the Forces section of a national run;
  *   report_css.c     the stylesheet and nothing else.
  *
  * Conventions.  Every part appends to r->out (a cs_text_buf) through hf(), which escapes %s, so
@@ -52,6 +53,7 @@ typedef struct report {
     const char *generated;
     cs_json *summary, *manifest;
     int comparison;
+    int national;            /* "kind": "national": sc[0] holds the national totals */
     const char *whatif;     /* "sweep", "sensitivity", "calibration" (report_whatif.c), else NULL */
     scen *sc;
     size_t n_sc;
@@ -152,6 +154,7 @@ cs_status csi_rep_check_manifest(const cs_json *root, const char *file, cs_error
 cs_status csi_rep_charts(report *r, cs_error *err);   /* report_svg.c */
 void csi_rep_headline(report *r);                     /* report_tables.c */
 void csi_rep_full_tables(report *r);                  /* report_tables.c */
+void csi_rep_national(report *r);                     /* report_national.c: forces ranked */
 int csi_rep_assumptions(report *r);                   /* report_assume.c; 0 when out of memory */
 /* What a sweep, sensitivity analysis or calibration found, in words and tables
  * (report_whatif.c); the run tables that follow are for its reference scenario. */
