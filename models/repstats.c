@@ -85,9 +85,14 @@ void cs_repstats_clear(cs_repstats *r)
 /* Pool arrays have room for one pool when there are none (see init). */
 static size_t pools_alloc(const cs_repstats *r) { return r->n_pools ? r->n_pools : 1; }
 
+/* Every member is shipped: a new one must be added to pack and unpack (and to the round trip in
+ * tests/test_mpi.c), which this reminds whoever adds it. */
+_Static_assert(sizeof(cs_repstats) == 4 * sizeof(size_t) + 2 * sizeof(double) + 9 * sizeof(void *),
+               "cs_repstats has a new member: ship it in cs_repstats_pack and cs_repstats_unpack");
+
 void cs_repstats_pack(const cs_repstats *r, cs_rep_pack *out)
 {
-    uint64_t shape[3] = {r->n_lines, r->n_pools, r->n_slots};
+    uint64_t shape[4] = {r->n_lines, r->n_pools, r->n_slots, r->n_days};
     cs_rep_pack_put(out, shape, sizeof shape);
     cs_rep_pack_put(out, r->slot_time, r->n_slots * sizeof *r->slot_time);
     cs_rep_pack_put(out, r->line, r->n_lines * CS_LC_N * sizeof *r->line);
@@ -100,13 +105,15 @@ void cs_repstats_pack(const cs_repstats *r, cs_rep_pack *out)
     }
     cs_rep_pack_put(out, r->wait_tally, r->n_lines * sizeof *r->wait_tally);
     cs_rep_pack_put(out, r->talk_tally, r->n_lines * sizeof *r->talk_tally);
+    if (r->n_days) cs_rep_pack_put(out, r->line_day, r->n_lines * r->n_days * CS_DC_N * sizeof *r->line_day);
 }
 
 int cs_repstats_unpack(cs_repstats *r, cs_rep_unpack *in)
 {
-    uint64_t shape[3];
+    uint64_t shape[4];
     cs_rep_unpack_get(in, shape, sizeof shape);
-    if (shape[0] != r->n_lines || shape[1] != r->n_pools || shape[2] != r->n_slots) return -1;
+    if (shape[0] != r->n_lines || shape[1] != r->n_pools || shape[2] != r->n_slots || shape[3] != r->n_days)
+        return -1;
     cs_rep_unpack_get(in, r->slot_time, r->n_slots * sizeof *r->slot_time);
     cs_rep_unpack_get(in, r->line, r->n_lines * CS_LC_N * sizeof *r->line);
     cs_rep_unpack_get(in, r->pool, pools_alloc(r) * CS_PC_N * sizeof *r->pool);
@@ -118,5 +125,6 @@ int cs_repstats_unpack(cs_repstats *r, cs_rep_unpack *in)
     }
     cs_rep_unpack_get(in, r->wait_tally, r->n_lines * sizeof *r->wait_tally);
     cs_rep_unpack_get(in, r->talk_tally, r->n_lines * sizeof *r->talk_tally);
+    if (r->n_days) cs_rep_unpack_get(in, r->line_day, r->n_lines * r->n_days * CS_DC_N * sizeof *r->line_day);
     return 0;
 }

@@ -345,7 +345,7 @@ static void test_repstats_roundtrip(void **state)
 {
     (void)state;
     const char *yaml =
-        "name: rt\nhorizon: 2d\nwarmup: 6h\nreplications: 2\nseed: 9\n"
+        "name: rt\nhorizon: 9d\nwarmup: 1d\nreplications: 2\nseed: 9\n"
         "lines:\n  - name: \"999\"\n    priority: 5\n    arrivals: {rate: 30/h}\n"
         "    handle: {dist: exponential, mean: 4m}\n    patience: {dist: exponential, mean: 2m}\n"
         "  - name: \"101\"\n    arrivals: {rate: 80/h}\n    handle: {dist: lognormal, mean: 6m, sd: 5m}\n"
@@ -362,11 +362,13 @@ static void test_repstats_roundtrip(void **state)
     assert_int_equal(cs_run(scn, &o, &res, NULL), CS_OK);
     const cs_repstats *a = &res->reps[1];
     assert_true(cs_rs_line_c(a, 1)[CS_LC_ANSWERED] > 0);   /* something to copy */
+    assert_true(a->n_days > 0);                             /* daily counters too */
     cs_rep_pack p = {NULL, 0, 0, 0};
     cs_repstats_pack(a, &p);
     assert_false(p.failed);
     cs_repstats b;
     assert_int_equal(cs_repstats_init(&b, a->n_lines, a->n_pools, a->interval, a->measured), 0);
+    assert_int_equal(cs_repstats_init_days(&b, a->n_days), 0);
     cs_rep_unpack in = {p.buf, p.len, 0};
     assert_int_equal(cs_repstats_unpack(&b, &in), 0);
     assert_int_equal(in.left, 0);
@@ -382,8 +384,9 @@ static void test_repstats_roundtrip(void **state)
         assert_memory_equal(&a->wait_tally[l], &b.wait_tally[l], sizeof b.wait_tally[l]);
         assert_memory_equal(&a->talk_tally[l], &b.talk_tally[l], sizeof b.talk_tally[l]);
     }
+    assert_memory_equal(a->line_day, b.line_day, a->n_lines * a->n_days * CS_DC_N * sizeof *a->line_day);
     /* The bytes per replication the README quotes for two lines and one pool at 15 minutes. */
-    printf("repstats of 2 lines, 1 pool, %zu slots: %zu bytes\n", a->n_slots, p.len);
+    printf("repstats of 2 lines, 1 pool, %zu slots, %zu days: %zu bytes\n", a->n_slots, a->n_days, p.len);
     /* Another shape is refused, untouched. */
     cs_repstats c;
     assert_int_equal(cs_repstats_init(&c, 1, 1, a->interval, a->measured), 0);
@@ -418,7 +421,7 @@ static int setup(void **st)
     snprintf(tmp, sizeof tmp, "/tmp/callsim-mpi-XXXXXX");
     if (!mkdtemp(tmp)) return -1;
     const char *small =
-        "name: small\nhorizon: 1d\nwarmup: 3h\nreplications: 5\nseed: 42\n"
+        "name: small\nhorizon: 9d\nwarmup: 1d\nreplications: 5\nseed: 42\n"
         "lines:\n  - name: \"999\"\n    priority: 5\n    arrivals: {rate: 30/h}\n"
         "    handle: {dist: exponential, mean: 4m}\n    patience: {dist: exponential, mean: 2m}\n"
         "    target: {answer_within: 10s, share: 90%}\n"
@@ -591,6 +594,9 @@ static void test_mpirun_run_identical(void **state)
     snprintf(json, sizeof json, "%s/run-ref.json", tmp);
     proc p = CALLSIM(0, "run", scn, "--json", "--quiet", "--calls", "--out", ref);
     assert_int_equal(p.code, 0);
+    char daily[320];
+    snprintf(daily, sizeof daily, "%s/daily.csv", ref);
+    assert_true(exists(daily));   /* more than a week: daily counters travel too */
     FILE *f = fopen(json, "w");
     fputs(p.out, f);
     fclose(f);
