@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/dist.h"
 #include "cli/outputs.h"
 #include "cli/progress.h"
 #include "io/daily.h"
@@ -149,14 +150,21 @@ int cs_cli_run_national(const cs_nat_cli *o)
 
     cs_error err = {CS_OK, ""};
     cs_outdir *dir = NULL;
+    int late = 0;   /* DIR checked now, begun after the run (cli/dist.h) */
     cs_cli_install_signals();
-    if (o->out) {
+    if (o->out && cs_cli_writes()) {
         cs_status st = cs_outdir_begin(o->out, o->force, cs_cli_note, (void *)CMD, &dir, &err);
         if (st != CS_OK) {
             cs_nat_free(n);
             return cs_cli_fail(CMD, st, err.msg);
         }
-        cs_cli_watch_outdir(dir);
+        if (cs_cli_outputs_late()) {
+            cs_outdir_abort(dir);
+            dir = NULL;
+            late = 1;
+        } else {
+            cs_cli_watch_outdir(dir);
+        }
     }
     cs_run_opts ro;
     memset(&ro, 0, sizeof ro);
@@ -170,6 +178,10 @@ int cs_cli_run_national(const cs_nat_cli *o)
     if (st == CS_OK) {
         if (o->json) st = cs_nat_out_json(stdout, res, &err);
         else st = cs_nat_out_table(stdout, res, &err);
+    }
+    if (st == CS_OK && late) {
+        st = cs_outdir_begin(o->out, o->force, cs_cli_note, (void *)CMD, &dir, &err);
+        if (st == CS_OK) cs_cli_watch_outdir(dir);
     }
     if (st == CS_OK && dir) st = write_outputs(dir, o, res, group, &err);
     if (st == CS_OK && dir) st = cs_outdir_commit(dir, &err);
