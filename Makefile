@@ -16,10 +16,13 @@ SANITIZE  ?= 0
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wundef -Wwrite-strings -Wpointer-arith -Wvla
+# float-cast-overflow is named because GCC's -fsanitize=undefined leaves it out (clang's has it):
+# a double too large for the int it is converted to is undefined behaviour, not a wrap.
 ifeq ($(SANITIZE),1)
 BUILD     ?= build-san
-OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-LDSAN     := -fsanitize=address,undefined
+OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
+             -fno-sanitize-recover=all
+LDSAN     := -fsanitize=address,undefined,float-cast-overflow
 else
 BUILD     ?= build
 OPT       := -O2 -g
@@ -42,7 +45,8 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: all deps build check check-run demo bench clean check-headers valgrind
+.PHONY: all deps build check check-run demo bench clean check-headers valgrind fuzz fuzz-deps \
+        fuzz-build fuzz-smoke
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -76,6 +80,16 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libcallsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DCS_VERSION='"$(VERSION)"' $(CFLAGS) -o $@ $< $(BUILD)/libcallsim.a \
 	    $(LDLIBS) $(CMOCKA_LIBS) $(LDSAN)
+
+# The CLI with tests/fault_shim.c wrapped around its allocation and file calls, for
+# tests/test_faults.c (see the shim for why --wrap and not LD_PRELOAD).
+FAULT_WRAP := $(foreach f,malloc calloc realloc strdup strndup fopen fclose fflush rename mkdir \
+                mkdtemp unlink rmdir remove open opendir fsync symlink,-Wl,--wrap=$(f))
+$(BUILD)/callsim-faults: $(CLI_OBJ) $(BUILD)/libcallsim.a tests/fault_shim.c
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c tests/fault_shim.c -o $(BUILD)/tests/fault_shim.o
+	$(CC) $(OPT) -o $@ $(CLI_OBJ) $(BUILD)/tests/fault_shim.o $(BUILD)/libcallsim.a $(LDLIBS) \
+	    $(LDSAN) $(FAULT_WRAP)
 
 check: deps
 	@$(MAKE) --no-print-directory check-run
@@ -136,7 +150,62 @@ check-headers:
 	  printf '#include "%s"\n' $$h | $(CC) $(CPPFLAGS) -std=c11 $(WARN) -x c -fsyntax-only - || exit 1; \
 	done; echo "all headers compile alone"
 
+# ---- Fuzzing (clang + libFuzzer; see fuzz/README.md) ---------------------------------------
+# The library is rebuilt with clang into build-fuzz/ with ASan + UBSan (float-cast-overflow named
+# explicitly, as GCC's -fsanitize=undefined leaves it out) and libFuzzer's coverage hooks; each
+# fuzz/fuzz_NAME.c links against it.  `make fuzz-smoke` runs each harness FUZZ_SECONDS (30 s)
+# from its checked-in seeds (fuzz/corpus/NAME) with its dictionary; new inputs go to
+# build-fuzz/corpus/NAME, crashes to build-fuzz/findings/NAME/.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
+FUZZ_OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+FUZZ_SRC     := $(wildcard fuzz/fuzz_*.c)
+FUZZ_NAMES   := $(FUZZ_SRC:fuzz/fuzz_%.c=%)
+FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_SECONDS ?= 30
+FUZZ_ARGS    ?=
+FUZZ_TMP     := $(if $(wildcard /dev/shm/.),/dev/shm,/tmp)
+FUZZ_DEB     := clang libclang-rt-dev
+
+# clang and its fuzzer runtime, installed like `deps` when a test link fails.
+fuzz-deps:
+	@if ! printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' | \
+	    $(FUZZ_CC) -x c -fsanitize=fuzzer,address,undefined -o /dev/null - >/dev/null 2>&1; then \
+	  echo "callsim: installing fuzzing dependencies: $(FUZZ_DEB)"; \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "callsim: not root; run: sudo apt-get install -y $(FUZZ_DEB)" >&2; exit 1; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(FUZZ_DEB); \
+	fi
+
+fuzz: deps fuzz-deps
+	@$(MAKE) --no-print-directory CC=$(FUZZ_CC) BUILD=$(FUZZ_BUILD) OPT='$(FUZZ_OPT)' \
+	    LDSAN='$(FUZZ_SAN)' fuzz-build
+
+fuzz-build: $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libcallsim.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libcallsim.a $(LDLIBS) $(LDSAN)
+
+# Each harness for FUZZ_SECONDS, one process at a time (-jobs=1 -workers=1); any crash, leak,
+# sanitizer report, slow input (-timeout) or memory blow-up (-rss_limit_mb) fails the target
+# and leaves the reproducer in build-fuzz/findings/NAME/.  FUZZ=NAME runs one harness only.
+fuzz-smoke: fuzz
+	@set -e; for h in $(if $(FUZZ),$(FUZZ),$(FUZZ_NAMES)); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$h $(FUZZ_BUILD)/findings/$$h; \
+	  echo "== fuzz $$h ($(FUZZ_SECONDS) s)"; \
+	  TMPDIR=$(FUZZ_TMP) UBSAN_OPTIONS=print_stacktrace=1 $(FUZZ_BUILD)/fuzz_$$h \
+	    $(FUZZ_BUILD)/corpus/$$h fuzz/corpus/$$h \
+	    $$( [ -f fuzz/dict/$$h.dict ] && echo -dict=fuzz/dict/$$h.dict ) \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -jobs=1 -workers=1 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/findings/$$h/ $(FUZZ_ARGS) \
+	    > $(FUZZ_BUILD)/fuzz-$$h.log 2>&1 || { tail -n 60 $(FUZZ_BUILD)/fuzz-$$h.log; \
+	      echo "fuzz $$h: FAILED (reproducer in $(FUZZ_BUILD)/findings/$$h/)"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_BUILD)/fuzz-$$h.log || true; \
+	done
+
 clean:
-	rm -rf build build-san callsim callsim-san
+	rm -rf build build-san build-fuzz callsim callsim-san
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
