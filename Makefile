@@ -1,9 +1,14 @@
 # callsim: one strict Makefile.
 #
-#   make            build ./callsim (installs missing Debian packages first, see `deps`)
-#   make check      build and run every test (cmocka), fast enough for CI
+#   make            build ./callsim (no package installs: a missing library names `make deps`)
+#   make deps       install the Debian packages the build and tests need (apt-get, as root)
+#   make check      install what is missing, build and run every test (cmocka), fast enough for CI
 #   make check SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make demo       run the shipped baseline scenario and write its report
+#   make tsan       the threaded tests and CLI under ThreadSanitizer (or: make check TSAN=1)
+#   make faults     the fault-injection sweeps at CI depth (make check runs a quick one)
+#   make fuzz       the libFuzzer harnesses of fuzz/ (clang); make fuzz-smoke runs each 30 s
+#   make demo       install what is missing, run the shipped baseline and write its report
+#   make install PREFIX=/usr/local   binary, man page and bash completion; make uninstall
 #   make bench      speed and memory against the floor in ../shared/bench/
 #
 # Every code folder is a layer; each .c there is compiled into build/libcallsim.a, the CLI and
@@ -13,6 +18,8 @@ PKGS      := gsl yaml-0.1 plplot
 DEB_PKGS  := libgsl-dev libyaml-dev libplplot-dev plplot-driver-cairo libcmocka-dev pkg-config
 CC        ?= cc
 SANITIZE  ?= 0
+TSAN      ?= 0
+PREFIX    ?= /usr/local
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wundef -Wwrite-strings -Wpointer-arith -Wvla
@@ -23,11 +30,21 @@ BUILD     ?= build-san
 OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
              -fno-sanitize-recover=all
 LDSAN     := -fsanitize=address,undefined,float-cast-overflow
+SUFFIX    := -san
+else ifeq ($(TSAN),1)
+BUILD     ?= build-tsan
+# GCC's range analysis under -fsanitize=thread sees a possible truncation that the other
+# builds do not (cli/cmd_compare.c's "[%zu/%zu]" label): a warning here, not an error.
+OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=thread -Wno-error=format-truncation
+LDSAN     := -fsanitize=thread
+SUFFIX    := -tsan
 else
 BUILD     ?= build
 OPT       := -O2 -g
 LDSAN     :=
+SUFFIX    :=
 endif
+BIN       := callsim$(SUFFIX)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -45,11 +62,19 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: all deps build check check-run demo bench clean check-headers valgrind fuzz fuzz-deps \
-        fuzz-build fuzz-smoke
+.PHONY: all deps deps-present build check check-run demo demo-run bench clean check-headers \
+        valgrind fuzz fuzz-deps fuzz-build fuzz-smoke tsan tsan-run faults faults-run install \
+        uninstall man install-check
 
-all: deps
-	@$(MAKE) --no-print-directory build
+all: build
+
+# Plain `make` never installs anything: it stops with the command to run instead.
+deps-present:
+	@missing=""; for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "callsim: cannot build: pkg-config finds no$$missing." >&2; \
+	  echo "callsim: run 'make deps' as root (it apt-get installs $(DEB_PKGS))," >&2; \
+	  echo "callsim: or install those Debian packages yourself." >&2; exit 1; fi
 
 # Installs the Debian packages only when something is missing, so it costs a few
 # milliseconds on a machine that is ready.
@@ -63,16 +88,16 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PKGS); \
 	fi
 
-build: callsim$(if $(filter 1,$(SANITIZE)),-san)
+build: $(BIN)
 
-callsim callsim-san: $(CLI_OBJ) $(BUILD)/libcallsim.a
+$(BIN): $(CLI_OBJ) $(BUILD)/libcallsim.a
 	$(CC) $(OPT) -o $@ $(CLI_OBJ) $(BUILD)/libcallsim.a $(LDLIBS) $(LDSAN)
 
 $(BUILD)/libcallsim.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | deps-present
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DCS_VERSION='"$(VERSION)"' $(CFLAGS) -c $< -o $@
 
@@ -103,21 +128,111 @@ $(BUILD)/locale/de_DE.UTF-8:
 	@mkdir -p $(dir $@)
 	@localedef -i de_DE -f UTF-8 $@ 2>/dev/null || echo "callsim: no de_DE locale; locale tests will skip"
 
-check-run: build $(TEST_BIN) $(BUILD)/locale/de_DE.UTF-8
+check-run: build $(TEST_BIN) $(BUILD)/locale/de_DE.UTF-8 $(BUILD)/callsim-faults
 	@set -e; failed=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; \
-	  if ! CALLSIM=./callsim$(if $(filter 1,$(SANITIZE)),-san) LOCPATH=$(CURDIR)/$(BUILD)/locale \
+	  if ! CALLSIM=./$(BIN) CALLSIM_FAULTS=$(BUILD)/callsim-faults LOCPATH=$(CURDIR)/$(BUILD)/locale \
 	       LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	       UBSAN_OPTIONS=print_stacktrace=1 $$t; then failed=1; echo "FAILED: $$t"; fi; \
 	done; \
 	if [ $$failed -ne 0 ]; then echo "make check: FAILED"; exit 1; fi; \
 	echo "make check: all $(words $(TEST_BIN)) test programs passed"
 
-demo: all
+# demo and check are the README's two commands for a fresh machine: they install what is
+# missing first (make deps), then recurse so pkg-config's answers are read again.
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: build
 	./callsim run scenarios/baseline.yaml --out demo-out --force --report
 	@echo "Open demo-out/report.html in a browser."
 
-bench: all
+# ---- ThreadSanitizer --------------------------------------------------------------------------
+# Replications run on threads (sim/rep.c); these are the tests that run several at once, then
+# the CLI with --threads 2 on a small scenario for run, compare, replay (with --out, charts and
+# the report).  Objects in build-tsan/, binary callsim-tsan.  `make check TSAN=1` runs the
+# whole suite this way instead (slower).
+TSAN_TESTS := $(BUILD)/tests/test_rep $(BUILD)/tests/test_centre $(BUILD)/tests/test_roundtrip \
+              $(BUILD)/tests/test_cli
+TSAN_ENV   := TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 exitcode=66 \
+              suppressions=$(CURDIR)/tests/tsan.supp"
+TSAN_TMP   := $(BUILD)/tsan-out
+
+tsan: deps
+	@$(MAKE) --no-print-directory TSAN=1 tsan-run
+
+tsan-run: build $(TSAN_TESTS)
+	@set -e; for t in $(TSAN_TESTS); do echo "== $$t (TSan)"; \
+	  CALLSIM=./$(BIN) LOCPATH=$(CURDIR)/$(BUILD)/locale $(TSAN_ENV) $$t; done
+	@rm -rf $(TSAN_TMP) && mkdir -p $(TSAN_TMP)
+	@echo "== callsim-tsan run/compare/replay --threads 2"
+	@set -e; $(TSAN_ENV) ./$(BIN) run scenarios/tour.yaml --reps 4 --threads 2 --quiet \
+	    --calls --report --out $(TSAN_TMP)/run > /dev/null; \
+	  $(TSAN_ENV) ./$(BIN) run scenarios/tour.yaml --reps 4 --threads 2 --json > /dev/null; \
+	  $(TSAN_ENV) ./$(BIN) compare scenarios/erlang_a.yaml scenarios/erlang_a.yaml --reps 3 \
+	    --threads 2 --quiet --out $(TSAN_TMP)/cmp --report > /dev/null; \
+	  $(TSAN_ENV) ./$(BIN) replay $(TSAN_TMP)/run/calls.csv --scenario scenarios/tour.yaml \
+	    --reps 3 --threads 2 --quiet --out $(TSAN_TMP)/replay --report > /dev/null
+	@rm -rf $(TSAN_TMP)
+	@echo "tsan: no data race reported"
+
+# ---- Fault injection (tests/test_faults.c) ----------------------------------------------------
+# make check runs the quick level; this runs every command variant at CI depth, FULL=1 every
+# allocation, file step and disk size (hours).
+faults: deps
+	@$(MAKE) --no-print-directory faults-run
+
+faults-run: build $(BUILD)/tests/test_faults $(BUILD)/callsim-faults
+	CALLSIM=./$(BIN) CALLSIM_FAULTS=$(BUILD)/callsim-faults \
+	  CALLSIM_FAULTS_LEVEL=$(if $(filter 1,$(FULL)),full,ci) \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  $(BUILD)/tests/test_faults
+
+# ---- Install ----------------------------------------------------------------------------------
+# The man page and the bash completion are generated from the binary's own --help texts
+# (packaging/gen-man.sh, packaging/gen-completion.sh), so they cannot drift from it.
+DESTDIR  ?=
+BINDIR   := $(DESTDIR)$(PREFIX)/bin
+MAN1DIR  := $(DESTDIR)$(PREFIX)/share/man/man1
+COMPDIR  := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+
+$(BUILD)/callsim.1: callsim packaging/gen-man.sh VERSION
+	@mkdir -p $(dir $@)
+	sh packaging/gen-man.sh ./callsim > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/callsim.bash: callsim packaging/gen-completion.sh
+	@mkdir -p $(dir $@)
+	sh packaging/gen-completion.sh ./callsim > $@.tmp && mv $@.tmp $@
+
+man: $(BUILD)/callsim.1 $(BUILD)/callsim.bash
+
+install: man
+	install -d $(BINDIR) $(MAN1DIR) $(COMPDIR)
+	install -m 755 callsim $(BINDIR)/callsim
+	install -m 644 $(BUILD)/callsim.1 $(MAN1DIR)/callsim.1
+	install -m 644 $(BUILD)/callsim.bash $(COMPDIR)/callsim
+
+uninstall:
+	rm -f $(BINDIR)/callsim $(MAN1DIR)/callsim.1 $(COMPDIR)/callsim
+
+# What CI checks of the above: install into a scratch prefix, run the installed binary, render
+# the man page without a warning (man -l, needs man-db), load the completion, uninstall, and
+# nothing may be left behind.
+install-check: man
+	@set -e; p=$$(mktemp -d); \
+	$(MAKE) --no-print-directory install PREFIX=$$p > /dev/null; \
+	$$p/bin/callsim --help > /dev/null; \
+	$$p/bin/callsim run --help | grep -q -- --threads; \
+	MANWIDTH=80 man -l $$p/share/man/man1/callsim.1 > $$p/man.txt; \
+	grep -q -- '--threads N' $$p/man.txt; grep -q 'EXIT STATUS' $$p/man.txt; \
+	w=$$(groff -man -ww -z $$p/share/man/man1/callsim.1 2>&1); [ -z "$$w" ] || { echo "$$w"; exit 1; }; \
+	bash -c ". $$p/share/bash-completion/completions/callsim; complete -p callsim" > /dev/null; \
+	rm -f $$p/man.txt; \
+	$(MAKE) --no-print-directory uninstall PREFIX=$$p > /dev/null; \
+	left=$$(find $$p -type f); [ -z "$$left" ] || { echo "left after uninstall: $$left"; exit 1; }; \
+	rm -rf $$p; echo "install-check: install, man page, completion and uninstall work"
+
+bench: build
 	@$(MAKE) --no-print-directory $(BUILD)/bench/limit_mmna $(BUILD)/bench/bench_cal2 \
 	    $(BUILD)/bench/bench_cal4 $(BUILD)/bench/peakrss
 	@sh bench/run.sh $(BUILD)
@@ -135,7 +250,7 @@ $(BUILD)/bench/peakrss: bench/peakrss.c
 	$(CC) -std=c11 -O2 -o $@ $<
 
 # The CLI under valgrind on a scenario that uses every feature, with charts and the report.
-valgrind: all
+valgrind: build
 	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
 	    --suppressions=tests/valgrind.supp -q ./callsim run scenarios/tour.yaml --reps 2 --quiet \
 	    --out build/valgrind-out --force --calls --report > /dev/null
@@ -206,6 +321,6 @@ fuzz-smoke: fuzz
 	done
 
 clean:
-	rm -rf build build-san build-fuzz callsim callsim-san
+	rm -rf build build-san build-tsan build-fuzz callsim callsim-san callsim-tsan
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
