@@ -116,6 +116,15 @@ $(BUILD)/callsim-faults: $(CLI_OBJ) $(BUILD)/libcallsim.a tests/fault_shim.c
 	$(CC) $(OPT) -o $@ $(CLI_OBJ) $(BUILD)/tests/fault_shim.o $(BUILD)/libcallsim.a $(LDLIBS) \
 	    $(LDSAN) $(FAULT_WRAP)
 
+# The fuzz harnesses without libFuzzer (fuzz/replay_main.c), to replay the seed corpora in
+# make check with this build's compiler and sanitizers.
+FUZZ_NAMES_ALL := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_REPLAY    := $(FUZZ_NAMES_ALL:%=$(BUILD)/fuzz/replay_%)
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay_main.c $(BUILD)/libcallsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(filter-out -MMD -MP,$(CFLAGS)) -o $@ fuzz/fuzz_$*.c fuzz/replay_main.c \
+	    $(BUILD)/libcallsim.a $(LDLIBS) $(LDSAN)
+
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
@@ -128,15 +137,21 @@ $(BUILD)/locale/de_DE.UTF-8:
 	@mkdir -p $(dir $@)
 	@localedef -i de_DE -f UTF-8 $@ 2>/dev/null || echo "callsim: no de_DE locale; locale tests will skip"
 
-check-run: build $(TEST_BIN) $(BUILD)/locale/de_DE.UTF-8 $(BUILD)/callsim-faults
+check-run: build $(TEST_BIN) $(BUILD)/locale/de_DE.UTF-8 $(BUILD)/callsim-faults $(FUZZ_REPLAY)
 	@set -e; failed=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; \
 	  if ! CALLSIM=./$(BIN) CALLSIM_FAULTS=$(BUILD)/callsim-faults LOCPATH=$(CURDIR)/$(BUILD)/locale \
 	       LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	       UBSAN_OPTIONS=print_stacktrace=1 $$t; then failed=1; echo "FAILED: $$t"; fi; \
 	done; \
+	for h in $(FUZZ_NAMES_ALL); do \
+	  echo "== fuzz corpus $$h"; \
+	  if ! TMPDIR=$${TMPDIR:-/tmp} UBSAN_OPTIONS=print_stacktrace=1 \
+	       LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	       $(BUILD)/fuzz/replay_$$h fuzz/corpus/$$h/*; then failed=1; echo "FAILED: fuzz corpus $$h"; fi; \
+	done; \
 	if [ $$failed -ne 0 ]; then echo "make check: FAILED"; exit 1; fi; \
-	echo "make check: all $(words $(TEST_BIN)) test programs passed"
+	echo "make check: all $(words $(TEST_BIN)) test programs and $(words $(FUZZ_NAMES_ALL)) fuzz corpora passed"
 
 # demo and check are the README's two commands for a fresh machine: they install what is
 # missing first (make deps), then recurse so pkg-config's answers are read again.

@@ -837,8 +837,17 @@ static int sweep(const cmd *c, fault f)
 static int run_fault(fault f, int (*want)(const cmd *))
 {
     int failed = 0;
-    /* CALLSIM_FAULTS_ONLY=ID runs one command's sweeps (any level), for debugging. */
+    /* CALLSIM_FAULTS_ONLY=ID runs one command's sweeps (any level), CALLSIM_FAULTS_KINDS=
+     * alloc,signal only those faults: for debugging and for long runs in pieces. */
     const char *only_id = getenv("CALLSIM_FAULTS_ONLY");
+    const char *kinds = getenv("CALLSIM_FAULTS_KINDS");
+    if (kinds && *kinds) {
+        char kind[64];
+        snprintf(kind, sizeof kind, ",%s,", fault_name[f]);
+        char have[256];
+        snprintf(have, sizeof have, ",%s,", kinds);
+        if (!strstr(have, kind)) return 0;
+    }
     for (size_t i = 0; i < N_CMDS; i++) {
         if (only_id && *only_id && strcmp(only_id, cmds[i].id) != 0) continue;
         if (want(&cmds[i]) && (cmds[i].quick || !quick_level || (only_id && *only_id)))
