@@ -401,6 +401,10 @@ static result run_one(const cmd *c, const char *out, const setting *s, const cha
         dup2(pe[1], 2);
         close(po[0]);
         close(pe[0]);
+        /* A background job started from a script inherits SIGINT ignored: undo that, so
+         * the command meets each signal as it would in a terminal. */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         setenv("CALLSIM_FAULT_LOG", logp, 1);
         setenv("SOURCE_DATE_EPOCH", "1767225600", 1); /* the report's date, for equal bytes */
         char v[64];
