@@ -10,7 +10,8 @@
  *      the SVG sanitiser on hostile markup.  A report that is written is then read back the
  *      way a browser's HTML tokenizer would (tags, quoted attributes, comments, raw-text
  *      elements) and must hold no script, foreignObject, iframe, object or embed element, no
- *      on<letters>= attribute, no href/src that is not '#...' or data:, and no CSS url() to
+ *      on<letters>= attribute, no href (or src, poster, ... on an element that loads it:
+ *      img, video, ...) that is not '#...' or data:, and no CSS url() to
  *      anything else in a style or presentation attribute (fill, clip-path, ...) or a <style>.  (A '<' inside a quoted attribute value is text, not a tag.)
  * Fixtures are read once from tests/data/report/ under the working directory (the repository
  * root when run by `make fuzz-smoke`).  On failure the contract says no report.html and no
@@ -142,6 +143,15 @@ static int external_url(const char *p, const char *end)
     return 0;
 }
 
+static int is_fetch_attr(const char *a, size_t n)
+{
+    static const char *const attrs[] = {"src", "srcset", "poster", "background", "data", "action",
+                                        "formaction"};
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+        if (n == strlen(attrs[i]) && strncasecmp(a, attrs[i], n) == 0) return 1;
+    return 0;
+}
+
 /* 1 when the HTML holds active content a browser would run or fetch (see the top). */
 static int active_content(const char *p, size_t n)
 {
@@ -174,6 +184,14 @@ static int active_content(const char *p, size_t n)
         for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
             if (nl == strlen(banned[i]) && strncasecmp(name, banned[i], nl) == 0) return 1;
         int end_tag = name[-1] == '/';
+        /* HTML elements that load what src, poster, ... name (an <img> inside inline SVG
+         * breaks out into HTML and loads; src on an SVG <path> means nothing). */
+        static const char *const loaders[] = {"img", "image", "video", "audio", "source", "track",
+                                              "input", "iframe", "frame", "embed", "object",
+                                              "script", "table", "td", "body", "form", "button"};
+        int fetches = 0;
+        for (size_t i = 0; i < sizeof loaders / sizeof loaders[0]; i++)
+            if (nl == strlen(loaders[i]) && strncasecmp(name, loaders[i], nl) == 0) fetches = 1;
         int raw = (nl == 5 && strncasecmp(name, "style", 5) == 0 && !end_tag);
         /* Attributes until '>'; '/' between them is skipped as a browser does. */
         for (;;) {
@@ -215,7 +233,7 @@ static int active_content(const char *p, size_t n)
                     return 1;
             int link = (al == 4 && strncasecmp(an, "href", 4) == 0) ||
                        (al == 10 && strncasecmp(an, "xlink:href", 10) == 0) ||
-                       (al == 3 && strncasecmp(an, "src", 3) == 0);
+                       (fetches && is_fetch_attr(an, al));
             if (link && !end_tag && !(v < ve && *v == '#') && !starts_ci(v, ve, "data:")) return 1;
         }
         p = q + 1;
@@ -236,13 +254,15 @@ static void check_oracle(void)
         "<svg><script>x</script></svg>", "<svg><ScRiPt>x", "<svg/onload=\"x\">",
         "<g onclick = 'x'>", "<a href=\"http://x\">", "<use xlink:href='x.svg#a'/>",
         "<rect style=\"fill:url(http://x)\"/>", "<style>a{fill:url( 'x.svg#p')}</style>",
-        "<path fill=\"url(x.svg#g)\"/>",
+        "<path fill=\"url(x.svg#g)\"/>", "<svg><img src=\"http://x/a.png\"/>",
+        "<video poster='http://x/p.png'>",
         "<foreignObject>", "<g title=\"a\" ><iframe src=#>"};
     static const char *const good[] = {
         "<svg><g title=\"<script>\"></g></svg>", "<!-- <script> -->", "<g on>", "<g id=\"url(x\">",
         "<use href=\"#a\"/>", "<image href='data:image/png;base64,AA'/>",
         "<rect style=\"fill:url(#g)\"/>", "<p>onload=\"x\" &lt;script&gt;</p>",
-        "<style>p{color:red}</style><p>url(http://x)</p>", "</text onload=\"x\">"};
+        "<style>p{color:red}</style><p>url(http://x)</p>", "</text onload=\"x\">",
+        "<path src=\"99.0\" d=\"M 0 0\"/>"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK(active_content(bad[i], strlen(bad[i])));
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)

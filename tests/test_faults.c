@@ -841,7 +841,7 @@ static int sweep(const cmd *c, fault f)
 static int run_fault(fault f, int (*want)(const cmd *))
 {
     int failed = 0;
-    /* CALLSIM_FAULTS_ONLY=ID runs one command's sweeps (any level), CALLSIM_FAULTS_KINDS=
+    /* CALLSIM_FAULTS_ONLY=ID,ID runs those commands' sweeps (any level), CALLSIM_FAULTS_KINDS=
      * alloc,signal only those faults: for debugging and for long runs in pieces. */
     const char *only_id = getenv("CALLSIM_FAULTS_ONLY");
     const char *kinds = getenv("CALLSIM_FAULTS_KINDS");
@@ -853,7 +853,10 @@ static int run_fault(fault f, int (*want)(const cmd *))
         if (!strstr(have, kind)) return 0;
     }
     for (size_t i = 0; i < N_CMDS; i++) {
-        if (only_id && *only_id && strcmp(only_id, cmds[i].id) != 0) continue;
+        char id[64], list[512];
+        snprintf(id, sizeof id, ",%s,", cmds[i].id);
+        snprintf(list, sizeof list, ",%s,", only_id ? only_id : "");
+        if (only_id && *only_id && !strstr(list, id)) continue;
         if (want(&cmds[i]) && (cmds[i].quick || !quick_level || (only_id && *only_id)))
             failed += sweep(&cmds[i], f);
     }
