@@ -318,7 +318,8 @@ fuzz-build: $(FUZZ_BIN)
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libcallsim.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libcallsim.a $(LDLIBS) $(LDSAN)
 
-# Each harness for FUZZ_SECONDS, one process at a time (-jobs=1 -workers=1); any crash, leak,
+# Each harness for FUZZ_SECONDS, in one process on one core (libFuzzer's default; -jobs=1 would
+# add a supervising process and move the output to ./fuzz-0.log); any crash, leak,
 # sanitizer report, slow input (-timeout) or memory blow-up (-rss_limit_mb) fails the target
 # and leaves the reproducer in build-fuzz/findings/NAME/.  FUZZ=NAME runs one harness only.
 fuzz-smoke: fuzz
@@ -328,7 +329,7 @@ fuzz-smoke: fuzz
 	  TMPDIR=$(FUZZ_TMP) UBSAN_OPTIONS=print_stacktrace=1 $(FUZZ_BUILD)/fuzz_$$h \
 	    $(FUZZ_BUILD)/corpus/$$h fuzz/corpus/$$h \
 	    $$( [ -f fuzz/dict/$$h.dict ] && echo -dict=fuzz/dict/$$h.dict ) \
-	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -jobs=1 -workers=1 \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/findings/$$h/ $(FUZZ_ARGS) \
 	    > $(FUZZ_BUILD)/fuzz-$$h.log 2>&1 || { tail -n 60 $(FUZZ_BUILD)/fuzz-$$h.log; \
 	      echo "fuzz $$h: FAILED (reproducer in $(FUZZ_BUILD)/findings/$$h/)"; exit 1; }; \
