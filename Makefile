@@ -15,7 +15,8 @@
 # the tests link that archive.  New modules and tests are picked up by wildcard.
 
 PKGS      := gsl yaml-0.1 plplot
-DEB_PKGS  := libgsl-dev libyaml-dev libplplot-dev plplot-driver-cairo libcmocka-dev pkg-config
+DEB_PKGS  := libgsl-dev libyaml-dev libplplot-dev plplot-driver-cairo libcmocka-dev libglpk-dev \
+             pkg-config
 CC        ?= cc
 SANITIZE  ?= 0
 TSAN      ?= 0
@@ -52,9 +53,9 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CPPFLAGS  := -D_POSIX_C_SOURCE=200809L -I. $(PKG_CFLAGS)
 CFLAGS    := -std=c11 $(OPT) $(WARN) -MMD -MP
-LDLIBS    := $(PKG_LIBS) -lpthread -lm
+LDLIBS    := $(PKG_LIBS) -lglpk -lpthread -lm
 
-LIB_SRC   := $(wildcard sim/*.c models/*.c io/*.c plots/*.c)
+LIB_SRC   := $(wildcard sim/*.c models/*.c experiments/*.c io/*.c plots/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC   := $(wildcard cli/*.c)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -71,8 +72,9 @@ all: build
 # Plain `make` never installs anything: it stops with the command to run instead.
 deps-present:
 	@missing=""; for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	[ -f /usr/include/glpk.h ] || missing="$$missing glpk"; \
 	if [ -n "$$missing" ]; then \
-	  echo "callsim: cannot build: pkg-config finds no$$missing." >&2; \
+	  echo "callsim: cannot build: missing$$missing." >&2; \
 	  echo "callsim: run 'make deps' as root (it apt-get installs $(DEB_PKGS))," >&2; \
 	  echo "callsim: or install those Debian packages yourself." >&2; exit 1; fi
 
@@ -80,7 +82,8 @@ deps-present:
 # milliseconds on a machine that is ready.
 deps:
 	@if ! pkg-config --exists $(PKGS) cmocka 2>/dev/null || \
-	    ! dpkg -s plplot-driver-cairo >/dev/null 2>&1; then \
+	    ! dpkg -s plplot-driver-cairo >/dev/null 2>&1 || \
+	    ! { [ -f /usr/include/glpk.h ] || dpkg -s libglpk-dev >/dev/null 2>&1; }; then \
 	  echo "callsim: installing build dependencies: $(DEB_PKGS)"; \
 	  if [ "$$(id -u)" -ne 0 ]; then \
 	    echo "callsim: not root; run: sudo apt-get install -y $(DEB_PKGS)" >&2; exit 1; fi; \
@@ -108,8 +111,9 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libcallsim.a
 
 # The CLI with tests/fault_shim.c wrapped around its allocation and file calls, for
 # tests/test_faults.c (see the shim for why --wrap and not LD_PRELOAD).
-FAULT_WRAP := $(foreach f,malloc calloc realloc strdup strndup fopen fclose fflush rename mkdir \
-                mkdtemp unlink rmdir remove open opendir fsync symlink,-Wl,--wrap=$(f))
+FAULT_WRAP := $(foreach f,malloc calloc realloc aligned_alloc strdup strndup open_memstream \
+                fopen fdopen fclose fflush rename renameat2 mkdir mkdtemp mkstemp unlink unlinkat \
+                rmdir remove open openat opendir fdopendir fsync symlink,-Wl,--wrap=$(f))
 $(BUILD)/callsim-faults: $(CLI_OBJ) $(BUILD)/libcallsim.a tests/fault_shim.c
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c tests/fault_shim.c -o $(BUILD)/tests/fault_shim.o
@@ -276,7 +280,7 @@ valgrind: build
 
 # Each public header must compile on its own (no hidden include-order dependencies).
 check-headers:
-	@for h in $(wildcard sim/*.h models/*.h io/*.h plots/*.h cli/*.h); do \
+	@for h in $(wildcard sim/*.h models/*.h experiments/*.h io/*.h plots/*.h cli/*.h); do \
 	  printf '#include "%s"\n' $$h | $(CC) $(CPPFLAGS) -std=c11 $(WARN) -x c -fsyntax-only - || exit 1; \
 	done; echo "all headers compile alone"
 

@@ -1,8 +1,9 @@
 /* The callsim command line: one function per subcommand, each returning the process exit
  * status.  Exit statuses (documented in README.md):
  *   0  success
- *   1  the run failed (I/O error, out of memory, internal error)
- *   2  bad input: a flag, a scenario file, a call log; the message says where and what
+ *   1  the machine failed (out of memory, a read or write error, a full disk, a closed pipe)
+ *   2  bad input the user named: a flag, a scenario, a profile, a call log, a results folder,
+ *      an unusable output location, an overload beyond the cap; the message says where and what
  *   130 interrupted (Ctrl-C) */
 #ifndef CS_CLI_H
 #define CS_CLI_H
@@ -20,6 +21,9 @@ int cs_cmd_compare(int argc, char **argv);
 int cs_cmd_report(int argc, char **argv);
 int cs_cmd_replay(int argc, char **argv);
 int cs_cmd_fit(int argc, char **argv);
+int cs_cmd_sweep(int argc, char **argv);
+int cs_cmd_sensitivity(int argc, char **argv);
+int cs_cmd_calibrate(int argc, char **argv);
 
 /* Maps a status to an exit code (input errors are 2, everything else 1). */
 int cs_exit_code(cs_status st);

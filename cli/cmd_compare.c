@@ -5,6 +5,7 @@
  * sim/rng.h).  The difference of a KPI is then taken replication by replication and its mean
  * and 95% CI come from those paired differences: far tighter than comparing two independent
  * intervals, so small but real effects of an action plan show. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@
 #include "plots/run_charts.h"
 #include "sim/stat.h"
 
-enum { F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_QUIET, F_REPORT, F_HELP, F_N };
+enum { F_SET, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_QUIET, F_REPORT, F_HELP, F_N };
 
 #define MAX_SCENARIOS 16
 
@@ -37,6 +38,8 @@ typedef struct cmp {
     cs_results *res[MAX_SCENARIOS];
     int line_map[MAX_SCENARIOS][64];   /* line of scenario i matching base line l, -1 if none */
     int pool_map[MAX_SCENARIOS][64];
+    const char *sets[CS_CLI_MAX_SETS];   /* --set, applied to every scenario */
+    size_t n_sets;
 } cmp;
 
 /* Paired difference of a per-replication KPI between scenario i and the base. */
@@ -231,6 +234,17 @@ static void write_json(const cmp *c, cs_json_writer *w, int with_scenarios)
     cs_json_end_object(w);
 }
 
+/* The comparison as one JSON document on f; write errors and allocation failures are returned. */
+static cs_status json_to(FILE *f, const cmp *c, int with_scenarios, cs_error *err)
+{
+    cs_json_writer *w = cs_json_writer_create_file(f, 2);
+    if (!w) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    write_json(c, w, with_scenarios);
+    cs_status st = cs_json_writer_finish(w, err);
+    cs_json_writer_destroy(w);
+    return st;
+}
+
 static void csv_row(FILE *f, const char *scn, const char *entity, const char *kpi, double m, double h, double d,
                     double dh)
 {
@@ -272,19 +286,15 @@ static cs_status write_csv(const cmp *c, FILE *f)
     return ferror(f) ? CS_EIO : CS_OK;
 }
 
-static cs_status write_outdir(const cmp *c, const char *out, int force, int report, cs_error *err)
+/* Writes the comparison into dir (begun before the runs, so that a bad --out is refused before
+ * any time is spent) and commits it; dir is freed either way. */
+static cs_status write_outdir(const cmp *c, cs_outdir *dir, int report, cs_error *err)
 {
-    cs_outdir *dir = NULL;
-    cs_status st = cs_outdir_begin(out, force, &dir, err);
-    if (st != CS_OK) return st;
-    cs_cli_watch_outdir(dir);
+    cs_status st = CS_OK;
     FILE *f = cs_outdir_open(dir, "summary.json", NULL, 0, err);
     if (!f) st = err->code;
     if (st == CS_OK) {
-        cs_json_writer *w = cs_json_writer_create_file(f, 2);
-        write_json(c, w, 1);
-        st = cs_json_writer_finish(w, err);
-        cs_json_writer_destroy(w);
+        st = json_to(f, c, 1, err);
         if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write summary.json");
     }
     if (st == CS_OK) {
@@ -299,7 +309,7 @@ static cs_status write_outdir(const cmp *c, const char *out, int force, int repo
         const char *slash = strrchr(c->paths[i], '/');
         char rel[256];
         snprintf(rel, sizeof rel, "scenarios/%zu-%.200s", i + 1, slash ? slash + 1 : c->paths[i]);
-        st = cs_outputs_copy_file(dir, c->paths[i], rel, err);
+        st = cs_cli_copy_scenario(dir, c->paths[i], rel, c->sets, c->n_sets, err);
     }
     if (st == CS_OK) {
         const char *names[MAX_SCENARIOS];
@@ -326,6 +336,7 @@ static cs_status write_outdir(const cmp *c, const char *out, int force, int repo
 int cs_cmd_compare(int argc, char **argv)
 {
     cs_flag flags[F_N] = {
+        [F_SET] = {"set", 0, CS_FLAG_LIST, "PATH=VALUE", "change one value of every scenario, e.g. lines.101.spillover.share=10% (repeatable)", 0, NULL},
         [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications for every scenario (default: the first file's)", 0, NULL},
         [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed for every scenario (default: the first file's)", 0, NULL},
         [F_THREADS] = {"threads", 'j', CS_FLAG_STRING, "N", "worker threads (default: one per CPU)", 0, NULL},
@@ -351,13 +362,13 @@ int cs_cmd_compare(int argc, char **argv)
     if (c.n < 2) return cs_cli_fail("compare", CS_EINPUT, "needs a base scenario and at least one variant");
     if ((flags[F_REPORT].set || flags[F_FORCE].set) && !flags[F_OUT].set)
         return cs_cli_fail("compare", CS_EINPUT, "--report and --force need --out DIR");
-    int code = 0;
+    int threads = 0;
+    int code = cs_cli_threads("compare", flags[F_THREADS].value, &threads);
+    if (!code) code = cs_cli_list("compare", argc, argv, flags, F_N, "set", c.sets, &c.n_sets);
     for (size_t i = 0; i < c.n && !code; i++) {
-        c.scn[i] = cs_cli_load_scenario("compare", c.paths[i], &code);
+        c.scn[i] = cs_cli_load_scenario_set("compare", c.paths[i], c.sets, c.n_sets, &code);
         if (!c.scn[i] && !code) code = CS_EXIT_INPUT;
     }
-    int threads = cs_cli_threads("compare", flags[F_THREADS].value);
-    if (!code && threads < 0) code = CS_EXIT_INPUT;
     if (!code) code = cs_cli_override("compare", c.scn[0], flags[F_REPS].value, flags[F_SEED].value);
     cs_error err = {CS_OK, ""};
     cs_status st = CS_OK;
@@ -369,6 +380,8 @@ int cs_cmd_compare(int argc, char **argv)
             c.scn[i]->seed = c.scn[0]->seed;
             c.scn[i]->replications = c.scn[0]->replications;
         }
+        /* Each scenario's attempts-counted volumes are matched on its own load. */
+        for (size_t i = 0; i < c.n && !code; i++) code = cs_cli_calibrate("compare", c.scn[i], threads);
         for (size_t i = 0; i < c.n && !code; i++) {
             for (size_t l = 0; l < c.scn[0]->n_lines; l++)
                 c.line_map[i][l] = cs_scn_line_index(c.scn[i], c.scn[0]->lines[l].name);
@@ -376,8 +389,16 @@ int cs_cmd_compare(int argc, char **argv)
                 c.pool_map[i][p] = cs_scn_pool_index(c.scn[i], c.scn[0]->pools[p].name);
         }
     }
+    cs_outdir *dir = NULL;
     if (!code) {
         cs_cli_install_signals();
+        if (flags[F_OUT].set) {
+            st = cs_outdir_begin(flags[F_OUT].value, flags[F_FORCE].set, cs_cli_note, (void *)"compare", &dir, &err);
+            if (st != CS_OK) code = cs_cli_fail("compare", st, err.msg);
+            else cs_cli_watch_outdir(dir);
+        }
+    }
+    if (!code) {
         cs_run_opts ro;
         memset(&ro, 0, sizeof ro);
         ro.threads = threads;
@@ -394,18 +415,21 @@ int cs_cmd_compare(int argc, char **argv)
     }
     if (!code) {
         if (flags[F_JSON].set) {
-            cs_json_writer *w = cs_json_writer_create_file(stdout, 2);
-            write_json(&c, w, 0);
-            st = cs_json_writer_finish(w, &err);
-            cs_json_writer_destroy(w);
+            st = json_to(stdout, &c, 0, &err);
         } else {
             print_table(&c);
+            if (fflush(stdout) != 0 || ferror(stdout))
+                st = cs_error_set(&err, CS_EIO, "cannot write the comparison table: %s", strerror(errno));
         }
-        if (st == CS_OK && flags[F_OUT].set)
-            st = write_outdir(&c, flags[F_OUT].value, flags[F_FORCE].set, flags[F_REPORT].set, &err);
+        if (st == CS_OK && dir) {
+            st = write_outdir(&c, dir, flags[F_REPORT].set, &err);
+            dir = NULL;
+        }
         if (st != CS_OK) code = cs_cli_fail("compare", st, err.msg);
         else if (flags[F_OUT].set && !flags[F_JSON].set) printf("\nResults written to %s/\n", flags[F_OUT].value);
     }
+    cs_cli_watch_outdir(NULL);
+    cs_outdir_abort(dir);
     for (size_t i = 0; i < c.n; i++) {
         cs_results_free(c.res[i]);
         cs_scn_free(c.scn[i]);

@@ -40,15 +40,23 @@ int cs_cmd_erlang(int argc, char **argv)
     long agents = 0;
     if (!flags[0].set || !flags[1].set || (!flags[2].set && !flags[5].set))
         return cs_cli_fail("erlang", CS_EINPUT, "needs --rate, --aht and --agents (or --target); see callsim erlang --help");
-    if (cs_units_parse_rate(flags[0].value, &rate, &err) != CS_OK ||
-        cs_units_parse_duration(flags[1].value, &aht, &err) != CS_OK ||
-        (flags[3].set && cs_units_parse_duration(flags[3].value, &patience, &err) != CS_OK) ||
-        (flags[4].set && cs_units_parse_duration(flags[4].value, &within, &err) != CS_OK))
-        return cs_cli_fail("erlang", CS_EINPUT, err.msg);
+    /* Each value is read as the scenario file reads it; the message names the flag. */
+    const char *bad = NULL;
+    if (cs_units_parse_rate(flags[0].value, &rate, &err) != CS_OK) bad = "rate";
+    else if (cs_units_parse_duration(flags[1].value, &aht, &err) != CS_OK) bad = "aht";
+    else if (flags[3].set && cs_units_parse_duration(flags[3].value, &patience, &err) != CS_OK) bad = "patience";
+    else if (flags[4].set && cs_units_parse_duration(flags[4].value, &within, &err) != CS_OK) bad = "within";
+    if (bad) {
+        fprintf(stderr, "callsim erlang: --%s: %s\n", bad, err.msg);
+        return CS_EXIT_INPUT;
+    }
     if (flags[2].set && cs_args_long("erlang", "agents", flags[2].value, 1, 1000000, &agents) != 0) return CS_EXIT_INPUT;
     if (flags[5].set) {
         double target;
-        if (cs_units_parse_share(flags[5].value, &target, &err) != CS_OK) return cs_cli_fail("erlang", CS_EINPUT, err.msg);
+        if (cs_units_parse_share(flags[5].value, &target, &err) != CS_OK) {
+            fprintf(stderr, "callsim erlang: --target: %s\n", err.msg);
+            return CS_EXIT_INPUT;
+        }
         int n;
         if (cs_erl_agents_for(rate, aht, flags[3].set ? patience : 0, within, target, 100000, &n, &err) != CS_OK)
             return cs_cli_fail("erlang", CS_EINPUT, err.msg);
@@ -61,6 +69,7 @@ int cs_cmd_erlang(int argc, char **argv)
     const char *model = flags[3].set ? "erlang_a" : "erlang_c";
     if (flags[6].set) {
         cs_json_writer *w = cs_json_writer_create_file(stdout, 2);
+        if (!w) return cs_cli_fail("erlang", CS_ENOMEM, "out of memory");
         cs_json_begin_object(w);
         cs_json_kv_string(w, "model", model);
         cs_json_kv_number(w, "rate_per_s", rate);

@@ -19,6 +19,8 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "io/calllog.h"
+#include "io/fityaml.h"
+#include "io/outdir.h"
 #include "io/timestamp.h"
 #include "io/units.h"
 #include "models/erlang.h"
@@ -114,33 +116,6 @@ static void ctx_free(fit_ctx *c)
         free(c->lines[i].patience.ev);
     }
     gsl_rng_free(c->rng);
-}
-
-/* "123.4s", the form the scenario loader reads back exactly enough. */
-static void dur(char *buf, size_t n, double s) { snprintf(buf, n, "%.6gs", s); }
-
-static void write_dist(FILE *f, const cs_fit_result *r)
-{
-    char a[48], b[48];
-    switch (r->family) {
-    case CS_FIT_EXPONENTIAL:
-        dur(a, sizeof a, r->par[0].est);
-        fprintf(f, "{dist: exponential, mean: %s}", a);
-        break;
-    case CS_FIT_LOGNORMAL:
-        dur(a, sizeof a, r->mean.est);
-        dur(b, sizeof b, r->sd.est);
-        fprintf(f, "{dist: lognormal, mean: %s, sd: %s}", a, b);
-        break;
-    case CS_FIT_GAMMA:
-        dur(b, sizeof b, r->par[1].est);
-        fprintf(f, "{dist: gamma, shape: %.6g, scale: %s}", r->par[0].est, b);
-        break;
-    case CS_FIT_WEIBULL:
-        dur(b, sizeof b, r->par[1].est);
-        fprintf(f, "{dist: weibull, shape: %.6g, scale: %s}", r->par[0].est, b);
-        break;
-    }
 }
 
 static void print_fits(const char *what, const cs_fit_set *set, const cs_fit_result *best, int censored)
@@ -249,6 +224,103 @@ static cs_status fit_chart(const char *dir, const char *file, const char *title,
     return cs_chart_render(&ch, path, CS_CHART_PNG | CS_CHART_SVG | CS_CHART_PDF, err);
 }
 
+/* What one line's fit leaves for the scenario file and the charts. */
+typedef struct line_out {
+    cs_fit_arrivals_result *ar;
+    cs_fit_set hs, ps;
+    const cs_fit_result *hb, *pb;
+    double week, peak;
+    double profile[CS_FIT_MAX_SLOTS];
+} line_out;
+
+static void outs_free(line_out *o, size_t n)
+{
+    for (size_t i = 0; o && i < n; i++) {
+        free(o[i].ar);
+        cs_fit_set_fini(&o[i].hs);
+        cs_fit_set_fini(&o[i].ps);
+    }
+    free(o);
+}
+
+/* Fits line li and prints its fits; charts go into chartdir (the temporary folder). */
+static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, const char *chartdir, line_out *o, int *staff,
+                          cs_error *err)
+{
+    o->ar = malloc(sizeof *o->ar);
+    if (!o->ar) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    cs_fit_arrivals_result *ar = o->ar;
+    cs_status st = cs_fit_arrivals_finish(l->arr, t0, t1, ar, err);
+    if (st == CS_OK && l->handle.n < 2)
+        st = cs_error_set(err, CS_EINPUT, "line %s: fewer than 2 answered calls with a handle time; map one with "
+                                          "--columns handle=NAME", l->name);
+    if (st == CS_OK) st = cs_fit_durations(l->handle.t, l->handle.n, NULL, NULL, &o->hs, err);
+    if (st != CS_OK) return st;
+    int have_patience = 0;
+    if (l->patience.n >= 2) {
+        cs_error perr = {CS_OK, ""};
+        if (cs_fit_durations(l->patience.t, l->patience.n, l->patience.ev, NULL, &o->ps, &perr) == CS_OK)
+            have_patience = 1;
+        else
+            printf("  line %s: patience not fitted (%s); written as never\n", l->name, perr.msg);
+    }
+    o->hb = cs_fit_best(&o->hs);
+    o->pb = have_patience ? cs_fit_best(&o->ps) : NULL;
+    for (size_t s = 0; s < ar->n_slots; s++) {
+        o->profile[s] = isfinite(ar->rate[s]) ? ar->rate[s] * 3600 : 0.0;
+        if (isfinite(ar->rate[s])) {
+            o->week += ar->rate[s] * ar->slot_len;
+            if (ar->rate[s] > o->peak) o->peak = ar->rate[s];
+        }
+    }
+    printf("\nLine %s: %ld calls, %ld answered, %ld abandoned in queue\n", l->name, l->calls, l->answered, l->abandoned);
+    printf("  Demand: %.0f calls per week (hour-of-week profile, peak %.1f calls/h)\n", o->week, o->peak * 3600);
+    if (ar->cv_ok)
+        printf("  Day-to-day variation: gamma daily factor with cv %.3f (95%% CI %.3f to %.3f)\n", ar->daily_cv,
+               ar->daily_cv_lo, ar->daily_cv_hi);
+    else
+        printf("  Day-to-day variation: not estimable from this log\n");
+    if (ar->note[0]) printf("    note: %s\n", ar->note);
+    if (l->handle.seen > l->handle.n || l->patience.seen > l->patience.n)
+        printf("  (durations fitted on a uniform random sample of %d calls)\n", SAMPLE_CAP);
+    print_fits("Handle time (answered calls)", &o->hs, o->hb, 0);
+    if (o->pb) print_fits("Patience (queued calls, censored)", &o->ps, o->pb, 1);
+
+    /* A placeholder headcount: the fewest handlers meeting 80% in 20 s at the peak hour
+     * (Erlang A with the fitted means), so that the fitted scenario runs as it is. */
+    int n_staff = 1;
+    double mp = o->pb ? o->pb->mean.est : 0;
+    cs_error serr = {CS_OK, ""};
+    if (o->peak > 0 && cs_erl_agents_for(o->peak, o->hb->mean.est, mp, 20, 0.8, 100000, &n_staff, &serr) != CS_OK)
+        n_staff = (int)ceil(o->peak * o->hb->mean.est / 0.85) + 1;
+    *staff += n_staff;
+
+    char file[96];
+    snprintf(file, sizeof file, "handle_line%zu", li + 1);
+    st = fit_chart(chartdir, file, "handle time fitted to the data", l->name, &l->handle, &o->hs, o->hb, 0, err);
+    if (st == CS_OK && o->pb) {
+        snprintf(file, sizeof file, "patience_line%zu", li + 1);
+        st = fit_chart(chartdir, file, "patience fitted to censored waits", l->name, &l->patience, &o->ps, o->pb, 1, err);
+    }
+    if (st != CS_OK) {
+        char m[sizeof err->msg];
+        snprintf(m, sizeof m, "%s", err->msg);
+        cs_error_set(err, st, "chart %s: %.600s", file, m);
+    }
+    return st;
+}
+
+/* "Fitted from LOG", cut at a character boundary to fit a scenario name. */
+static void default_name(char *buf, size_t n, const char *base)
+{
+    snprintf(buf, n, "Fitted from %s", base);
+    size_t len = strlen(buf);
+    /* snprintf may have cut a multi-byte character: drop its leading bytes. */
+    if (len == n - 1)
+        while (len > 0 && ((unsigned char)buf[len - 1] & 0xC0) == 0x80) buf[--len] = 0;
+    if (len > 0 && (unsigned char)buf[len - 1] >= 0xC0) buf[--len] = 0;
+}
+
 int cs_cmd_fit(int argc, char **argv)
 {
     cs_flag flags[F_N] = {
@@ -262,7 +334,7 @@ int cs_cmd_fit(int argc, char **argv)
         [F_QUEUED_ONLY] = {"queued-only", 0, CS_FLAG_BOOL, NULL, "fit demand from calls that reached the queue only", 0, NULL},
         [F_NAME] = {"name", 0, CS_FLAG_STRING, "TEXT", "scenario name (default: Fitted from LOG)", 0, NULL},
         [F_CHARTS] = {"charts", 0, CS_FLAG_STRING, "DIR", "folder for the fit charts (default: FILE without .yaml + -charts)", 0, NULL},
-        [F_FORCE] = {"force", 0, CS_FLAG_BOOL, NULL, "overwrite FILE if it exists", 0, NULL},
+        [F_FORCE] = {"force", 0, CS_FLAG_BOOL, NULL, "replace FILE and the charts folder if they exist", 0, NULL},
         [F_HELP] = {"help", 'h', CS_FLAG_BOOL, NULL, "show this help", 0, NULL},
     };
     const char *pos[1];
@@ -273,33 +345,62 @@ int cs_cmd_fit(int argc, char **argv)
                "Builds a scenario from a call log: per line, the hour-of-week arrival profile and\n"
                "day-to-day overdispersion, the handle-time distribution and the patience distribution\n"
                "(censored: Kaplan-Meier and maximum likelihood), each family chosen by lowest AIC.\n"
-               "Prints every fit with its goodness of fit and draws each against the data.\n\n");
+               "Prints every fit with its goodness of fit and draws each against the data.\n"
+               "The scenario and the charts folder are written completely or not at all.\n\n");
         cs_args_help(flags, F_N);
         return CS_EXIT_OK;
     }
     if (npos != 1 || !flags[F_OUT].set) return cs_cli_fail("fit", CS_EINPUT, "usage: callsim fit LOG.csv -o fitted.yaml");
     const char *outp = flags[F_OUT].value;
-    struct stat stt;
-    if (!flags[F_FORCE].set && stat(outp, &stt) == 0)
-        return cs_cli_fail("fit", CS_EINPUT, "output file exists; choose another name or add --force");
-
+    cs_error err = {CS_OK, ""};
+    /* Everything that can be checked before the log is read is checked first. */
+    if (flags[F_NAME].set && cs_fityaml_check_name(flags[F_NAME].value, sizeof ((cs_scn *)0)->name - 1, &err) != CS_OK)
+        return cs_cli_fail("fit", CS_EINPUT, err.msg[0] ? err.msg : "--name is not usable");
     cs_log_opts lo;
     int code = cs_cli_log_opts("fit", &lo, flags[F_COLUMNS].value, flags[F_OUTCOMES].value, flags[F_TZ].value,
                                flags[F_SEP].value, flags[F_SKIP_BAD].set, flags[F_LINE].value);
+    if (!code) code = cs_cli_check_input("fit", "call log", pos[0]);
     if (code) return code;
+    char chartdir[1024];
+    if (flags[F_CHARTS].set)
+        snprintf(chartdir, sizeof chartdir, "%s", flags[F_CHARTS].value);
+    else {
+        size_t n = strlen(outp);
+        int stem = (int)(n > 5 && strcmp(outp + n - 5, ".yaml") == 0 ? n - 5 : n);
+        snprintf(chartdir, sizeof chartdir, "%.*s-charts", stem, outp);
+    }
+    if (strcmp(chartdir, outp) == 0)
+        return cs_cli_fail("fit", CS_EINPUT, "--charts must differ from the output file");
 
-    cs_error err = {CS_OK, ""};
+    cs_cli_install_signals();
+    cs_outfile *yf = NULL;
+    cs_outdir *cd = NULL;
+    cs_status st = cs_outfile_begin(outp, flags[F_FORCE].set, cs_cli_note, (void *)"fit", &yf, &err);
+    if (st == CS_OK) {
+        cs_cli_watch_outfile(yf);
+        st = cs_outdir_begin(chartdir, flags[F_FORCE].set, cs_cli_note, (void *)"fit", &cd, &err);
+        if (st == CS_OK) cs_cli_watch_outdir(cd);
+        else if (st == CS_EINPUT && strstr(err.msg, "--force"))
+            cs_error_set(&err, CS_EINPUT, "charts folder '%s' already exists; add --force to replace it, or choose "
+                                          "another with --charts DIR", chartdir);
+    }
+    if (st != CS_OK) {
+        cs_cli_watch_outfile(NULL);
+        cs_outfile_abort(yf);
+        return cs_cli_fail("fit", st, err.msg);
+    }
+
     cs_log *log = NULL;
-    cs_status st = cs_log_open(pos[0], &lo, &log, &err);
-    if (st != CS_OK) return cs_cli_fail("fit", st, err.msg);
     fit_ctx c;
     memset(&c, 0, sizeof c);
-    c.rng = cs_rng_stream(20240601, 0, "fit/reservoir");
     c.first_local = INFINITY;
     c.last_local = -INFINITY;
-    long ignored = 0;
+    long ignored = 0, rows = 0;
+    st = cs_log_open(pos[0], &lo, &log, &err);
+    if (st == CS_OK && !(c.rng = cs_rng_stream(20240601, 0, "fit/reservoir")))
+        st = cs_error_set(&err, CS_ENOMEM, "out of memory");
     cs_log_rec rec;
-    for (;;) {
+    while (st == CS_OK) {
         int got = 0;
         st = cs_log_next(log, &rec, &got, &err);
         if (st != CS_OK || !got) break;
@@ -335,151 +436,59 @@ int cs_cmd_fit(int argc, char **argv)
             }
         }
     }
-    const cs_log_skips *sk = cs_log_skipped(log);
-    for (size_t i = 0; sk && i < sk->n; i++)
-        fprintf(stderr, "callsim fit: skipped %ld rows: %s\n", sk->by[i].count, sk->by[i].reason);
-    long rows = cs_log_rows(log);
-    cs_log_close(log);
-    if (st == CS_OK && c.n_lines == 0) st = cs_error_set(&err, CS_EINPUT, "%s: no calls to fit", pos[0]);
-    if (st != CS_OK) {
-        ctx_free(&c);
-        return cs_cli_fail("fit", st, err.msg);
+    if (log) {
+        const cs_log_skips *sk = cs_log_skipped(log);
+        for (size_t i = 0; sk && i < sk->n; i++)
+            fprintf(stderr, "callsim fit: skipped %ld rows: %s\n", sk->by[i].count, sk->by[i].reason);
+        rows = cs_log_rows(log);
+        cs_log_close(log);
     }
+    if (st == CS_OK && c.n_lines == 0) st = cs_error_set(&err, CS_EINPUT, "%s: no calls to fit", pos[0]);
 
     /* The observed span: whole local days from the first call's to the last call's. */
-    double t0 = floor(c.first_local / 86400.0) * 86400.0 - MONDAY_EPOCH;
-    double t1 = (floor(c.last_local / 86400.0) + 1) * 86400.0 - MONDAY_EPOCH;
-    char chartdir[1024];
-    if (flags[F_CHARTS].set)
-        snprintf(chartdir, sizeof chartdir, "%s", flags[F_CHARTS].value);
-    else {
-        size_t n = strlen(outp);
-        int stem = (int)(n > 5 && strcmp(outp + n - 5, ".yaml") == 0 ? n - 5 : n);
-        snprintf(chartdir, sizeof chartdir, "%.*s-charts", stem, outp);
-    }
-    if (mkdir(chartdir, 0777) != 0 && errno != EEXIST) {
-        ctx_free(&c);
-        snprintf(err.msg, sizeof err.msg, "cannot create %.600s: %s", chartdir, strerror(errno));
-        return cs_cli_fail("fit", CS_EIO, err.msg);
-    }
-
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.partial", outp);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        ctx_free(&c);
-        snprintf(err.msg, sizeof err.msg, "cannot write %.600s: %s", tmp, strerror(errno));
-        return cs_cli_fail("fit", CS_EIO, err.msg);
-    }
+    double t0 = 0, t1 = 0;
     const char *base = strrchr(pos[0], '/');
     base = base ? base + 1 : pos[0];
-    printf("Fitted %s: %ld rows, %ld not used (other outcomes%s), %zu line%s, %.0f days\n", pos[0], rows, ignored,
-           flags[F_QUEUED_ONLY].set ? " or never queued" : "", c.n_lines, c.n_lines == 1 ? "" : "s", (t1 - t0) / 86400);
-    fprintf(f, "# Fitted by callsim fit from %s (%ld rows; %.0f days).\n", base, rows, (t1 - t0) / 86400);
-    fprintf(f, "# Demand, handle time and patience come from the log; targets and staffing do not:\n");
-    fprintf(f, "# replace the pool below with the real roster before using this for planning.\n");
-    fprintf(f, "name: \"%s%s\"\n", flags[F_NAME].set ? "" : "Fitted from ", flags[F_NAME].set ? flags[F_NAME].value : base);
-    fprintf(f, "horizon: 8d\nwarmup: 1d\nreplications: 20\nseed: 1\nlines:\n");
-    int staff_total = 0;
-    for (size_t li = 0; li < c.n_lines && st == CS_OK; li++) {
-        line_fit *l = &c.lines[li];
-        cs_fit_arrivals_result *ar = malloc(sizeof *ar);
-        cs_fit_set hs, ps;
-        memset(&hs, 0, sizeof hs);
-        memset(&ps, 0, sizeof ps);
-        if (!ar) {
-            st = cs_error_set(&err, CS_ENOMEM, "out of memory");
-            break;
-        }
-        st = cs_fit_arrivals_finish(l->arr, t0, t1, ar, &err);
-        if (st == CS_OK && l->handle.n < 2)
-            st = cs_error_set(&err, CS_EINPUT, "line %s: fewer than 2 answered calls with a handle time; map one with "
-                                               "--columns handle=NAME", l->name);
-        if (st == CS_OK) st = cs_fit_durations(l->handle.t, l->handle.n, NULL, NULL, &hs, &err);
-        int have_patience = 0;
-        if (st == CS_OK && l->patience.n >= 2) {
-            cs_error perr = {CS_OK, ""};
-            if (cs_fit_durations(l->patience.t, l->patience.n, l->patience.ev, NULL, &ps, &perr) == CS_OK)
-                have_patience = 1;
-            else
-                printf("  line %s: patience not fitted (%s); written as never\n", l->name, perr.msg);
-        }
-        if (st != CS_OK) {
-            free(ar);
-            cs_fit_set_fini(&hs);
-            break;
-        }
-        const cs_fit_result *hb = cs_fit_best(&hs), *pb = have_patience ? cs_fit_best(&ps) : NULL;
-        double week = 0, peak = 0;
-        for (size_t s = 0; s < ar->n_slots; s++)
-            if (isfinite(ar->rate[s])) {
-                week += ar->rate[s] * ar->slot_len;
-                if (ar->rate[s] > peak) peak = ar->rate[s];
-            }
-        printf("\nLine %s: %ld calls, %ld answered, %ld abandoned in queue\n", l->name, l->calls, l->answered, l->abandoned);
-        printf("  Demand: %.0f calls per week (hour-of-week profile, peak %.1f calls/h)\n", week, peak * 3600);
-        if (ar->cv_ok)
-            printf("  Day-to-day variation: gamma daily factor with cv %.3f (95%% CI %.3f to %.3f)\n", ar->daily_cv,
-                   ar->daily_cv_lo, ar->daily_cv_hi);
-        else
-            printf("  Day-to-day variation: not estimable from this log\n");
-        if (ar->note[0]) printf("    note: %s\n", ar->note);
-        if (l->handle.seen > l->handle.n || l->patience.seen > l->patience.n)
-            printf("  (durations fitted on a uniform random sample of %d calls)\n", SAMPLE_CAP);
-        print_fits("Handle time (answered calls)", &hs, hb, 0);
-        if (have_patience) print_fits("Patience (queued calls, censored)", &ps, pb, 1);
-
-        fprintf(f, "  - name: \"%s\"\n    arrivals:\n      per_week: %.6g\n      profile:\n        week: [", l->name, week);
-        for (size_t s = 0; s < ar->n_slots; s++)
-            fprintf(f, "%s%.6g", s ? (s % 12 == 0 ? ",\n               " : ", ") : "",
-                    isfinite(ar->rate[s]) ? ar->rate[s] * 3600 : 0.0);
-        fprintf(f, "]\n");
-        if (ar->cv_ok && ar->daily_cv > 0) fprintf(f, "      overdispersion: %.4g   # 95%% CI %.3g to %.3g\n", ar->daily_cv, ar->daily_cv_lo, ar->daily_cv_hi);
-        fprintf(f, "    handle: ");
-        write_dist(f, hb);
-        fprintf(f, "   # %s by lowest AIC; mean %.1f s (95%% CI %.1f to %.1f)\n", cs_fit_family_name(hb->family),
-                hb->mean.est, hb->mean.lo, hb->mean.hi);
-        if (pb) {
-            fprintf(f, "    patience: ");
-            write_dist(f, pb);
-            fprintf(f, "   # %s by lowest AIC, censored MLE; mean %.1f s (95%% CI %.1f to %.1f)\n",
-                    cs_fit_family_name(pb->family), pb->mean.est, pb->mean.lo, pb->mean.hi);
-        } else {
-            fprintf(f, "    patience: never   # no abandonments observed\n");
-        }
-        fprintf(f, "    allow_unstaffed: true   # the placeholder pool below has no roster\n");
-        /* A placeholder headcount: the fewest handlers meeting 80% in 20 s at the peak hour
-         * (Erlang A with the fitted means), so that the fitted scenario runs as it is. */
-        int n_staff = 1;
-        double mp = pb ? pb->mean.est : 0;
-        if (peak > 0 && cs_erl_agents_for(peak, hb->mean.est, mp, 20, 0.8, 100000, &n_staff, &err) != CS_OK) n_staff = (int)ceil(peak * hb->mean.est / 0.85) + 1;
-        staff_total += n_staff;
-
-        char file[96];
-        cs_error cerr = {CS_OK, ""};
-        snprintf(file, sizeof file, "handle_line%zu", li + 1);
-        if (fit_chart(chartdir, file, "handle time fitted to the data", l->name, &l->handle, &hs, hb, 0, &cerr) != CS_OK)
-            fprintf(stderr, "callsim fit: chart %s: %s\n", file, cerr.msg);
-        if (have_patience) {
-            snprintf(file, sizeof file, "patience_line%zu", li + 1);
-            if (fit_chart(chartdir, file, "patience fitted to censored waits", l->name, &l->patience, &ps, pb, 1, &cerr) != CS_OK)
-                fprintf(stderr, "callsim fit: chart %s: %s\n", file, cerr.msg);
-        }
-        free(ar);
-        cs_fit_set_fini(&hs);
-        cs_fit_set_fini(&ps);
-    }
+    line_out *lout = NULL;
     if (st == CS_OK) {
-        fprintf(f, "pools:\n  - name: handlers   # placeholder: Erlang A staffing for 80%% in 20 s at each line's peak hour\n"
-                   "    lines: [");
-        for (size_t li = 0; li < c.n_lines; li++) fprintf(f, "%s\"%s\"", li ? ", " : "", c.lines[li].name);
-        fprintf(f, "]\n    staff: %d\n", staff_total);
+        t0 = floor(c.first_local / 86400.0) * 86400.0 - MONDAY_EPOCH;
+        t1 = (floor(c.last_local / 86400.0) + 1) * 86400.0 - MONDAY_EPOCH;
+        printf("Fitted %s: %ld rows, %ld not used (other outcomes%s), %zu line%s, %.0f days\n", pos[0], rows, ignored,
+               flags[F_QUEUED_ONLY].set ? " or never queued" : "", c.n_lines, c.n_lines == 1 ? "" : "s",
+               (t1 - t0) / 86400);
+        if (!(lout = calloc(c.n_lines, sizeof *lout))) st = cs_error_set(&err, CS_ENOMEM, "out of memory");
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0) bad = 1;
-    if (st == CS_OK && bad) st = cs_error_set(&err, CS_EIO, "cannot write %s", tmp);
-    if (st == CS_OK && rename(tmp, outp) != 0) st = cs_error_set(&err, CS_EIO, "cannot rename %s to %s", tmp, outp);
-    if (st != CS_OK) unlink(tmp);
+    int staff_total = 0;
+    for (size_t li = 0; st == CS_OK && li < c.n_lines; li++)
+        st = fit_line(&c.lines[li], li, t0, t1, cs_outdir_tmp(cd), &lout[li], &staff_total, &err);
+    if (st == CS_OK) {
+        cs_fityaml_line *yl = calloc(c.n_lines, sizeof *yl);
+        if (!yl) st = cs_error_set(&err, CS_ENOMEM, "out of memory");
+        for (size_t li = 0; yl && li < c.n_lines; li++) {
+            const line_out *o = &lout[li];
+            yl[li] = (cs_fityaml_line){c.lines[li].name, o->week, o->profile, o->ar->n_slots, o->ar->cv_ok,
+                                       o->ar->daily_cv, o->ar->daily_cv_lo, o->ar->daily_cv_hi, o->hb, o->pb};
+        }
+        char name[sizeof ((cs_scn *)0)->name];
+        if (flags[F_NAME].set) snprintf(name, sizeof name, "%s", flags[F_NAME].value);
+        else default_name(name, sizeof name, base);
+        cs_fityaml_scenario ys = {name, base, rows, (t1 - t0) / 86400, yl, c.n_lines, staff_total};
+        if (yl) st = cs_fityaml_write(cs_outfile_stream(yf), &ys, &err);
+        free(yl);
+    }
+    /* What was printed is part of the result: if stdout failed (a full disk, a closed pipe),
+     * nothing is committed. */
+    if (st == CS_OK && (fflush(stdout) != 0 || ferror(stdout)))
+        st = cs_error_set(&err, CS_EIO, "cannot write the fits to standard output: %s", strerror(errno));
+    /* Charts first, then the scenario: the scenario is what marks a finished fit. */
+    if (st == CS_OK) st = cs_outdir_commit(cd, &err);
+    if (st == CS_OK) st = cs_outfile_commit(yf, &err);
+    cs_cli_watch_outdir(NULL);
+    cs_cli_watch_outfile(NULL);
+    if (st == CS_OK) cs_outdir_free(cd);
+    else cs_outdir_abort(cd);
+    cs_outfile_abort(yf);
+    outs_free(lout, c.n_lines);
     ctx_free(&c);
     if (st != CS_OK) return cs_cli_fail("fit", st, err.msg);
     printf("\nWrote %s and the fit charts in %s/\n", outp, chartdir);

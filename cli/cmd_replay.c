@@ -1,4 +1,5 @@
 /* callsim replay: a scenario's control room driven by a real call log's arrivals. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 
 enum {
     F_SCENARIO, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_USE_HANDLE, F_USE_PATIENCE, F_QUEUED_ONLY, F_MODEL_REDIALS,
-    F_WARMUP, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N
+    F_WARMUP, F_SET, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N
 };
 
 /* The KPIs shown side by side: those a log can observe. */
@@ -164,6 +165,7 @@ int cs_cmd_replay(int argc, char **argv)
         [F_QUEUED_ONLY] = {"queued-only", 0, CS_FLAG_BOOL, NULL, "replay only calls that reached the queue", 0, NULL},
         [F_MODEL_REDIALS] = {"model-redials", 0, CS_FLAG_BOOL, NULL, "keep the scenario's redials and spillover (for logs of first attempts only)", 0, NULL},
         [F_WARMUP] = {"warmup", 0, CS_FLAG_STRING, "TIME", "discard the start of the replay (default 0)", 0, NULL},
+        [F_SET] = {"set", 0, CS_FLAG_LIST, "PATH=VALUE", "change one value of the scenario, e.g. lines.101.spillover.share=10% (repeatable)", 0, NULL},
         [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications (default: the scenario's)", 0, NULL},
         [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed (default: the scenario's)", 0, NULL},
         [F_THREADS] = {"threads", 'j', CS_FLAG_STRING, "N", "worker threads (default: one per CPU)", 0, NULL},
@@ -194,13 +196,20 @@ int cs_cmd_replay(int argc, char **argv)
     if ((flags[F_CALLS].set || flags[F_REPORT].set || flags[F_FORCE].set) && !flags[F_OUT].set)
         return cs_cli_fail("replay", CS_EINPUT, "--calls, --report and --force need --out DIR");
 
-    int code = 0;
-    cs_scn *scn = cs_cli_load_scenario("replay", flags[F_SCENARIO].value, &code);
+    int threads = 0, code = cs_cli_threads("replay", flags[F_THREADS].value, &threads);
+    if (!code) code = cs_cli_check_input("replay", "call log", pos[0]);
+    const char *sets[CS_CLI_MAX_SETS];
+    size_t n_sets = 0;
+    if (!code) code = cs_cli_list("replay", argc, argv, flags, F_N, "set", sets, &n_sets);
+    if (code) return code;
+    cs_scn *scn = cs_cli_load_scenario_set("replay", flags[F_SCENARIO].value, sets, n_sets, &code);
     if (!scn) return code;
-    int threads = cs_cli_threads("replay", flags[F_THREADS].value);
     int group = 1;
-    if (threads < 0) code = CS_EXIT_INPUT;
-    if (!code) code = cs_cli_override("replay", scn, flags[F_REPS].value, flags[F_SEED].value);
+    code = cs_cli_override("replay", scn, flags[F_REPS].value, flags[F_SEED].value);
+    /* The log's arrivals replace the demand, and replay's clock is the local week of the log
+     * (t = 0 on the Monday of its first call): the scenario runs as its weekly pattern. */
+    cs_scn_drop_dates(scn);
+    scn->volume_pending = 0;
     if (!code) code = cs_cli_interval_group("replay", scn, flags[F_INTERVAL].value, &group);
     cs_log_opts lo;
     if (!code)
@@ -208,17 +217,45 @@ int cs_cmd_replay(int argc, char **argv)
                                flags[F_SEP].value, flags[F_SKIP_BAD].set, flags[F_LINE].value);
     double warmup = 0;
     cs_error err = {CS_OK, ""};
-    if (!code && flags[F_WARMUP].set && cs_units_parse_duration(flags[F_WARMUP].value, &warmup, &err) != CS_OK)
-        code = cs_cli_fail("replay", CS_EINPUT, err.msg);
+    if (!code && flags[F_WARMUP].set && cs_units_parse_duration(flags[F_WARMUP].value, &warmup, &err) != CS_OK) {
+        fprintf(stderr, "callsim replay: --warmup: %s\n", err.msg);
+        code = CS_EXIT_INPUT;
+    }
     if (code) {
         cs_scn_free(scn);
         return code;
     }
 
-    cs_replay_opts ro = {flags[F_USE_HANDLE].set, flags[F_USE_PATIENCE].set, flags[F_QUEUED_ONLY].set};
+    /* The output folder is begun before the log is read: a log of millions of rows should not
+     * be read only to find that --out cannot be used. */
     cs_replay_data d;
-    cs_status st = cs_replay_load(pos[0], &lo, &ro, scn, &d, &err);
+    memset(&d, 0, sizeof d);
+    replay_ctx x = {&d, NULL, group};
+    cs_output_opts oo;
+    memset(&oo, 0, sizeof oo);
+    oo.cmd = "replay";
+    oo.out = flags[F_OUT].value;
+    oo.force = flags[F_FORCE].set;
+    oo.calls = flags[F_CALLS].set;
+    oo.report = flags[F_REPORT].set;
+    oo.group = group;
+    oo.scenario_path = flags[F_SCENARIO].value;
+    oo.sets = sets;
+    oo.n_sets = n_sets;
+    oo.extra_json = observed_json;
+    oo.extra_files = observed_files;
+    oo.extra_ud = &x;
+    cs_outputs *outs = NULL;
+    cs_status st = cs_outputs_begin(&oo, scn, &outs, &err);
     if (st != CS_OK) {
+        cs_scn_free(scn);
+        return cs_cli_fail("replay", st, err.msg);
+    }
+
+    cs_replay_opts ro = {flags[F_USE_HANDLE].set, flags[F_USE_PATIENCE].set, flags[F_QUEUED_ONLY].set};
+    st = cs_replay_load(pos[0], &lo, &ro, scn, &d, &err);
+    if (st != CS_OK) {
+        cs_outputs_abort(outs);
         cs_scn_free(scn);
         return cs_cli_fail("replay", st, err.msg);
     }
@@ -235,30 +272,11 @@ int cs_cmd_replay(int argc, char **argv)
             scn->lines[l].redial.prob = 0;
             scn->lines[l].spill.to_line = -1;
         }
-    if (warmup >= d.span) {
-        cs_replay_free(&d);
-        cs_scn_free(scn);
-        return cs_cli_fail("replay", CS_EINPUT, "--warmup is longer than the log");
-    }
+    if (warmup >= d.span) st = cs_error_set(&err, CS_EINPUT, "--warmup is longer than the log");
     /* The observed log covers the same measured period as the simulation. */
     d.observed.measured = d.span - warmup;
-
-    replay_ctx x = {&d, NULL, group};
-    cs_output_opts oo;
-    memset(&oo, 0, sizeof oo);
-    oo.cmd = "replay";
-    oo.out = flags[F_OUT].value;
-    oo.force = flags[F_FORCE].set;
-    oo.calls = flags[F_CALLS].set;
-    oo.report = flags[F_REPORT].set;
-    oo.group = group;
-    oo.scenario_path = flags[F_SCENARIO].value;
-    oo.extra_key = d.has_outcomes ? "observed" : NULL;
-    oo.extra_json = observed_json;
-    oo.extra_files = observed_files;
-    oo.extra_ud = &x;
-    cs_outputs *outs = NULL;
-    st = cs_outputs_begin(&oo, scn, &outs, &err);
+    if (d.has_outcomes) cs_outputs_set_extra_key(outs, "observed");
+    if (st != CS_OK) cs_outputs_abort(outs);
     if (st == CS_OK) {
         cs_run_opts rop;
         memset(&rop, 0, sizeof rop);
@@ -275,8 +293,10 @@ int cs_cmd_replay(int argc, char **argv)
         cs_progress_finish(bar);
         if (st == CS_OK) {
             x.r = res;
-            if (flags[F_JSON].set) {
-                cs_json_writer *w = cs_json_writer_create_file(stdout, 2);
+            cs_json_writer *w = NULL;
+            if (flags[F_JSON].set && !(w = cs_json_writer_create_file(stdout, 2)))
+                st = cs_error_set(&err, CS_ENOMEM, "out of memory");
+            if (w) {
                 cs_json_begin_object(w);
                 cs_json_kv_string(w, "kind", "replay");
                 cs_json_kv_string(w, "log", pos[0]);
@@ -290,8 +310,10 @@ int cs_cmd_replay(int argc, char **argv)
                 cs_json_end_object(w);
                 st = cs_json_writer_finish(w, &err);
                 cs_json_writer_destroy(w);
-            } else {
+            } else if (st == CS_OK) {
                 print_side_by_side(&x, pos[0]);
+                if (fflush(stdout) != 0 || ferror(stdout))
+                    st = cs_error_set(&err, CS_EIO, "cannot write the results table: %s", strerror(errno));
             }
             if (st == CS_OK) st = cs_outputs_finish(outs, res, &err);
             else cs_outputs_abort(outs);

@@ -1,5 +1,9 @@
 /* callsim report DIR: (re)writes DIR/report.html from a results folder. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -38,8 +42,29 @@ int cs_cmd_report(int argc, char **argv)
         return CS_EXIT_OK;
     }
     if (npos != 1) return cs_cli_fail("report", CS_EINPUT, "needs one results folder: callsim report DIR");
+    struct stat sb;
+    if (stat(pos[0], &sb) != 0) {
+        fprintf(stderr, "callsim report: results folder '%s': %s\n", pos[0],
+                errno == ENOENT ? "no such folder" : strerror(errno));
+        return CS_EXIT_INPUT;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "callsim report: '%s' is not a folder; give the results folder written by run, replay or "
+                        "compare --out\n", pos[0]);
+        return CS_EXIT_INPUT;
+    }
     cs_error err = {CS_OK, ""};
+    /* The report is written through a temporary file and a rename inside DIR, in well under a
+     * second: signals wait until it is done, so DIR keeps either the old report or the new one
+     * and no temporary file. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &old);
     cs_status st = cs_cli_write_report(pos[0], &err);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (st != CS_OK) return cs_cli_fail("report", st, err.msg);
     printf("Wrote %s/report.html\n", pos[0]);
     return CS_EXIT_OK;

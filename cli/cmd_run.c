@@ -9,11 +9,12 @@
 #include "cli/progress.h"
 #include "io/results.h"
 
-enum { F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N };
+enum { F_SET, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N };
 
 int cs_cmd_run(int argc, char **argv)
 {
     cs_flag flags[F_N] = {
+        [F_SET] = {"set", 0, CS_FLAG_LIST, "PATH=VALUE", "change one value of the scenario, e.g. lines.101.spillover.share=10% (repeatable)", 0, NULL},
         [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications (overrides the file)", 0, NULL},
         [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "master seed (overrides the file)", 0, NULL},
         [F_THREADS] = {"threads", 'j', CS_FLAG_STRING, "N", "worker threads (default: one per CPU; results do not depend on it)", 0, NULL},
@@ -40,15 +41,20 @@ int cs_cmd_run(int argc, char **argv)
     if ((flags[F_CALLS].set || flags[F_REPORT].set || flags[F_FORCE].set) && !flags[F_OUT].set)
         return cs_cli_fail("run", CS_EINPUT, "--calls, --report and --force need --out DIR");
 
-    int code;
-    cs_scn *scn = cs_cli_load_scenario("run", pos[0], &code);
+    /* Flags that need no scenario are checked first: a typo costs nothing. */
+    int threads = 0, code = cs_cli_threads("run", flags[F_THREADS].value, &threads);
+    const char *sets[CS_CLI_MAX_SETS];
+    size_t n_sets = 0;
+    if (!code) code = cs_cli_list("run", argc, argv, flags, F_N, "set", sets, &n_sets);
+    if (code) return code;
+    cs_scn *scn = cs_cli_load_scenario_set("run", pos[0], sets, n_sets, &code);
     if (!scn) return code;
-    int threads = cs_cli_threads("run", flags[F_THREADS].value);
     int group = 1;
-    if (threads < 0 || (code = cs_cli_override("run", scn, flags[F_REPS].value, flags[F_SEED].value)) != 0 ||
-        (code = cs_cli_interval_group("run", scn, flags[F_INTERVAL].value, &group)) != 0) {
+    if ((code = cs_cli_override("run", scn, flags[F_REPS].value, flags[F_SEED].value)) != 0 ||
+        (code = cs_cli_interval_group("run", scn, flags[F_INTERVAL].value, &group)) != 0 ||
+        (code = cs_cli_calibrate("run", scn, threads)) != 0) {
         cs_scn_free(scn);
-        return code ? code : CS_EXIT_INPUT;
+        return code;
     }
 
     cs_output_opts oo = {0};
@@ -59,6 +65,8 @@ int cs_cmd_run(int argc, char **argv)
     oo.report = flags[F_REPORT].set;
     oo.group = group;
     oo.scenario_path = pos[0];
+    oo.sets = sets;
+    oo.n_sets = n_sets;
     cs_outputs *outs = NULL;
     cs_error err = {CS_OK, ""};
     cs_status st = cs_outputs_begin(&oo, scn, &outs, &err);
@@ -85,7 +93,7 @@ int cs_cmd_run(int argc, char **argv)
     if (flags[F_JSON].set)
         st = cs_out_json(stdout, res, &err);
     else
-        cs_out_table(stdout, res);
+        st = cs_out_table(stdout, res, &err);
     if (st == CS_OK) st = cs_outputs_finish(outs, res, &err);
     else cs_outputs_abort(outs);
     if (st == CS_OK && oo.out && !flags[F_JSON].set) printf("\nResults written to %s/\n", oo.out);

@@ -1,5 +1,7 @@
 /* callsim: entry point.  Parses the subcommand and hands over; every subcommand lives in its
  * own cmd_*.c.  This is the only place that sets process-wide state (the GSL error handler). */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,9 +28,12 @@ static void usage(FILE *f)
             "  replay LOG.csv --scenario S.yaml   drive a scenario with a real call log's arrivals\n"
             "  fit LOG.csv -o fitted.yaml         build a scenario from a call log\n"
             "  report DIR          (re)write DIR/report.html from a results folder\n"
+            "  sweep FILE.yaml --vary PATH=VALUES   the KPIs over a grid of input values\n"
+            "  sensitivity FILE.yaml --vary PATH=LOW,HIGH   which uncertain input moves the KPIs most\n"
+            "  calibrate FILE.yaml --match KPI=VALUE --free PATH[=LOW..HIGH]   fit inputs to published figures\n"
             "\n"
             "Run 'callsim COMMAND --help' for the options of a command.\n"
-            "Exit status: 0 success, 1 run failed, 2 bad input (file:line:column in the message), 130 interrupted.\n",
+            "Exit status: 0 success, 1 the machine failed (memory, disk, I/O), 2 bad input (the message says where), 130 interrupted.\n",
             CS_VERSION);
 }
 
@@ -65,9 +70,21 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = {{"run", cs_cmd_run},       {"erlang", cs_cmd_erlang}, {"compare", cs_cmd_compare},
-                {"report", cs_cmd_report}, {"replay", cs_cmd_replay}, {"fit", cs_cmd_fit}};
+                {"report", cs_cmd_report}, {"replay", cs_cmd_replay}, {"fit", cs_cmd_fit},
+                {"sweep", cs_cmd_sweep},   {"sensitivity", cs_cmd_sensitivity}, {"calibrate", cs_cmd_calibrate}};
+    /* A closed pipe (callsim ... | head) must not kill the process silently halfway through
+     * an output folder: writes then fail with EPIPE, which every writer reports. */
+    signal(SIGPIPE, SIG_IGN);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (strcmp(cmd, cmds[i].name) == 0) return cmds[i].fn(argc - 2, argv + 2);
+        if (strcmp(cmd, cmds[i].name) == 0) {
+            int rc = cmds[i].fn(argc - 2, argv + 2);
+            /* Whatever a command printed last: a full disk or a closed pipe is a failure. */
+            if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CS_EXIT_OK) {
+                fprintf(stderr, "callsim %s: cannot write to standard output: %s\n", cmd, strerror(errno));
+                rc = CS_EXIT_FAIL;
+            }
+            return rc;
+        }
     fprintf(stderr, "callsim: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return CS_EXIT_INPUT;

@@ -24,7 +24,7 @@ cs_status cs_outputs_begin(const cs_output_opts *o, const cs_scn *scn, cs_output
     x->opts = *o;
     cs_cli_install_signals();
     if (!o->out) return CS_OK;
-    cs_status st = cs_outdir_begin(o->out, o->force, &x->dir, err);
+    cs_status st = cs_outdir_begin(o->out, o->force, cs_cli_note, (void *)o->cmd, &x->dir, err);
     if (st != CS_OK) {
         free(x);
         *out = NULL;
@@ -42,6 +42,11 @@ cs_status cs_outputs_begin(const cs_output_opts *o, const cs_scn *scn, cs_output
         }
     }
     return CS_OK;
+}
+
+void cs_outputs_set_extra_key(cs_outputs *o, const char *key)
+{
+    if (o) o->opts.extra_key = key;
 }
 
 void cs_outputs_trace(cs_outputs *o, cs_trace_fn **fn, void **ud)
@@ -70,17 +75,17 @@ void cs_outputs_abort(cs_outputs *o)
     free(o);
 }
 
-/* Chart paths inside the output folder, each format registered for cleanup. */
+/* Chart paths inside the output folder (the charts/ folder is created on first use). */
 int cs_outputs_chart_path(void *ud, const char *file, char *out, size_t n, cs_error *err)
 {
     cs_outdir *dir = ud;
-    static const char *const ext[3] = {"png", "svg", "pdf"};
     char rel[256];
-    for (int i = 0; i < 3; i++) {
-        snprintf(rel, sizeof rel, "charts/%s.%s", file, ext[i]);
-        if (cs_outdir_prepare(dir, rel, NULL, 0, err) != CS_OK) return -1;
+    snprintf(rel, sizeof rel, "charts/%s", file);
+    if (cs_outdir_prepare(dir, rel, NULL, 0, err) != CS_OK) return -1;
+    if ((size_t)snprintf(out, n, "%s/charts/%s", cs_outdir_tmp(dir), file) >= n) {
+        cs_error_set(err, CS_EIO, "output path too long: %s/charts/%s", cs_outdir_tmp(dir), file);
+        return -1;
     }
-    snprintf(out, n, "%s/charts/%s", cs_outdir_tmp(dir), file);
     return 0;
 }
 
@@ -143,7 +148,7 @@ cs_status cs_outputs_finish(cs_outputs *o, const cs_results *r, cs_error *err)
                                     o->opts.extra_ud, err);
     if (st == CS_OK && o->opts.extra_files) st = o->opts.extra_files(o->opts.extra_ud, o->dir, err);
     if (st == CS_OK && o->opts.scenario_path)
-        st = cs_outputs_copy_file(o->dir, o->opts.scenario_path, "scenario.yaml", err);
+        st = cs_cli_copy_scenario(o->dir, o->opts.scenario_path, "scenario.yaml", o->opts.sets, o->opts.n_sets, err);
     if (st == CS_OK) {
         cs_chart_list list = {0};
         st = cs_charts_run(r, cs_outputs_chart_path, o->dir, &list, err);

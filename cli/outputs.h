@@ -14,6 +14,8 @@ typedef struct cs_output_opts {
     int force, calls, report;
     int group;                 /* intervals per intervals.csv row */
     const char *scenario_path; /* copied into the report */
+    const char *const *sets;   /* --set changes, listed after the copy of the scenario */
+    size_t n_sets;
     /* Optional additions (replay): a member of summary.json and extra files. */
     const char *extra_key;
     void (*extra_json)(void *ud, void *json_writer);
@@ -24,6 +26,9 @@ typedef struct cs_output_opts {
 typedef struct cs_outputs cs_outputs;
 
 cs_status cs_outputs_begin(const cs_output_opts *o, const cs_scn *scn, cs_outputs **out, cs_error *err);
+/* The member of summary.json that extra_json writes (NULL: none), when it is known only after
+ * begin (replay: whether the log has outcomes). */
+void cs_outputs_set_extra_key(cs_outputs *o, const char *key);
 /* The trace to pass to cs_run (NULL when calls.csv is not wanted). */
 void cs_outputs_trace(cs_outputs *o, cs_trace_fn **fn, void **ud);
 cs_status cs_outputs_finish(cs_outputs *o, const cs_results *r, cs_error *err);   /* frees o */

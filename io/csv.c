@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/text.h"
+
 /* Size of the read buffer in file mode.  Large enough that fread() calls are rare, small and
  * fixed so that memory does not depend on the file. */
 #define CSV_CHUNK ((size_t)64 * 1024)
@@ -530,24 +532,11 @@ cs_status cs_csv_read_header(cs_csv *c, cs_error *err)
     return CS_OK;
 }
 
-static int ascii_lower(int ch)
-{
-    return (ch >= 'A' && ch <= 'Z') ? ch - 'A' + 'a' : ch;
-}
-
-static int ascii_caseeq(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++)
-        if (ascii_lower((unsigned char)*a) != ascii_lower((unsigned char)*b))
-            return 0;
-    return *a == *b;
-}
-
 int cs_csv_column(const cs_csv *c, const char *name)
 {
     CS_REQUIRE(c != NULL && name != NULL);
     for (size_t i = 0; i < c->nhdr && i < (size_t)INT_MAX; i++)
-        if (ascii_caseeq(c->hdr_buf + c->hdr_off[i], name))
+        if (cs_text_ieq(c->hdr_buf + c->hdr_off[i], name))
             return (int)i;
     return -1;
 }

@@ -15,52 +15,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/text.h"
+
 /* ==========================================================================================
  * Shared helpers
  * ======================================================================================== */
 
-/* Length of the well-formed UTF-8 sequence starting at p (1..4), or 0 if the bytes there are
- * not one.  Follows Unicode table 3-7 exactly, so overlong forms, UTF-16 surrogates encoded as
- * UTF-8 and code points above U+10FFFF are all rejected: what we write must be what any
- * strict reader (including ours) accepts. */
+/* UTF-8 validation (cs_text_utf8_len) follows Unicode table 3-7 exactly, so overlong forms,
+ * UTF-16 surrogates encoded as UTF-8 and code points above U+10FFFF are all rejected: what we
+ * write must be what any strict reader (including ours) accepts.  Digits are tested with
+ * cs_text_is_digit: isdigit() depends on the locale and is undefined for negative chars. */
 static size_t utf8_len(const unsigned char *p, size_t n)
 {
-    unsigned char c = p[0];
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t need;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        if (c == 0xE0)
-            lo = 0xA0; /* below is overlong */
-        else if (c == 0xED)
-            hi = 0x9F; /* above is a surrogate */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        if (c == 0xF0)
-            lo = 0x90; /* below is overlong */
-        else if (c == 0xF4)
-            hi = 0x8F; /* above is beyond U+10FFFF */
-    } else
-        return 0;
-    if (n < need)
-        return 0;
-    if (p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < need; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    return need;
-}
-
-static int is_digit(int c)
-{
-    /* isdigit() depends on the locale and is undefined for negative char values. */
-    return c >= '0' && c <= '9';
+    return cs_text_utf8_len((const char *)p, n, NULL);
 }
 
 /* ==========================================================================================
@@ -438,64 +405,12 @@ void cs_json_string(cs_json_writer *w, const char *s)
         string_n(w, s, strlen(s));
 }
 
-/* Rewrites printf's %g output into the canonical JSON form: '.' as decimal point whatever
- * the locale put there (possibly a multi-byte separator), exponent without '+' and without
- * leading zeros ("1e-07" -> "1e-7", "1e+300" -> "1e300"), so output does not depend on the C
- * library's exponent width either. */
-static void canonical_number(const char *raw, char *dst)
-{
-    const char *p = raw;
-    char *o = dst;
-
-    while (*p && *p != 'e') {
-        if (is_digit(*p) || *p == '-')
-            *o++ = *p++;
-        else {
-            *o++ = '.';
-            while (*p && !is_digit(*p) && *p != 'e' && *p != '-')
-                p++;
-        }
-    }
-    if (*p == 'e') {
-        *o++ = 'e';
-        p++;
-        if (*p == '+')
-            p++;
-        else if (*p == '-')
-            *o++ = *p++;
-        while (p[0] == '0' && is_digit(p[1]))
-            p++;
-        while (is_digit(*p))
-            *o++ = *p++;
-    }
-    *o = '\0';
-}
-
-/* Formats x as described in the header into dst (at least 48 bytes). */
+/* Formats x as described in the header (cs_text_fmt_double: the shortest text that reads
+ * back, '.' whatever the locale; null where JSON has no number) into dst (at least 32 bytes). */
 static void format_number(double x, char *dst, size_t size)
 {
-    if (!isfinite(x)) {
+    if (cs_text_fmt_double(dst, size, x) == 0)
         snprintf(dst, size, "null");
-        return;
-    }
-    if (x == 0) { /* also -0: "-0" would be a needless difference between equal values */
-        snprintf(dst, size, "0");
-        return;
-    }
-    if (fabs(x) < 1e15 && x == floor(x)) {
-        snprintf(dst, size, "%lld", (long long)x);
-        return;
-    }
-    /* %.17g always round-trips an IEEE double; fewer digits often do and read better
-     * (0.1 rather than 0.10000000000000001).  The check uses strtod in the same locale as
-     * snprintf, so a ',' decimal point is consistent on both sides. */
-    char raw[64];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(raw, sizeof raw, "%.*g", prec, x);
-        if (prec == 17 || strtod(raw, NULL) == x)
-            break;
-    }
-    canonical_number(raw, dst);
 }
 
 void cs_json_number(cs_json_writer *w, double x)
@@ -912,28 +827,28 @@ static cs_json *parse_number(parser *p)
 
     if (s[i] == '-')
         i++;
-    if (i >= p->n || !is_digit(s[i])) {
+    if (i >= p->n || !cs_text_is_digit(s[i])) {
         perr(p, i, "expected a digit after '-', got %s", describe(p, i, what, sizeof what));
         return NULL;
     }
     if (s[i] == '0') {
         i++;
-        if (i < p->n && is_digit(s[i])) {
+        if (i < p->n && cs_text_is_digit(s[i])) {
             perr(p, start, "leading zeros are not allowed in numbers (write 7, not 07)");
             return NULL;
         }
     } else
-        while (i < p->n && is_digit(s[i]))
+        while (i < p->n && cs_text_is_digit(s[i]))
             i++;
     if (i < p->n && s[i] == '.') {
         is_int = 0;
         i++;
-        if (i >= p->n || !is_digit(s[i])) {
+        if (i >= p->n || !cs_text_is_digit(s[i])) {
             perr(p, i, "expected a digit after the decimal point, got %s",
                  describe(p, i, what, sizeof what));
             return NULL;
         }
-        while (i < p->n && is_digit(s[i]))
+        while (i < p->n && cs_text_is_digit(s[i]))
             i++;
     }
     if (i < p->n && (s[i] == 'e' || s[i] == 'E')) {
@@ -941,12 +856,12 @@ static cs_json *parse_number(parser *p)
         i++;
         if (i < p->n && (s[i] == '+' || s[i] == '-'))
             i++;
-        if (i >= p->n || !is_digit(s[i])) {
+        if (i >= p->n || !cs_text_is_digit(s[i])) {
             perr(p, i, "expected a digit in the exponent, got %s",
                  describe(p, i, what, sizeof what));
             return NULL;
         }
-        while (i < p->n && is_digit(s[i]))
+        while (i < p->n && cs_text_is_digit(s[i]))
             i++;
     }
 
@@ -1251,7 +1166,7 @@ static cs_json *parse_value(parser *p, unsigned depth)
     case 'n':
         return parse_literal(p, "null", CS_JSON_NULL, 0);
     default:
-        if (p->s[p->pos] == '-' || is_digit(p->s[p->pos]))
+        if (p->s[p->pos] == '-' || cs_text_is_digit(p->s[p->pos]))
             return parse_number(p);
         perr(p, p->pos,
              "expected a value (object, array, string, number, true, false or null), got %s",
@@ -1472,7 +1387,7 @@ const cs_json *cs_json_path(const cs_json *root, const char *dotted)
         else if (cur->type == CS_JSON_ARRAY) {
             size_t idx = 0;
             for (size_t i = 0; i < n; i++) {
-                if (!is_digit(seg[i]))
+                if (!cs_text_is_digit(seg[i]))
                     return NULL;
                 size_t d = (size_t)(seg[i] - '0');
                 if (idx > (SIZE_MAX - d) / 10)

@@ -9,8 +9,9 @@
  *     document order and reports errors as "line L, column C: expected ...".
  *
  * Reproducibility.  Identical values give byte-identical output, on any machine and in any
- * locale: numbers use the shortest of %.15g / %.16g / %.17g that reads back to the same double,
- * with a '.' decimal point and a plain exponent ("1e-7", "1e300"); integral values below 1e15
+ * locale: numbers use the fewest significant digits that read back to the same double
+ * (cs_text_fmt_double in sim/text.h), with a '.' decimal point and a plain exponent ("1e-7",
+ * "1e300"); integral values below 1e15
  * are written as integers; -0 is written as 0; NaN and infinities are written as null so the
  * output is always valid JSON.  Strings are escaped canonically (\" \\ \b \f \n \r \t, other
  * control characters as \u00xx); valid UTF-8 passes through unchanged and each byte of invalid

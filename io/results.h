@@ -13,8 +13,9 @@
 #include "models/kpi.h"
 #include "sim/status.h"
 
-/* Human-readable table of every line and pool KPI with its 95% CI. */
-void cs_out_table(FILE *f, const cs_results *r);
+/* Human-readable table of every line and pool KPI with its 95% CI.  Flushes f: CS_EIO when
+ * a write failed (a full disk, a closed pipe). */
+cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err);
 
 /* The `lines` and `pools` members (each KPI as {"mean": m, "ci95": h}), written into an
  * object the caller has opened. */
@@ -33,14 +34,16 @@ cs_status cs_out_intervals_csv(FILE *f, const cs_results *r, int group, cs_error
 
 /* calls.csv, one row per attempt, in the format `callsim replay` reads:
  *   arrival,line,caller,attempt,outcome,wait,handle,ivr,pool,transferred
- * arrival is an ISO 8601 UTC time; simulated t = 0 is Monday 2024-01-01 00:00:00Z. */
+ * arrival is an ISO 8601 UTC time; simulated t = 0 is Monday 2024-01-01 00:00:00Z; with a start
+ * date, the local UK time with its offset (2025-04-01T07:15:30+01:00). */
 typedef struct cs_calls_writer cs_calls_writer;
 cs_calls_writer *cs_calls_writer_create(FILE *f, const cs_scn *scn);
 void cs_calls_writer_destroy(cs_calls_writer *w);
 cs_trace_fn cs_calls_writer_trace;   /* pass with the writer as ud */
 #define CS_CALLS_EPOCH 1704067200.0  /* 2024-01-01T00:00:00Z, a Monday */
 
-/* Shortest decimal form of x that reads back exactly (for CSV); "nan" never: "" instead. */
+/* Shortest decimal form of x that reads back exactly, '.' whatever the locale, for CSV: NaN
+ * and infinities give "" (an empty field).  The same text as JSON (cs_text_fmt_double). */
 int cs_out_number(char *buf, size_t n, double x);
 
 /* Writes s as one CSV field, quoted (RFC 4180) when it holds a comma, quote or line break:

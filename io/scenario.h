@@ -1,4 +1,4 @@
-/* Scenario loader: YAML scenario files (notes/scenario_format.md) -> resolved cs_scn.
+/* Scenario loader: YAML scenario files (README.md, "The scenario file") -> resolved cs_scn.
  *
  * Concept.  A scenario file is parsed into a small document tree that remembers the file,
  * line and column of every value (io/yamldoc.h).  `base:` chains are merged on that tree
@@ -39,8 +39,34 @@
 
 #include <stddef.h>
 
+#include "models/roster.h"
 #include "models/scenario.h"
 #include "sim/status.h"
+
+/* Plausibility limits.  A value beyond one is an error at its key, never clamped: each limit
+ * is far beyond anything a UK control room, or England and Wales together, sees, so a value
+ * past it is a typo or a wrong unit, and running it would take hours, exhaust memory or
+ * overflow.  They still admit a national year (43 forces, about 40 million calls a year, one
+ * line each or one national line, horizons of a year or two) and the 10^7-call benchmark.
+ *   horizon   5 years: plans are made for a year or two; over longer spans the rosters,
+ *             demand and technology are not knowable, and a national run would take hours.
+ *   rate      100 calls a second into one line (arrivals, each slot of a profile or rates
+ *             table): all 999 and 101 calls in England and Wales average about 1.3 a second,
+ *             a few a second at the busiest hour; the benchmark uses 2.
+ *   factor    x100 for a surge, a technology or an outage multiplier: the worst recorded
+ *             incidents multiplied demand by a few times, not a hundred.
+ *   staff     100,000 handlers in a shift, a pool's staff: or on duty in one pool
+ *             (CS_ROSTER_MAX_LEVEL): the largest UK control rooms roster a few hundred a
+ *             shift, all forces together a few thousand.
+ *   time      1 week for a time in a distribution (handle, wrap-up, IVR, patience, redial,
+ *             spillover and callback delays) and for answer_within and a spillover's after:
+ *             no phone call, wait or retry lasts that long; patience that never runs out is
+ *             `never`. */
+#define CS_SCN_MAX_HORIZON (5.0 * 366.0 * 86400.0)
+#define CS_SCN_MAX_RATE 100.0
+#define CS_SCN_MAX_FACTOR 100.0
+#define CS_SCN_MAX_STAFF CS_ROSTER_MAX_LEVEL
+#define CS_SCN_MAX_TIME (7.0 * 86400.0)
 
 /* One problem in a scenario file.  line/col are 1-based (0 when there is no position, e.g. a
  * file that cannot be opened at all). */
@@ -74,6 +100,32 @@ int cs_diag_format(const cs_diag *d, char *buf, size_t n);
  *  @return CS_OK; CS_EINPUT when the scenario (or a base or CSV file it names) has problems,
  *  all of which are in diags; CS_EIO when `path` itself cannot be read; CS_ENOMEM. */
 cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags);
+
+/* One change to a scenario from outside its file: `--set PATH=VALUE` on the command line, or a
+ * value an experiment (sweep, sensitivity, calibrate) tries.  Applied to the merged document
+ * (after `base:`), before it is interpreted, so the value is read, checked and reported exactly
+ * as if it had been written in the file (io/override.h has the path syntax).  Problems are
+ * diagnostics whose "file" is the label and the text ("--set #2 'lines.101.handle=6'"), without
+ * a line and column, and whose path is the key path as for the file. */
+typedef struct cs_scn_set {
+    const char *label;   /* names the change in messages: "--set #2", "--vary #1" */
+    const char *text;    /* "PATH=VALUE" */
+    /* Optional OUT: the text the path held before this change ("" when it was absent or not a
+     * single value).  With it, text may be a bare PATH: the value is read, nothing changes. */
+    char *old;
+    size_t old_n;
+    /* OUT: bit i is set when part i of the path named an item of a list (lines.101: part 1);
+     * a writer of variant files needs it (io/variant.h). */
+    unsigned long items;
+    /* OUT: bit i is set when that list also has items without a name (a variant file cannot
+     * change one of its items: `base:` merging replaces such a list whole). */
+    unsigned long unnamed;
+} cs_scn_set;
+
+/** @brief cs_scn_load() with sets[0..n_sets) applied in order to the merged document.  A run of
+ *  the result is identical to a run of a file edited the same way. */
+cs_status cs_scn_load_set(const char *path, cs_scn_set *sets, size_t n_sets, cs_scn **out,
+                          cs_diags *diags);
 
 /** @brief As cs_scn_load() on text in memory (tests, fuzzing).
  *  @param virtual_path the name used in diagnostics; `base:` and CSV paths resolve relative

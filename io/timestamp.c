@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/calendar.h"
+#include "sim/text.h"
+
 /* Characters of the user's text quoted in a message; longer text is cut with "...". */
 #define TS_SHOW 60
 /* Room for a "why" clause appended to a message. */
@@ -30,82 +33,35 @@ static const char *const MONTH_NAME[12] = {"January", "February", "March",     "
 
 /* ---- calendar arithmetic --------------------------------------------------------------------- */
 
+/* The civil-date arithmetic and the UK clock-change rule live once, in models/calendar; this
+ * file keeps only what is about reading and writing text (the TS_EPOCH_LIMIT guard included). */
+
 static long long floor_div(long long a, long long b)
 {
     long long q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-static int is_leap(long y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 static int days_in_month(long y, int m)
 {
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+    return cs_date_days_in_month((int)y, m);
 }
 
-/* Hinnant's algorithm: count in 400-year eras starting on 1 March, so that the leap day is
- * the last day of the (shifted) year and month lengths follow the 153/5 pattern. */
 long cs_ts_days_from_civil(int y, int m, int d)
 {
-    CS_REQUIRE(m >= 1 && m <= 12);
-    long yy = (long)y - (m <= 2);
-    long era = (yy >= 0 ? yy : yy - 399) / 400;
-    long yoe = yy - era * 400;                    /* [0, 399] */
-    long mp = m > 2 ? m - 3 : m + 9;              /* March = 0 */
-    long doy = (153 * mp + 2) / 5 + d - 1;        /* [0, 365] */
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;           /* 719468 = days 0000-03-01 .. 1970-01-01 */
+    return cs_date_days_from_civil(y, m, d);
 }
 
 void cs_ts_civil_from_days(long days, int *y, int *m, int *d)
 {
-    long z = days + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long mm = mp < 10 ? mp + 3 : mp - 9;
-    if (y)
-        *y = (int)(yoe + era * 400 + (mm <= 2));
-    if (m)
-        *m = (int)mm;
-    if (d)
-        *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-}
-
-/* 0 = Monday ... 6 = Sunday; 1970-01-01 was a Thursday. */
-static int weekday_of(long long days)
-{
-    return (int)(days + 3 - 7 * floor_div(days + 3, 7));
-}
-
-static long last_sunday(int y, int m)
-{
-    long days = cs_ts_days_from_civil(y, m, days_in_month(y, m));
-    return days - (weekday_of(days) + 1) % 7;
-}
-
-/* BST from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
- * Both changes happen at the same UTC instant across the EU, hence the rule in UTC. */
-static int uk_offset_at(long long t)
-{
-    int y;
-    cs_ts_civil_from_days((long)floor_div(t, 86400), &y, NULL, NULL);
-    long long start = (long long)last_sunday(y, 3) * 86400 + 3600;
-    long long end = (long long)last_sunday(y, 10) * 86400 + 3600;
-    return (t >= start && t < end) ? 3600 : 0;
+    cs_date_civil_from_days(days, y, m, d);
 }
 
 static int offset_at(double t, cs_tz tz)
 {
     if (tz != CS_TZ_UK || !(fabs(t) <= TS_EPOCH_LIMIT))
         return 0;
-    return uk_offset_at((long long)floor(t));
+    return cs_date_uk_offset((long long)floor(t));
 }
 
 int cs_ts_utc_offset(double epoch, cs_tz tz)
@@ -121,26 +77,18 @@ double cs_ts_from_civil(int y, int m, int d, double seconds_of_day, cs_tz tz, cs
     if (!isfinite(seconds_of_day))
         return NAN;
     double local = (double)cs_ts_days_from_civil(y, m, d) * 86400.0 + seconds_of_day;
-    if (tz == CS_TZ_UTC)
+    /* Beyond the limit no offset applies (offset_at is 0 there), as before the move. */
+    if (tz == CS_TZ_UTC || !(fabs(local) <= TS_EPOCH_LIMIT))
         return local;
-    /* Try both UK offsets: a reading is valid when the offset in force at the resulting
-     * instant is the one assumed.  Two valid readings = the repeated hour, none = the gap. */
-    double t_summer = local - 3600.0, t_winter = local;
-    int ok_summer = offset_at(t_summer, tz) == 3600;
-    int ok_winter = offset_at(t_winter, tz) == 0;
-    if (ok_summer && ok_winter) {
-        if (flags)
-            *flags = CS_TS_AMBIGUOUS;
-        return fold == CS_TS_FOLD_FIRST ? t_summer : t_winter;
-    }
-    if (ok_summer)
-        return t_summer;
-    if (ok_winter)
-        return t_winter;
+    int fl = 0;
+    double t = cs_date_uk_to_epoch(local,
+                                   fold == CS_TS_FOLD_FIRST ? CS_DATE_FOLD_FIRST
+                                                            : CS_DATE_FOLD_SECOND,
+                                   &fl);
     if (flags)
-        *flags = CS_TS_NONEXISTENT;
-    /* Offset in force before the change: two hours earlier is safely before it. */
-    return local - offset_at(local - 7200.0, tz);
+        *flags = ((fl & CS_DATE_REPEATED) ? CS_TS_AMBIGUOUS : 0) |
+                 ((fl & CS_DATE_MISSING) ? CS_TS_NONEXISTENT : 0);
+    return t;
 }
 
 void cs_ts_to_civil(double epoch, cs_tz tz, int *y, int *m, int *d, int *hh, int *mm, double *ss,
@@ -149,7 +97,7 @@ void cs_ts_to_civil(double epoch, cs_tz tz, int *y, int *m, int *d, int *hh, int
     CS_REQUIRE(isfinite(epoch) && fabs(epoch) <= TS_EPOCH_LIMIT);
     double whole = floor(epoch);
     long long secs = (long long)whole;
-    int off = tz == CS_TZ_UK ? uk_offset_at(secs) : 0;
+    int off = tz == CS_TZ_UK ? cs_date_uk_offset(secs) : 0;
     long long local = secs + off;
     long long days = floor_div(local, 86400);
     long long sod = local - days * 86400;
@@ -161,7 +109,7 @@ void cs_ts_to_civil(double epoch, cs_tz tz, int *y, int *m, int *d, int *hh, int
     if (ss)
         *ss = (double)(sod % 60) + (epoch - whole);
     if (weekday_monday0)
-        *weekday_monday0 = weekday_of(days);
+        *weekday_monday0 = cs_date_weekday((long)days);
     if (utc_offset_s)
         *utc_offset_s = off;
 }
@@ -193,11 +141,6 @@ int cs_ts_format_iso(double epoch, cs_tz tz, char *buf, size_t n)
 }
 
 /* ---- text scanning --------------------------------------------------------------------------- */
-
-static int is_digit(char ch)
-{
-    return ch >= '0' && ch <= '9';
-}
 
 static int is_blank(char ch)
 {
@@ -243,12 +186,12 @@ static int scan_digits(const char **p, const char *e, int minn, int maxn, long l
     const char *q = *p;
     long long x = 0;
     int n = 0;
-    while (q < e && n < maxn && is_digit(*q)) {
+    while (q < e && n < maxn && cs_text_is_digit(*q)) {
         x = x * 10 + (*q - '0');
         q++;
         n++;
     }
-    if (n < minn || (q < e && is_digit(*q)))
+    if (n < minn || (q < e && cs_text_is_digit(*q)))
         return -1;
     *p = q;
     *v = x;
@@ -258,7 +201,7 @@ static int scan_digits(const char **p, const char *e, int minn, int maxn, long l
 static int count_digits(const char *p, const char *e)
 {
     int n = 0;
-    while (p + n < e && is_digit(p[n]))
+    while (p + n < e && cs_text_is_digit(p[n]))
         n++;
     return n;
 }
@@ -273,11 +216,11 @@ static int scan_frac(const char **p, const char *e, double *f)
     if (q >= e || (*q != '.' && *q != ','))
         return 0;
     q++;
-    if (q >= e || !is_digit(*q))
+    if (q >= e || !cs_text_is_digit(*q))
         return -1;
     long long num = 0;
     double den = 1.0;
-    for (int k = 0; q < e && is_digit(*q); q++, k++) {
+    for (int k = 0; q < e && cs_text_is_digit(*q); q++, k++) {
         if (k < 15) {
             num = num * 10 + (*q - '0');
             den *= 10.0;

@@ -4,7 +4,9 @@
  * allowed, leap seconds ignored (POSIX time).  A double carries microsecond resolution for
  * present-day dates, far more than any call log.  Civil dates use the proleptic Gregorian
  * calendar; the arithmetic is our own (Howard Hinnant's days_from_civil), never timegm(),
- * mktime() or the TZ environment, so results are the same on every machine and thread.
+ * mktime() or the TZ environment, so results are the same on every machine and thread.  It and
+ * the UK clock-change rule live in models/calendar (cs_date_*), shared with the simulation
+ * clock; this module reads and writes text on top of them.
  *
  * Local time.  A timestamp without an offset is read in the zone given by cs_tz:
  *   CS_TZ_UTC  the text is UTC;

@@ -24,6 +24,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/text.h"
+
 enum {
     CS_UNITS_WHY = 320,   /* room for the detail part of a message */
     CS_UNITS_WORD = 16,   /* longer than any unit or day name, so longer words never match */
@@ -52,7 +54,6 @@ static bool u_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
-static char u_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
 
 static const char *u_skip(const char *p)
 {
@@ -74,7 +75,7 @@ static size_t u_word(const char **pp, char word[CS_UNITS_WORD])
         len++;
     if (len < CS_UNITS_WORD) {
         for (size_t i = 0; i < len; i++)
-            word[i] = u_lower(p[i]);
+            word[i] = cs_text_lower(p[i]);
         word[len] = '\0';
     } else {
         word[0] = '\0';
@@ -373,6 +374,21 @@ static const char *calendar_hint(const char *word)
     return "";
 }
 
+/* The same for the unit of a rate, where "/365d" is not a rate: a yearly or monthly volume
+ * belongs in arrivals, which spreads it over the calendar. */
+static const char *calendar_rate_hint(const char *word)
+{
+    if (!strcmp(word, "mo") || !strcmp(word, "mon") || !strcmp(word, "month") ||
+        !strcmp(word, "months"))
+        return ": months have no fixed length; give a monthly volume as arrivals: {per_month: "
+               "N} or a rate per day or week";
+    if (!strcmp(word, "y") || !strcmp(word, "yr") || !strcmp(word, "yrs") ||
+        !strcmp(word, "year") || !strcmp(word, "years"))
+        return ": a year has no fixed length; give a yearly volume as arrivals: {per_year: N} "
+               "or a rate per day or week";
+    return "";
+}
+
 static const char *const day_short[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 static const char *const day_long[7] = {"monday", "tuesday", "wednesday", "thursday",
                                         "friday", "saturday", "sunday"};
@@ -560,7 +576,7 @@ cs_status cs_units_parse_rate(const char *s, double *per_second, cs_error *err)
     u = unit_find(word);
     if (!u) {
         why_set(why, "unknown time unit '%.*s' (use s, min, h, day or week)%s", u_snip(wlen),
-                wbeg, calendar_hint(word));
+                wbeg, calendar_rate_hint(word));
         return fail(err, rate_what, s, why);
     }
     p = u_skip(p);
@@ -1040,6 +1056,39 @@ cs_status cs_units_parse_count(const char *s, long min, long max, long *out, cs_
         return fail(err, what, s, why);
     }
     *out = (long)v;
+    return CS_OK;
+}
+
+/* ---------------------------------------------------------------- seeds */
+
+/* The one reading of a seed, for the scenario's `seed:` and the --seed flag: decimal digits
+ * only (no blank, sign, fraction or separator) and at most 2^64 - 1, never clamped. */
+cs_status cs_units_parse_seed(const char *s, uint64_t *out, cs_error *err)
+{
+    const char *what = "a seed: a whole number from 0 to 18446744073709551615";
+    char why[CS_UNITS_WHY] = "";
+    uint64_t x = 0;
+
+    CS_REQUIRE(s != NULL && out != NULL);
+    if (*s == '\0')
+        return fail(err, what, s, why);
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9') {
+            if (*p == '-' && p == s)
+                why_set(why, "a seed cannot be negative");
+            else if (*p == ' ' || *p == '\t')
+                why_set(why, "write the digits without blanks");
+            else
+                why_set(why, "a seed is written with digits only");
+            return fail(err, what, s, why);
+        }
+        if (x > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
+            why_set(why, "above the largest seed, 18446744073709551615 (2^64 - 1)");
+            return fail(err, what, s, why);
+        }
+        x = x * 10 + (uint64_t)(*p - '0');
+    }
+    *out = x;
     return CS_OK;
 }
 

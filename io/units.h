@@ -52,6 +52,7 @@
 #define CS_UNITS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim/status.h"
 
@@ -94,6 +95,12 @@ cs_status cs_units_parse_instant(const char *s, double *seconds, cs_error *err);
  *  @param min,max inclusive range; 0 <= min <= max is required (CS_REQUIRE).
  *  @param out OUT.  @return CS_OK or CS_EINPUT (malformed, below min, above max, overflow). */
 cs_status cs_units_parse_count(const char *s, long min, long max, long *out, cs_error *err);
+
+/** @brief Parses a seed ("2026"): decimal digits only, no blank, sign or separator, at most
+ *  2^64 - 1 (larger values are refused, never clamped).  The scenario's `seed:` and the
+ *  --seed flag both read seeds here.
+ *  @param out OUT.  @return CS_OK or CS_EINPUT. */
+cs_status cs_units_parse_seed(const char *s, uint64_t *out, cs_error *err);
 
 /** @brief Formats a duration compactly with days, hours, minutes and seconds, rounded to the
  *  millisecond: 0 -> "0s", 95 -> "1m35s", 5400 -> "1h30m", 12.5 -> "12.5s",

@@ -7,6 +7,7 @@
  * memory grows with callers in the system, not with calls simulated. */
 #include "models/centre.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,9 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "models/calendar.h"
+#include "models/demand.h"
+#include "models/staffing.h"
 #include "sim/cal.h"
 #include "sim/rng.h"
 
@@ -28,7 +32,10 @@ typedef enum call_state {
     ST_ORBIT,       /* between attempts (redial or spillover delay) */
     ST_CB_WAIT,     /* callback booked, waiting for a handler */
     ST_CB_RETRY,    /* callback attempt failed, waiting to dial again */
-    ST_CB_TALK      /* a handler is calling back */
+    ST_CB_TALK,     /* a handler is calling back */
+    ST_CONNECT,     /* BT is connecting the call to the force */
+    ST_RB_WAIT,     /* ring-back work waiting for a handler (not a caller) */
+    ST_RB_TALK      /* a handler is making a ring-back */
 } call_state;
 
 typedef enum ivr_exit { IVR_ROUTE = 0, IVR_ABANDON, IVR_DEFLECT } ivr_exit;
@@ -43,10 +50,15 @@ struct call {
     double booked;           /* callback booking time */
     double patience_min;     /* replay: observed lower bound on patience */
     double waited;           /* first-leg wait, for traces */
-    cs_event_id timer;       /* patience, IVR end, callback expiry */
+    double connect;          /* BT connection time of this attempt (0 without) */
+    cs_event_id timer;       /* patience, IVR end, callback expiry, connection */
     call *prev, *next;       /* queue or callback list */
     uint64_t caller;
+    uint32_t n_entries;      /* lines joined so far (first attempts on a line), in order */
+    uint32_t measured_from;  /* 1 + index of the first measured one; 0 = none yet */
     int32_t slot;            /* interval of the week of this attempt's arrival */
+    int32_t day;             /* local day of this attempt's arrival (daily counters only) */
+    int16_t first_line;      /* the line of the first entry (the others follow spillover) */
     int16_t line, queue, pool;
     uint16_t attempt;
     uint8_t state;
@@ -58,6 +70,8 @@ struct call {
     uint8_t transferred;
     uint8_t cb_dials;
     uint8_t cb_reached;
+    uint8_t reached;         /* how the caller's latest line ended (caller_done) */
+    uint8_t instant_spills;  /* spillovers in a row at one instant (see give_up) */
 };
 
 typedef struct chunk {
@@ -79,13 +93,16 @@ typedef struct queue_rt {
 typedef struct line_rt {
     const cs_line *cfg;
     gsl_rng *arr_rng, *demand_rng, *ivr_rng, *patience_rng, *redial_rng, *spill_rng, *cb_rng;
+    gsl_rng *connect_rng, *rb_rng;
     double next_arrival;
     double seg_end, seg_rate;   /* current piece of the piecewise-constant arrival rate */
     long day;                   /* day whose random factor is in day_factor */
     double day_factor;
+    size_t dcur;                /* dated demand: day of the current piece */
     long in_system;             /* holding a trunk: IVR, queue, talk */
     long waiting;               /* in any of the line's queues */
     call *cb_head, *cb_tail;
+    call *rb_head, *rb_tail;    /* ring-backs waiting, oldest first */
     cs_timeavg qlen;
     double qarea_mark;          /* area at the last interval tick */
     double handle_factor, wrap_factor;   /* technology effects without a window */
@@ -108,7 +125,16 @@ typedef struct pool_rt {
     size_t n_queues;
     int *cb_lines;              /* lines whose callbacks this pool makes */
     size_t n_cb_lines;
+    int *rb_lines;              /* lines whose ring-backs this pool makes */
+    size_t n_rb_lines;
     gsl_rng *route_rng;
+    /* Staffing over the run: this replication's draw (random absence), with a dated pool's
+     * on-duty numbers laid over it (`overlaid`), or the expected staffing (the loader's dated
+     * run_staffing, or the weekly staffing repeated), walked step by step without wrapping. */
+    const cs_staffing *run;
+    cs_roster_people *people;   /* NULL: expected staffing */
+    cs_staffing repeat;
+    cs_staffing overlaid;       /* this replication's draw with the on-duty numbers */
 } pool_rt;
 
 struct cs_ctr {
@@ -122,6 +148,10 @@ struct cs_ctr {
     cs_repstats *rs;
     double warmup, horizon, interval;
     double tick_prev;
+    double tick_step;            /* ticks: the interval, or at most an hour when dated */
+    const cs_days *days;         /* dated runs: the local days; NULL when undated */
+    double *line_day;            /* rs->line_day (daily counters), NULL when not kept */
+    size_t acur, tcur;           /* day cursors of arrivals and of ticks */
     uint64_t next_caller;
     cs_trace_fn *trace;
     void *trace_ud;
@@ -132,7 +162,9 @@ struct cs_ctr {
     int pending_ok;
     volatile double *progress;
     uint64_t events;
+    size_t n_chunks;
     int oom;
+    int overload;                /* stopped at CS_CTR_MAX_CALLERS */
 };
 
 static const char *const outcome_names[CS_OUT_N] = {
@@ -152,6 +184,13 @@ int cs_outcome_from_name(const char *s)
 static call *call_new(cs_ctr *c)
 {
     if (!c->free_calls) {
+        /* Every record is in use: callers are piling up.  Memory grows only here, so this is
+         * where the cap on callers in the system is enforced, at no cost per event. */
+        if (c->n_chunks * CHUNK_CALLS >= CS_CTR_MAX_CALLERS) {
+            c->overload = 1;
+            cs_cal_stop(c->cal);
+            return NULL;
+        }
         chunk *ch = calloc(1, sizeof *ch);
         if (!ch) {
             c->oom = 1;
@@ -160,6 +199,7 @@ static call *call_new(cs_ctr *c)
         }
         ch->next = c->chunks;
         c->chunks = ch;
+        c->n_chunks++;
         for (size_t i = CHUNK_CALLS; i-- > 0;) {
             ch->calls[i].state = ST_FREE;
             ch->calls[i].next = c->free_calls;
@@ -173,8 +213,11 @@ static call *call_new(cs_ctr *c)
     return k;
 }
 
+static inline void journey_done(cs_ctr *c, const call *k);
+
 static void call_free(cs_ctr *c, call *k)
 {
+    if (k->n_entries) journey_done(c, k);
     k->state = ST_FREE;
     k->next = c->free_calls;
     c->free_calls = k;
@@ -184,9 +227,9 @@ static void call_free(cs_ctr *c, call *k)
 
 static inline double now_of(const cs_ctr *c) { return cs_cal_now(c->cal); }
 
-static inline int32_t slot_of(const cs_ctr *c, double t)
+static inline int32_t slot_of(const cs_ctr *c, size_t *cur, double t)
 {
-    double w = t - CS_WEEK * floor(t / CS_WEEK);
+    double w = c->days ? cs_days_week_s(c->days, cur, t) : t - CS_WEEK * floor(t / CS_WEEK);
     long s = (long)(w / c->interval);
     if (s >= (long)c->rs->n_slots) s = (long)c->rs->n_slots - 1;
     return (int32_t)s;
@@ -197,8 +240,42 @@ static inline double *slot_counters(cs_ctr *c, const call *k)
     return cs_rs_line_slot(c->rs, (size_t)k->line, (size_t)k->slot);
 }
 
+/* Daily counters of the attempt's line and day (runs measuring more than a week), or NULL. */
+static inline double *day_counters(cs_ctr *c, const call *k)
+{
+    return c->line_day ? c->line_day + ((size_t)k->line * c->rs->n_days + (size_t)k->day) * CS_DC_N : NULL;
+}
+
+/* Local day index of an arrival at t (the attempts' cursor: t never goes back). */
+static int32_t day_of(cs_ctr *c, double t)
+{
+    long d = c->days ? (long)cs_days_find(c->days, &c->acur, t) : (long)floor(t / CS_DAY);
+    if (d >= (long)c->rs->n_days) d = (long)c->rs->n_days - 1;
+    return (int32_t)(d < 0 ? 0 : d);
+}
+
+/* First instance of a dated weekly window that ends after t.  Out of line, with the dated
+ * branches below, so that undated runs' window checks stay as small as they were. */
+__attribute__((noinline)) static size_t inst_after(const cs_window *w, double t)
+{
+    size_t lo = 0, hi = w->n_inst;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->inst[2 * mid + 1] <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+__attribute__((noinline)) static int in_inst(const cs_window *w, double t)
+{
+    size_t i = inst_after(w, t);
+    return i < w->n_inst && t >= w->inst[2 * i];
+}
+
 static int in_window(const cs_window *w, double t)
 {
+    if (w->inst) return in_inst(w, t);
     if (!w->weekly) return t >= w->start && t < w->end;
     double tm = t - CS_WEEK * floor(t / CS_WEEK);
     if (w->start <= w->end) return tm >= w->start && tm < w->end;
@@ -208,6 +285,11 @@ static int in_window(const cs_window *w, double t)
 /* The next instant after t at which membership of w may change. */
 static double window_next_edge(const cs_window *w, double t)
 {
+    if (w->inst) {
+        size_t i = inst_after(w, t);
+        if (i == w->n_inst) return INFINITY;
+        return t < w->inst[2 * i] ? w->inst[2 * i] : w->inst[2 * i + 1];
+    }
     if (!w->weekly) {
         if (t < w->start) return w->start;
         if (t < w->end) return w->end;
@@ -240,9 +322,11 @@ static void set_pool_duty(cs_ctr *c, pool_rt *P, int on_duty)
     cs_timeavg_set(&P->duty_ta, now_of(c), (double)on_duty);
 }
 
-static double handle_factor(const cs_ctr *c, const line_rt *L, double t)
+/* The windowed part of handle_factor, out of line so that the common case (no windows) costs a
+ * load and a test. */
+__attribute__((noinline)) static double handle_factor_windows(const cs_ctr *c, const line_rt *L, double t,
+                                                              double f)
 {
-    double f = L->handle_factor;
     for (int i = 0; i < L->n_win; i++) {
         const cs_effect *e = &c->scn->effects[L->win_effects[i]];
         if (e->on == CS_EFFECT_HANDLE && in_window(&e->window, t)) f *= e->factor;
@@ -254,14 +338,25 @@ static double handle_factor(const cs_ctr *c, const line_rt *L, double t)
     return f;
 }
 
-static double wrap_factor(const cs_ctr *c, const line_rt *L, double t)
+static inline double handle_factor(const cs_ctr *c, const line_rt *L, double t)
 {
-    double f = L->wrap_factor;
+    double f = L->handle_factor;
+    return L->n_win || L->n_slow ? handle_factor_windows(c, L, t, f) : f;
+}
+
+__attribute__((noinline)) static double wrap_factor_windows(const cs_ctr *c, const line_rt *L, double t, double f)
+{
     for (int i = 0; i < L->n_win; i++) {
         const cs_effect *e = &c->scn->effects[L->win_effects[i]];
         if (e->on == CS_EFFECT_WRAP && in_window(&e->window, t)) f *= e->factor;
     }
     return f;
+}
+
+static inline double wrap_factor(const cs_ctr *c, const line_rt *L, double t)
+{
+    double f = L->wrap_factor;
+    return L->n_win ? wrap_factor_windows(c, L, t, f) : f;
 }
 
 static void emit_trace(cs_ctr *c, const call *k, cs_outcome o, double wait, double handle)
@@ -287,7 +382,12 @@ static void ev_warmup(void *ctx, void *obj);
 static void ev_cb_expire(void *ctx, void *obj);
 static void ev_cb_retry(void *ctx, void *obj);
 static void ev_cb_end(void *ctx, void *obj);
+static void ev_connected(void *ctx, void *obj);
+static inline void reach_force(cs_ctr *c, call *k);
+static void ev_connect_abandon(void *ctx, void *obj);
+static void ev_rb_end(void *ctx, void *obj);
 static void enter_queue(cs_ctr *c, call *k, int q);
+static void book_ringback(cs_ctr *c, const call *k);
 static void dispatch(cs_ctr *c, pool_rt *P);
 static void handler_free(cs_ctr *c, pool_rt *P);
 
@@ -303,10 +403,40 @@ static void schedule(cs_ctr *c, double t, int prio, cs_event_fn *fn, void *obj, 
 
 /* ---------------------------------------------------------------- demand */
 
+/* rate_piece for a dated line: the calendar's demand (models/demand.h), then the same daily
+ * factor (one gamma variate per local day, in order) and surges. */
+static void rate_piece_dated(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
+{
+    const cs_line *cfg = L->cfg;
+    double e;
+    double r = cs_demand_piece(cfg->dated, c->days, &L->dcur, t, &e);
+    if (cfg->daily_cv > 0) {
+        long day = (long)L->dcur;   /* pieces end at local midnight, so this is t's day */
+        while (L->day < day) {
+            double k = 1.0 / (cfg->daily_cv * cfg->daily_cv);
+            L->day_factor = gsl_ran_gamma(L->demand_rng, k, 1.0 / k);
+            L->day++;
+        }
+        r *= L->day_factor;
+    }
+    for (int i = 0; i < L->n_surges; i++) {
+        const cs_window *w = &c->scn->surges[L->surges[i]];
+        if (in_window(w, t)) r *= w->factor;
+        double edge = window_next_edge(w, t);
+        if (edge < e) e = edge;
+    }
+    *rate = r;
+    *end = e;
+}
+
 /* Rate of line L at time t and the end of the piece of constant rate that contains t. */
 static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
 {
     const cs_line *cfg = L->cfg;
+    if (cfg->dated) {
+        rate_piece_dated(c, L, t, rate, end);
+        return;
+    }
     const cs_profile *p = &cfg->demand;
     double wstart = CS_WEEK * floor(t / CS_WEEK), tm = t - wstart;
     size_t s = (size_t)(tm / p->slot_len);
@@ -341,7 +471,7 @@ static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *en
  * the rate profile (thinning would waste variates and break common random numbers). */
 static double next_arrival(cs_ctr *c, line_rt *L, double t)
 {
-    double e = gsl_ran_exponential(L->arr_rng, 1.0);
+    double e = cs_rng_exponential(L->arr_rng, 1.0);
     for (;;) {
         if (t >= L->seg_end) rate_piece(c, L, t, &L->seg_rate, &L->seg_end);
         if (L->seg_rate > 0) {
@@ -400,10 +530,48 @@ static void ev_replay(void *ctx, void *obj)
 
 static void caller_done(cs_ctr *c, call *k, int reached)
 {
+    k->reached = (uint8_t)reached;
     if (!k->caller_measured) return;
     double *lc = c->lines[k->line].lc;
     lc[CS_LC_CALLERS_DONE] += 1;
     if (!reached) lc[CS_LC_NEVER_REACHED] += 1;
+}
+
+/* ---------------------------------------------------------------- callers across lines
+ *
+ * A caller's record lives for their whole journey, on every line they ring.  Each first
+ * attempt on a line is an entry (counted in CS_LC_CALLERS of that line); the lines of later
+ * entries follow from the first by spillover (a caller changes line only by spilling over, to
+ * the line's spill.to_line), so the record keeps only the first line and the number of
+ * entries.  When the journey ends, every measured entry is counted once on its line as reached
+ * on some line or never reached on any; at the end of the run the journeys still going are
+ * counted as open.  So per line reached_any + never_any + open == callers, and a 101 caller
+ * answered on 999 counts as reached on 101: 101's never-reached count cannot rise because more
+ * callers got through on 999. */
+
+static void note_line_entry(call *k)
+{
+    if (k->n_entries == 0) k->first_line = k->line;
+    if (k->measured && !k->measured_from) k->measured_from = k->n_entries + 1;
+    k->n_entries++;
+}
+
+static inline void count_entries(cs_ctr *c, const call *k, int counter)
+{
+    if (k->n_entries == 1) {   /* most callers ring one line */
+        if (k->measured_from) c->lines[k->first_line].lc[counter] += 1;
+        return;
+    }
+    int l = k->first_line;
+    for (uint32_t e = 0; e < k->n_entries && l >= 0; e++) {
+        if (k->measured_from && e + 1 >= k->measured_from) c->lines[l].lc[counter] += 1;
+        l = c->lines[l].cfg->spill.to_line;
+    }
+}
+
+static inline void journey_done(cs_ctr *c, const call *k)
+{
+    count_entries(c, k, k->reached ? CS_LC_CALLERS_REACHED_ANY : CS_LC_CALLERS_NEVER_ANY);
 }
 
 typedef enum gave_up_from { FROM_IVR = CS_LC_SPILLED_IVR, FROM_QUEUE = CS_LC_SPILLED_QUEUE, FROM_CUT = CS_LC_SPILLED_CUT } gave_up_from;
@@ -420,24 +588,32 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
             p = cfg->spill.share + cfg->spill.per_minute * (waited - cfg->spill.after) / 60.0;
             if (p > cfg->spill.max) p = cfg->spill.max;
         }
-        if (p > 0 && gsl_rng_uniform(L->spill_rng) < p) {
-            if (k->measured) {
-                L->lc[CS_LC_SPILLED] += 1;
-                L->lc[from] += 1;
-            }
-            caller_done(c, k, 0);
+        if (p > 0 && cs_rng_uniform(L->spill_rng) < p) {
             double d = cs_dist_sample(&cfg->spill.delay, L->spill_rng);
-            k->line = (int16_t)cfg->spill.to_line;
-            k->attempt = 0;
-            k->from_other = 1;
-            k->state = ST_ORBIT;
-            schedule(c, t + d, CS_PRIO_NORMAL, ev_attempt, k, NULL);
-            return;
+            /* A caller cut off at once on every line of a cycle with no delay (101 -> 999 ->
+             * 101 ...) would move between lines forever without time passing: after
+             * CS_CTR_MAX_INSTANT_SPILLS moves at one instant they stop trying other lines. */
+            int same_instant = k->arrival == t && !(t + d > t);
+            if (!same_instant || k->instant_spills < CS_CTR_MAX_INSTANT_SPILLS) {
+                k->instant_spills = same_instant ? (uint8_t)(k->instant_spills + 1) : 0;
+                if (k->measured) {
+                    L->lc[CS_LC_SPILLED] += 1;
+                    L->lc[from] += 1;
+                }
+                caller_done(c, k, 0);
+                k->line = (int16_t)cfg->spill.to_line;
+                k->attempt = 0;
+                k->from_other = 1;
+                k->state = ST_ORBIT;
+                schedule(c, t + d, CS_PRIO_NORMAL, ev_attempt, k, NULL);
+                return;
+            }
         }
     }
     if (k->attempt < cfg->redial.max_attempts && cfg->redial.prob > 0 &&
-        gsl_rng_uniform(L->redial_rng) < cfg->redial.prob) {
+        cs_rng_uniform(L->redial_rng) < cfg->redial.prob) {
         double d = cs_dist_sample(&cfg->redial.delay, L->redial_rng);
+        if (t + d > t) k->instant_spills = 0;
         k->state = ST_ORBIT;
         schedule(c, t + d, CS_PRIO_NORMAL, ev_attempt, k, NULL);
         return;
@@ -451,6 +627,8 @@ static void cut_off(cs_ctr *c, call *k)
     if (k->measured) {
         c->lines[k->line].lc[CS_LC_CUT_OFF] += 1;
         slot_counters(c, k)[CS_IC_CUT_OFF] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_CUT_OFF] += 1;
     }
     emit_trace(c, k, CS_OUT_CUT_OFF, 0, 0);
     give_up(c, k, 0, FROM_CUT);
@@ -476,7 +654,8 @@ static void ev_attempt(void *ctx, void *obj)
 
     k->attempt++;
     k->arrival = t;
-    k->slot = slot_of(c, t);
+    k->slot = slot_of(c, &c->acur, t);
+    if (c->line_day) k->day = day_of(c, t);
     k->measured = t >= c->warmup;
     k->leg2 = 0;
     k->transferred = 0;
@@ -484,10 +663,13 @@ static void ev_attempt(void *ctx, void *obj)
     k->waited = 0;
     k->ivr_exit = IVR_ROUTE;
     if (k->attempt == 1) k->caller_measured = k->measured;
+    if (k->attempt == 1) note_line_entry(k);
     if (k->measured) {
         double *lc = L->lc;
         lc[CS_LC_OFFERED] += 1;
         slot_counters(c, k)[CS_IC_OFFERED] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_OFFERED] += 1;
         if (k->attempt == 1) {
             lc[CS_LC_CALLERS] += 1;
             if (k->from_other) lc[CS_LC_FROM_OTHER] += 1;
@@ -499,10 +681,10 @@ static void ev_attempt(void *ctx, void *obj)
     /* Everything random about this attempt is drawn now, in a fixed order. */
     int q = cfg->queue;
     if (cfg->ivr.enabled) {
-        double u = gsl_rng_uniform(L->ivr_rng);
+        double u = cs_rng_uniform(L->ivr_rng);
         double ivr_time = cs_dist_sample(&cfg->ivr.time, L->ivr_rng);
-        double u_route = gsl_rng_uniform(L->ivr_rng);
-        double u_point = gsl_rng_uniform(L->ivr_rng);
+        double u_route = cs_rng_uniform(L->ivr_rng);
+        double u_point = cs_rng_uniform(L->ivr_rng);
         if (u < cfg->ivr.abandon) {
             k->ivr_exit = IVR_ABANDON;
             ivr_time *= u_point;
@@ -536,7 +718,33 @@ static void ev_attempt(void *ctx, void *obj)
         }
         k->patience_min = 0;
     }
+    k->connect = cfg->has_connect ? cs_dist_sample(&cfg->connect, L->connect_rng) : 0.0;
+    if (k->connect > 0) {
+        /* BT connects the call first: it reaches the force (a trunk, the IVR, the queue) only
+         * then, but the caller's wait and patience run from dialling. */
+        k->state = ST_CONNECT;
+        if (k->patience < k->connect)
+            schedule(c, t + k->patience, CS_PRIO_NORMAL, ev_connect_abandon, k, &k->timer);
+        else
+            schedule(c, t + k->connect, CS_PRIO_NORMAL, ev_connected, k, &k->timer);
+        return;
+    }
+    reach_force(c, k);
+}
 
+static void ev_connected(void *ctx, void *obj)
+{
+    call *k = obj;
+    k->timer = 0;
+    reach_force(ctx, k);
+}
+
+/* The attempt reaches the force: cut off, or into the IVR, or into the queue. */
+static inline void reach_force(cs_ctr *c, call *k)
+{
+    line_rt *L = &c->lines[k->line];
+    const cs_line *cfg = L->cfg;
+    double t = now_of(c);
     if ((L->n_cut && line_cut_by_outage(c, L, t)) || (cfg->trunks >= 0 && L->in_system >= cfg->trunks)) {
         cut_off(c, k);
         return;
@@ -547,7 +755,28 @@ static void ev_attempt(void *ctx, void *obj)
         schedule(c, t + k->ivr_time, CS_PRIO_NORMAL, ev_ivr, k, &k->timer);
         return;
     }
-    enter_queue(c, k, q);
+    enter_queue(c, k, k->queue);
+}
+
+/* Hung up while BT was connecting: an abandonment like one in the queue (the measured wait
+ * had started), though the force never held the call. */
+static void ev_connect_abandon(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *k = obj;
+    line_rt *L = &c->lines[k->line];
+    double wait = now_of(c) - k->arrival;
+    k->timer = 0;
+    if (k->measured) {
+        L->lc[CS_LC_ABANDONED_QUEUE] += 1;
+        L->lc[CS_LC_WAIT_SUM_ALL] += wait;
+        slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_ABANDONED] += 1;
+    }
+    emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
+    book_ringback(c, k);
+    give_up(c, k, wait, FROM_QUEUE);
 }
 
 static void ev_ivr(void *ctx, void *obj)
@@ -561,8 +790,11 @@ static void ev_ivr(void *ctx, void *obj)
         if (k->measured) {
             L->lc[CS_LC_ABANDONED_IVR] += 1;
             slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+            double *dc = day_counters(c, k);
+            if (dc) dc[CS_DC_ABANDONED] += 1;
         }
         emit_trace(c, k, CS_OUT_ABANDONED_IVR, 0, 0);
+        book_ringback(c, k);
         give_up(c, k, 0, FROM_IVR);
         return;
     }
@@ -609,6 +841,12 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
                 lc[CS_LC_ANSWERED_WITHIN] += 1;
                 sc[CS_IC_ANSWERED_WITHIN] += 1;
             }
+            double *dc = day_counters(c, k);
+            if (dc) {
+                dc[CS_DC_ANSWERED] += 1;
+                dc[CS_DC_WAIT_SUM_ANSWERED] += wait;
+                if (wait <= L->cfg->target_within) dc[CS_DC_ANSWERED_WITHIN] += 1;
+            }
             cs_hist_add(&c->rs->wait[k->line], wait);
             cs_tally_add(&c->rs->wait_tally[k->line], wait);
         }
@@ -631,7 +869,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
     const cs_line *cfg = L->cfg;
     double t = now_of(c);
     k->queue = (int16_t)q;
-    k->enq = t;
+    k->enq = k->leg2 ? t : t - k->connect;   /* the measured wait includes BT's connection */
     for (size_t i = 0; i < Q->n_pools; i++) {
         pool_rt *P = &c->pools[Q->pools[i]];
         if (P->on_duty - P->busy > 0) {
@@ -640,7 +878,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
         }
     }
     if (!k->leg2 && cfg->callback.enabled && expected_wait(c, q) > cfg->callback.offer_over &&
-        gsl_rng_uniform(L->cb_rng) < cfg->callback.accept) {
+        cs_rng_uniform(L->cb_rng) < cfg->callback.accept) {
         L->in_system--;
         if (k->measured) {
             L->lc[CS_LC_CALLBACK] += 1;
@@ -677,7 +915,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
     set_line_waiting(c, L, L->waiting + 1);
     if (k->measured && !k->leg2) L->lc[CS_LC_QUEUED] += 1;
     k->timer = 0;
-    if (isfinite(k->patience)) schedule(c, t + k->patience, CS_PRIO_NORMAL, ev_abandon, k, &k->timer);
+    if (isfinite(k->patience)) schedule(c, k->enq + k->patience, CS_PRIO_NORMAL, ev_abandon, k, &k->timer);
 }
 
 static void unlink_queued(cs_ctr *c, call *k)
@@ -709,8 +947,11 @@ static void ev_abandon(void *ctx, void *obj)
         L->lc[CS_LC_ABANDONED_QUEUE] += 1;
         L->lc[CS_LC_WAIT_SUM_ALL] += wait;
         slot_counters(c, k)[CS_IC_ABANDONED] += 1;
+        double *dc = day_counters(c, k);
+        if (dc) dc[CS_DC_ABANDONED] += 1;
     }
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
+    book_ringback(c, k);
     give_up(c, k, wait, FROM_QUEUE);
 }
 
@@ -735,7 +976,7 @@ static void ev_talk_end(void *ctx, void *obj)
     pool_rt *P = &c->pools[k->pool];
     const cs_queue *qc = Q->cfg;
     if (!k->leg2) emit_trace(c, k, CS_OUT_ANSWERED, k->waited, k->handle);
-    if (!k->leg2 && qc->transfer_queue >= 0 && gsl_rng_uniform(Q->transfer_rng) < qc->transfer_share) {
+    if (!k->leg2 && qc->transfer_queue >= 0 && cs_rng_uniform(Q->transfer_rng) < qc->transfer_share) {
         queue_rt *T = &c->queues[qc->transfer_queue];
         if (k->measured) L->lc[CS_LC_TRANSFERRED] += 1;
         k->leg2 = 1;
@@ -802,7 +1043,7 @@ static void start_callback(cs_ctr *c, call *k, pool_rt *P)
     set_pool_busy(c, P, P->busy + 1);
     k->pool = (int16_t)(P - c->pools);
     k->state = ST_CB_TALK;
-    k->cb_reached = gsl_rng_uniform(L->cb_rng) < cb->reach;
+    k->cb_reached = cs_rng_uniform(L->cb_rng) < cb->reach;
     double d = k->cb_reached ? k->handle * handle_factor(c, L, t) : cs_dist_sample(&cb->fail_time, L->cb_rng);
     schedule(c, t + d, CS_PRIO_NORMAL, ev_cb_end, k, NULL);
 }
@@ -849,6 +1090,118 @@ static void ev_cb_retry(void *ctx, void *obj)
     if (L->cfg->callback.pool >= 0) dispatch(c, &c->pools[L->cfg->callback.pool]);
 }
 
+/* ---------------------------------------------------------------- ring-backs
+ *
+ * Ring-backs reuse the callback machinery: a record on a per-line list of work booked for
+ * later, taken by the line's pools in dispatch() when nothing more urgent waits, a handler busy
+ * for its duration.  Unlike a callback, it is work on its own record (the caller's record goes
+ * on with their journey: redial, spill over or give up), with no deadline, no expiry and no
+ * answer to wait for: its drawn time covers everything. */
+
+static void rb_unlink(line_rt *L, call *k)
+{
+    if (k->prev) k->prev->next = k->next; else L->rb_head = k->next;
+    if (k->next) k->next->prev = k->prev; else L->rb_tail = k->prev;
+}
+
+static void book_ringback(cs_ctr *c, const call *k)
+{
+    line_rt *L = &c->lines[k->line];
+    const cs_ringback *rb = &L->cfg->ringback;
+    if (!rb->enabled) return;
+    double t = now_of(c);
+    /* One uniform per abandonment whatever the rule, so a variant with another `within` or
+     * share keeps the same draws for the same abandonments. */
+    if (!(cs_rng_uniform(L->rb_rng) < rb->share) || t - k->arrival > rb->within) return;
+    call *r = call_new(c);
+    if (!r) return;
+    r->line = k->line;
+    r->queue = (int16_t)L->cfg->queue;
+    r->booked = t;
+    r->measured = k->measured;
+    r->handle = cs_dist_sample(&rb->time, L->rb_rng);
+    r->state = ST_RB_WAIT;
+    r->prev = L->rb_tail;
+    r->next = NULL;
+    if (L->rb_tail) L->rb_tail->next = r; else L->rb_head = r;
+    L->rb_tail = r;
+    if (k->measured) L->lc[CS_LC_RB_BOOKED] += 1;
+    if (rb->pool >= 0) {
+        dispatch(c, &c->pools[rb->pool]);
+    } else {
+        const queue_rt *Q = &c->queues[L->cfg->queue];
+        for (size_t i = 0; i < Q->n_pools; i++) dispatch(c, &c->pools[Q->pools[i]]);
+    }
+}
+
+static void start_ringback(cs_ctr *c, call *r, pool_rt *P)
+{
+    line_rt *L = &c->lines[r->line];
+    double t = now_of(c), end = t + r->handle;
+    rb_unlink(L, r);
+    set_pool_busy(c, P, P->busy + 1);
+    r->pool = (int16_t)(P - c->pools);
+    r->state = ST_RB_TALK;
+    double *pc = cs_rs_pool(c->rs, (size_t)r->pool);
+    if (t >= c->warmup) {
+        pc[CS_PC_RB_MADE] += 1;
+        L->lc[CS_LC_RB_MADE] += 1;
+        L->lc[CS_LC_RB_WAIT_SUM] += t - r->booked;
+    }
+    /* Handler time within the measured period, as the on-duty time it is a share of. */
+    double a = t > c->warmup ? t : c->warmup, b = end < c->horizon ? end : c->horizon;
+    if (b > a) pc[CS_PC_RB_TIME] += b - a;
+    schedule(c, end, CS_PRIO_NORMAL, ev_rb_end, r, NULL);
+}
+
+static void ev_rb_end(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *r = obj;
+    pool_rt *P = &c->pools[r->pool];
+    call_free(c, r);
+    handler_free(c, P);
+}
+
+static inline call *oldest_callback(const cs_ctr *c, const pool_rt *P)
+{
+    call *oldest = NULL;
+    for (size_t i = 0; i < P->n_cb_lines; i++) {
+        call *h = c->lines[P->cb_lines[i]].cb_head;
+        if (h && (!oldest || h->booked < oldest->booked)) oldest = h;
+    }
+    return oldest;
+}
+
+/* Makes a ring-back now if one goes before live call k (NULL: no live caller waits for P):
+ * one with a priority above k's queue; with no live caller, one with a priority, else the
+ * oldest booking among ring-backs and callbacks.  Returns 1 if it started one. */
+static int ringback_first(cs_ctr *c, pool_rt *P, const call *k)
+{
+    int kp = k ? c->queues[k->queue].prio : 0;
+    call *best = NULL;
+    int bp = INT_MIN;
+    for (size_t i = 0; i < P->n_rb_lines; i++) {
+        const line_rt *L = &c->lines[P->rb_lines[i]];
+        call *h = L->rb_head;
+        if (!h) continue;
+        const cs_ringback *rb = &L->cfg->ringback;
+        int p = rb->has_priority ? rb->priority : INT_MIN;
+        if (k && !(rb->has_priority && p > kp)) continue;
+        if (!best || p > bp || (p == bp && h->booked < best->booked)) {
+            best = h;
+            bp = p;
+        }
+    }
+    if (!best) return 0;
+    if (!k && bp == INT_MIN) {
+        const call *cb = oldest_callback(c, P);
+        if (cb && cb->booked < best->booked) return 0;
+    }
+    start_ringback(c, best, P);
+    return 1;
+}
+
 /* ---------------------------------------------------------------- handlers pick work */
 
 static call *pick_call(cs_ctr *c, pool_rt *P)
@@ -858,7 +1211,7 @@ static call *pick_call(cs_ctr *c, pool_rt *P)
         for (size_t i = 0; i < P->n_queues; i++)
             if (c->queues[P->queues[i]].head) total += P->weights[i];
         if (total <= 0) return NULL;
-        double u = gsl_rng_uniform(P->route_rng) * total, acc = 0;
+        double u = cs_rng_uniform(P->route_rng) * total, acc = 0;
         call *last = NULL;
         for (size_t i = 0; i < P->n_queues; i++) {
             queue_rt *Q = &c->queues[P->queues[i]];
@@ -886,6 +1239,7 @@ static void dispatch(cs_ctr *c, pool_rt *P)
 {
     while (P->on_duty - P->busy > 0) {
         call *k = pick_call(c, P);
+        if (P->n_rb_lines && ringback_first(c, P, k)) continue;
         if (k) {
             if (k->timer) cs_cal_cancel(c->cal, k->timer);
             k->timer = 0;
@@ -894,11 +1248,7 @@ static void dispatch(cs_ctr *c, pool_rt *P)
             continue;
         }
         /* Callbacks only when no live caller is waiting for this pool. */
-        call *oldest = NULL;
-        for (size_t i = 0; i < P->n_cb_lines; i++) {
-            call *h = c->lines[P->cb_lines[i]].cb_head;
-            if (h && (!oldest || h->booked < oldest->booked)) oldest = h;
-        }
+        call *oldest = oldest_callback(c, P);
         if (!oldest) return;
         start_callback(c, oldest, P);
     }
@@ -906,21 +1256,15 @@ static void dispatch(cs_ctr *c, pool_rt *P)
 
 /* ---------------------------------------------------------------- staffing, ticks */
 
+/* Staffing is a step function over the whole run (models/roster.h), so the next change is
+ * simply the next step. */
 static void schedule_next_staff_change(cs_ctr *c, pool_rt *P)
 {
-    const cs_staffing *st = &P->cfg->staffing;
-    if (st->n <= 1) return;
-    double t = now_of(c);
-    double wbase = CS_WEEK * floor(t / CS_WEEK);
+    const cs_staffing *st = P->run;
     size_t next = P->step + 1;
-    double at;
-    if (next >= st->n) {
-        next = 0;
-        at = wbase + CS_WEEK;
-    } else {
-        at = wbase + st->at[next];
-    }
-    if (at <= t) at = t;   /* guards rounding at week edges */
+    if (next >= st->n) return;
+    double t = now_of(c), at = st->at[next];
+    if (at < t) at = t;
     P->step = next;
     if (at < c->horizon) schedule(c, at, CS_PRIO_CONTROL, ev_staff, P, NULL);
 }
@@ -948,7 +1292,7 @@ static void ev_staff(void *ctx, void *obj)
 {
     cs_ctr *c = ctx;
     pool_rt *P = obj;
-    apply_staff_level(c, P, P->cfg->staffing.level[P->step]);
+    apply_staff_level(c, P, P->run->level[P->step]);
     schedule_next_staff_change(c, P);
 }
 
@@ -960,7 +1304,7 @@ static void flush_interval(cs_ctr *c, double t)
     c->tick_prev = t;
     if (t <= c->warmup || t <= from) return;
     if (from < c->warmup) from = c->warmup;
-    size_t s = (size_t)slot_of(c, from);
+    size_t s = (size_t)slot_of(c, &c->tcur, from);
     rs->slot_time[s] += t - from;
     for (size_t l = 0; l < rs->n_lines; l++) {
         line_rt *L = &c->lines[l];
@@ -985,7 +1329,7 @@ static void ev_tick(void *ctx, void *obj)
     cs_ctr *c = ctx;
     double t = now_of(c);
     flush_interval(c, t);
-    double next = t + c->interval;
+    double next = t + c->tick_step;
     if (next < c->horizon) schedule(c, next, CS_PRIO_STATS, ev_tick, NULL, NULL);
     if (c->progress) *c->progress = t;
 }
@@ -1010,6 +1354,36 @@ static void ev_warmup(void *ctx, void *obj)
 }
 
 /* ---------------------------------------------------------------- set-up */
+
+/* Each pool's staffing over the run: its people, drawn again for every replication
+ * (cs_ctr_run), or its expected staffing, built once. */
+static cs_status alloc_staffing(cs_ctr *c, cs_error *err)
+{
+    const cs_scn *s = c->scn;
+    /* Undated: t = 0 is Monday 00:00 and shifts repeat every week.  With a start date the
+     * scenario's own clock, so shifts keep local times across clock changes. */
+    cs_clock undated;
+    cs_clock_init(&undated);
+    const cs_clock *clock = s->clock.dated ? &s->clock : &undated;
+    for (size_t p = 0; p < s->n_pools; p++) {
+        pool_rt *P = &c->pools[p];
+        const cs_pool *pc = &s->pools[p];
+        cs_status st;
+        cs_error e;
+        /* A pool built in code with only a staffing function (no people) runs it as given. */
+        if (pc->absence == CS_ABSENCE_RANDOM && (pc->n_shifts > 0 || pc->headcount > 0))
+            st = cs_roster_people_create(pc->shifts, pc->n_shifts, pc->headcount, pc->shrinkage,
+                                         clock, s->horizon, &P->people, &e);
+        else if (pc->run_staffing.n == 0)
+            st = cs_roster_repeat(&pc->staffing, s->horizon, &P->repeat, &e);
+        else
+            st = CS_OK;
+        if (st != CS_OK) return cs_error_set(err, st, "pool '%s': %s", pc->name, e.msg);
+        /* Dated and expected: the loader's staffing over the run, on-duty numbers included. */
+        P->run = pc->run_staffing.n ? &pc->run_staffing : &P->repeat;
+    }
+    return CS_OK;
+}
 
 static cs_status alloc_runtime(cs_ctr *c, cs_error *err)
 {
@@ -1073,7 +1447,9 @@ static cs_status alloc_runtime(cs_ctr *c, cs_error *err)
         P->queues = calloc(pc->n_queues + 1, sizeof(int));
         P->weights = calloc(pc->n_queues + 1, sizeof(double));
         P->cb_lines = calloc(s->n_lines + 1, sizeof(int));
-        if (!P->queues || !P->weights || !P->cb_lines) return cs_error_set(err, CS_ENOMEM, "out of memory");
+        P->rb_lines = calloc(s->n_lines + 1, sizeof(int));
+        if (!P->queues || !P->weights || !P->cb_lines || !P->rb_lines)
+            return cs_error_set(err, CS_ENOMEM, "out of memory");
         /* Stable insertion sort by priority, highest first (a handful of queues). */
         for (size_t i = 0; i < pc->n_queues; i++) {
             int q = pc->queues[i];
@@ -1098,8 +1474,19 @@ static cs_status alloc_runtime(cs_ctr *c, cs_error *err)
                     if (pc->queues[i] == s->lines[l].queue) serves = 1;
             if (serves) P->cb_lines[P->n_cb_lines++] = (int)l;
         }
+        for (size_t l = 0; l < s->n_lines; l++) {
+            const cs_ringback *rb = &s->lines[l].ringback;
+            if (!rb->enabled) continue;
+            int serves = 0;
+            if (rb->pool >= 0)
+                serves = rb->pool == (int)p;
+            else
+                for (size_t i = 0; i < pc->n_queues; i++)
+                    if (pc->queues[i] == s->lines[l].queue) serves = 1;
+            if (serves) P->rb_lines[P->n_rb_lines++] = (int)l;
+        }
     }
-    return CS_OK;
+    return alloc_staffing(c, err);
 }
 
 static cs_status for_each_stream(cs_ctr *c, uint32_t rep, int create, cs_error *err)
@@ -1125,6 +1512,8 @@ static cs_status for_each_stream(cs_ctr *c, uint32_t rep, int create, cs_error *
         STREAM(L->redial_rng, "redial/%s", n);
         STREAM(L->spill_rng, "spillover/%s", n);
         STREAM(L->cb_rng, "callback/%s", n);
+        STREAM(L->connect_rng, "connect/%s", n);
+        STREAM(L->rb_rng, "ringback/%s", n);
     }
     for (size_t q = 0; q < s->n_queues; q++) {
         queue_rt *Q = &c->queues[q];
@@ -1174,6 +1563,8 @@ void cs_ctr_destroy(cs_ctr *c)
             gsl_rng_free(L->redial_rng);
             gsl_rng_free(L->spill_rng);
             gsl_rng_free(L->cb_rng);
+            gsl_rng_free(L->connect_rng);
+            gsl_rng_free(L->rb_rng);
             free(L->cut_outages);
             free(L->slow_outages);
             free(L->win_effects);
@@ -1194,6 +1585,10 @@ void cs_ctr_destroy(cs_ctr *c)
             free(c->pools[p].queues);
             free(c->pools[p].weights);
             free(c->pools[p].cb_lines);
+            free(c->pools[p].rb_lines);
+            cs_roster_people_destroy(c->pools[p].people);
+            cs_roster_fini(&c->pools[p].repeat);
+            cs_roster_fini(&c->pools[p].overlaid);
         }
     free(c->lines);
     free(c->queues);
@@ -1244,8 +1639,10 @@ static void reset_state(cs_ctr *c)
         L->seg_rate = 0;
         L->day = -1;
         L->day_factor = 1;
+        L->dcur = 0;
         L->in_system = L->waiting = 0;
         L->cb_head = L->cb_tail = NULL;
+        L->rb_head = L->rb_tail = NULL;
         cs_timeavg_reset(&L->qlen, 0, 0);
         L->qarea_mark = 0;
         L->lc = cs_rs_line(c->rs, l);
@@ -1265,8 +1662,10 @@ static void reset_state(cs_ctr *c)
         P->busy_mark = P->duty_mark = 0;
     }
     c->tick_prev = 0;
+    c->acur = c->tcur = 0;
     c->next_caller = 1;
     c->oom = 0;
+    c->overload = 0;
 }
 
 /* At the end: what is still in the IVR or queue is unfinished; callbacks past their deadline
@@ -1277,11 +1676,13 @@ static void close_books(cs_ctr *c)
     for (chunk *ch = c->chunks; ch; ch = ch->next)
         for (size_t i = 0; i < CHUNK_CALLS; i++) {
             call *k = &ch->calls[i];
+            if (k->state != ST_FREE && k->n_entries) count_entries(c, k, CS_LC_CALLERS_OPEN);
             if (k->state == ST_FREE || !k->measured) continue;
             line_rt *L = &c->lines[k->line];
-            if (k->state == ST_IVR || (k->state == ST_QUEUED && !k->leg2)) {
+            if (k->state == ST_IVR || k->state == ST_CONNECT || (k->state == ST_QUEUED && !k->leg2)) {
                 L->lc[CS_LC_UNFINISHED] += 1;
-                emit_trace(c, k, CS_OUT_UNFINISHED, k->state == ST_QUEUED ? t - k->enq : 0, 0);
+                emit_trace(c, k, CS_OUT_UNFINISHED, k->state == ST_QUEUED ? t - k->enq
+                           : k->state == ST_CONNECT ? t - k->arrival : 0, 0);
             } else if (k->state == ST_CB_WAIT && k->cb_dials == 0 &&
                        t - k->booked > L->cfg->callback.deadline) {
                 L->lc[CS_LC_CB_MISSED] += 1;
@@ -1307,13 +1708,31 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
     c->warmup = s->warmup;
     c->horizon = s->horizon;
     c->interval = out->interval;
+    c->days = s->days;
+    c->line_day = out->line_day;
+    /* Dated runs tick at least hourly: t = 0 is local midnight and the clocks move by an hour,
+     * so hourly ticks fall on local interval boundaries all year; longer intervals would not. */
+    c->tick_step = c->days && c->interval > 3600 ? 3600 : c->interval;
     cs_repstats_clear(out);
     reset_state(c);
     for_each_stream(c, rep, 0, err);
 
     for (size_t p = 0; p < s->n_pools; p++) {
         pool_rt *P = &c->pools[p];
-        const cs_staffing *st = &P->cfg->staffing;
+        if (P->people) {
+            char name[CS_NAME_MAX + 16];
+            snprintf(name, sizeof name, "absence/%s", s->pools[p].name);
+            P->run = cs_roster_people_draw(P->people, cs_rng_seed_for(s->seed, rep, name));
+            const cs_onduty *on = s->pools[p].on_duty;
+            if (on && on->n) {   /* handlers actually on duty: no absence drawn over them */
+                cs_error e;
+                cs_roster_fini(&P->overlaid);
+                cs_status st = cs_staffing_overlay(P->run, 0, on, s->horizon, &P->overlaid, &e);
+                if (st != CS_OK) return cs_error_set(err, st, "pool '%s': %s", s->pools[p].name, e.msg);
+                P->run = &P->overlaid;
+            }
+        }
+        const cs_staffing *st = P->run;
         P->step = 0;
         while (P->step + 1 < st->n && st->at[P->step + 1] <= 0) P->step++;
         set_pool_duty(c, P, st->n ? st->level[P->step] : 0);
@@ -1330,11 +1749,18 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
         }
     }
     if (c->warmup > 0) schedule(c, c->warmup, CS_PRIO_CONTROL, ev_warmup, NULL, NULL);
-    schedule(c, c->interval < c->horizon ? c->interval : c->horizon, CS_PRIO_STATS, ev_tick, NULL, NULL);
+    schedule(c, c->tick_step < c->horizon ? c->tick_step : c->horizon, CS_PRIO_STATS, ev_tick, NULL, NULL);
 
     cs_cal_run_until(c->cal, c->horizon, c);
     c->events = cs_cal_executed(c->cal);
     if (c->oom) return cs_error_set(err, CS_ENOMEM, "out of memory while simulating replication %u", rep + 1);
+    if (c->overload)
+        return cs_error_set(err, CS_EINPUT,
+                            "replication %u stopped at %.0f s of simulated time: more than %d callers were in the "
+                            "system at once (callsim's cap, which keeps memory to a few hundred MB per thread). "
+                            "The demand far exceeds what the handlers, queue places and patience can clear: check "
+                            "the arrival rates, surges and staffing",
+                            rep + 1, cs_cal_now(c->cal), CS_CTR_MAX_CALLERS);
     flush_interval(c, c->horizon);
     close_books(c);
     if (c->progress) *c->progress = c->horizon;

@@ -6,13 +6,18 @@
  * thread) can run replications of the same scenario at once.
  *
  * The caller's journey, per attempt:
- *   arrival -> [cut off: outage, or all trunks busy]
+ *   arrival -> [BT connection: the wait and patience run, the force does not hold the call yet]
+ *           -> [cut off: outage, or all trunks busy]
  *           -> [IVR: abandon | deflect | choose a route]
  *           -> queue: a free handler answers at once, or [callback offered and accepted]
  *                     or [cut off: no queue place] or wait until answered or patience ends
  *           -> talk -> [transfer to a second queue] -> wrap-up (handler still busy)
  *   after abandoning or being cut off: ring the other line (spillover), or redial, or give up.
  * Every attempt ends exactly one way; models/repstats.h lists the ways and what is counted.
+ * An abandoned attempt may also book a ring-back: work for a handler, not part of the journey.
+ *
+ * Staffing: each pool's handlers on duty are a step function over the whole run, drawn for
+ * every replication before it starts when absence is random (models/roster.h).
  *
  * Random numbers: each caller's patience and handle time are drawn when the attempt arrives,
  * from per-line and per-queue streams, so a variant that changes staffing serves the same
@@ -27,6 +32,17 @@
 #include "sim/status.h"
 
 typedef struct cs_ctr cs_ctr;
+
+/* Most callers in the system at once (in the IVR, queued, talking, waiting to redial or for a
+ * callback) in one replication.  A legal but absurd overload (10^9 calls a second, a x10^9
+ * surge) would otherwise grow memory until the machine gives out; at this cap the replication
+ * stops with CS_EINPUT.  The largest real control rooms hold a few thousand callers at once;
+ * a million records take about 200 MB per worker thread (call records and calendar). */
+#define CS_CTR_MAX_CALLERS 1000000
+
+/* Most spillovers a caller makes in a row at one instant of simulated time: a spillover cycle
+ * with no delay between lines that both cut the caller off would otherwise never end. */
+#define CS_CTR_MAX_INSTANT_SPILLS 100
 
 /* How an attempt ended, for traces (calls.csv) */
 typedef enum cs_outcome {

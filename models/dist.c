@@ -20,6 +20,9 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 
+#include "sim/text.h"
+#include "sim/rng.h"
+
 /* log(sqrt(2 pi)); M_PI is not in strict C11. */
 #define CS_LOG_SQRT_2PI 0.91893853320467274178032973640562
 
@@ -473,17 +476,20 @@ cs_status cs_dist_copy(cs_dist *dst, const cs_dist *src, cs_error *err)
 /* ------------------------------------------------------------------------------------
  * Sampling: the hot path. */
 
-double cs_dist_sample(const cs_dist *d, const gsl_rng *r)
+double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
 {
     switch (d->kind) {
     case CS_DIST_NEVER:
         return INFINITY;
     case CS_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->a); /* -mean * log1p(-u) */
+        return cs_rng_exponential(r, d->a); /* inline generator, see sim/rng.h */
     case CS_DIST_DETERMINISTIC:
         return d->a;
     case CS_DIST_UNIFORM:
-        return gsl_ran_flat(r, d->a, d->b);
+    {
+        double u = cs_rng_uniform(r); /* gsl_ran_flat's formula, with the inline generator */
+        return d->a * (1 - u) + d->b * u;
+    }
     case CS_DIST_LOGNORMAL:
         /* gsl_ran_lognormal uses the polar Box-Muller method with a rejection loop and two
          * logs; the ziggurat normal is several times faster and equally exact. */
@@ -496,7 +502,7 @@ double cs_dist_sample(const cs_dist *d, const gsl_rng *r)
         /* gsl_rng_uniform_int is exactly uniform (rejection), unlike floor(u * n). */
         return d->values[gsl_rng_uniform_int(r, (unsigned long)d->n_values)];
     case CS_DIST_MIXTURE: {
-        double u = gsl_rng_uniform(r); /* in [0, 1), and cum[n_comp - 1] == 1 */
+        double u = cs_rng_uniform(r); /* in [0, 1), and cum[n_comp - 1] == 1 */
         size_t i = 0;
         while (u >= d->cum[i])
             i++;
@@ -805,77 +811,59 @@ double cs_dist_log_pdf(const cs_dist *d, double x)
 /* ------------------------------------------------------------------------------------
  * Text */
 
-/* An snprintf accumulator: len counts what the full text needs, even past the buffer. */
-typedef struct cs_dist_sbuf {
-    char *buf;
-    size_t cap, len;
-} cs_dist_sbuf;
-
-static void sb_printf(cs_dist_sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(cs_dist_sbuf *s, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k;
-    if (s->len < s->cap)
-        k = vsnprintf(s->buf + s->len, s->cap - s->len, fmt, ap);
-    else
-        k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (k > 0)
-        s->len += (size_t)k;
-}
-
-static void describe_into(cs_dist_sbuf *s, const cs_dist *d)
+/* Appends to buf[0..cap) at *len with cs_text_appendf (sim/text.h): *len counts what the full
+ * text needs, even past the buffer, which is what cs_dist_describe returns. */
+static void describe_into(char *buf, size_t cap, size_t *len, const cs_dist *d)
 {
     switch (d->kind) {
     case CS_DIST_NEVER:
-        sb_printf(s, "never");
+        cs_text_appendf(buf, cap, len, "never");
         return;
     case CS_DIST_EXPONENTIAL:
-        sb_printf(s, "exponential(mean %g s)", d->a);
+        cs_text_appendf(buf, cap, len, "exponential(mean %g s)", d->a);
         return;
     case CS_DIST_DETERMINISTIC:
-        sb_printf(s, "deterministic(%g s)", d->a);
+        cs_text_appendf(buf, cap, len, "deterministic(%g s)", d->a);
         return;
     case CS_DIST_UNIFORM:
-        sb_printf(s, "uniform(min %g s, max %g s)", d->a, d->b);
+        cs_text_appendf(buf, cap, len, "uniform(min %g s, max %g s)", d->a, d->b);
         return;
     case CS_DIST_LOGNORMAL:
-        sb_printf(s, "lognormal(mean %g s, sd %g s)", cs_dist_mean(d), sqrt(cs_dist_variance(d)));
+        cs_text_appendf(buf, cap, len, "lognormal(mean %g s, sd %g s)", cs_dist_mean(d),
+                        sqrt(cs_dist_variance(d)));
         return;
     case CS_DIST_GAMMA:
-        sb_printf(s, "gamma(shape %g, scale %g s; mean %g s, sd %g s)", d->a, d->b,
-                  cs_dist_mean(d), sqrt(cs_dist_variance(d)));
+        cs_text_appendf(buf, cap, len, "gamma(shape %g, scale %g s; mean %g s, sd %g s)", d->a,
+                        d->b, cs_dist_mean(d), sqrt(cs_dist_variance(d)));
         return;
     case CS_DIST_WEIBULL:
-        sb_printf(s, "weibull(shape %g, scale %g s; mean %g s)", d->a, d->b, cs_dist_mean(d));
+        cs_text_appendf(buf, cap, len, "weibull(shape %g, scale %g s; mean %g s)", d->a, d->b,
+                        cs_dist_mean(d));
         return;
     case CS_DIST_EMPIRICAL:
-        sb_printf(s, "empirical(%zu value%s, mean %g s)", d->n_values,
-                  d->n_values == 1 ? "" : "s", d->a);
+        cs_text_appendf(buf, cap, len, "empirical(%zu value%s, mean %g s)", d->n_values,
+                        d->n_values == 1 ? "" : "s", d->a);
         return;
     case CS_DIST_MIXTURE:
-        sb_printf(s, "mixture(");
+        cs_text_appendf(buf, cap, len, "mixture(");
         for (size_t i = 0; i < d->n_comp; i++) {
-            sb_printf(s, "%s%.4g%% ", i ? ", " : "", 100.0 * d->weights[i]);
-            describe_into(s, &d->comp[i]);
+            cs_text_appendf(buf, cap, len, "%s%.4g%% ", i ? ", " : "", 100.0 * d->weights[i]);
+            describe_into(buf, cap, len, &d->comp[i]);
         }
-        sb_printf(s, ")");
+        cs_text_appendf(buf, cap, len, ")");
         return;
     }
-    sb_printf(s, "unknown");
+    cs_text_appendf(buf, cap, len, "unknown");
 }
 
 int cs_dist_describe(const cs_dist *d, char *buf, size_t n)
 {
     CS_REQUIRE(d != NULL && (buf != NULL || n == 0));
-    cs_dist_sbuf s = {buf, n, 0};
+    size_t len = 0;
     if (n > 0)
         buf[0] = '\0';
-    describe_into(&s, d);
-    return s.len > (size_t)INT_MAX ? INT_MAX : (int)s.len;
+    describe_into(buf, n, &len, d);
+    return len > (size_t)INT_MAX ? INT_MAX : (int)len;
 }
 
 static const char *const kind_names[CS_DIST_N_KINDS] = {
@@ -893,29 +881,13 @@ const char *cs_dist_kind_name(cs_dist_kind k)
     return kind_names[k];
 }
 
-/* ASCII-only case folding: locale-independent, so a scenario parses the same everywhere. */
-static int ascii_ieq(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int ca = (unsigned char)*a, cb = (unsigned char)*b;
-        if (ca >= 'A' && ca <= 'Z')
-            ca += 'a' - 'A';
-        if (cb >= 'A' && cb <= 'Z')
-            cb += 'a' - 'A';
-        if (ca != cb)
-            return 0;
-        if (ca == 0)
-            return 1;
-    }
-}
-
 int cs_dist_kind_from_name(const char *name, cs_dist_kind *out)
 {
     CS_REQUIRE(out != NULL);
     if (!name)
         return -1;
     for (int k = 0; k < CS_DIST_N_KINDS; k++) {
-        if (ascii_ieq(name, kind_names[k])) {
+        if (cs_text_ieq(name, kind_names[k])) {
             *out = (cs_dist_kind)k;
             return 0;
         }

@@ -38,6 +38,8 @@
 
 #include <math.h>
 
+#include <gsl/gsl_sf_erf.h>
+
 /* Neumaier-compensated running sum: the log-domain pmfs and t_i are running sums of thousands
  * of logs, and plain summation would let their rounding grow with the queue length. */
 typedef struct {
@@ -357,5 +359,357 @@ cs_status cs_erl_agents_for(double lambda, double mean_service, double mean_pati
             lo = mid + 1;
     }
     *n_out = hi;
+    return CS_OK;
+}
+
+/* ---- Staffing to a target ------------------------------------------------------------------ */
+
+/* M_SQRT2 and friends are not in strict C11. */
+#define CS_ERL_SQRT2 1.41421356237309504880
+#define CS_ERL_LN2 0.69314718055994530942
+#define CS_ERL_LOG_SQRT_2PI 0.91893853320467274178
+
+/* log(1 - Phi(x)) for any x: erfc's logarithm stays finite where 1 - Phi underflows. */
+static double log_q(double x) { return gsl_sf_log_erfc(x / CS_ERL_SQRT2) - CS_ERL_LN2; }
+
+/* The standard normal hazard phi(x) / (1 - Phi(x)), computed as a difference of logs. */
+static double hazard(double x)
+{
+    return exp(-0.5 * x * x - CS_ERL_LOG_SQRT_2PI - log_q(x));
+}
+
+static int use_erlang_c(double mean_patience)
+{
+    return !(mean_patience > 0.0) || isinf(mean_patience);
+}
+
+static cs_status check_target(const cs_erl_target *t, cs_error *err)
+{
+    if (!t)
+        return cs_error_set(err, CS_EDOM, "no staffing target given");
+    if (!(t->share >= 0.0 && t->share < 1.0))
+        return cs_error_set(err, CS_EDOM,
+                            "target share answered within %g s must be a fraction in [0, 1) "
+                            "(e.g. 0.9 for 90%%; 0 = no service-level target), got %g",
+                            t->within, t->share);
+    if (!(t->max_abandon >= 0.0 && t->max_abandon < 1.0))
+        return cs_error_set(err, CS_EDOM,
+                            "abandonment ceiling must be a fraction in [0, 1) (e.g. 0.1 for "
+                            "10%%; 0 = no ceiling), got %g",
+                            t->max_abandon);
+    if (t->share > 0.0 && (isnan(t->within) || t->within < 0.0))
+        return cs_error_set(err, CS_EDOM,
+                            "service-level threshold must be >= 0 seconds (e.g. 10 for '90%% "
+                            "answered within 10 s'), got %g",
+                            t->within);
+    if (t->share == 0.0 && t->max_abandon == 0.0)
+        return cs_error_set(err, CS_EDOM,
+                            "the staffing target has no part: give a share answered within a "
+                            "time, an abandonment ceiling, or both");
+    return CS_OK;
+}
+
+static cs_status check_staff_params(double lambda, double mean_service, double mean_patience,
+                                    const cs_erl_target *target, cs_error *err)
+{
+    if (!(isfinite(lambda) && lambda >= 0.0))
+        return cs_error_set(err, CS_EDOM,
+                            "arrival rate lambda must be a finite number >= 0 calls per second "
+                            "(e.g. 200 calls/hour = 0.0556), got %g",
+                            lambda);
+    cs_status st = need_positive(mean_service, "mean handling time incl. wrap (seconds)", "180",
+                                 err);
+    if (st != CS_OK)
+        return st;
+    if (isnan(mean_patience))
+        return cs_error_set(err, CS_EDOM,
+                            "mean caller patience must be a number of seconds (or 0 / infinity "
+                            "for callers who never abandon), got NaN");
+    return check_target(target, err);
+}
+
+/* The QED approximation of the target at n = a + beta sqrt(a): 1 if it is met. */
+static int qed_meets(double a, double mean_service, double mean_patience, int use_c,
+                     const cs_erl_target *t, double beta)
+{
+    const double n = fmax(a + beta * sqrt(a), 1.0);
+    if (use_c) {
+        if (beta <= 0.0)
+            return 0;
+        /* P(W > T) ~ alpha(beta) e^{-beta sqrt(a) T / ES}; alpha from the hazard of -beta,
+         * since Phi(beta) / phi(beta) = 1 / h(-beta). */
+        const double alpha = 1.0 / (1.0 + beta / hazard(-beta));
+        const double late = alpha * exp(-beta * sqrt(a) * t->within / mean_service);
+        return t->share == 0.0 || 1.0 - late >= t->share;
+    }
+    const double r = mean_patience / mean_service;
+    const double bh = beta * sqrt(r);
+    const double w = 1.0 / (1.0 + hazard(bh) / (sqrt(r) * hazard(-beta)));
+    if (t->max_abandon > 0.0 && w * (hazard(bh) - bh) / sqrt(r * n) > t->max_abandon)
+        return 0;
+    if (t->share > 0.0) {
+        /* Waiting callers are lost before T at rate theta while they still wait:
+         * theta int_0^T P(V > s | W > 0) ds, by Simpson's rule on the conditional tail. */
+        const double c = sqrt(n / (mean_service * mean_patience));
+        const double lq0 = log_q(bh);
+        double lost = 0.0;
+        if (t->within > 0.0) {
+            const int k = 16;
+            for (int j = 0; j <= k; j++) {
+                const double f = exp(log_q(bh + c * t->within * j / k) - lq0);
+                lost += (j == 0 || j == k ? 1.0 : j % 2 ? 4.0 : 2.0) * f;
+            }
+            lost *= t->within / (3.0 * k) / mean_patience;
+        }
+        const double late = w * (exp(log_q(bh + c * t->within) - lq0) + fmin(lost, 1.0));
+        if (1.0 - late < t->share)
+            return 0;
+    }
+    return 1;
+}
+
+cs_status cs_erl_sqrt_staffing(double lambda, double mean_service, double mean_patience,
+                               const cs_erl_target *target, int *n_out, double *beta_out,
+                               cs_error *err)
+{
+    CS_REQUIRE(n_out != NULL);
+    cs_status st = check_staff_params(lambda, mean_service, mean_patience, target, err);
+    if (st != CS_OK)
+        return st;
+    const double a = lambda * mean_service;
+    const int use_c = use_erlang_c(mean_patience);
+    if (!(a > 0.0)) {
+        *n_out = lambda > 0.0 ? 1 : 0;
+        if (beta_out)
+            *beta_out = 0.0;
+        return CS_OK;
+    }
+    if (!(a < (double)CS_ERL_MAX_AGENTS))
+        return cs_error_set(err, CS_EDOM,
+                            "offered load a = %g Erlangs is beyond the %d agents these formulas "
+                            "accept; check the units of the arrival rate (per second)",
+                            a, CS_ERL_MAX_AGENTS);
+    /* Bisection on beta: the approximations meet the target for all beta above a threshold.
+     * The bracket covers every sensible case: beta = 30 is far beyond any real target, and
+     * below -sqrt(a) there would be no agents at all. */
+    double lo = use_c ? 0.0 : -sqrt(a), hi = 30.0;
+    if (!qed_meets(a, mean_service, mean_patience, use_c, target, hi)) {
+        lo = hi;
+    } else {
+        for (int it = 0; it < 60 && hi - lo > 1e-6; it++) {
+            const double mid = 0.5 * (lo + hi);
+            if (qed_meets(a, mean_service, mean_patience, use_c, target, mid))
+                hi = mid;
+            else
+                lo = mid;
+        }
+    }
+    double n = ceil(a + hi * sqrt(a));
+    if (use_c && n <= a)
+        n = floor(a) + 1.0;
+    n = fmin(fmax(n, 1.0), (double)CS_ERL_MAX_AGENTS);
+    *n_out = (int)n;
+    if (beta_out)
+        *beta_out = hi;
+    return CS_OK;
+}
+
+/* One evaluation of the target at n agents: *met and the failing parts at n. */
+static cs_status staff_eval(double lambda, double mean_service, double mean_patience, int use_c,
+                            const cs_erl_target *t, int n, int *met, unsigned *fails,
+                            cs_erl_result *res, cs_error *err)
+{
+    cs_erl_result r = {0};
+    unsigned f = 0;
+    if (use_c) {
+        if (lambda * mean_service >= (double)n) {
+            f = CS_ERL_BIND_STABLE | (t->share > 0.0 ? CS_ERL_BIND_SERVICE : 0u);
+        } else {
+            cs_status st = cs_erl_c(lambda, mean_service, n, t->share > 0.0 ? t->within : 0.0,
+                                    &r, err);
+            if (st != CS_OK)
+                return st;
+            if (t->share > 0.0 && !(r.service_level >= t->share))
+                f |= CS_ERL_BIND_SERVICE;
+        }
+    } else {
+        cs_status st = cs_erl_a(lambda, mean_service, n, mean_patience,
+                                t->share > 0.0 ? t->within : 0.0, &r, err);
+        if (st != CS_OK)
+            return st;
+        if (t->share > 0.0 && !(r.service_level >= t->share))
+            f |= CS_ERL_BIND_SERVICE;
+        if (t->max_abandon > 0.0 && !(r.p_abandon <= t->max_abandon))
+            f |= CS_ERL_BIND_ABANDON;
+    }
+    *met = f == 0;
+    *fails = f;
+    if (res)
+        *res = r;
+    return CS_OK;
+}
+
+cs_status cs_erl_staff(double lambda, double mean_service, double mean_patience,
+                       const cs_erl_target *target, int max_n, cs_erl_staffing *out,
+                       cs_error *err)
+{
+    CS_REQUIRE(out != NULL);
+    cs_status st = check_staff_params(lambda, mean_service, mean_patience, target, err);
+    if (st != CS_OK)
+        return st;
+    if (max_n < 1 || max_n > CS_ERL_MAX_AGENTS)
+        return cs_error_set(err, CS_EDOM, "agent limit must be between 1 and %d, got %d",
+                            CS_ERL_MAX_AGENTS, max_n);
+    cs_erl_staffing o = {0};
+    if (lambda == 0.0) {
+        o.met = 1;
+        *out = o;
+        return CS_OK;
+    }
+    const int use_c = use_erlang_c(mean_patience);
+    const double a = lambda * mean_service;
+    if ((st = cs_erl_sqrt_staffing(lambda, mean_service, mean_patience, target, &o.guess,
+                                   &o.beta, err)) != CS_OK)
+        return st;
+
+    /* Every n <= known_fail fails by counting (see erlang.h); the search never goes there. */
+    double need = 0.0;
+    if (target->share > 0.0)
+        need = a * target->share;
+    if (!use_c && target->max_abandon > 0.0)
+        need = fmax(need, a * (1.0 - target->max_abandon));
+    long known_fail = (long)ceil(need) - 1; /* < need, so it fails */
+    if (use_c && (long)floor(a) > known_fail)
+        known_fail = (long)floor(a); /* n <= a is unstable */
+    if (known_fail < 0)
+        known_fail = 0;
+    if (known_fail >= max_n) {
+        /* Not even the cap passes the counting bound: report the cap's performance. */
+        int met;
+        unsigned f;
+        if ((st = staff_eval(lambda, mean_service, mean_patience, use_c, target, max_n, &met,
+                             &f, &o.r, err)) != CS_OK)
+            return st;
+        o.evaluations = 1;
+        o.n = max_n;
+        o.met = met;
+        *out = o;
+        return CS_OK;
+    }
+
+    int met;
+    unsigned fails;
+    long lo = known_fail; /* fails */
+    long hi = -1;         /* meets, once found */
+    long g = o.guess;
+    if (g <= lo)
+        g = lo + 1;
+    if (g > max_n)
+        g = max_n;
+    if ((st = staff_eval(lambda, mean_service, mean_patience, use_c, target, (int)g, &met,
+                         &fails, NULL, err)) != CS_OK)
+        return st;
+    o.evaluations++;
+    if (met) {
+        hi = g;
+        for (long step = 1; hi - step > lo; step *= 2) {
+            const long m = hi - step;
+            if ((st = staff_eval(lambda, mean_service, mean_patience, use_c, target, (int)m,
+                                 &met, &fails, NULL, err)) != CS_OK)
+                return st;
+            o.evaluations++;
+            if (!met) {
+                lo = m;
+                break;
+            }
+            hi = m;
+        }
+    } else {
+        lo = g;
+        for (long step = 1; lo < max_n; step *= 2) {
+            const long m = lo + step < max_n ? lo + step : max_n;
+            if ((st = staff_eval(lambda, mean_service, mean_patience, use_c, target, (int)m,
+                                 &met, &fails, NULL, err)) != CS_OK)
+                return st;
+            o.evaluations++;
+            if (met) {
+                hi = m;
+                break;
+            }
+            lo = m;
+        }
+        if (hi < 0) {
+            /* Even max_n fails: the target is unreachable within the cap. */
+            if ((st = staff_eval(lambda, mean_service, mean_patience, use_c, target, max_n, &met,
+                                 &fails, &o.r, err)) != CS_OK)
+                return st;
+            o.n = max_n;
+            o.met = 0;
+            *out = o;
+            return CS_OK;
+        }
+    }
+    while (hi - lo > 1) {
+        const long mid = lo + (hi - lo) / 2;
+        if ((st = staff_eval(lambda, mean_service, mean_patience, use_c, target, (int)mid, &met,
+                             &fails, NULL, err)) != CS_OK)
+            return st;
+        o.evaluations++;
+        if (met)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    o.n = (int)hi;
+    o.met = 1;
+    if ((st = staff_eval(lambda, mean_service, mean_patience, use_c, target, o.n, &met, &fails,
+                         &o.r, err)) != CS_OK)
+        return st;
+    /* Which parts n - 1 fails.  Below the counting bound the formulas may refuse an extreme
+     * overload; the bound itself then says which parts cannot hold. */
+    if (o.n > 1) {
+        cs_error tmp;
+        if (staff_eval(lambda, mean_service, mean_patience, use_c, target, o.n - 1, &met, &fails,
+                       NULL, &tmp) == CS_OK) {
+            o.binding = fails;
+        } else {
+            const double m = (double)(o.n - 1);
+            if (target->share > 0.0 && m < a * target->share)
+                o.binding |= CS_ERL_BIND_SERVICE;
+            if (!use_c && target->max_abandon > 0.0 && m < a * (1.0 - target->max_abandon))
+                o.binding |= CS_ERL_BIND_ABANDON;
+        }
+    } else {
+        o.binding = use_c ? CS_ERL_BIND_STABLE : 0u;
+        if (target->share > 0.0)
+            o.binding |= CS_ERL_BIND_SERVICE; /* no agents, nobody answered */
+        if (!use_c && target->max_abandon > 0.0)
+            o.binding |= CS_ERL_BIND_ABANDON; /* no agents, everybody abandons */
+    }
+    *out = o;
+    return CS_OK;
+}
+
+cs_status cs_erl_staff_intervals(const cs_erl_demand *demand, size_t n,
+                                 const cs_erl_target *target, int max_n, int *required,
+                                 cs_erl_staffing *detail, size_t *n_unreachable, cs_error *err)
+{
+    CS_REQUIRE(n == 0 || (demand != NULL && required != NULL));
+    size_t unreachable = 0;
+    for (size_t i = 0; i < n; i++) {
+        cs_erl_staffing o;
+        cs_error e;
+        cs_status st = cs_erl_staff(demand[i].lambda, demand[i].mean_service,
+                                    demand[i].mean_patience, target, max_n, &o, &e);
+        if (st != CS_OK)
+            return cs_error_set(err, st, "interval %zu: %s", i, e.msg);
+        required[i] = o.n;
+        if (!o.met)
+            unreachable++;
+        if (detail)
+            detail[i] = o;
+    }
+    if (n_unreachable)
+        *n_unreachable = unreachable;
     return CS_OK;
 }

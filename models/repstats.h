@@ -53,6 +53,16 @@ enum cs_lc {
     CS_LC_CALLERS_DONE,     /* callers whose journey ended within the run */
     CS_LC_NEVER_REACHED,    /* of those: every attempt abandoned or cut off, no callback reached them */
     CS_LC_QUEUE_AREA,       /* integral of the number waiting (caller-seconds) */
+    /* Callers across lines.  Every first attempt on a line (CS_LC_CALLERS, spill-ins
+     * included) is counted once more on that line when the caller's whole journey, on every
+     * line, is settled: reached somewhere, never reached anywhere, or still going at the end.
+     * reached_any + never_any + open == callers on every replication. */
+    CS_LC_CALLERS_REACHED_ANY,  /* answered on some line, reached by a callback, or deflected */
+    CS_LC_CALLERS_NEVER_ANY,    /* the journey ended without reaching anyone on any line */
+    CS_LC_CALLERS_OPEN,         /* still waiting, talking or between attempts at the end */
+    CS_LC_RB_BOOKED,        /* abandoned attempts booked for a ring-back */
+    CS_LC_RB_MADE,          /* ring-backs started (in the measured period) */
+    CS_LC_RB_WAIT_SUM,      /* of those: time from the abandonment to the start */
     CS_LC_N
 };
 
@@ -68,10 +78,23 @@ enum cs_ic {
     CS_IC_N
 };
 
+/* Per local day of the run, per line (runs measuring more than a week: daily.csv). */
+enum cs_dc {
+    CS_DC_OFFERED,
+    CS_DC_ANSWERED,
+    CS_DC_ABANDONED,        /* IVR + queue */
+    CS_DC_CUT_OFF,
+    CS_DC_ANSWERED_WITHIN,
+    CS_DC_WAIT_SUM_ANSWERED,
+    CS_DC_N
+};
+
 /* Per pool, whole period and per interval. */
 enum cs_pc {
-    CS_PC_BUSY_AREA,        /* handler-seconds busy (talking or wrapping) */
+    CS_PC_BUSY_AREA,        /* handler-seconds busy (talking or wrapping, ring-backs included) */
     CS_PC_DUTY_AREA,        /* handler-seconds on duty */
+    CS_PC_RB_MADE,          /* ring-backs started (whole period only) */
+    CS_PC_RB_TIME,          /* handler-seconds on ring-backs within the measured period */
     CS_PC_N
 };
 
@@ -87,10 +110,14 @@ typedef struct cs_repstats {
     cs_hist *wait;          /* [n_lines] waits of answered calls */
     cs_tally *wait_tally;   /* [n_lines] Welford moments of answered waits */
     cs_tally *talk_tally;   /* [n_lines] Welford moments of talk times of answered calls */
+    size_t n_days;          /* local days of the run with daily counters; 0 = none kept */
+    double *line_day;       /* [n_lines][n_days][CS_DC_N], by the local day of arrival */
 } cs_repstats;
 
 int cs_repstats_init(cs_repstats *r, size_t n_lines, size_t n_pools, double interval, double measured);
 void cs_repstats_fini(cs_repstats *r);
+/* Adds daily counters for n_days local days (after cs_repstats_init).  0 or -1 (memory). */
+int cs_repstats_init_days(cs_repstats *r, size_t n_days);
 void cs_repstats_clear(cs_repstats *r);
 
 static inline double *cs_rs_line(cs_repstats *r, size_t l) { return r->line + l * CS_LC_N; }
@@ -102,6 +129,14 @@ static inline double *cs_rs_line_slot(cs_repstats *r, size_t l, size_t s)
 static inline double *cs_rs_pool_slot(cs_repstats *r, size_t p, size_t s)
 {
     return r->pool_slot + (p * r->n_slots + s) * CS_PC_N;
+}
+static inline double *cs_rs_line_day(cs_repstats *r, size_t l, size_t d)
+{
+    return r->line_day + (l * r->n_days + d) * CS_DC_N;
+}
+static inline const double *cs_rs_line_day_c(const cs_repstats *r, size_t l, size_t d)
+{
+    return r->line_day + (l * r->n_days + d) * CS_DC_N;
 }
 static inline const double *cs_rs_line_c(const cs_repstats *r, size_t l) { return r->line + l * CS_LC_N; }
 static inline const double *cs_rs_pool_c(const cs_repstats *r, size_t p) { return r->pool + p * CS_PC_N; }

@@ -2,7 +2,8 @@
  *
  * Each worker thread owns one cs_ctr (models/centre.h); each replication writes its own
  * cs_repstats slot in the results, chosen by its number.  Nothing else is shared, so the
- * numbers do not depend on the thread count (tests/test_run.c checks byte equality). */
+ * numbers do not depend on the thread count (tests/test_centre.c checks bit equality of every
+ * replication's sums at 1, 2 and 5 threads; tests/test_cli.c the output bytes). */
 #ifndef CS_RUN_H
 #define CS_RUN_H
 

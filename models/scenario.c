@@ -3,15 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/demand.h"
+#include "models/staffing.h"
+
 static void free_line(cs_line *l)
 {
     free(l->demand.rate);
+    cs_demand_free(l->dated);
     cs_dist_fini(&l->ivr.time);
     free(l->ivr.routes);
     cs_dist_fini(&l->patience);
     cs_dist_fini(&l->redial.delay);
     cs_dist_fini(&l->spill.delay);
     cs_dist_fini(&l->callback.fail_time);
+    cs_dist_fini(&l->ringback.time);
+    cs_dist_fini(&l->connect);
 }
 
 static void free_queue(cs_queue *q)
@@ -26,8 +32,10 @@ static void free_pool(cs_pool *p)
     free(p->queues);
     free(p->weights);
     free(p->shifts);
-    free(p->staffing.at);
-    free(p->staffing.level);
+    cs_roster_fini(&p->staffing);
+    cs_roster_fini(&p->run_staffing);
+    cs_onduty_fini(p->on_duty);
+    free(p->on_duty);
 }
 
 void cs_scn_free(cs_scn *s)
@@ -39,10 +47,12 @@ void cs_scn_free(cs_scn *s)
     free(s->lines);
     free(s->queues);
     free(s->pools);
+    for (size_t i = 0; i < s->n_surges; i++) free(s->surges[i].inst);
     free(s->surges);
     free(s->effects);
     free(s->outages);
     free(s->description);
+    cs_days_free(s->days);
     free(s);
 }
 
@@ -69,11 +79,40 @@ int cs_scn_pool_index(const cs_scn *s, const char *name)
 
 int cs_scn_staff_at(const cs_pool *pool, double t)
 {
-    const cs_staffing *st = &pool->staffing;
-    if (st->n == 0) return 0;
-    double w = t - CS_WEEK * (double)(long long)(t / CS_WEEK);
-    /* Step functions have a few dozen steps: a linear scan is clearer than bisection. */
-    size_t i = 0;
-    while (i + 1 < st->n && st->at[i + 1] <= w) i++;
-    return st->level[i];
+    if (pool->run_staffing.n) return cs_staffing_level_at(&pool->run_staffing, t);
+    return cs_roster_level_at(&pool->staffing, t);
+}
+
+int cs_scn_measures_a_year(const cs_scn *s)
+{
+    double m = s->horizon - s->warmup;
+    if (!s->clock.dated) return m == 365 * CS_DAY || m == 366 * CS_DAY;
+    cs_clock_local a, b;
+    cs_clock_at(&s->clock, s->warmup, &a);
+    cs_clock_at(&s->clock, s->horizon, &b);
+    return b.y == a.y + 1 && b.m == a.m && b.d == a.d && b.sod == a.sod;
+}
+
+void cs_scn_drop_dates(cs_scn *s)
+{
+    if (!s->clock.dated) return;
+    for (size_t i = 0; i < s->n_lines; i++) {
+        cs_demand_free(s->lines[i].dated);
+        s->lines[i].dated = NULL;
+    }
+    for (size_t i = 0; i < s->n_pools; i++) {
+        cs_roster_fini(&s->pools[i].run_staffing);
+        cs_onduty_fini(s->pools[i].on_duty);
+        free(s->pools[i].on_duty);
+        s->pools[i].on_duty = NULL;
+        s->pools[i].on_duty_file[0] = '\0';
+    }
+    for (size_t i = 0; i < s->n_surges; i++) {
+        free(s->surges[i].inst);
+        s->surges[i].inst = NULL;
+        s->surges[i].n_inst = 0;
+    }
+    cs_days_free(s->days);
+    s->days = NULL;
+    cs_clock_init(&s->clock);
 }

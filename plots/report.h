@@ -1,7 +1,7 @@
 /* The HTML report of a results folder (prefix cs_report_).
  *
  * Concept.  `callsim run --out DIR` and `callsim compare --out DIR` leave a folder of data
- * (summary.json, charts/, scenario files; see notes/outdir_layout.md).  cs_report_write() turns
+ * (summary.json, charts/, scenario files; README.md "Outputs and KPIs").  cs_report_write() turns
  * it into DIR/report.html: one self-contained page meant for readers who have never seen
  * callsim (Police and Crime Commissioners' inquiry teams, the public).  It has
  *   - a title (the scenario name) and a paragraph saying what the figures are: a simulation,

@@ -11,13 +11,15 @@
  * calls.
  *
  * Controls, from the environment (read once, at the first wrapped call):
- *   CALLSIM_FAULT_ALLOC=N      the N-th allocation (malloc, calloc, realloc, strdup, strndup,
- *                              counted from 1 in call order, all threads) returns NULL with
+ *   CALLSIM_FAULT_ALLOC=N      the N-th allocation (malloc, calloc, realloc, aligned_alloc,
+ *                              strdup, strndup, open_memstream, counted from 1 in call order,
+ *                              all threads) returns NULL with
  *                              errno ENOMEM; CALLSIM_FAULT_ALLOC_PERSIST=1 fails every one
  *                              from the N-th on (memory stays exhausted).
  *   CALLSIM_FAULT_SIGNAL=S:K   raise signal S (2 = SIGINT, 15 = SIGTERM) just before the K-th
- *                              file step: fopen, fclose, fflush, rename, mkdir, mkdtemp,
- *                              unlink, rmdir, remove, open, opendir, fsync, symlink.
+ *                              file step: fopen, fdopen, fclose, fflush, rename, renameat2,
+ *                              mkdir, mkdtemp, mkstemp, unlink, unlinkat, rmdir, remove, open,
+ *                              openat, opendir, fdopendir, fsync, symlink.
  *   CALLSIM_FAULT_LOG=PATH     append "inject alloc N" / "inject signal S at K (call)" when a
  *                              fault is injected, and "total allocs A steps F" at a normal
  *                              exit, so the test knows whether its fault happened and how far
@@ -42,6 +44,14 @@
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t k, size_t n);
 void *__real_realloc(void *p, size_t n);
+void *__real_aligned_alloc(size_t a, size_t n);
+FILE *__real_open_memstream(char **p, size_t *n);
+FILE *__real_fdopen(int fd, const char *m);
+int __real_renameat2(int da, const char *a, int db, const char *b, unsigned flags);
+int __real_mkstemp(char *t);
+int __real_unlinkat(int d, const char *p, int flags);
+int __real_openat(int d, const char *p, int flags, ...);
+DIR *__real_fdopendir(int fd);
 char *__real_strdup(const char *s);
 char *__real_strndup(const char *s, size_t n);
 FILE *__real_fopen(const char *p, const char *m);
@@ -61,6 +71,14 @@ int __real_symlink(const char *a, const char *b);
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t k, size_t n);
 void *__wrap_realloc(void *p, size_t n);
+void *__wrap_aligned_alloc(size_t a, size_t n);
+FILE *__wrap_open_memstream(char **p, size_t *n);
+FILE *__wrap_fdopen(int fd, const char *m);
+int __wrap_renameat2(int da, const char *a, int db, const char *b, unsigned flags);
+int __wrap_mkstemp(char *t);
+int __wrap_unlinkat(int d, const char *p, int flags);
+int __wrap_openat(int d, const char *p, int flags, ...);
+DIR *__wrap_fdopendir(int fd);
 char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
 FILE *__wrap_fopen(const char *p, const char *m);
@@ -162,6 +180,8 @@ void *__wrap_calloc(size_t k, size_t n) { return fail_alloc() ? NULL : __real_ca
 void *__wrap_realloc(void *p, size_t n) { return fail_alloc() ? NULL : __real_realloc(p, n); }
 char *__wrap_strdup(const char *s) { return fail_alloc() ? NULL : __real_strdup(s); }
 char *__wrap_strndup(const char *s, size_t n) { return fail_alloc() ? NULL : __real_strndup(s, n); }
+void *__wrap_aligned_alloc(size_t a, size_t n) { return fail_alloc() ? NULL : __real_aligned_alloc(a, n); }
+FILE *__wrap_open_memstream(char **p, size_t *n) { return fail_alloc() ? NULL : __real_open_memstream(p, n); }
 
 FILE *__wrap_fopen(const char *p, const char *m) { step("fopen"); return __real_fopen(p, m); }
 int __wrap_fclose(FILE *f) { step("fclose"); return __real_fclose(f); }
@@ -175,6 +195,28 @@ int __wrap_remove(const char *p) { step("remove"); return __real_remove(p); }
 DIR *__wrap_opendir(const char *p) { step("opendir"); return __real_opendir(p); }
 int __wrap_fsync(int fd) { step("fsync"); return __real_fsync(fd); }
 int __wrap_symlink(const char *a, const char *b) { step("symlink"); return __real_symlink(a, b); }
+FILE *__wrap_fdopen(int fd, const char *m) { step("fdopen"); return __real_fdopen(fd, m); }
+int __wrap_renameat2(int da, const char *a, int db, const char *b, unsigned flags)
+{
+    step("renameat2");
+    return __real_renameat2(da, a, db, b, flags);
+}
+int __wrap_mkstemp(char *t) { step("mkstemp"); return __real_mkstemp(t); }
+int __wrap_unlinkat(int d, const char *p, int flags) { step("unlinkat"); return __real_unlinkat(d, p, flags); }
+DIR *__wrap_fdopendir(int fd) { step("fdopendir"); return __real_fdopendir(fd); }
+
+int __wrap_openat(int d, const char *p, int flags, ...)
+{
+    mode_t mode = 0;
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
+    step("openat");
+    return __real_openat(d, p, flags, mode);
+}
 
 int __wrap_open(const char *p, int flags, ...)
 {

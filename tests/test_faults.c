@@ -18,7 +18,8 @@
  *   - nothing half-written: the folder the output goes into is byte-for-byte as it was,
  *     except, after a success, the outputs the command promises;
  *   - a previous good result (--force over it, or an existing report.html) is intact after
- *     a failure;
+ *     a failure (after a signal: intact, or wholly replaced by the new result if the signal
+ *     came after the rename that committed it);
  *   - a run that exits 0 wrote and printed the same bytes as the clean run (a fault must
  *     not be absorbed into a silently different result).
  * Full disk comes two ways: a small tmpfs mounted in a private mount namespace (real ENOSPC,
@@ -599,6 +600,18 @@ static void own_frame(const char *report_text, char *buf, size_t n)
     }
 }
 
+/* A signal that arrives after the result was renamed into place cannot undo it: then the
+ * outputs must be the complete new result (the clean run's bytes) and nothing else changed. */
+static int committed(const char *before, const char *after, const char *const *pre, const tally *t)
+{
+    char *b = without(before, pre), *a = without(after, pre), *w = only(after, pre);
+    int ok = strcmp(a, b) == 0 && strcmp(w, t->ref_files) == 0;
+    free(a);
+    free(b);
+    free(w);
+    return ok;
+}
+
 /* Checks one faulted run; returns 1 when it ran to its end untouched by the fault (the sweep
  * can stop). */
 static int check_run(const cmd *c, const setting *s, tally *t, const char *parent, const char *in)
@@ -663,7 +676,7 @@ static int check_run(const cmd *c, const setting *s, tally *t, const char *paren
         free(a);
         free(b);
         free(w);
-    } else if (strcmp(before, after) != 0) {
+    } else if (strcmp(before, after) != 0 && !(s->f == F_SIGNAL && committed(before, after, pre, t))) {
         first_diff(before, after, diff, sizeof diff);
         PROBLEM("failed (%s %d) and the folder changed: %s", r.sig ? "signal" : "exit", r.sig ? r.sig : r.code,
                 diff);

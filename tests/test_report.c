@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "io/json.h"
@@ -773,6 +774,156 @@ static void test_malformed_summary(void **state)
     free(dir);
 }
 
+/* Replaces the first occurrence of `from` (which must be there). */
+static void replace_first(const char *path, const char *from, const char *to)
+{
+    char *text = read_file(path, NULL);
+    assert_non_null(text);
+    char *at = strstr(text, from);
+    if (!at) fail_msg("%s: no \"%s\"", path, from);
+    char *out = malloc(strlen(text) - strlen(from) + strlen(to) + 1);
+    assert_non_null(out);
+    size_t pre = (size_t)(at - text);
+    memcpy(out, text, pre);
+    strcpy(out + pre, to);
+    strcat(out, at + strlen(from));
+    write_file(path, out);
+    free(out);
+    free(text);
+}
+
+/* Defect D2: a value of the wrong JSON type anywhere the report reads (a line's KPIs as an
+ * array crashed it) is an input error naming the file, the position, the path and what was
+ * expected; nothing is written. */
+static void test_wrong_types_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *fixture, *file, *from, *to, *want;
+    } cases[] = {
+        {RUN_FIXTURE, "summary.json", "\"999\": {", "\"999\": [1, 2], \"x\": {",
+         "line 10, column 12: lines[\"999\"] must be an object of KPIs such as"},
+        {RUN_FIXTURE, "summary.json", "\"call handlers\": {", "\"call handlers\": [], \"x\": {",
+         "pools[\"call handlers\"] must be an object of KPIs"},
+        {RUN_FIXTURE, "summary.json", "\"mean\": 16824.7", "\"mean\": \"16824.7\"",
+         "lines[\"101\"].offered.mean must be a number, not a string"},
+        {RUN_FIXTURE, "summary.json", "\"lines\": {", "\"lines\": \"999\", \"x\": {",
+         "line 9, column 12: a run summary needs a \"lines\" object"},
+        {RUN_FIXTURE, "summary.json", "\"pools\": {", "\"pools\": [], \"x\": {",
+         "line 271, column 12: pools must be an object of names, each with its KPIs, not an array"},
+        {RUN_FIXTURE, "summary.json", "    \"lines\": [", "    \"lines\": 7, \"x\": [",
+         "resolved_scenario.lines must be an array, not a number"},
+        {RUN_FIXTURE, "summary.json", "\"target\": {", "\"target\": \"90%\", \"x\": {",
+         "resolved_scenario.lines[0].target must be an object, not a string"},
+        {RUN_FIXTURE, "summary.json", "\"seed\": 2026", "\"seed\": [2026]",
+         "seed must be a number or a string, not an array"},
+        {RUN_FIXTURE, "summary.json", "\"seed\": 2026", "\"measured_from\": 0, \"seed\": 2026",
+         "measured_from must be a string, not a number"},
+        {RUN_FIXTURE, "summary.json", "\"target\": {", "\"calendar\": {\"months\": {\"jan\": 1}}, \"target\": {",
+         "resolved_scenario.lines[0].calendar.months must be an array, not an object"},
+        {CMP_FIXTURE, "summary.json", "\"pools\": {", "\"pools\": [], \"x\": {",
+         "scenarios[0].pools must be an object of names"},
+        {CMP_FIXTURE, "summary.json", "\"differences\": [\n    {\n      \"scenario\":",
+         "\"differences\": [\n    7, {\n      \"scenario\":",
+         "differences[0] must be an object, not a number"},
+        {RUN_FIXTURE, "charts/charts.json", "\"title\": \"Answered within",
+         "\"title\": 5, \"x\": \"Answered within", "charts[1].title must be a string, not a number"},
+        {RUN_FIXTURE, "charts/charts.json", "\"charts\": [", "\"charts\": [\"journey\", ",
+         "charts[0] must be an object, not a string"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *dir = fresh_copy(cases[i].fixture);
+        char *file = join(dir, cases[i].file);
+        replace_first(file, cases[i].from, cases[i].to);
+        char want[1024];
+        snprintf(want, sizeof want, "%s: ", file);
+        expect_failure(dir, CS_EINPUT, want);
+        expect_failure(dir, CS_EINPUT, cases[i].want);
+        free(file);
+        remove_tree(dir);
+        free(dir);
+    }
+}
+
+/* Defect D13: summary.json (or a chart, or a scenario file) that is a device, a FIFO, a
+ * folder or far too large is refused at once, without reading it: no hang, no exhausted
+ * memory. */
+static void test_unbounded_inputs_refused(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *sum = join(dir, "summary.json");
+    char *saved = read_file(sum, NULL);
+    assert_int_equal(unlink(sum), 0);
+    assert_int_equal(symlink("/dev/zero", sum), 0);
+    expect_failure(dir, CS_EINPUT, "summary.json: is a device, not a plain file");
+    assert_int_equal(unlink(sum), 0);
+    assert_int_equal(mkfifo(sum, 0600), 0);   /* no writer: opening it must not wait */
+    expect_failure(dir, CS_EINPUT, "summary.json: is a FIFO, not a plain file");
+    assert_int_equal(unlink(sum), 0);
+    assert_int_equal(mkdir(sum, 0700), 0);
+    expect_failure(dir, CS_EINPUT, "summary.json: is a folder, not a plain file");
+    assert_int_equal(rmdir(sum), 0);
+    /* Just over the cap: 64 MiB of spaces after a valid document is still refused by size. */
+    FILE *f = fopen(sum, "wb");
+    assert_non_null(f);
+    fputs(saved, f);
+    static char spaces[1 << 16];
+    memset(spaces, ' ', sizeof spaces);
+    for (int i = 0; i < 1024; i++) assert_int_equal(fwrite(spaces, 1, sizeof spaces, f), sizeof spaces);
+    assert_int_equal(fclose(f), 0);
+    expect_failure(dir, CS_EINPUT, "summary.json: larger than 64 MiB");
+    write_file(sum, saved);
+    /* A chart that is a FIFO. */
+    char *svg = join(dir, "charts/service_level.svg");
+    assert_int_equal(unlink(svg), 0);
+    assert_int_equal(mkfifo(svg, 0600), 0);
+    expect_failure(dir, CS_EINPUT, "service_level.svg: is a FIFO");
+    free(svg);
+    free(saved);
+    free(sum);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* D2 and D13 through the command line: exit status 2, the position on stderr, no crash or
+ * hang.  Skipped when the binary is not there ($CALLSIM, set by make check). */
+static void test_cli_exit_codes(void **state)
+{
+    (void)state;
+    const char *bin = getenv("CALLSIM");
+    if (!bin || access(bin, X_OK) != 0) {
+        print_message("no callsim binary ($CALLSIM): skipped\n");
+        skip();
+    }
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *sum = join(dir, "summary.json");
+    char *errf = join(dir, "stderr.txt");
+    char cmd[1024], want[600];
+    for (int k = 0; k < 2; k++) {
+        if (k == 0) {
+            replace_first(sum, "\"999\": {", "\"999\": [1, 2], \"x\": {");
+            snprintf(want, sizeof want, "%s: line 10, column 12: lines[\"999\"] must be an object", sum);
+        } else {
+            assert_int_equal(unlink(sum), 0);
+            assert_int_equal(mkfifo(sum, 0600), 0);
+            snprintf(want, sizeof want, "%s: is a FIFO, not a plain file", sum);
+        }
+        snprintf(cmd, sizeof cmd, "%s report %s > /dev/null 2> %s", bin, dir, errf);
+        int rc = system(cmd);
+        assert_true(WIFEXITED(rc));
+        assert_int_equal(WEXITSTATUS(rc), 2);
+        char *err = read_file(errf, NULL);
+        assert_non_null(err);
+        if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
+        free(err);
+    }
+    free(errf);
+    free(sum);
+    remove_tree(dir);
+    free(dir);
+}
+
 static void test_missing_chart(void **state)
 {
     (void)state;
@@ -831,6 +982,9 @@ int main(void)
         cmocka_unit_test(test_no_charts),
         cmocka_unit_test(test_missing_summary),
         cmocka_unit_test(test_malformed_summary),
+        cmocka_unit_test(test_wrong_types_refused),
+        cmocka_unit_test(test_unbounded_inputs_refused),
+        cmocka_unit_test(test_cli_exit_codes),
         cmocka_unit_test(test_missing_chart),
         cmocka_unit_test(test_unsafe_svg_refused),
     };

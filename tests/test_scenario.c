@@ -1,7 +1,7 @@
-/* Tests for the scenario loader (io/scenario.c, io/yamldoc.c).
+/* Tests for the scenario loader (io/scenario*.c, io/yamldoc.c).
  *
  * Fixtures live in tests/data/scenarios/ (run from the repository root).  Good fixtures are
- * checked value by value against what notes/scenario_format.md says they mean; each bad
+ * checked value by value against what README.md ("The scenario file") says they mean; each bad
  * fixture is checked for the file, line, column and a key phrase of the diagnostic it must
  * produce, so a message that moves to the wrong place fails the test. */
 #include <stdarg.h>
@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "io/scenario.h"
 #include "models/dist.h"
@@ -927,6 +930,161 @@ static void test_truncated_inputs(void **state)
     assert_true(ok > 0);   /* prefixes ending after the last pool and before the surges */
 }
 
+/* ---- plausibility limits and files that are not files (defects D5, D14, D15) ----------- */
+
+/* Defect D5: a headcount beyond an int is an error at the value (it overflowed to
+ * -2,147,483,648 handlers and ran with allow_unstaffed; without it the message blamed "no
+ * handler on duty").  A roster whose shifts add up beyond the limit is an error at roster:,
+ * saying when. */
+static void test_staff_beyond_limit(void **state)
+{
+    (void)state;
+    bad_one("bad_staff_overflow.yaml", 1, 12, 12, "2,147,483,648 handlers is more than the 100,000",
+            "pools[0].staff");
+    cs_diags d = {0};
+    load_bad(DIR "bad_roster_huge.yaml", &d);
+    assert_int_equal(d.n, 2);
+    expect_diag(&d, DIR "bad_roster_huge.yaml", 12, 7,
+                "from Mon 07:00 the roster has 120,000 handlers on duty at once", "pools[0].roster");
+    expect_diag(&d, DIR "bad_roster_huge.yaml", 17, 57, "1,000,000,000 handlers",
+                "pools[1].roster[0].staff");
+    cs_diags_free(&d);
+}
+
+/* Defect D15: a horizon, rate, factor or time far beyond any control room is an error at its
+ * key, every one of them in one load. */
+static void test_implausible_values(void **state)
+{
+    (void)state;
+    const char *f = DIR "bad_implausible.yaml";
+    cs_diags d = {0};
+    load_bad(f, &d);
+    if (d.n != 13) print_diags(&d);
+    assert_int_equal(d.n, 13);
+    expect_diag(&d, f, 3, 10, "a horizon of 7000000d is more than the 5 years", "horizon");
+    expect_diag(&d, f, 6, 22, "1000 calls a second is more than the 100 a second",
+                "lines[0].arrivals.rate");
+    expect_diag(&d, f, 7, 39, "is more than a week", "lines[0].handle.mean");
+    expect_diag(&d, f, 8, 15, "8d is more than a week", "lines[0].patience");
+    expect_diag(&d, f, 9, 29, "14d is more than a week", "lines[0].target.answer_within");
+    expect_diag(&d, f, 10, 46, "10d is more than a week", "lines[0].spillover.after");
+    expect_diag(&d, f, 12, 25, "calls a second at the busiest time of the profile",
+                "lines[1].arrivals.per_day");
+    expect_diag(&d, f, 13, 46, "30d is more than a week", "lines[1].handle.samples[1]");
+    expect_diag(&d, f, 14, 69, "9d is more than a week", "lines[1].redial.delay.max");
+    expect_diag(&d, f, 18, 57, "277.8 calls a second", "lines[2].arrivals.rates[0].rate");
+    expect_diag(&d, f, 19, 44, "41d16h is more than a week", "lines[2].handle.scale");
+    expect_diag(&d, f, 25, 59, "a factor of 1e+09 is more than x100", "surges[0].factor");
+    expect_diag(&d, f, 27, 26, "a factor of 1000 is more than x100", "technology[0].factor");
+    cs_diags_free(&d);
+}
+
+/* The limits admit what callsim is for: a two-year national line of 40 million calls a year
+ * on a profile, at every limit exactly. */
+static void test_limits_admit_national_scale(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "name: national\nhorizon: 730d\nwarmup: 1d\n"
+        "lines:\n"
+        "  - name: all forces\n"
+        "    arrivals: {per_week: 770000, profile: {hours: [1, 1, 1, 1, 1, 1, 1, 2, 3, 3, 3, 3,\n"
+        "               3, 3, 3, 3, 3, 3, 4, 4, 3, 2, 2, 1]}}\n"
+        "    handle: {dist: lognormal, mean: 5m, sd: 7d}\n"
+        "    patience: 7d\n"
+        "    target: {answer_within: 7d}\n"
+        "  - name: limits\n"
+        "    arrivals: {rate: 100/s}\n"
+        "    handle: {dist: uniform, min: 1s, max: 1w}\n"
+        "pools:\n"
+        "  - {name: everyone, lines: [all forces, limits], staff: 100000}\n"
+        "  - name: rostered\n"
+        "    lines: [all forces]\n"
+        "    roster: [{days: all, start: \"00:00\", length: 24h, staff: 50000},\n"
+        "             {days: all, start: \"08:00\", length: 8h, staff: 50000}]\n"
+        "surges: [{line: limits, start: \"Mon 10:00\", length: 1h, factor: x100}]\n";
+    cs_scn *s = NULL;
+    cs_diags d = {0};
+    cs_status st = cs_scn_load_string(text, DIR "national.yaml", &s, &d);
+    if (st != CS_OK) print_diags(&d);
+    assert_int_equal(st, CS_OK);
+    assert_int_equal(cs_scn_staff_at(&s->pools[0], 0), 100000);
+    assert_int_equal(cs_scn_staff_at(&s->pools[1], 9 * H), 100000);
+    cs_scn_free(s);
+    cs_diags_free(&d);
+}
+
+/* Defects D14/D15: a base, profile or scenario that is a folder, a device or a FIFO is
+ * refused at once with what it is (a FIFO used to hang the load, a folder to say
+ * "Input/output error"). */
+static void test_non_files_refused(void **state)
+{
+    (void)state;
+    bad_one("bad_base_dir.yaml", 1, 2, 7, "(looked for tests/data/scenarios): it is a folder, "
+            "not a file", "base");
+    bad_one("bad_base_device.yaml", 1, 2, 7, "it is a device, not a file", "base");
+    bad_one("bad_profile_device.yaml", 1, 5, 40, "it is a device or special file, not a file",
+            "lines[0].arrivals.profile");
+
+    char dir[] = "/tmp/cs_test_scenario_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[64], self[80];
+    snprintf(fifo, sizeof fifo, "%s/base.yaml", dir);
+    snprintf(self, sizeof self, "%s/variant.yaml", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);   /* nobody ever writes to it */
+    cs_scn *s = NULL;
+    cs_diags d = {0};
+    assert_int_equal(cs_scn_load_string("base: base.yaml\nname: v\n", self, &s, &d), CS_EINPUT);
+    expect_diag(&d, self, 1, 7, "it is a FIFO (named pipe), not a file", "base");
+    cs_diags_free(&d);
+    assert_int_equal(cs_scn_load(fifo, &s, &d), CS_EIO);
+    assert_null(s);
+    assert_int_equal(d.n, 1);
+    assert_non_null(strstr(d.items[0].msg, "cannot read the scenario file: it is a FIFO"));
+    cs_diags_free(&d);
+    assert_int_equal(cs_scn_load(dir, &s, &d), CS_EIO);
+    assert_non_null(strstr(d.items[0].msg, "cannot read the scenario file: it is a folder"));
+    cs_diags_free(&d);
+    assert_int_equal(unlink(fifo), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* The same through the command line: exit status 2 and file:line:col on stderr (D5 used to
+ * exit 0).  Skipped when the binary is not there ($CALLSIM, set by make check). */
+static void test_cli_exit_codes(void **state)
+{
+    (void)state;
+    const char *bin = getenv("CALLSIM");
+    if (!bin || access(bin, X_OK) != 0) {
+        print_message("no callsim binary ($CALLSIM): skipped\n");
+        skip();
+    }
+    static const char *const cases[][2] = {
+        {"bad_staff_overflow.yaml", "bad_staff_overflow.yaml:12:12: error: 2,147,483,648 handlers"},
+        {"bad_implausible.yaml", "bad_implausible.yaml:3:10: error: a horizon of"},
+        {"bad_base_device.yaml", "bad_base_device.yaml:2:7: error: cannot read base scenario"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmd[512], errf[] = "/tmp/cs_test_scenario_err_XXXXXX";
+        int fd = mkstemp(errf);
+        assert_true(fd >= 0);
+        close(fd);
+        snprintf(cmd, sizeof cmd, "%s run " DIR "%s --reps 1 --quiet > /dev/null 2> %s", bin,
+                 cases[i][0], errf);
+        int rc = system(cmd);
+        assert_true(WIFEXITED(rc));
+        assert_int_equal(WEXITSTATUS(rc), 2);
+        FILE *f = fopen(errf, "rb");
+        assert_non_null(f);
+        char err[4096];
+        size_t n = fread(err, 1, sizeof err - 1, f);
+        err[n] = '\0';
+        fclose(f);
+        unlink(errf);
+        if (!strstr(err, cases[i][1])) fail_msg("stderr lacks \"%s\":\n%s", cases[i][1], err);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -971,6 +1129,11 @@ int main(void)
         cmocka_unit_test(test_document_shape),
         cmocka_unit_test(test_missing_file_and_format),
         cmocka_unit_test(test_truncated_inputs),
+        cmocka_unit_test(test_staff_beyond_limit),
+        cmocka_unit_test(test_implausible_values),
+        cmocka_unit_test(test_limits_admit_national_scale),
+        cmocka_unit_test(test_non_files_refused),
+        cmocka_unit_test(test_cli_exit_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
