@@ -9,9 +9,15 @@ typedef struct srec {
     uint32_t agent;   /* index into the agent table */
 } srec;
 
+typedef struct span {
+    double a, b;
+} span;
+
 struct cs_staffest {
     srec *r;
     size_t n, cap;
+    span *w;          /* callers' waits */
+    size_t nw, capw;
     int sorted;
     uint64_t *keys;   /* open addressing; 0 = empty slot (agent ids are never 0) */
     uint32_t *idx;
@@ -36,6 +42,7 @@ void cs_staffest_destroy(cs_staffest *e)
 {
     if (!e) return;
     free(e->r);
+    free(e->w);
     free(e->keys);
     free(e->idx);
     free(e);
@@ -108,6 +115,22 @@ cs_status cs_staffest_add(cs_staffest *e, uint64_t agent, double start, double e
     return CS_OK;
 }
 
+cs_status cs_staffest_add_wait(cs_staffest *e, double start, double end, cs_error *err)
+{
+    if (!isfinite(start) || !isfinite(end) || end < start)
+        return cs_error_set(err, CS_EINPUT, "a wait must be finite with end >= start (got %g to %g)", start, end);
+    if (!(end > start)) return CS_OK;
+    if (e->nw == e->capw) {
+        size_t nc = e->capw ? 2 * e->capw : 4096;
+        span *nw = realloc(e->w, nc * sizeof *nw);
+        if (!nw) return cs_error_set(err, CS_ENOMEM, "out of memory");
+        e->w = nw;
+        e->capw = nc;
+    }
+    e->w[e->nw++] = (span){start, end};
+    return CS_OK;
+}
+
 size_t cs_staffest_calls(const cs_staffest *e) { return e->n; }
 size_t cs_staffest_agents(const cs_staffest *e) { return e->n_agents; }
 
@@ -139,6 +162,85 @@ static int cmp_edge(const void *a, const void *b)
     return (x->d > y->d) - (x->d < y->d);
 }
 
+static int cmp_span(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    if (x->a != y->a) return x->a < y->a ? -1 : 1;
+    return (x->b > y->b) - (x->b < y->b);
+}
+
+/* The times somebody was waiting, as disjoint sorted spans (*n of them, free() the array). */
+static span *waiting_spans(const cs_staffest *e, size_t *n, int *oom)
+{
+    *n = 0;
+    *oom = 0;
+    if (e->nw == 0) return NULL;
+    span *u = malloc(e->nw * sizeof *u);
+    if (!u) {
+        *oom = 1;
+        return NULL;
+    }
+    memcpy(u, e->w, e->nw * sizeof *u);
+    qsort(u, e->nw, sizeof *u, cmp_span);
+    size_t m = 0;
+    for (size_t i = 0; i < e->nw; i++) {
+        if (m > 0 && u[i].a <= u[m - 1].b) {
+            if (u[i].b > u[m - 1].b) u[m - 1].b = u[i].b;
+        } else {
+            u[m++] = u[i];
+        }
+    }
+    *n = m;
+    return u;
+}
+
+typedef struct edge_vec {
+    edge *v;
+    size_t n, cap;
+    int oom;
+} edge_vec;
+
+static void push(edge_vec *E, double t, int d)
+{
+    if (E->oom) return;
+    if (E->n == E->cap) {
+        size_t nc = E->cap ? 2 * E->cap : 1024;
+        edge *nv = realloc(E->v, nc * sizeof *nv);
+        if (!nv) {
+            E->oom = 1;
+            return;
+        }
+        E->v = nv;
+        E->cap = nc;
+    }
+    E->v[E->n++] = (edge){t, d};
+}
+
+/* Appends the parts of [a, b) when nobody waited as +1/-1 edges. */
+static void free_parts(const span *w, size_t nw, double a, double b, edge_vec *E)
+{
+    /* First waiting span that ends after a. */
+    size_t lo = 0, hi = nw;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w[mid].b <= a) lo = mid + 1;
+        else hi = mid;
+    }
+    double x = a;
+    for (size_t i = lo; i < nw && w[i].a < b; i++) {
+        if (w[i].a > x) {
+            push(E, x, +1);
+            push(E, w[i].a, -1);
+        }
+        if (w[i].b > x) x = w[i].b;
+        if (x >= b) return;
+    }
+    if (x < b) {
+        push(E, x, +1);
+        push(E, b, -1);
+    }
+}
+
 cs_status cs_staffest_steps(cs_staffest *e, double logoff_gap, double **t, int **level, size_t *n, cs_error *err)
 {
     *t = NULL;
@@ -147,23 +249,38 @@ cs_status cs_staffest_steps(cs_staffest *e, double logoff_gap, double **t, int *
     if (!(logoff_gap > 0)) return cs_error_set(err, CS_EINPUT, "the log-off gap must be > 0 s (got %g)", logoff_gap);
     if (e->n == 0) return CS_OK;
     sort_calls(e);
-    /* Sessions: at most one per call, two edges each. */
-    edge *ed = malloc(2 * e->n * sizeof *ed);
-    if (!ed) return cs_error_set(err, CS_ENOMEM, "out of memory");
-    size_t ne = 0;
+    int oom = 0;
+    size_t nw = 0;
+    span *w = waiting_spans(e, &nw, &oom);
+    if (oom) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    edge_vec E = {NULL, 0, 0, 0};
     for (size_t i = 0; i < e->n;) {
-        double s0 = e->r[i].start, s1 = e->r[i].end;
+        /* One busy block: this agent's calls that overlap. */
+        double b0 = e->r[i].start, b1 = e->r[i].end;
         size_t j = i + 1;
-        while (j < e->n && e->r[j].agent == e->r[i].agent && e->r[j].start - s1 <= logoff_gap) {
-            if (e->r[j].end > s1) s1 = e->r[j].end;
+        while (j < e->n && e->r[j].agent == e->r[i].agent && e->r[j].start <= b1) {
+            if (e->r[j].end > b1) b1 = e->r[j].end;
             j++;
         }
-        /* A session of zero length (one call of 0 s) still says the agent was there; it adds
-         * nothing to the time-average and its two edges cancel below. */
-        ed[ne++] = (edge){s0, +1};
-        ed[ne++] = (edge){s1, -1};
+        push(&E, b0, +1);
+        push(&E, b1, -1);
+        if (j < e->n && e->r[j].agent == e->r[i].agent && e->r[j].start - b1 <= logoff_gap) {
+            if (w) {
+                free_parts(w, nw, b1, e->r[j].start, &E);
+            } else {
+                push(&E, b1, +1);
+                push(&E, e->r[j].start, -1);
+            }
+        }
         i = j;
     }
+    free(w);
+    if (E.oom) {
+        free(E.v);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
+    edge *ed = E.v;
+    size_t ne = E.n;
     qsort(ed, ne, sizeof *ed, cmp_edge);
     double *tt = malloc((ne + 1) * sizeof *tt);
     int *lv = malloc((ne + 1) * sizeof *lv);

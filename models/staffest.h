@@ -1,29 +1,34 @@
 /* Handlers available, estimated from who answered each call in a log (prefix cs_staffest_).
  *
  * Concept.  A call log with an agent column says when each agent was talking.  It does not say
- * when they were logged in and free.  This module estimates it: an agent is available from the
- * start of a session to its end, where a session is a run of that agent's calls in which no gap
- * between the end of one call and the start of the next is longer than `logoff_gap`.  Within a
- * session the agent counts whether talking, wrapping up or idle between calls; a longer gap means
- * they logged off (a break, the end of a shift).  So
+ * when they were logged in and ready for the next call.  This module estimates it, for a
+ * simulation in which one pool of identical handlers takes the calls:
  *
- *   available(t) = number of agents with a session covering t,
+ *   available(t) = agents talking at t
+ *                + agents idle at t between two of their calls, when no caller was waiting
+ *                  at t and the gap between those calls is at most `logoff_gap`.
  *
- * an integer step function over the log's span.  It is what a single pool of identical handlers
- * on that staffing would have had: agents serving plus logged-in agents idle between calls.
+ * Two rules, and why.  (1) Sessions: a gap between one agent's calls longer than logoff_gap
+ * means they logged off (a break, the end of a shift), so nothing of it counts.  Within a
+ * session, idle gaps are short even at low load (a handler with a call every 6 minutes of idle
+ * time waits longer than 30 minutes about once in 150 gaps), while breaks and shift ends are
+ * long.  (2) Readiness: an agent who is idle while a caller waits was not ready (after-call
+ * work, another task, a short break): a ready agent would have answered.  So idle time counts
+ * only while nobody waited (cs_staffest_add_wait gives the log's waits).  On the 1999 bank
+ * log, callers who arrived to an empty queue while some agent was idle between calls still
+ * waited in 62% of cases with one such agent and 39% with two (median wait 30 s): counting
+ * every idle gap as available gave a simulation that answered far more callers than the bank
+ * did.  Without waits (no call ever added with cs_staffest_add_wait), rule (2) cannot apply
+ * and every idle gap within a session counts.
  *
- * Biases, stated so that nobody reads more into it.  (1) An agent logged in but idle before the
- * first call of a session (or after the last) is not seen: at high load that idle spell is
- * seconds, at low load it can be minutes, so the estimate is a lower bound at session edges.
- * (2) A gap between two calls is idle only if it is shorter than logoff_gap; a break shorter than
- * that counts as available.  (3) An agent who only makes outbound calls or takes calls of another
- * queue not in the log is invisible.  Choosing logoff_gap: within a session, idle gaps are short
- * even at low load (a handler with a call every 6 minutes of idle time waits longer than 30
- * minutes about once in 150 gaps), while breaks and shift ends are long; the gap distribution of
- * a real log shows the two groups (cs_staffest_gap_counts).  callsim fit uses 30 minutes unless
- * told otherwise (README, "Real call logs").
+ * The result is an integer step function over the log's span: the staffing of that pool.  Its
+ * limits: an agent idle before the first call of a session (or after the last) is not seen, so
+ * session edges are a lower bound; idle agents at times when nobody waited are taken as ready,
+ * which they were not always; a log of several queues served by different agents gives one
+ * pool's worth of availability, so a simulation that pools them is more efficient than the
+ * real split (README, "Real call logs", has the check on the bank log).
  *
- * Memory: 24 bytes per call added (a log of a million answered calls takes 24 MB); agents are
+ * Memory: 24 bytes per call and 16 per wait added (a log of a million calls takes 40 MB); agents are
  * kept in a hash table (up to CS_STAFFEST_MAX_AGENTS).
  *
  * cs_staffest_steps() and cs_staffest_gap_counts() sort the calls in place (so they take a
@@ -56,13 +61,20 @@ void cs_staffest_destroy(cs_staffest *e);
  */
 cs_status cs_staffest_add(cs_staffest *e, uint64_t agent, double start, double end, cs_error *err);
 
+/**
+ * @brief Adds one caller's wait: somebody was waiting in the queue over [start, end) (seconds,
+ * the clock of cs_staffest_add).  Waits of length 0 are ignored.
+ * @return CS_OK; CS_EINPUT (a time not finite, end < start); CS_ENOMEM.
+ */
+cs_status cs_staffest_add_wait(cs_staffest *e, double start, double end, cs_error *err);
+
 /** @brief Calls added so far, and distinct agents. */
 size_t cs_staffest_calls(const cs_staffest *e);
 size_t cs_staffest_agents(const cs_staffest *e);
 
 /**
  * @brief The estimate as a step function: from t[i] on, level[i] agents are available, until
- * t[i+1]; the last step (always level 0) starts at the end of the last session.  t[] strictly
+ * t[i+1]; the last step (always level 0) starts at the end of the last call.  t[] strictly
  * increasing, consecutive levels differ, t[0] is the start of the first session.
  * @param logoff_gap a gap between calls longer than this (s, > 0) ends a session
  * @param t,level OUT: arrays of *n entries (free() both); NULL and 0 when no call was added
