@@ -482,6 +482,16 @@ static int line_cut_by_outage(const cs_ctr *c, const line_rt *L, double t)
     return 0;
 }
 
+/* The line's band of the day (by_time_of_day) covering time t, or NULL: the time of day is
+ * the local clock's, which is what simulated time counts. */
+static const cs_tod_band *tod_band(const cs_line *cfg, double t)
+{
+    double tod = t - CS_DAY * floor(t / CS_DAY);
+    for (size_t i = 0; i < cfg->n_bands; i++)
+        if (tod >= cfg->bands[i].from && tod < cfg->bands[i].to) return &cfg->bands[i];
+    return NULL;
+}
+
 /* A new attempt by the caller in k (first call, redial, or spillover onto this line). */
 static void ev_attempt(void *ctx, void *obj)
 {
@@ -517,15 +527,18 @@ static void ev_attempt(void *ctx, void *obj)
 
     /* Everything random about this attempt is drawn now, in a fixed order. */
     int q = cfg->queue;
+    const cs_tod_band *band = cfg->n_bands ? tod_band(cfg, t) : NULL;
     if (cfg->ivr.enabled) {
         double u = gsl_rng_uniform(L->ivr_rng);
         double ivr_time = cs_dist_sample(&cfg->ivr.time, L->ivr_rng);
         double u_route = gsl_rng_uniform(L->ivr_rng);
         double u_point = gsl_rng_uniform(L->ivr_rng);
-        if (u < cfg->ivr.abandon) {
+        double p_ab = band && band->has_ivr ? band->ivr_abandon : cfg->ivr.abandon;
+        double p_de = band && band->has_ivr ? band->ivr_deflect : cfg->ivr.deflect;
+        if (u < p_ab) {
             k->ivr_exit = IVR_ABANDON;
             ivr_time *= u_point;
-        } else if (u < cfg->ivr.abandon + cfg->ivr.deflect) {
+        } else if (u < p_ab + p_de) {
             k->ivr_exit = IVR_DEFLECT;
         } else {
             double acc = 0;
@@ -539,8 +552,10 @@ static void ev_attempt(void *ctx, void *obj)
         k->ivr_time = ivr_time;
     }
     k->queue = (int16_t)q;
-    k->patience = cs_dist_sample(&cfg->patience, L->patience_rng);
-    k->handle = cs_dist_sample(&c->scn->queues[q].handle, c->queues[q].handle_rng);
+    const cs_dist *pat = band && band->has_patience ? &band->patience : &cfg->patience;
+    const cs_dist *hd = band && band->has_handle && q == cfg->queue ? &band->handle : &c->scn->queues[q].handle;
+    k->patience = cs_dist_sample(pat, L->patience_rng);
+    k->handle = cs_dist_sample(hd, c->queues[q].handle_rng);
     if (replay) {
         if (rp_handle >= 0) k->handle = rp_handle;
         if (rp_patience >= 0) {
@@ -550,7 +565,7 @@ static void ev_attempt(void *ctx, void *obj)
              * never exceeds the observed wait falls back to the bound itself. */
             int tries = 0;
             while (k->patience <= rp_pmin && ++tries < 200)
-                k->patience = cs_dist_sample(&cfg->patience, L->patience_rng);
+                k->patience = cs_dist_sample(pat, L->patience_rng);
             if (k->patience <= rp_pmin) k->patience = rp_pmin;
         }
         k->patience_min = 0;

@@ -89,6 +89,17 @@ typedef struct cs_callback {
     int pool;              /* pool that makes callbacks; -1 = any pool serving the main queue */
 } cs_callback;
 
+/* A band of the day with its own handle time, patience or IVR shares (a line's
+ * `by_time_of_day`): it applies to attempts arriving in [from, to) of the local clock.  has_*
+ * say which parts it sets; the line's own values apply to the rest and outside every band. */
+typedef struct cs_tod_band {
+    double from, to;       /* seconds after local midnight, 0 <= from < to <= 86400 */
+    int has_handle, has_patience, has_ivr;
+    cs_dist handle;        /* talk time on the line's main queue */
+    cs_dist patience;
+    double ivr_abandon, ivr_deflect;
+} cs_tod_band;
+
 typedef struct cs_line {
     char name[CS_NAME_MAX];
     int priority;          /* higher is served first by pools shared with other lines */
@@ -104,6 +115,8 @@ typedef struct cs_line {
     cs_callback callback;
     double target_within;  /* service-level target: answered within this (s) ... */
     double target_share;   /* ... for this share of calls (reported, drawn on charts) */
+    cs_tod_band *bands;    /* by time of day: sorted by from, not overlapping */
+    size_t n_bands;
 } cs_line;
 
 typedef struct cs_queue {
