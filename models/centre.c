@@ -15,6 +15,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "models/count.h"
 #include "sim/cal.h"
 #include "sim/rng.h"
 
@@ -201,11 +202,6 @@ static inline int32_t slot_of(const cs_ctr *c, double t)
     long s = (long)(w / c->interval);
     if (s >= (long)c->rs->n_slots) s = (long)c->rs->n_slots - 1;
     return (int32_t)s;
-}
-
-static inline double *slot_counters(cs_ctr *c, const call *k)
-{
-    return cs_rs_line_slot(c->rs, (size_t)k->line, (size_t)k->slot);
 }
 
 static int in_window(const cs_window *w, double t)
@@ -467,10 +463,7 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
 
 static void cut_off(cs_ctr *c, call *k)
 {
-    if (k->measured) {
-        c->lines[k->line].lc[CS_LC_CUT_OFF] += 1;
-        slot_counters(c, k)[CS_IC_CUT_OFF] += 1;
-    }
+    if (k->measured) cs_count_cut_off(c->rs, (size_t)k->line, (size_t)k->slot);
     emit_trace(c, k, CS_OUT_CUT_OFF, 0, 0);
     give_up(c, k, 0, FROM_CUT);
 }
@@ -514,15 +507,8 @@ static void ev_attempt(void *ctx, void *obj)
     k->ivr_exit = IVR_ROUTE;
     if (k->attempt == 1) k->caller_measured = k->measured;
     if (k->measured) {
-        double *lc = L->lc;
-        lc[CS_LC_OFFERED] += 1;
-        slot_counters(c, k)[CS_IC_OFFERED] += 1;
-        if (k->attempt == 1) {
-            lc[CS_LC_CALLERS] += 1;
-            if (k->from_other) lc[CS_LC_FROM_OTHER] += 1;
-        } else {
-            lc[CS_LC_REDIALS] += 1;
-        }
+        cs_count_offered(c->rs, (size_t)k->line, (size_t)k->slot, k->attempt == 1);
+        if (k->attempt == 1 && k->from_other) L->lc[CS_LC_FROM_OTHER] += 1;
     }
 
     /* Everything random about this attempt is drawn now, in a fixed order. */
@@ -592,17 +578,14 @@ static void ev_ivr(void *ctx, void *obj)
     k->timer = 0;
     if (k->ivr_exit == IVR_ABANDON) {
         L->in_system--;
-        if (k->measured) {
-            L->lc[CS_LC_ABANDONED_IVR] += 1;
-            slot_counters(c, k)[CS_IC_ABANDONED] += 1;
-        }
+        if (k->measured) cs_count_abandoned_ivr(c->rs, (size_t)k->line, (size_t)k->slot);
         emit_trace(c, k, CS_OUT_ABANDONED_IVR, 0, 0);
         give_up(c, k, 0, FROM_IVR);
         return;
     }
     if (k->ivr_exit == IVR_DEFLECT) {
         L->in_system--;
-        if (k->measured) L->lc[CS_LC_DEFLECTED] += 1;
+        if (k->measured) cs_count_deflected(c->rs, (size_t)k->line);
         emit_trace(c, k, CS_OUT_DEFLECTED, 0, 0);
         caller_done(c, k, 1);
         call_free(c, k);
@@ -631,21 +614,7 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
     double wait = t - k->enq;
     if (!k->leg2) {
         k->waited = wait;
-        if (k->measured) {
-            double *lc = L->lc, *sc = slot_counters(c, k);
-            lc[CS_LC_ANSWERED] += 1;
-            lc[CS_LC_WAIT_SUM_ANSWERED] += wait;
-            lc[CS_LC_WAIT_SUM_ALL] += wait;
-            if (wait > lc[CS_LC_WAIT_MAX]) lc[CS_LC_WAIT_MAX] = wait;
-            sc[CS_IC_ANSWERED] += 1;
-            sc[CS_IC_WAIT_SUM_ANSWERED] += wait;
-            if (wait <= L->cfg->target_within) {
-                lc[CS_LC_ANSWERED_WITHIN] += 1;
-                sc[CS_IC_ANSWERED_WITHIN] += 1;
-            }
-            cs_hist_add(&c->rs->wait[k->line], wait);
-            cs_tally_add(&c->rs->wait_tally[k->line], wait);
-        }
+        if (k->measured) cs_count_answered(c->rs, (size_t)k->line, (size_t)k->slot, wait, L->cfg->target_within);
     } else if (k->measured) {
         L->lc[CS_LC_TRANSFER_ANSWERED] += 1;
         L->lc[CS_LC_TRANSFER_WAIT_SUM] += wait;
@@ -655,7 +624,7 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
     double h = k->handle * handle_factor(c, L, t);
     schedule(c, t + h, CS_PRIO_NORMAL, ev_talk_end, k, NULL);
     k->handle = h;
-    if (!k->leg2 && k->measured) cs_tally_add(&c->rs->talk_tally[k->line], h);
+    if (!k->leg2 && k->measured) cs_count_talk(c->rs, (size_t)k->line, h);
 }
 
 static void enter_queue(cs_ctr *c, call *k, int q)
@@ -677,8 +646,8 @@ static void enter_queue(cs_ctr *c, call *k, int q)
         gsl_rng_uniform(L->cb_rng) < cfg->callback.accept) {
         L->in_system--;
         if (k->measured) {
-            L->lc[CS_LC_CALLBACK] += 1;
-            L->lc[CS_LC_QUEUED] += 1;
+            cs_count_callback(c->rs, (size_t)k->line);
+            cs_count_queued(c->rs, (size_t)k->line, (size_t)k->slot);
         }
         emit_trace(c, k, CS_OUT_CALLBACK, 0, 0);
         k->state = ST_CB_WAIT;
@@ -709,7 +678,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
     Q->tail = k;
     Q->len++;
     set_line_waiting(c, L, L->waiting + 1);
-    if (k->measured && !k->leg2) L->lc[CS_LC_QUEUED] += 1;
+    if (k->measured && !k->leg2) cs_count_queued(c->rs, (size_t)k->line, (size_t)k->slot);
     k->timer = 0;
     if (isfinite(k->patience)) schedule(c, t + k->patience, CS_PRIO_NORMAL, ev_abandon, k, &k->timer);
 }
@@ -739,11 +708,7 @@ static void ev_abandon(void *ctx, void *obj)
         call_free(c, k);
         return;
     }
-    if (k->measured) {
-        L->lc[CS_LC_ABANDONED_QUEUE] += 1;
-        L->lc[CS_LC_WAIT_SUM_ALL] += wait;
-        slot_counters(c, k)[CS_IC_ABANDONED] += 1;
-    }
+    if (k->measured) cs_count_abandoned_queue(c->rs, (size_t)k->line, (size_t)k->slot, wait);
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
     give_up(c, k, wait, FROM_QUEUE);
 }
@@ -1315,8 +1280,12 @@ static void close_books(cs_ctr *c)
             if (k->state == ST_FREE || !k->measured) continue;
             line_rt *L = &c->lines[k->line];
             if (k->state == ST_IVR || (k->state == ST_QUEUED && !k->leg2)) {
-                L->lc[CS_LC_UNFINISHED] += 1;
+                cs_count_unfinished(c->rs, (size_t)k->line, (size_t)k->slot);
                 emit_trace(c, k, CS_OUT_UNFINISHED, k->state == ST_QUEUED ? t - k->enq : 0, 0);
+            } else if (k->state == ST_TALK && !k->leg2) {
+                /* Answered and still talking: traced with its whole talk time, as if it had
+                 * ended, so calls.csv has every measured attempt. */
+                emit_trace(c, k, CS_OUT_ANSWERED, k->waited, k->handle);
             } else if (k->state == ST_CB_WAIT && k->cb_dials == 0 &&
                        t - k->booked > L->cfg->callback.deadline) {
                 L->lc[CS_LC_CB_MISSED] += 1;
