@@ -64,7 +64,10 @@ static void table_row(FILE *f, const cs_kpi_def *d, double m, double h)
     char a[48], b[48];
     fmt_value(a, sizeof a, d->unit, m);
     /* Shares and times carry their unit in the number; counts name theirs after the CI. */
-    const char *unit = strcmp(d->unit, "calls") == 0 ? "calls" : strcmp(d->unit, "handlers") == 0 ? "handlers" : "";
+    const char *unit = strcmp(d->unit, "calls") == 0      ? "calls"
+                       : strcmp(d->unit, "handlers") == 0 ? "handlers"
+                       : strcmp(d->unit, "hours") == 0    ? "hours"
+                                                          : "";
     if (isfinite(h)) {
         fmt_value(b, sizeof b, d->unit, h);
         fprintf(f, "  %-38s %16s  ± %-10s %s\n", d->label, a, b, unit);
@@ -92,7 +95,14 @@ static int line_row_relevant(const cs_scn *s, size_t l, int k)
     case CS_LK_CB_REACHED: return L->callback.enabled;
     case CS_LK_REDIALS:
     case CS_LK_CALLERS:
-    case CS_LK_NEVER_REACHED_RATE: return L->redial.prob > 0 || L->spill.to_line >= 0 || any_spill_in;
+    case CS_LK_NEVER_REACHED_RATE:
+    case CS_LK_CALLERS_REACHED_ANY:
+    case CS_LK_CALLERS_NEVER_REACHED:
+    case CS_LK_CALLERS_UNFINISHED:
+    case CS_LK_CALLERS_REACHED_ANY_RATE:
+    case CS_LK_CALLERS_NEVER_REACHED_RATE: return L->redial.prob > 0 || L->spill.to_line >= 0 || any_spill_in;
+    case CS_LK_RINGBACKS:
+    case CS_LK_RINGBACK_WAIT: return L->ringback.enabled;
     case CS_LK_SPILLED: return L->spill.to_line >= 0;
     case CS_LK_FROM_101:
     case CS_LK_FROM_101_SHARE: return any_spill_in;
@@ -127,7 +137,16 @@ cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
     }
     for (size_t p = 0; p < s->n_pools; p++) {
         fprintf(f, "\nPool %s\n", s->pools[p].name);
+        int makes_ringbacks = 0;   /* the pool rows of ring-backs only where some are made */
+        for (size_t l = 0; l < s->n_lines; l++) {
+            const cs_ringback *rb = &s->lines[l].ringback;
+            if (!rb->enabled) continue;
+            if (rb->pool == (int)p) makes_ringbacks = 1;
+            for (size_t i = 0; rb->pool < 0 && i < s->pools[p].n_queues; i++)
+                if (s->pools[p].queues[i] == s->lines[l].queue) makes_ringbacks = 1;
+        }
         for (int k = 0; k < CS_PK_N; k++) {
+            if (k >= CS_PK_RINGBACKS_MADE && !makes_ringbacks) continue;
             double m, ci;
             cs_results_pool(r, p, k, &m, &ci);
             table_row(f, &cs_pool_kpis[k], m, ci);

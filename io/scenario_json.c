@@ -152,6 +152,20 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
             cs_json_kv_string(w, "pool", c->pool >= 0 ? s->pools[c->pool].name : "any serving the line");
             cs_json_end_object(w);
         }
+        if (l->has_connect) write_dist(w, "connect", &l->connect);
+        if (l->ringback.enabled) {
+            const cs_ringback *rb = &l->ringback;
+            cs_json_key(w, "ringback");
+            cs_json_begin_object(w);
+            cs_json_kv_number(w, "share", rb->share);
+            if (isfinite(rb->within)) cs_json_kv_number(w, "within_s", rb->within);
+            else cs_json_kv_string(w, "within_s", "any");
+            write_dist(w, "time", &rb->time);
+            if (rb->has_priority) cs_json_kv_int(w, "priority", rb->priority);
+            else cs_json_kv_string(w, "priority", "after live calls");
+            cs_json_kv_string(w, "pool", rb->pool >= 0 ? s->pools[rb->pool].name : "any serving the line");
+            cs_json_end_object(w);
+        }
         cs_json_end_object(w);
     }
     cs_json_end_array(w);
@@ -196,6 +210,7 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
             cs_json_end_array(w);
         }
         cs_json_kv_number(w, "shrinkage", p->shrinkage);
+        cs_json_kv_string(w, "absence", p->absence == CS_ABSENCE_EXPECTED ? "expected" : "random");
         cs_json_key(w, "staffing");
         cs_json_begin_array(w);
         for (size_t k = 0; k < p->staffing.n; k++) {

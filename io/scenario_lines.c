@@ -250,6 +250,38 @@ static void parse_callback(ld *c, node *v, cs_line *L)
     }
 }
 
+/* `ringback:` (models/scenario.h cs_ringback). */
+static void parse_ringback(ld *c, node *v, cs_line *L)
+{
+    static const char *const keys[] = {"share", "within", "time", "priority", "pool", NULL};
+    if (csi_scn_need_map(c, v, "such as {share: 100%, within: 30s, time: {dist: exponential, "
+                         "mean: 20m}}") != 0)
+        return;
+    csi_scn_check_keys(c, v, keys);
+    cs_ringback *rb = &L->ringback;
+    rb->enabled = 1;
+    rb->share = 1.0;
+    rb->within = INFINITY;
+    csi_scn_get_with(c, v, "share", 0, csi_scn_v_share, &rb->share);
+    csi_scn_get_with(c, v, "within", 0, csi_scn_v_dur, &rb->within);
+    csi_scn_get_dist(c, v, "time", 1, 0, &rb->time);
+    node *pv;
+    if (csi_scn_field(c, v, "priority", 0, &pv) == 1) {
+        size_t pk = csi_scn_push_key(c, "priority");
+        if (csi_scn_v_int(c, pv, 1000000, &rb->priority) == 0) rb->has_priority = 1;
+        csi_scn_pop(c, pk);
+    }
+    if (csi_scn_field(c, v, "pool", 0, &pv) == 1) {
+        size_t pk = csi_scn_push_key(c, "pool");
+        if (csi_scn_need_kind(c, pv, CS_YDOC_SCALAR, "a pool name") == 0) {
+            rb->pool = csi_scn_name_lookup(c->pool_name, c->n_pools, pv->text);
+            if (rb->pool < 0)
+                csi_scn_unknown_name(c, pv, "pool", pv->text, c->pool_name, c->n_pools, "pools");
+        }
+        csi_scn_pop(c, pk);
+    }
+}
+
 static void parse_transfer(ld *c, node *v, size_t li)
 {
     static const char *const keys[] = {"share", "queue", NULL};
@@ -461,7 +493,7 @@ void csi_scn_parse_line(ld *c, size_t i, double interval)
     static const char *const keys[] = {"name", "priority", "arrivals", "capacity", "ivr",
                                        "handle", "wrap", "patience", "target", "redial",
                                        "spillover", "callback", "transfer", "allow_unstaffed",
-                                       "by_time_of_day", NULL};
+                                       "connect", "ringback", "by_time_of_day", NULL};
     node *m = c->line_map[i];
     cs_line *L = &c->s->lines[i];
     cs_queue *Q = &c->s->queues[i];
@@ -470,6 +502,7 @@ void csi_scn_parse_line(ld *c, size_t i, double interval)
     L->redial.max_attempts = 1;
     L->spill.to_line = -1;
     L->callback.pool = -1;
+    L->ringback.pool = -1;
     L->target_within = 20.0;
     L->target_share = 0.8;
     Q->line = (int)i;
@@ -505,11 +538,12 @@ void csi_scn_parse_line(ld *c, size_t i, double interval)
     cs_dist w;
     if (csi_scn_get_dist(c, m, "wrap", 0, 0, &w) == 1) Q->wrap = w;   /* the default owns nothing */
     csi_scn_get_dist(c, m, "patience", 0, 1, &L->patience);
+    if (csi_scn_get_dist(c, m, "connect", 0, 0, &L->connect) == 1) L->has_connect = 1;
     struct {
         const char *key;
         int which;
     } const parts[] = {{"target", 0}, {"redial", 1}, {"spillover", 2}, {"callback", 3},
-                       {"transfer", 4}, {"ivr", 5}};
+                       {"transfer", 4}, {"ivr", 5}, {"ringback", 6}};
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
         if (csi_scn_field(c, m, parts[k].key, 0, &v) != 1) continue;
         size_t pk = csi_scn_push_key(c, parts[k].key);
@@ -519,7 +553,8 @@ void csi_scn_parse_line(ld *c, size_t i, double interval)
         case 2: parse_spill(c, v, i, L); break;
         case 3: parse_callback(c, v, L); break;
         case 4: parse_transfer(c, v, i); break;
-        default: parse_ivr(c, v, i, L); break;
+        case 5: parse_ivr(c, v, i, L); break;
+        default: parse_ringback(c, v, L); break;
         }
         csi_scn_pop(c, pk);
     }

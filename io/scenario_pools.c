@@ -193,10 +193,30 @@ static void parse_weights(ld *c, node *v, cs_pool *P)
                        "for at least one line");
 }
 
+/* `absence: random | expected` (models/roster.h): people absent at random, or the rounded
+ * expectation of the old model. */
+static void parse_absence(ld *c, node *m, cs_pool *P)
+{
+    static const char *const kinds[] = {"random", "expected", NULL};
+    node *v;
+    if (csi_scn_field(c, m, "absence", 0, &v) != 1) return;
+    size_t pk = csi_scn_push_key(c, "absence");
+    int scalar = v->kind == CS_YDOC_SCALAR;
+    if (scalar && cs_text_ieq(v->text, "random")) P->absence = CS_ABSENCE_RANDOM;
+    else if (scalar && cs_text_ieq(v->text, "expected")) P->absence = CS_ABSENCE_EXPECTED;
+    else if (scalar && csi_scn_suggest(v->text, kinds, 2))
+        csi_scn_err_at(c, v, "unknown absence '%s' (did you mean '%s'?)", v->text,
+                       csi_scn_suggest(v->text, kinds, 2));
+    else
+        csi_scn_err_at(c, v, "expected absence: random (each person-shift absent with the "
+                       "shrinkage probability) or absence: expected (the rounded average)");
+    csi_scn_pop(c, pk);
+}
+
 void csi_scn_parse_pool(ld *c, size_t k)
 {
     static const char *const keys[] = {"name", "lines", "queues", "pick", "weights", "staff",
-                                       "roster", "shrinkage", NULL};
+                                       "roster", "shrinkage", "absence", NULL};
     static const char *const picks[] = {"priority", "weighted", NULL};
     node *m = c->pool_map[k];
     cs_pool *P = &c->s->pools[k];
@@ -230,6 +250,7 @@ void csi_scn_parse_pool(ld *c, size_t k)
             parse_weights(c, v, P);
         csi_scn_pop(c, pk);
     }
+    parse_absence(c, m, P);
     size_t e0 = csi_scn_n_errors(c);
     if (csi_scn_get_with(c, m, "shrinkage", 0, csi_scn_v_share, &P->shrinkage) == 1 &&
         P->shrinkage >= 1.0) {
@@ -256,6 +277,7 @@ void csi_scn_parse_pool(ld *c, size_t k)
             cs_error e;
             size_t pk = csi_scn_push_key(c, "staff");
             staffing(c, sp->val, cs_roster_constant(staff, P->shrinkage, &P->staffing, &e), &e);
+            P->headcount = staff;
             csi_scn_pop(c, pk);
         }
     } else {
@@ -491,7 +513,8 @@ void csi_scn_check_queues_taken(ld *c)
     for (size_t q = 0; q < nq; q++) {
         int used = 1;
         if (q < c->n_lines && s->lines[q].ivr.enabled) {
-            used = s->lines[q].callback.enabled && s->lines[q].callback.pool < 0;
+            used = (s->lines[q].callback.enabled && s->lines[q].callback.pool < 0) ||
+                   (s->lines[q].ringback.enabled && s->lines[q].ringback.pool < 0);
             for (size_t i = 0; i < c->n_lines && !used; i++)
                 for (size_t r = 0; r < s->lines[i].ivr.n_routes; r++)
                     if (s->lines[i].ivr.routes[r].queue == (int)q) used = 1;

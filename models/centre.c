@@ -7,6 +7,7 @@
  * memory grows with callers in the system, not with calls simulated. */
 #include "models/centre.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "models/calendar.h"
 #include "models/count.h"
 #include "sim/cal.h"
 #include "sim/rng.h"
@@ -29,7 +31,10 @@ typedef enum call_state {
     ST_ORBIT,       /* between attempts (redial or spillover delay) */
     ST_CB_WAIT,     /* callback booked, waiting for a handler */
     ST_CB_RETRY,    /* callback attempt failed, waiting to dial again */
-    ST_CB_TALK      /* a handler is calling back */
+    ST_CB_TALK,     /* a handler is calling back */
+    ST_CONNECT,     /* BT is connecting the call to the force */
+    ST_RB_WAIT,     /* ring-back work waiting for a handler (not a caller) */
+    ST_RB_TALK      /* a handler is making a ring-back */
 } call_state;
 
 typedef enum ivr_exit { IVR_ROUTE = 0, IVR_ABANDON, IVR_DEFLECT } ivr_exit;
@@ -44,10 +49,14 @@ struct call {
     double booked;           /* callback booking time */
     double patience_min;     /* replay: observed lower bound on patience */
     double waited;           /* first-leg wait, for traces */
-    cs_event_id timer;       /* patience, IVR end, callback expiry */
+    double connect;          /* BT connection time of this attempt (0 without) */
+    cs_event_id timer;       /* patience, IVR end, callback expiry, connection */
     call *prev, *next;       /* queue or callback list */
     uint64_t caller;
+    uint32_t n_entries;      /* lines joined so far (first attempts on a line), in order */
+    uint32_t measured_from;  /* 1 + index of the first measured one; 0 = none yet */
     int32_t slot;            /* interval of the week of this attempt's arrival */
+    int16_t first_line;      /* the line of the first entry (the others follow spillover) */
     int16_t line, queue, pool;
     uint16_t attempt;
     uint8_t state;
@@ -59,6 +68,7 @@ struct call {
     uint8_t transferred;
     uint8_t cb_dials;
     uint8_t cb_reached;
+    uint8_t reached;         /* how the caller's latest line ended (caller_done) */
     uint8_t instant_spills;  /* spillovers in a row at one instant (see give_up) */
 };
 
@@ -81,6 +91,7 @@ typedef struct queue_rt {
 typedef struct line_rt {
     const cs_line *cfg;
     gsl_rng *arr_rng, *demand_rng, *ivr_rng, *patience_rng, *redial_rng, *spill_rng, *cb_rng;
+    gsl_rng *connect_rng, *rb_rng;
     double next_arrival;
     double seg_end, seg_rate;   /* current piece of the piecewise-constant arrival rate */
     long day;                   /* day whose random factor is in day_factor */
@@ -88,6 +99,7 @@ typedef struct line_rt {
     long in_system;             /* holding a trunk: IVR, queue, talk */
     long waiting;               /* in any of the line's queues */
     call *cb_head, *cb_tail;
+    call *rb_head, *rb_tail;    /* ring-backs waiting, oldest first */
     cs_timeavg qlen;
     double qarea_mark;          /* area at the last interval tick */
     double handle_factor, wrap_factor;   /* technology effects without a window */
@@ -110,7 +122,14 @@ typedef struct pool_rt {
     size_t n_queues;
     int *cb_lines;              /* lines whose callbacks this pool makes */
     size_t n_cb_lines;
+    int *rb_lines;              /* lines whose ring-backs this pool makes */
+    size_t n_rb_lines;
     gsl_rng *route_rng;
+    /* Staffing over the run: this replication's draw (random absence) or the weekly
+     * staffing repeated (expected), walked step by step without wrapping. */
+    const cs_staffing *run;
+    cs_roster_people *people;   /* NULL: expected staffing, in `repeat` */
+    cs_staffing repeat;
 } pool_rt;
 
 struct cs_ctr {
@@ -185,8 +204,11 @@ static call *call_new(cs_ctr *c)
     return k;
 }
 
+static inline void journey_done(cs_ctr *c, const call *k);
+
 static void call_free(cs_ctr *c, call *k)
 {
+    if (k->n_entries) journey_done(c, k);
     k->state = ST_FREE;
     k->next = c->free_calls;
     c->free_calls = k;
@@ -294,7 +316,12 @@ static void ev_warmup(void *ctx, void *obj);
 static void ev_cb_expire(void *ctx, void *obj);
 static void ev_cb_retry(void *ctx, void *obj);
 static void ev_cb_end(void *ctx, void *obj);
+static void ev_connected(void *ctx, void *obj);
+static inline void reach_force(cs_ctr *c, call *k);
+static void ev_connect_abandon(void *ctx, void *obj);
+static void ev_rb_end(void *ctx, void *obj);
 static void enter_queue(cs_ctr *c, call *k, int q);
+static void book_ringback(cs_ctr *c, const call *k);
 static void dispatch(cs_ctr *c, pool_rt *P);
 static void handler_free(cs_ctr *c, pool_rt *P);
 
@@ -348,7 +375,7 @@ static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *en
  * the rate profile (thinning would waste variates and break common random numbers). */
 static double next_arrival(cs_ctr *c, line_rt *L, double t)
 {
-    double e = gsl_ran_exponential(L->arr_rng, 1.0);
+    double e = cs_rng_exponential(L->arr_rng, 1.0);
     for (;;) {
         if (t >= L->seg_end) rate_piece(c, L, t, &L->seg_rate, &L->seg_end);
         if (L->seg_rate > 0) {
@@ -407,10 +434,48 @@ static void ev_replay(void *ctx, void *obj)
 
 static void caller_done(cs_ctr *c, call *k, int reached)
 {
+    k->reached = (uint8_t)reached;
     if (!k->caller_measured) return;
     double *lc = c->lines[k->line].lc;
     lc[CS_LC_CALLERS_DONE] += 1;
     if (!reached) lc[CS_LC_NEVER_REACHED] += 1;
+}
+
+/* ---------------------------------------------------------------- callers across lines
+ *
+ * A caller's record lives for their whole journey, on every line they ring.  Each first
+ * attempt on a line is an entry (counted in CS_LC_CALLERS of that line); the lines of later
+ * entries follow from the first by spillover (a caller changes line only by spilling over, to
+ * the line's spill.to_line), so the record keeps only the first line and the number of
+ * entries.  When the journey ends, every measured entry is counted once on its line as reached
+ * on some line or never reached on any; at the end of the run the journeys still going are
+ * counted as open.  So per line reached_any + never_any + open == callers, and a 101 caller
+ * answered on 999 counts as reached on 101: 101's never-reached count cannot rise because more
+ * callers got through on 999. */
+
+static void note_line_entry(call *k)
+{
+    if (k->n_entries == 0) k->first_line = k->line;
+    if (k->measured && !k->measured_from) k->measured_from = k->n_entries + 1;
+    k->n_entries++;
+}
+
+static inline void count_entries(cs_ctr *c, const call *k, int counter)
+{
+    if (k->n_entries == 1) {   /* most callers ring one line */
+        if (k->measured_from) c->lines[k->first_line].lc[counter] += 1;
+        return;
+    }
+    int l = k->first_line;
+    for (uint32_t e = 0; e < k->n_entries && l >= 0; e++) {
+        if (k->measured_from && e + 1 >= k->measured_from) c->lines[l].lc[counter] += 1;
+        l = c->lines[l].cfg->spill.to_line;
+    }
+}
+
+static inline void journey_done(cs_ctr *c, const call *k)
+{
+    count_entries(c, k, k->reached ? CS_LC_CALLERS_REACHED_ANY : CS_LC_CALLERS_NEVER_ANY);
 }
 
 typedef enum gave_up_from { FROM_IVR = CS_LC_SPILLED_IVR, FROM_QUEUE = CS_LC_SPILLED_QUEUE, FROM_CUT = CS_LC_SPILLED_CUT } gave_up_from;
@@ -427,7 +492,7 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
             p = cfg->spill.share + cfg->spill.per_minute * (waited - cfg->spill.after) / 60.0;
             if (p > cfg->spill.max) p = cfg->spill.max;
         }
-        if (p > 0 && gsl_rng_uniform(L->spill_rng) < p) {
+        if (p > 0 && cs_rng_uniform(L->spill_rng) < p) {
             double d = cs_dist_sample(&cfg->spill.delay, L->spill_rng);
             /* A caller cut off at once on every line of a cycle with no delay (101 -> 999 ->
              * 101 ...) would move between lines forever without time passing: after
@@ -450,7 +515,7 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
         }
     }
     if (k->attempt < cfg->redial.max_attempts && cfg->redial.prob > 0 &&
-        gsl_rng_uniform(L->redial_rng) < cfg->redial.prob) {
+        cs_rng_uniform(L->redial_rng) < cfg->redial.prob) {
         double d = cs_dist_sample(&cfg->redial.delay, L->redial_rng);
         if (t + d > t) k->instant_spills = 0;
         k->state = ST_ORBIT;
@@ -506,6 +571,7 @@ static void ev_attempt(void *ctx, void *obj)
     k->waited = 0;
     k->ivr_exit = IVR_ROUTE;
     if (k->attempt == 1) k->caller_measured = k->measured;
+    if (k->attempt == 1) note_line_entry(k);
     if (k->measured) {
         cs_count_offered(c->rs, (size_t)k->line, (size_t)k->slot, k->attempt == 1);
         if (k->attempt == 1 && k->from_other) L->lc[CS_LC_FROM_OTHER] += 1;
@@ -515,10 +581,10 @@ static void ev_attempt(void *ctx, void *obj)
     int q = cfg->queue;
     const cs_tod_band *band = cfg->n_bands ? tod_band(cfg, t) : NULL;
     if (cfg->ivr.enabled) {
-        double u = gsl_rng_uniform(L->ivr_rng);
+        double u = cs_rng_uniform(L->ivr_rng);
         double ivr_time = cs_dist_sample(&cfg->ivr.time, L->ivr_rng);
-        double u_route = gsl_rng_uniform(L->ivr_rng);
-        double u_point = gsl_rng_uniform(L->ivr_rng);
+        double u_route = cs_rng_uniform(L->ivr_rng);
+        double u_point = cs_rng_uniform(L->ivr_rng);
         double p_ab = band && band->has_ivr ? band->ivr_abandon : cfg->ivr.abandon;
         double p_de = band && band->has_ivr ? band->ivr_deflect : cfg->ivr.deflect;
         if (u < p_ab) {
@@ -556,7 +622,33 @@ static void ev_attempt(void *ctx, void *obj)
         }
         k->patience_min = 0;
     }
+    k->connect = cfg->has_connect ? cs_dist_sample(&cfg->connect, L->connect_rng) : 0.0;
+    if (k->connect > 0) {
+        /* BT connects the call first: it reaches the force (a trunk, the IVR, the queue) only
+         * then, but the caller's wait and patience run from dialling. */
+        k->state = ST_CONNECT;
+        if (k->patience < k->connect)
+            schedule(c, t + k->patience, CS_PRIO_NORMAL, ev_connect_abandon, k, &k->timer);
+        else
+            schedule(c, t + k->connect, CS_PRIO_NORMAL, ev_connected, k, &k->timer);
+        return;
+    }
+    reach_force(c, k);
+}
 
+static void ev_connected(void *ctx, void *obj)
+{
+    call *k = obj;
+    k->timer = 0;
+    reach_force(ctx, k);
+}
+
+/* The attempt reaches the force: cut off, or into the IVR, or into the queue. */
+static inline void reach_force(cs_ctr *c, call *k)
+{
+    line_rt *L = &c->lines[k->line];
+    const cs_line *cfg = L->cfg;
+    double t = now_of(c);
     if ((L->n_cut && line_cut_by_outage(c, L, t)) || (cfg->trunks >= 0 && L->in_system >= cfg->trunks)) {
         cut_off(c, k);
         return;
@@ -567,7 +659,21 @@ static void ev_attempt(void *ctx, void *obj)
         schedule(c, t + k->ivr_time, CS_PRIO_NORMAL, ev_ivr, k, &k->timer);
         return;
     }
-    enter_queue(c, k, q);
+    enter_queue(c, k, k->queue);
+}
+
+/* Hung up while BT was connecting: an abandonment like one in the queue (the measured wait
+ * had started), though the force never held the call. */
+static void ev_connect_abandon(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *k = obj;
+    double wait = now_of(c) - k->arrival;
+    k->timer = 0;
+    if (k->measured) cs_count_abandoned_queue(c->rs, (size_t)k->line, (size_t)k->slot, wait);
+    emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
+    book_ringback(c, k);
+    give_up(c, k, wait, FROM_QUEUE);
 }
 
 static void ev_ivr(void *ctx, void *obj)
@@ -580,6 +686,7 @@ static void ev_ivr(void *ctx, void *obj)
         L->in_system--;
         if (k->measured) cs_count_abandoned_ivr(c->rs, (size_t)k->line, (size_t)k->slot);
         emit_trace(c, k, CS_OUT_ABANDONED_IVR, 0, 0);
+        book_ringback(c, k);
         give_up(c, k, 0, FROM_IVR);
         return;
     }
@@ -634,7 +741,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
     const cs_line *cfg = L->cfg;
     double t = now_of(c);
     k->queue = (int16_t)q;
-    k->enq = t;
+    k->enq = k->leg2 ? t : t - k->connect;   /* the measured wait includes BT's connection */
     for (size_t i = 0; i < Q->n_pools; i++) {
         pool_rt *P = &c->pools[Q->pools[i]];
         if (P->on_duty - P->busy > 0) {
@@ -643,7 +750,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
         }
     }
     if (!k->leg2 && cfg->callback.enabled && expected_wait(c, q) > cfg->callback.offer_over &&
-        gsl_rng_uniform(L->cb_rng) < cfg->callback.accept) {
+        cs_rng_uniform(L->cb_rng) < cfg->callback.accept) {
         L->in_system--;
         if (k->measured) {
             cs_count_callback(c->rs, (size_t)k->line);
@@ -680,7 +787,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
     set_line_waiting(c, L, L->waiting + 1);
     if (k->measured && !k->leg2) cs_count_queued(c->rs, (size_t)k->line, (size_t)k->slot);
     k->timer = 0;
-    if (isfinite(k->patience)) schedule(c, t + k->patience, CS_PRIO_NORMAL, ev_abandon, k, &k->timer);
+    if (isfinite(k->patience)) schedule(c, k->enq + k->patience, CS_PRIO_NORMAL, ev_abandon, k, &k->timer);
 }
 
 static void unlink_queued(cs_ctr *c, call *k)
@@ -710,6 +817,7 @@ static void ev_abandon(void *ctx, void *obj)
     }
     if (k->measured) cs_count_abandoned_queue(c->rs, (size_t)k->line, (size_t)k->slot, wait);
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
+    book_ringback(c, k);
     give_up(c, k, wait, FROM_QUEUE);
 }
 
@@ -734,7 +842,7 @@ static void ev_talk_end(void *ctx, void *obj)
     pool_rt *P = &c->pools[k->pool];
     const cs_queue *qc = Q->cfg;
     if (!k->leg2) emit_trace(c, k, CS_OUT_ANSWERED, k->waited, k->handle);
-    if (!k->leg2 && qc->transfer_queue >= 0 && gsl_rng_uniform(Q->transfer_rng) < qc->transfer_share) {
+    if (!k->leg2 && qc->transfer_queue >= 0 && cs_rng_uniform(Q->transfer_rng) < qc->transfer_share) {
         queue_rt *T = &c->queues[qc->transfer_queue];
         if (k->measured) L->lc[CS_LC_TRANSFERRED] += 1;
         k->leg2 = 1;
@@ -801,7 +909,7 @@ static void start_callback(cs_ctr *c, call *k, pool_rt *P)
     set_pool_busy(c, P, P->busy + 1);
     k->pool = (int16_t)(P - c->pools);
     k->state = ST_CB_TALK;
-    k->cb_reached = gsl_rng_uniform(L->cb_rng) < cb->reach;
+    k->cb_reached = cs_rng_uniform(L->cb_rng) < cb->reach;
     double d = k->cb_reached ? k->handle * handle_factor(c, L, t) : cs_dist_sample(&cb->fail_time, L->cb_rng);
     schedule(c, t + d, CS_PRIO_NORMAL, ev_cb_end, k, NULL);
 }
@@ -848,6 +956,118 @@ static void ev_cb_retry(void *ctx, void *obj)
     if (L->cfg->callback.pool >= 0) dispatch(c, &c->pools[L->cfg->callback.pool]);
 }
 
+/* ---------------------------------------------------------------- ring-backs
+ *
+ * Ring-backs reuse the callback machinery: a record on a per-line list of work booked for
+ * later, taken by the line's pools in dispatch() when nothing more urgent waits, a handler busy
+ * for its duration.  Unlike a callback, it is work on its own record (the caller's record goes
+ * on with their journey: redial, spill over or give up), with no deadline, no expiry and no
+ * answer to wait for: its drawn time covers everything. */
+
+static void rb_unlink(line_rt *L, call *k)
+{
+    if (k->prev) k->prev->next = k->next; else L->rb_head = k->next;
+    if (k->next) k->next->prev = k->prev; else L->rb_tail = k->prev;
+}
+
+static void book_ringback(cs_ctr *c, const call *k)
+{
+    line_rt *L = &c->lines[k->line];
+    const cs_ringback *rb = &L->cfg->ringback;
+    if (!rb->enabled) return;
+    double t = now_of(c);
+    /* One uniform per abandonment whatever the rule, so a variant with another `within` or
+     * share keeps the same draws for the same abandonments. */
+    if (!(cs_rng_uniform(L->rb_rng) < rb->share) || t - k->arrival > rb->within) return;
+    call *r = call_new(c);
+    if (!r) return;
+    r->line = k->line;
+    r->queue = (int16_t)L->cfg->queue;
+    r->booked = t;
+    r->measured = k->measured;
+    r->handle = cs_dist_sample(&rb->time, L->rb_rng);
+    r->state = ST_RB_WAIT;
+    r->prev = L->rb_tail;
+    r->next = NULL;
+    if (L->rb_tail) L->rb_tail->next = r; else L->rb_head = r;
+    L->rb_tail = r;
+    if (k->measured) L->lc[CS_LC_RB_BOOKED] += 1;
+    if (rb->pool >= 0) {
+        dispatch(c, &c->pools[rb->pool]);
+    } else {
+        const queue_rt *Q = &c->queues[L->cfg->queue];
+        for (size_t i = 0; i < Q->n_pools; i++) dispatch(c, &c->pools[Q->pools[i]]);
+    }
+}
+
+static void start_ringback(cs_ctr *c, call *r, pool_rt *P)
+{
+    line_rt *L = &c->lines[r->line];
+    double t = now_of(c), end = t + r->handle;
+    rb_unlink(L, r);
+    set_pool_busy(c, P, P->busy + 1);
+    r->pool = (int16_t)(P - c->pools);
+    r->state = ST_RB_TALK;
+    double *pc = cs_rs_pool(c->rs, (size_t)r->pool);
+    if (t >= c->warmup) {
+        pc[CS_PC_RB_MADE] += 1;
+        L->lc[CS_LC_RB_MADE] += 1;
+        L->lc[CS_LC_RB_WAIT_SUM] += t - r->booked;
+    }
+    /* Handler time within the measured period, as the on-duty time it is a share of. */
+    double a = t > c->warmup ? t : c->warmup, b = end < c->horizon ? end : c->horizon;
+    if (b > a) pc[CS_PC_RB_TIME] += b - a;
+    schedule(c, end, CS_PRIO_NORMAL, ev_rb_end, r, NULL);
+}
+
+static void ev_rb_end(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *r = obj;
+    pool_rt *P = &c->pools[r->pool];
+    call_free(c, r);
+    handler_free(c, P);
+}
+
+static inline call *oldest_callback(const cs_ctr *c, const pool_rt *P)
+{
+    call *oldest = NULL;
+    for (size_t i = 0; i < P->n_cb_lines; i++) {
+        call *h = c->lines[P->cb_lines[i]].cb_head;
+        if (h && (!oldest || h->booked < oldest->booked)) oldest = h;
+    }
+    return oldest;
+}
+
+/* Makes a ring-back now if one goes before live call k (NULL: no live caller waits for P):
+ * one with a priority above k's queue; with no live caller, one with a priority, else the
+ * oldest booking among ring-backs and callbacks.  Returns 1 if it started one. */
+static int ringback_first(cs_ctr *c, pool_rt *P, const call *k)
+{
+    int kp = k ? c->queues[k->queue].prio : 0;
+    call *best = NULL;
+    int bp = INT_MIN;
+    for (size_t i = 0; i < P->n_rb_lines; i++) {
+        const line_rt *L = &c->lines[P->rb_lines[i]];
+        call *h = L->rb_head;
+        if (!h) continue;
+        const cs_ringback *rb = &L->cfg->ringback;
+        int p = rb->has_priority ? rb->priority : INT_MIN;
+        if (k && !(rb->has_priority && p > kp)) continue;
+        if (!best || p > bp || (p == bp && h->booked < best->booked)) {
+            best = h;
+            bp = p;
+        }
+    }
+    if (!best) return 0;
+    if (!k && bp == INT_MIN) {
+        const call *cb = oldest_callback(c, P);
+        if (cb && cb->booked < best->booked) return 0;
+    }
+    start_ringback(c, best, P);
+    return 1;
+}
+
 /* ---------------------------------------------------------------- handlers pick work */
 
 static call *pick_call(cs_ctr *c, pool_rt *P)
@@ -857,7 +1077,7 @@ static call *pick_call(cs_ctr *c, pool_rt *P)
         for (size_t i = 0; i < P->n_queues; i++)
             if (c->queues[P->queues[i]].head) total += P->weights[i];
         if (total <= 0) return NULL;
-        double u = gsl_rng_uniform(P->route_rng) * total, acc = 0;
+        double u = cs_rng_uniform(P->route_rng) * total, acc = 0;
         call *last = NULL;
         for (size_t i = 0; i < P->n_queues; i++) {
             queue_rt *Q = &c->queues[P->queues[i]];
@@ -885,6 +1105,7 @@ static void dispatch(cs_ctr *c, pool_rt *P)
 {
     while (P->on_duty - P->busy > 0) {
         call *k = pick_call(c, P);
+        if (P->n_rb_lines && ringback_first(c, P, k)) continue;
         if (k) {
             if (k->timer) cs_cal_cancel(c->cal, k->timer);
             k->timer = 0;
@@ -893,11 +1114,7 @@ static void dispatch(cs_ctr *c, pool_rt *P)
             continue;
         }
         /* Callbacks only when no live caller is waiting for this pool. */
-        call *oldest = NULL;
-        for (size_t i = 0; i < P->n_cb_lines; i++) {
-            call *h = c->lines[P->cb_lines[i]].cb_head;
-            if (h && (!oldest || h->booked < oldest->booked)) oldest = h;
-        }
+        call *oldest = oldest_callback(c, P);
         if (!oldest) return;
         start_callback(c, oldest, P);
     }
@@ -905,21 +1122,15 @@ static void dispatch(cs_ctr *c, pool_rt *P)
 
 /* ---------------------------------------------------------------- staffing, ticks */
 
+/* Staffing is a step function over the whole run (models/roster.h), so the next change is
+ * simply the next step. */
 static void schedule_next_staff_change(cs_ctr *c, pool_rt *P)
 {
-    const cs_staffing *st = &P->cfg->staffing;
-    if (st->n <= 1) return;
-    double t = now_of(c);
-    double wbase = CS_WEEK * floor(t / CS_WEEK);
+    const cs_staffing *st = P->run;
     size_t next = P->step + 1;
-    double at;
-    if (next >= st->n) {
-        next = 0;
-        at = wbase + CS_WEEK;
-    } else {
-        at = wbase + st->at[next];
-    }
-    if (at <= t) at = t;   /* guards rounding at week edges */
+    if (next >= st->n) return;
+    double t = now_of(c), at = st->at[next];
+    if (at < t) at = t;
     P->step = next;
     if (at < c->horizon) schedule(c, at, CS_PRIO_CONTROL, ev_staff, P, NULL);
 }
@@ -947,7 +1158,7 @@ static void ev_staff(void *ctx, void *obj)
 {
     cs_ctr *c = ctx;
     pool_rt *P = obj;
-    apply_staff_level(c, P, P->cfg->staffing.level[P->step]);
+    apply_staff_level(c, P, P->run->level[P->step]);
     schedule_next_staff_change(c, P);
 }
 
@@ -1009,6 +1220,32 @@ static void ev_warmup(void *ctx, void *obj)
 }
 
 /* ---------------------------------------------------------------- set-up */
+
+/* Each pool's staffing over the run: its people, drawn again for every replication
+ * (cs_ctr_run), or its expected weekly staffing repeated, built once. */
+static cs_status alloc_staffing(cs_ctr *c, cs_error *err)
+{
+    const cs_scn *s = c->scn;
+    /* Undated: t = 0 is Monday 00:00 and shifts repeat every week.  A scenario with a start
+     * date would pass its own clock here, so shifts keep local times across clock changes. */
+    cs_clock clock;
+    cs_clock_init(&clock);
+    for (size_t p = 0; p < s->n_pools; p++) {
+        pool_rt *P = &c->pools[p];
+        const cs_pool *pc = &s->pools[p];
+        cs_status st;
+        cs_error e;
+        /* A pool built in code with only a staffing function (no people) runs it as given. */
+        if (pc->absence == CS_ABSENCE_RANDOM && (pc->n_shifts > 0 || pc->headcount > 0))
+            st = cs_roster_people_create(pc->shifts, pc->n_shifts, pc->headcount, pc->shrinkage,
+                                         &clock, s->horizon, &P->people, &e);
+        else
+            st = cs_roster_repeat(&pc->staffing, s->horizon, &P->repeat, &e);
+        if (st != CS_OK) return cs_error_set(err, st, "pool '%s': %s", pc->name, e.msg);
+        P->run = &P->repeat;
+    }
+    return CS_OK;
+}
 
 static cs_status alloc_runtime(cs_ctr *c, cs_error *err)
 {
@@ -1072,7 +1309,9 @@ static cs_status alloc_runtime(cs_ctr *c, cs_error *err)
         P->queues = calloc(pc->n_queues + 1, sizeof(int));
         P->weights = calloc(pc->n_queues + 1, sizeof(double));
         P->cb_lines = calloc(s->n_lines + 1, sizeof(int));
-        if (!P->queues || !P->weights || !P->cb_lines) return cs_error_set(err, CS_ENOMEM, "out of memory");
+        P->rb_lines = calloc(s->n_lines + 1, sizeof(int));
+        if (!P->queues || !P->weights || !P->cb_lines || !P->rb_lines)
+            return cs_error_set(err, CS_ENOMEM, "out of memory");
         /* Stable insertion sort by priority, highest first (a handful of queues). */
         for (size_t i = 0; i < pc->n_queues; i++) {
             int q = pc->queues[i];
@@ -1097,8 +1336,19 @@ static cs_status alloc_runtime(cs_ctr *c, cs_error *err)
                     if (pc->queues[i] == s->lines[l].queue) serves = 1;
             if (serves) P->cb_lines[P->n_cb_lines++] = (int)l;
         }
+        for (size_t l = 0; l < s->n_lines; l++) {
+            const cs_ringback *rb = &s->lines[l].ringback;
+            if (!rb->enabled) continue;
+            int serves = 0;
+            if (rb->pool >= 0)
+                serves = rb->pool == (int)p;
+            else
+                for (size_t i = 0; i < pc->n_queues; i++)
+                    if (pc->queues[i] == s->lines[l].queue) serves = 1;
+            if (serves) P->rb_lines[P->n_rb_lines++] = (int)l;
+        }
     }
-    return CS_OK;
+    return alloc_staffing(c, err);
 }
 
 static cs_status for_each_stream(cs_ctr *c, uint32_t rep, int create, cs_error *err)
@@ -1124,6 +1374,8 @@ static cs_status for_each_stream(cs_ctr *c, uint32_t rep, int create, cs_error *
         STREAM(L->redial_rng, "redial/%s", n);
         STREAM(L->spill_rng, "spillover/%s", n);
         STREAM(L->cb_rng, "callback/%s", n);
+        STREAM(L->connect_rng, "connect/%s", n);
+        STREAM(L->rb_rng, "ringback/%s", n);
     }
     for (size_t q = 0; q < s->n_queues; q++) {
         queue_rt *Q = &c->queues[q];
@@ -1173,6 +1425,8 @@ void cs_ctr_destroy(cs_ctr *c)
             gsl_rng_free(L->redial_rng);
             gsl_rng_free(L->spill_rng);
             gsl_rng_free(L->cb_rng);
+            gsl_rng_free(L->connect_rng);
+            gsl_rng_free(L->rb_rng);
             free(L->cut_outages);
             free(L->slow_outages);
             free(L->win_effects);
@@ -1193,6 +1447,9 @@ void cs_ctr_destroy(cs_ctr *c)
             free(c->pools[p].queues);
             free(c->pools[p].weights);
             free(c->pools[p].cb_lines);
+            free(c->pools[p].rb_lines);
+            cs_roster_people_destroy(c->pools[p].people);
+            cs_roster_fini(&c->pools[p].repeat);
         }
     free(c->lines);
     free(c->queues);
@@ -1245,6 +1502,7 @@ static void reset_state(cs_ctr *c)
         L->day_factor = 1;
         L->in_system = L->waiting = 0;
         L->cb_head = L->cb_tail = NULL;
+        L->rb_head = L->rb_tail = NULL;
         cs_timeavg_reset(&L->qlen, 0, 0);
         L->qarea_mark = 0;
         L->lc = cs_rs_line(c->rs, l);
@@ -1277,11 +1535,13 @@ static void close_books(cs_ctr *c)
     for (chunk *ch = c->chunks; ch; ch = ch->next)
         for (size_t i = 0; i < CHUNK_CALLS; i++) {
             call *k = &ch->calls[i];
+            if (k->state != ST_FREE && k->n_entries) count_entries(c, k, CS_LC_CALLERS_OPEN);
             if (k->state == ST_FREE || !k->measured) continue;
             line_rt *L = &c->lines[k->line];
-            if (k->state == ST_IVR || (k->state == ST_QUEUED && !k->leg2)) {
+            if (k->state == ST_IVR || k->state == ST_CONNECT || (k->state == ST_QUEUED && !k->leg2)) {
                 cs_count_unfinished(c->rs, (size_t)k->line, (size_t)k->slot);
-                emit_trace(c, k, CS_OUT_UNFINISHED, k->state == ST_QUEUED ? t - k->enq : 0, 0);
+                emit_trace(c, k, CS_OUT_UNFINISHED, k->state == ST_QUEUED ? t - k->enq
+                           : k->state == ST_CONNECT ? t - k->arrival : 0, 0);
             } else if (k->state == ST_TALK && !k->leg2) {
                 /* Answered and still talking: traced with its whole talk time, as if it had
                  * ended, so calls.csv has every measured attempt. */
@@ -1317,7 +1577,12 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
 
     for (size_t p = 0; p < s->n_pools; p++) {
         pool_rt *P = &c->pools[p];
-        const cs_staffing *st = &P->cfg->staffing;
+        if (P->people) {
+            char name[CS_NAME_MAX + 16];
+            snprintf(name, sizeof name, "absence/%s", s->pools[p].name);
+            P->run = cs_roster_people_draw(P->people, cs_rng_seed_for(s->seed, rep, name));
+        }
+        const cs_staffing *st = P->run;
         P->step = 0;
         while (P->step + 1 < st->n && st->at[P->step + 1] <= 0) P->step++;
         set_pool_duty(c, P, st->n ? st->level[P->step] : 0);

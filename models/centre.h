@@ -6,13 +6,18 @@
  * thread) can run replications of the same scenario at once.
  *
  * The caller's journey, per attempt:
- *   arrival -> [cut off: outage, or all trunks busy]
+ *   arrival -> [BT connection: the wait and patience run, the force does not hold the call yet]
+ *           -> [cut off: outage, or all trunks busy]
  *           -> [IVR: abandon | deflect | choose a route]
  *           -> queue: a free handler answers at once, or [callback offered and accepted]
  *                     or [cut off: no queue place] or wait until answered or patience ends
  *           -> talk -> [transfer to a second queue] -> wrap-up (handler still busy)
  *   after abandoning or being cut off: ring the other line (spillover), or redial, or give up.
  * Every attempt ends exactly one way; models/repstats.h lists the ways and what is counted.
+ * An abandoned attempt may also book a ring-back: work for a handler, not part of the journey.
+ *
+ * Staffing: each pool's handlers on duty are a step function over the whole run, drawn for
+ * every replication before it starts when absence is random (models/roster.h).
  *
  * Random numbers: each caller's patience and handle time are drawn when the attempt arrives,
  * from per-line and per-queue streams, so a variant that changes staffing serves the same

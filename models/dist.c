@@ -21,6 +21,7 @@
 #include <gsl/gsl_sf_gamma.h>
 
 #include "sim/text.h"
+#include "sim/rng.h"
 
 /* log(sqrt(2 pi)); M_PI is not in strict C11. */
 #define CS_LOG_SQRT_2PI 0.91893853320467274178032973640562
@@ -475,17 +476,20 @@ cs_status cs_dist_copy(cs_dist *dst, const cs_dist *src, cs_error *err)
 /* ------------------------------------------------------------------------------------
  * Sampling: the hot path. */
 
-double cs_dist_sample(const cs_dist *d, const gsl_rng *r)
+double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
 {
     switch (d->kind) {
     case CS_DIST_NEVER:
         return INFINITY;
     case CS_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->a); /* -mean * log1p(-u) */
+        return cs_rng_exponential(r, d->a); /* inline generator, see sim/rng.h */
     case CS_DIST_DETERMINISTIC:
         return d->a;
     case CS_DIST_UNIFORM:
-        return gsl_ran_flat(r, d->a, d->b);
+    {
+        double u = cs_rng_uniform(r); /* gsl_ran_flat's formula, with the inline generator */
+        return d->a * (1 - u) + d->b * u;
+    }
     case CS_DIST_LOGNORMAL:
         /* gsl_ran_lognormal uses the polar Box-Muller method with a rejection loop and two
          * logs; the ziggurat normal is several times faster and equally exact. */
@@ -498,7 +502,7 @@ double cs_dist_sample(const cs_dist *d, const gsl_rng *r)
         /* gsl_rng_uniform_int is exactly uniform (rejection), unlike floor(u * n). */
         return d->values[gsl_rng_uniform_int(r, (unsigned long)d->n_values)];
     case CS_DIST_MIXTURE: {
-        double u = gsl_rng_uniform(r); /* in [0, 1), and cum[n_comp - 1] == 1 */
+        double u = cs_rng_uniform(r); /* in [0, 1), and cum[n_comp - 1] == 1 */
         size_t i = 0;
         while (u >= d->cum[i])
             i++;

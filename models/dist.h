@@ -46,6 +46,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "sim/rng.h"
 #include "sim/status.h"
 
 /* CS_DIST_NEVER must stay 0: a zeroed struct is then a valid, empty distribution. */
@@ -138,9 +139,19 @@ cs_status cs_dist_copy(cs_dist *dst, const cs_dist *src, cs_error *err);
 
 /* ---- Queries.  None allocates; none modifies d. ---- */
 
-/** @brief One draw, using only r (hot path: no checks beyond the switch).
+/* Every kind except the exponential (internal: call cs_dist_sample). */
+double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r);
+
+/** @brief One draw, using only r (hot path: no checks beyond the switch).  The exponential,
+ * the commonest kind in scenarios, and the deterministic (a zero wrap-up) are drawn inline
+ * (sim/rng.h); the others out of line.
  * @return a duration >= 0, or +INFINITY for `never`. */
-double cs_dist_sample(const cs_dist *d, const gsl_rng *r);
+static inline double cs_dist_sample(const cs_dist *d, const gsl_rng *r)
+{
+    if (d->kind == CS_DIST_EXPONENTIAL) return cs_rng_exponential(r, d->a);
+    if (d->kind == CS_DIST_DETERMINISTIC) return d->a;   /* e.g. no wrap-up */
+    return csi_dist_sample_other(d, r);
+}
 
 /** @brief Mean; +INFINITY for `never` and for a mixture with a `never` share > 0. */
 double cs_dist_mean(const cs_dist *d);

@@ -41,12 +41,22 @@ const cs_kpi_def cs_line_kpis[CS_LK_N] = {
     [CS_LK_TRANSFERRED] = {"transferred", "Transferred", "calls"},
     [CS_LK_TRANSFER_ABANDONED] = {"transfer_abandoned", "Abandoned after transfer", "calls"},
     [CS_LK_TRANSFER_ASA] = {"transfer_asa", "Mean wait after transfer (answered)", "s"},
+    [CS_LK_CALLERS_REACHED_ANY] = {"callers_reached_any", "Callers reached on any line", "calls"},
+    [CS_LK_CALLERS_NEVER_REACHED] = {"callers_never_reached", "Callers never reached on any line", "calls"},
+    [CS_LK_CALLERS_UNFINISHED] = {"callers_unfinished", "Callers still trying at the end", "calls"},
+    [CS_LK_CALLERS_REACHED_ANY_RATE] = {"callers_reached_any_rate", "Share of callers reached on any line", "share"},
+    [CS_LK_CALLERS_NEVER_REACHED_RATE] = {"callers_never_reached_rate", "Share never reached on any line", "share"},
+    [CS_LK_RINGBACKS] = {"ringbacks", "Abandoned calls to ring back", "calls"},
+    [CS_LK_RINGBACK_WAIT] = {"ringback_wait", "Mean time to ring-back", "s"},
 };
 
 const cs_kpi_def cs_pool_kpis[CS_PK_N] = {
     [CS_PK_OCCUPANCY] = {"occupancy", "Occupancy", "share"},
     [CS_PK_ON_DUTY] = {"on_duty", "Handlers on duty (mean)", "handlers"},
     [CS_PK_BUSY] = {"busy", "Handlers busy (mean)", "handlers"},
+    [CS_PK_RINGBACKS_MADE] = {"ringbacks_made", "Ring-backs made", "calls"},
+    [CS_PK_RINGBACK_HOURS] = {"ringback_hours", "Handler time on ring-backs", "hours"},
+    [CS_PK_RINGBACK_SHARE] = {"ringback_share", "Share of handler time on ring-backs", "share"},
 };
 
 const cs_kpi_def cs_interval_kpis[CS_IK_N] = {
@@ -113,6 +123,14 @@ void cs_kpi_line_values(const cs_repstats *rs, size_t l, double *v)
     v[CS_LK_TRANSFERRED] = c[CS_LC_TRANSFERRED];
     v[CS_LK_TRANSFER_ABANDONED] = c[CS_LC_TRANSFER_ABANDONED];
     v[CS_LK_TRANSFER_ASA] = ratio(c[CS_LC_TRANSFER_WAIT_SUM], c[CS_LC_TRANSFER_ANSWERED]);
+    double settled = c[CS_LC_CALLERS_REACHED_ANY] + c[CS_LC_CALLERS_NEVER_ANY];
+    v[CS_LK_CALLERS_REACHED_ANY] = c[CS_LC_CALLERS_REACHED_ANY];
+    v[CS_LK_CALLERS_NEVER_REACHED] = c[CS_LC_CALLERS_NEVER_ANY];
+    v[CS_LK_CALLERS_UNFINISHED] = c[CS_LC_CALLERS_OPEN];
+    v[CS_LK_CALLERS_REACHED_ANY_RATE] = ratio(c[CS_LC_CALLERS_REACHED_ANY], settled);
+    v[CS_LK_CALLERS_NEVER_REACHED_RATE] = ratio(c[CS_LC_CALLERS_NEVER_ANY], settled);
+    v[CS_LK_RINGBACKS] = c[CS_LC_RB_BOOKED];
+    v[CS_LK_RINGBACK_WAIT] = ratio(c[CS_LC_RB_WAIT_SUM], c[CS_LC_RB_MADE]);
 }
 
 static void pool_values(const cs_repstats *rs, size_t p, double *v)
@@ -121,6 +139,9 @@ static void pool_values(const cs_repstats *rs, size_t p, double *v)
     v[CS_PK_OCCUPANCY] = ratio(c[CS_PC_BUSY_AREA], c[CS_PC_DUTY_AREA]);
     v[CS_PK_ON_DUTY] = ratio(c[CS_PC_DUTY_AREA], rs->measured);
     v[CS_PK_BUSY] = ratio(c[CS_PC_BUSY_AREA], rs->measured);
+    v[CS_PK_RINGBACKS_MADE] = c[CS_PC_RB_MADE];
+    v[CS_PK_RINGBACK_HOURS] = c[CS_PC_RB_TIME] / 3600.0;
+    v[CS_PK_RINGBACK_SHARE] = ratio(c[CS_PC_RB_TIME], c[CS_PC_DUTY_AREA]);
 }
 
 cs_results *cs_results_create(const cs_scn *scn, uint32_t n_reps, double interval)

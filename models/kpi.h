@@ -22,7 +22,7 @@
 typedef struct cs_kpi_def {
     const char *name;     /* JSON key */
     const char *label;    /* for tables and charts */
-    const char *unit;     /* "calls", "share", "s", "handlers" */
+    const char *unit;     /* "calls", "share", "s", "handlers", "hours" */
 } cs_kpi_def;
 
 /* Whole-run KPIs per line, in output order. */
@@ -35,11 +35,18 @@ enum cs_lk {
     CS_LK_REDIALS, CS_LK_SPILLED, CS_LK_FROM_101, CS_LK_FROM_101_SHARE,
     CS_LK_CB_ON_TIME, CS_LK_CB_LATE, CS_LK_CB_MISSED, CS_LK_CB_REACHED,
     CS_LK_TRANSFERRED, CS_LK_TRANSFER_ABANDONED, CS_LK_TRANSFER_ASA,
+    CS_LK_CALLERS_REACHED_ANY, CS_LK_CALLERS_NEVER_REACHED, CS_LK_CALLERS_UNFINISHED,
+    CS_LK_CALLERS_REACHED_ANY_RATE, CS_LK_CALLERS_NEVER_REACHED_RATE,
+    CS_LK_RINGBACKS, CS_LK_RINGBACK_WAIT,
     CS_LK_N
 };
 
 /* Whole-run KPIs per pool. */
-enum cs_pk { CS_PK_OCCUPANCY, CS_PK_ON_DUTY, CS_PK_BUSY, CS_PK_N };
+enum cs_pk {
+    CS_PK_OCCUPANCY, CS_PK_ON_DUTY, CS_PK_BUSY,
+    CS_PK_RINGBACKS_MADE, CS_PK_RINGBACK_HOURS, CS_PK_RINGBACK_SHARE,
+    CS_PK_N
+};
 
 /* Per interval of the week (or any set of intervals), per line and per pool. */
 enum cs_ik {

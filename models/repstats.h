@@ -53,6 +53,16 @@ enum cs_lc {
     CS_LC_CALLERS_DONE,     /* callers whose journey ended within the run */
     CS_LC_NEVER_REACHED,    /* of those: every attempt abandoned or cut off, no callback reached them */
     CS_LC_QUEUE_AREA,       /* integral of the number waiting (caller-seconds) */
+    /* Callers across lines.  Every first attempt on a line (CS_LC_CALLERS, spill-ins
+     * included) is counted once more on that line when the caller's whole journey, on every
+     * line, is settled: reached somewhere, never reached anywhere, or still going at the end.
+     * reached_any + never_any + open == callers on every replication. */
+    CS_LC_CALLERS_REACHED_ANY,  /* answered on some line, reached by a callback, or deflected */
+    CS_LC_CALLERS_NEVER_ANY,    /* the journey ended without reaching anyone on any line */
+    CS_LC_CALLERS_OPEN,         /* still waiting, talking or between attempts at the end */
+    CS_LC_RB_BOOKED,        /* abandoned attempts booked for a ring-back */
+    CS_LC_RB_MADE,          /* ring-backs started (in the measured period) */
+    CS_LC_RB_WAIT_SUM,      /* of those: time from the abandonment to the start */
     CS_LC_N
 };
 
@@ -73,8 +83,10 @@ enum cs_ic {
 
 /* Per pool, whole period and per interval. */
 enum cs_pc {
-    CS_PC_BUSY_AREA,        /* handler-seconds busy (talking or wrapping) */
+    CS_PC_BUSY_AREA,        /* handler-seconds busy (talking or wrapping, ring-backs included) */
     CS_PC_DUTY_AREA,        /* handler-seconds on duty */
+    CS_PC_RB_MADE,          /* ring-backs started (whole period only) */
+    CS_PC_RB_TIME,          /* handler-seconds on ring-backs within the measured period */
     CS_PC_N
 };
 

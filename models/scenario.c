@@ -17,6 +17,8 @@ static void free_line(cs_line *l)
         cs_dist_fini(&l->bands[i].patience);
     }
     free(l->bands);
+    cs_dist_fini(&l->ringback.time);
+    cs_dist_fini(&l->connect);
 }
 
 static void free_queue(cs_queue *q)

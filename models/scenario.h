@@ -99,6 +99,20 @@ typedef struct cs_tod_band {
     cs_dist patience;
     double ivr_abandon, ivr_deflect;
 } cs_tod_band;
+/* Ring-backs: the control room rings back abandoned calls (on 999, mostly silent or accidental
+ * ones).  A ring-back is work, not part of the caller's journey: it is booked when an attempt
+ * is abandoned (in the IVR, in the queue or while BT connects), takes a handler for `time`,
+ * and does not change what the caller does next (redial, spill over) or whether they count as
+ * reached.  Pools make them with the callback machinery of models/centre.c. */
+typedef struct cs_ringback {
+    int enabled;
+    double share;          /* chance an abandoned attempt is rung back ... */
+    double within;         /* ... if it was abandoned within this time of dialling (INFINITY: any) */
+    cs_dist time;          /* handler time per ring-back, everything included */
+    int has_priority;      /* 0: after every live call (like callbacks) */
+    int priority;          /* else before live calls of queues with a lower priority */
+    int pool;              /* pool that makes them; -1 = any pool serving the main queue */
+} cs_ringback;
 
 typedef struct cs_line {
     char name[CS_NAME_MAX];
@@ -113,6 +127,9 @@ typedef struct cs_line {
     cs_redial redial;
     cs_spill spill;
     cs_callback callback;
+    cs_ringback ringback;
+    int has_connect;       /* BT connection time before the call reaches the force (999) */
+    cs_dist connect;       /* counts in waits, ASA and service level; patience runs during it */
     double target_within;  /* service-level target: answered within this (s) ... */
     double target_share;   /* ... for this share of calls (reported, drawn on charts) */
     cs_tod_band *bands;    /* by time of day: sorted by from, not overlapping */
@@ -140,6 +157,12 @@ typedef enum cs_pick_rule {
 /* cs_shift (a roster's shift as written) and cs_staffing (handlers on duty over the week, what
  * the engine uses) are defined in models/roster.h, which turns the one into the other. */
 
+/* How shrinkage and breaks become handlers on duty (models/roster.h). */
+typedef enum cs_absence {
+    CS_ABSENCE_RANDOM = 0,   /* each rostered person-shift absent at random; breaks by person */
+    CS_ABSENCE_EXPECTED = 1  /* the rounded expectation, the same in every replication */
+} cs_absence;
+
 typedef struct cs_pool {
     char name[CS_NAME_MAX];
     int *queues;           /* queues this pool takes calls from (skills) */
@@ -147,9 +170,12 @@ typedef struct cs_pool {
     size_t n_queues;
     cs_pick_rule rule;
     double shrinkage;      /* share of rostered time lost to sickness, training, ... */
+    cs_absence absence;
+    double headcount;      /* staff: N (no roster): N people on duty round the clock; else 0 */
     cs_shift *shifts;      /* as written, kept for reports */
     size_t n_shifts;
-    cs_staffing staffing;  /* what the engine uses (after breaks and shrinkage) */
+    cs_staffing staffing;  /* the expected staffing, rounded (CS_ABSENCE_EXPECTED runs it; with
+                              random absence each replication draws its own, models/roster.h) */
 } cs_pool;
 
 typedef enum cs_effect_on { CS_EFFECT_HANDLE = 0, CS_EFFECT_WRAP = 1 } cs_effect_on;

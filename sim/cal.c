@@ -1,4 +1,4 @@
-/* Event calendar: an indexed d-ary min-heap of compact entries plus a slot pool.
+/* Event calendar: an indexed 4-ary min-heap of 16-byte entries plus a slot pool.
  *
  * Why this structure.  The pending set in a contact centre is small and stable (one service
  * completion per busy handler, one patience timer per waiting caller, one next-arrival per line:
@@ -7,17 +7,42 @@
  * structures (pairing heap: a cache miss per link) and calendar queues (bucket-width tuning,
  * poor behaviour with the bimodal service/patience horizons).  Between heap arities we
  * measured rather than guessed: `make bench` runs bench/bench_cal.c (a hold model at 64 to
- * 32768 pending events) built with 2- and 4-ary heaps, and the whole M/M/n+M benchmark was
- * run with both.  Wall-clock times were within run-to-run noise (about +-10% on this 2-core
- * machine) at every size; callgrind, which counts instructions repeatably, gave the 4-ary
- * heap 4% fewer instructions on the 380-handler model (fewer levels; the four children
- * share one or two cache lines).  So CS_CAL_ARITY defaults to 4.  Figures in the README.
+ * 32768 pending events) built with 2- and 4-ary heaps; the 4-ary heap has half the levels and
+ * its four children share one cache line, so CS_CAL_ARITY defaults to 4 (figures in README).
  *
- * Entries are 24 bytes {time, key, slot}; key packs (127 - priority) in the top 8 bits and a
- * 56-bit insertion counter below, so one integer compare settles ties deterministically.  The
- * slot pool holds what is not needed for ordering (function, object, position in the heap,
- * generation) and is where cancellation finds an event's position in O(1) before an O(log n)
- * removal. */
+ * Entries.  An entry is 16 bytes {t, key}: t is the bit pattern of the (non-negative) time,
+ * whose unsigned order is the numeric order, and key packs
+ *     (127 - priority) << 56 | sequence << 24 | slot
+ * so two integer compares settle (time, priority, insertion order) with no branch on ties.
+ * Four 16-byte children fill exactly one 64-byte cache line: the array is allocated 64-byte
+ * aligned and shifted by three entries, so the children 4i+1 .. 4i+4 of entry i start on a line.
+ *
+ * Why branchless.  The earliest of four children of random times is a coin toss to a branch
+ * predictor; a profile of the M/M/n+M model put 75% of all mispredicted branches there.  The
+ * children are compared pairwise with conditional moves (a tournament of three compares),
+ * and popping moves the hole to the bottom without comparing with the element that will fill
+ * it (Floyd's "bottom-up" deletion): the last entry, which fills the hole, belongs near the
+ * bottom, so it is then sifted up a level or two instead of being compared at every level.
+ *
+ * Sequence numbers are 32 bits.  When they run out (after 2^32 schedules in one replication)
+ * the pending entries are renumbered in place: sorting the heap array by (time, key) keeps it
+ * a valid heap, and giving each entry its rank as new sequence number keeps the relative order
+ * of every pair with equal time and priority, which is all the sequence decides.  Slots are
+ * 24 bits: at most 2^24 (16.7 million) events can be pending at once.
+ *
+ * The front entry.  In a contact centre the event scheduled next is very often the earliest of
+ * all (the next arrival, a fraction of a second ahead, or a follow-up at the current instant),
+ * and then it is popped next.  Through the heap that costs a sift to the root and a sift back
+ * down.  So the calendar keeps at most one entry, `front`, outside the heap, with the
+ * invariant that it leaves before every heap entry: a schedule that would become the new
+ * minimum goes to the front (the old front, if any, moves into the heap, where it is known to
+ * be the new root, so it goes up without comparisons), and a pop takes the front when there is
+ * one.  The order of events is exactly that of a plain heap.
+ *
+ * The slot pool holds what is not needed for ordering (function, object, position in the
+ * heap or FRONT_POS, generation) and is where cancellation finds an event's position in O(1)
+ * before an O(log n) removal.
+ */
 #include "sim/cal.h"
 
 #include <math.h>
@@ -27,35 +52,66 @@
 #ifndef CS_CAL_ARITY
 #define CS_CAL_ARITY 4
 #endif
+#if CS_CAL_ARITY != 2 && CS_CAL_ARITY != 4
+#error "CS_CAL_ARITY must be 2 or 4"
+#endif
 
+#define SLOT_BITS 24
+#define SLOT_MASK ((1ULL << SLOT_BITS) - 1)
+#define SLOT_LIMIT (1ULL << SLOT_BITS)          /* slots 0 .. 2^24 - 1 */
+#define SEQ_BITS 32
+#define SEQ_LIMIT (1ULL << SEQ_BITS)
+#define PRIO_SHIFT (SLOT_BITS + SEQ_BITS)       /* 56 */
 #define SLOT_FREE UINT32_MAX
-#define SEQ_BITS 56
+#define FRONT_POS (UINT32_MAX - 1)      /* heap_pos of the entry held in cal->front */
+/* Entries before heap[0], so that children 4i+1 .. 4i+4 share a 64-byte line. */
+#define HEAP_SHIFT 3
+#define LINE 64
 
 typedef struct heap_entry {
-    double t;
-    uint64_t key;
-    uint32_t slot;
+    uint64_t t;     /* bits of a double >= +0.0: unsigned order is numeric order */
+    uint64_t key;   /* priority, sequence, slot: see the top of the file */
 } heap_entry;
 
 typedef struct slot {
     cs_event_fn *fn;
     void *obj;
-    uint32_t heap_pos;   /* SLOT_FREE when the slot is not in the heap */
+    uint32_t heap_pos;   /* index in the heap, FRONT_POS, or SLOT_FREE when not pending */
     uint32_t gen;        /* bumped whenever the slot is released: stale handles stop matching */
     uint32_t next_free;
 } slot;
 
 struct cs_cal {
-    heap_entry *heap;
+    cs_cal_clock clock;  /* first member: cs_cal_now() in cal.h reads it inline */
+    heap_entry *heap;    /* base + HEAP_SHIFT */
+    heap_entry *base;    /* what aligned_alloc returned */
     size_t n, cap;
+    heap_entry front;    /* valid when has_front: leaves before every heap entry */
+    bool has_front;
     slot *slots;
     size_t nslots;
     uint32_t free_head;
     uint64_t seq;
     uint64_t executed;
-    double now;
     bool stop;
 };
+
+static inline uint64_t time_bits(double t)
+{
+    uint64_t u;
+    t += 0.0;   /* -0.0 becomes +0.0, whose bits order correctly */
+    memcpy(&u, &t, sizeof u);
+    return u;
+}
+
+static inline double bits_time(uint64_t u)
+{
+    double t;
+    memcpy(&t, &u, sizeof t);
+    return t;
+}
+
+static inline uint32_t slot_of_key(uint64_t key) { return (uint32_t)(key & SLOT_MASK); }
 
 /* Generations skip 0 so that a handle ((gen << 32) | slot) is never 0, the "no event" value,
  * even after 2^32 reuses of slot 0. */
@@ -64,18 +120,28 @@ static inline void bump_gen(slot *sl)
     if (++sl->gen == 0) sl->gen = 1;
 }
 
+static bool grow_heap(cs_cal *cal, size_t cap)
+{
+    size_t bytes = (cap + HEAP_SHIFT) * sizeof(heap_entry);
+    bytes = (bytes + LINE - 1) / LINE * LINE;   /* aligned_alloc wants a multiple of the alignment */
+    heap_entry *b = aligned_alloc(LINE, bytes);
+    if (!b) return false;
+    if (cal->n) memcpy(b + HEAP_SHIFT, cal->heap, cal->n * sizeof *b);
+    free(cal->base);
+    cal->base = b;
+    cal->heap = b + HEAP_SHIFT;
+    cal->cap = cap;
+    return true;
+}
+
 static bool grow_slots(cs_cal *cal)
 {
     size_t old = cal->nslots, cap = old ? old * 2 : 64;
-    if (cap > SLOT_FREE - 1) return false;
+    if (cap > SLOT_LIMIT) cap = SLOT_LIMIT;
+    if (cap <= old) return false;   /* 2^24 events pending: the documented limit */
     /* The heap never holds more entries than there are slots; grow it first so that a failure
      * leaves the calendar as it was. */
-    if (cal->cap < cap) {
-        heap_entry *h = realloc(cal->heap, cap * sizeof *h);
-        if (!h) return false;
-        cal->heap = h;
-        cal->cap = cap;
-    }
+    if (cal->cap < cap && !grow_heap(cal, cap)) return false;
     slot *s = realloc(cal->slots, cap * sizeof *s);
     if (!s) return false;
     for (size_t i = old; i < cap; i++) {
@@ -108,7 +174,7 @@ cs_cal *cs_cal_create(size_t capacity_hint)
 void cs_cal_destroy(cs_cal *cal)
 {
     if (!cal) return;
-    free(cal->heap);
+    free(cal->base);
     free(cal->slots);
     free(cal);
 }
@@ -124,26 +190,51 @@ void cs_cal_reset(cs_cal *cal)
         cal->free_head = (uint32_t)i;
     }
     cal->n = 0;
+    cal->has_front = false;
     cal->seq = 0;
     cal->executed = 0;
-    cal->now = 0.0;
+    cal->clock.now = 0.0;
     cal->stop = false;
 }
 
-double cs_cal_now(const cs_cal *cal) { return cal->now; }
-size_t cs_cal_pending(const cs_cal *cal) { return cal->n; }
+size_t cs_cal_pending(const cs_cal *cal) { return cal->n + cal->has_front; }
 uint64_t cs_cal_executed(const cs_cal *cal) { return cal->executed; }
 void cs_cal_stop(cs_cal *cal) { cal->stop = true; }
 
+/* a leaves before b: (a.t, a.key) < (b.t, b.key) as one 128-bit number, computed without a
+ * branch: the low halves' borrow is added to b.t, which cannot overflow (t <= the bits of
+ * DBL_MAX < 2^63).  Keys are unique, so there are no full ties. */
 static inline bool before(const heap_entry *a, const heap_entry *b)
 {
-    return a->t < b->t || (a->t == b->t && a->key < b->key);
+    return a->t < b->t + (a->key < b->key);
 }
 
 static inline void place(cs_cal *cal, size_t pos, heap_entry e)
 {
     cal->heap[pos] = e;
-    cal->slots[e.slot].heap_pos = (uint32_t)pos;
+    cal->slots[slot_of_key(e.key)].heap_pos = (uint32_t)pos;
+}
+
+/* The earliest of the full group of children first .. first+ARITY-1, by a tournament of
+ * conditional moves. */
+static inline size_t earliest_child(const heap_entry *h, size_t first)
+{
+#if CS_CAL_ARITY == 4
+    size_t a = first + before(&h[first + 1], &h[first]);
+    size_t b = first + 2 + before(&h[first + 3], &h[first + 2]);
+    return before(&h[b], &h[a]) ? b : a;
+#else
+    return first + before(&h[first + 1], &h[first]);
+#endif
+}
+
+/* The earliest of the children first .. n-1 of a partial group (the heap's last parent). */
+static inline size_t earliest_partial(const heap_entry *h, size_t first, size_t n)
+{
+    size_t best = first;
+    for (size_t c = first + 1; c < n; c++)
+        if (before(&h[c], &h[best])) best = c;
+    return best;
 }
 
 static void sift_up(cs_cal *cal, size_t pos, heap_entry e)
@@ -157,21 +248,67 @@ static void sift_up(cs_cal *cal, size_t pos, heap_entry e)
     place(cal, pos, e);
 }
 
+/* Adds e, known to leave before every heap entry, as the new root: the path from the new leaf
+ * to the root moves down one level, with no comparisons. */
+static void push_min(cs_cal *cal, heap_entry e)
+{
+    size_t pos = cal->n++;
+    while (pos > 0) {
+        size_t parent = (pos - 1) / CS_CAL_ARITY;
+        place(cal, pos, cal->heap[parent]);
+        pos = parent;
+    }
+    place(cal, 0, e);
+}
+
+/* Moves the front entry into the heap (it becomes the root). */
+static void demote_front(cs_cal *cal)
+{
+    if (!cal->has_front) return;
+    cal->has_front = false;
+    push_min(cal, cal->front);
+}
+
+/* Standard sift-down of e from pos (used by cancellation, where e may belong anywhere). */
 static void sift_down(cs_cal *cal, size_t pos, heap_entry e)
 {
+    const heap_entry *h = cal->heap;
     size_t n = cal->n;
     for (;;) {
         size_t first = pos * CS_CAL_ARITY + 1;
         if (first >= n) break;
-        size_t last = first + CS_CAL_ARITY < n ? first + CS_CAL_ARITY : n;
-        size_t best = first;
-        for (size_t c = first + 1; c < last; c++)
-            if (before(&cal->heap[c], &cal->heap[best])) best = c;
-        if (!before(&cal->heap[best], &e)) break;
-        place(cal, pos, cal->heap[best]);
+        size_t best = first + CS_CAL_ARITY <= n ? earliest_child(h, first) : earliest_partial(h, first, n);
+        if (!before(&h[best], &e)) break;
+        place(cal, pos, h[best]);
         pos = best;
     }
     place(cal, pos, e);
+}
+
+/* Removes the root: the hole walks down along the earliest children to the bottom, then the
+ * last entry fills it and rises to its place (Floyd's bottom-up deletion). */
+static void pop_root(cs_cal *cal)
+{
+    size_t n = --cal->n;
+    if (n == 0) return;
+    heap_entry last = cal->heap[n];
+    const heap_entry *h = cal->heap;
+    size_t pos = 0;
+    for (;;) {
+        size_t first = pos * CS_CAL_ARITY + 1;
+        if (first + CS_CAL_ARITY > n) {
+            if (first < n) {
+                size_t best = earliest_partial(h, first, n);
+                place(cal, pos, h[best]);
+                pos = best;
+            }
+            break;
+        }
+        size_t best = earliest_child(h, first);
+        place(cal, pos, h[best]);
+        pos = best;
+    }
+    sift_up(cal, pos, last);
 }
 
 static inline void release_slot(cs_cal *cal, uint32_t s)
@@ -182,21 +319,51 @@ static inline void release_slot(cs_cal *cal, uint32_t s)
     cal->free_head = s;
 }
 
+static int cmp_entry(const void *pa, const void *pb)
+{
+    const heap_entry *a = pa, *b = pb;
+    return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+}
+
+/* Sequence numbers ran out: renumber the pending entries 0 .. n-1 keeping their order (see the
+ * top of the file).  Rare (every 2^32 schedules), O(n log n), no allocation. */
+static void renumber(cs_cal *cal)
+{
+    demote_front(cal);
+    qsort(cal->heap, cal->n, sizeof *cal->heap, cmp_entry);
+    for (size_t i = 0; i < cal->n; i++) {
+        uint64_t k = cal->heap[i].key;
+        cal->heap[i].key = (k & ~(((SEQ_LIMIT - 1) << SLOT_BITS))) | ((uint64_t)i << SLOT_BITS);
+        cal->slots[slot_of_key(k)].heap_pos = (uint32_t)i;
+    }
+    cal->seq = cal->n;
+}
+
 cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, void *obj)
 {
-    CS_REQUIRE(isfinite(t));
-    CS_REQUIRE(t >= cal->now);
+    /* One test for both rules (finite, not in the past): now is finite, so t >= now also
+     * rejects NaN and -inf. */
+    CS_REQUIRE(t >= cal->clock.now && t < INFINITY);
     CS_REQUIRE(prio >= -128 && prio <= 127);
     CS_REQUIRE(fn != NULL);
     if (cal->free_head == SLOT_FREE && !grow_slots(cal)) return 0;
+    if (cal->seq >= SEQ_LIMIT) renumber(cal);
     uint32_t s = cal->free_head;
-    cal->free_head = cal->slots[s].next_free;
-    cal->slots[s].fn = fn;
-    cal->slots[s].obj = obj;
-    heap_entry e = {t, ((uint64_t)(127 - prio) << SEQ_BITS) | (cal->seq++ & ((1ULL << SEQ_BITS) - 1)), s};
-    cal->n++;
-    sift_up(cal, cal->n - 1, e);
-    return ((uint64_t)cal->slots[s].gen << 32) | s;
+    slot *sl = &cal->slots[s];
+    cal->free_head = sl->next_free;
+    sl->fn = fn;
+    sl->obj = obj;
+    heap_entry e = {time_bits(t), ((uint64_t)(127 - prio) << PRIO_SHIFT) | (cal->seq++ << SLOT_BITS) | s};
+    if (cal->has_front ? before(&e, &cal->front) : (cal->n == 0 || before(&e, &cal->heap[0]))) {
+        demote_front(cal);
+        cal->front = e;
+        cal->has_front = true;
+        sl->heap_pos = FRONT_POS;
+    } else {
+        cal->n++;
+        sift_up(cal, cal->n - 1, e);
+    }
+    return ((uint64_t)sl->gen << 32) | s;
 }
 
 static inline slot *live_slot(const cs_cal *cal, cs_event_id id)
@@ -214,6 +381,10 @@ bool cs_cal_cancel(cs_cal *cal, cs_event_id id)
     if (!sl) return false;
     size_t pos = sl->heap_pos;
     release_slot(cal, (uint32_t)(id & 0xffffffffu));
+    if (pos == FRONT_POS) {
+        cal->has_front = false;
+        return true;
+    }
     cal->n--;
     if (pos == cal->n) return true;
     heap_entry last = cal->heap[cal->n];
@@ -227,20 +398,31 @@ bool cs_cal_cancel(cs_cal *cal, cs_event_id id)
 double cs_cal_time_of(const cs_cal *cal, cs_event_id id)
 {
     const slot *sl = live_slot(cal, id);
-    return sl ? cal->heap[sl->heap_pos].t : NAN;
+    if (!sl) return NAN;
+    return bits_time(sl->heap_pos == FRONT_POS ? cal->front.t : cal->heap[sl->heap_pos].t);
 }
 
 bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
 {
-    if (cal->n == 0 || cal->heap[0].t > t_end) return false;
-    heap_entry top = cal->heap[0];
-    slot *sl = &cal->slots[top.slot];
+    heap_entry top;
+    if (cal->has_front) {
+        top = cal->front;
+    } else {
+        if (cal->n == 0) return false;
+        top = cal->heap[0];
+    }
+    double t = bits_time(top.t);
+    if (t > t_end) return false;
+    uint32_t s = slot_of_key(top.key);
+    slot *sl = &cal->slots[s];
     cs_event_fn *fn = sl->fn;
     void *obj = sl->obj;
-    release_slot(cal, top.slot);
-    cal->n--;
-    if (cal->n > 0) sift_down(cal, 0, cal->heap[cal->n]);
-    cal->now = top.t;
+    release_slot(cal, s);
+    if (cal->has_front)
+        cal->has_front = false;
+    else
+        pop_root(cal);
+    cal->clock.now = t;
     cal->executed++;
     fn(ctx, obj);
     return true;
@@ -252,5 +434,5 @@ void cs_cal_run_until(cs_cal *cal, double t_end, void *ctx)
     cal->stop = false;
     while (!cal->stop && cs_cal_step(cal, t_end, ctx)) {
     }
-    if (!cal->stop && t_end > cal->now) cal->now = t_end;
+    if (!cal->stop && t_end > cal->clock.now) cal->clock.now = t_end;
 }

@@ -2,26 +2,6 @@
 
 #include <string.h>
 
-typedef struct xoshiro_state {
-    uint64_t s[4];
-} xoshiro_state;
-
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static inline uint64_t next64(xoshiro_state *st)
-{
-    uint64_t *s = st->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
 uint64_t cs_rng_mix64(uint64_t x)
 {
     x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -42,7 +22,7 @@ uint64_t cs_rng_fnv1a64(const char *s)
 static void xo_set(void *vstate, unsigned long seed)
 {
     /* SplitMix64 expansion: never produces the all-zero state that xoshiro cannot leave. */
-    xoshiro_state *st = vstate;
+    cs_rng_xoshiro_state *st = vstate;
     uint64_t z = (uint64_t)seed;
     for (int i = 0; i < 4; i++) {
         z += 0x9E3779B97F4A7C15ULL;
@@ -50,15 +30,15 @@ static void xo_set(void *vstate, unsigned long seed)
     }
 }
 
-static unsigned long xo_get(void *vstate) { return (unsigned long)(next64(vstate) >> 32); }
+static unsigned long xo_get(void *vstate) { return (unsigned long)(cs_rng_xoshiro_next(vstate) >> 32); }
 
 static double xo_get_double(void *vstate)
 {
-    return (double)(next64(vstate) >> 11) * 0x1.0p-53;
+    return (double)(cs_rng_xoshiro_next(vstate) >> 11) * 0x1.0p-53;
 }
 
 static const gsl_rng_type xoshiro_type = {
-    "xoshiro256**", 0xffffffffUL, 0, sizeof(xoshiro_state), &xo_set, &xo_get, &xo_get_double};
+    "xoshiro256**", 0xffffffffUL, 0, sizeof(cs_rng_xoshiro_state), &xo_set, &xo_get, &xo_get_double};
 
 const gsl_rng_type *const cs_rng_xoshiro256ss = &xoshiro_type;
 

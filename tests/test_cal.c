@@ -168,6 +168,65 @@ static void test_order_random_ties(void **state)
     gsl_rng_free(g);
 }
 
+/* Times over the whole range of doubles the calendar accepts (0, -0, subnormals, fractions,
+ * 1e300), with interleaved cancels: the heap compares times as bit patterns, which is only
+ * right for non-negative doubles, so every magnitude must come out in numeric order. */
+static void test_order_wide_range(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    gsl_rng *g = rng_new(31337);
+    cs_cal *cal = cs_cal_create(0);
+    assert_non_null(cal);
+    ref_ev *ref = malloc(N * sizeof *ref);
+    cs_event_id *id = malloc(N * sizeof *id);
+    bool *gone = calloc(N, sizeof *gone);
+    assert_true(ref && id && gone);
+    static const double special[] = {0.0, -0.0, 4.9406564584124654e-324, 2.2250738585072009e-308,
+                                     1e-300, 0.5, 1.0, 1.0000000000000002, 86400.0, 1e300};
+    for (size_t i = 0; i < N; i++) {
+        double t;
+        unsigned kind = (unsigned)gsl_rng_uniform_int(g, 4);
+        if (kind == 0)
+            t = special[gsl_rng_uniform_int(g, sizeof special / sizeof special[0])];
+        else if (kind == 1)
+            t = ldexp(gsl_rng_uniform(g), (int)gsl_rng_uniform_int(g, 2000) - 1000);
+        else
+            t = floor(gsl_rng_uniform(g) * 50.0);   /* many exact ties */
+        ref[i] = (ref_ev){t, PRIOS[gsl_rng_uniform_int(g, N_PRIOS)], i, i};
+        id[i] = cs_cal_schedule(cal, t, ref[i].prio, rec_fn, tag_ptr(i));
+        assert_true(id[i] != 0);
+        if (i % 7 == 3) {   /* cancel an earlier one */
+            size_t j = (size_t)gsl_rng_uniform_int(g, i + 1);
+            assert_int_equal(cs_cal_cancel(cal, id[j]), !gone[j]);
+            gone[j] = true;
+        }
+    }
+    size_t live = 0;
+    for (size_t i = 0; i < N; i++)
+        if (!gone[i]) ref[live++] = ref[i];
+    assert_int_equal(cs_cal_pending(cal), live);
+    for (size_t i = 0; i < live; i++) ref[i].t += 0.0;   /* -0 and +0 are the same instant */
+    qsort(ref, live, sizeof *ref, ref_cmp);
+    recorder rec;
+    rec_init(&rec, cal, live);
+    cs_cal_run_until(cal, INFINITY, &rec);
+    assert_int_equal(rec.n, live);
+    for (size_t i = 0; i < live; i++) {
+        if (rec.tags[i] != ref[i].tag) {
+            print_error("position %zu: ran event %zu at %g, expected event %zu at %g\n", i, rec.tags[i],
+                        rec.when[i], ref[i].tag, ref[i].t);
+            fail();
+        }
+    }
+    rec_fini(&rec);
+    free(ref);
+    free(id);
+    free(gone);
+    cs_cal_destroy(cal);
+    gsl_rng_free(g);
+}
+
 /* Model-based test: a random mix of schedule (also from inside handlers, often at the
  * current instant), step, cancel of live and stale handles and time_of, each checked against
  * a naive reference queue (linear scan for the minimum). */
@@ -843,6 +902,7 @@ int main(void)
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_random_ties),
+        cmocka_unit_test(test_order_wide_range),
         cmocka_unit_test(test_order_model_based),
         cmocka_unit_test(test_priority_extremes),
         cmocka_unit_test(test_cancel_half),

@@ -316,17 +316,14 @@ static void test_lowest_failing_rep_reported(void **state)
 /* ------------------------------------------------------------------------------------
  * Progress callback
  *
- * Regression test (bug found and fixed; sim/rep.c, cs_rep_run, lines 88-89 `args[0].sh = &sh; args[0].id = 0;`): with a tick
- * callback, first_thread is 0, so thread 0 was already started on &args[0] (line 85) and reads
- * args[0].sh and .id (worker_main, lines 29 and 34) while the calling thread writes them again.
- * The values written are the same, so no wrong result is seen, but it is a data race (undefined
- * behaviour in C11).  Not observable from a cmocka assertion; every cs_rep_run with a tick
- * callback in this file demonstrates it when built with -fsanitize=thread:
+ * Regression (bug found and fixed): with a progress callback the calling thread used to write
+ * args[0] while worker thread 0 was already reading it, a data race (undefined behaviour in
+ * C11) with no visible wrong result.  sim/rep.c now fills every args[] entry before any thread
+ * starts.  Not observable from a cmocka assertion; build this file with -fsanitize=thread to
+ * check:
  *   gcc -std=c11 -O1 -g -fsanitize=thread -D_POSIX_C_SOURCE=200809L -I. sim/status.c
  *       sim/rng.c sim/rep.c tests/test_rep.c $(pkg-config --cflags --libs gsl cmocka)
- *       -lpthread -lm && ./a.out
- *   -> "WARNING: ThreadSanitizer: data race ... cs_rep_run sim/rep.c:88"
- * A fix: set args[0] before the thread loop (or only in the `else` branch). */
+ *       -lpthread -lm && ./a.out      (no "WARNING: ThreadSanitizer") */
 
 static cs_status slow_fn(void *ud, int worker, uint32_t rep, cs_error *err)
 {
@@ -357,6 +354,201 @@ static void test_tick(void **state)
     assert_int_equal(t.seen[t.n - 1], 30);
 }
 
+/* ------------------------------------------------------------------------------------
+ * Plans with several parts per replication (cs_rep_exec). */
+
+#define P_REPS 12
+#define P_PARTS 5
+
+typedef struct parts_ud {
+    atomic_int runs[P_REPS][P_PARTS];
+    atomic_int dones[P_REPS];
+    atomic_int done_early;           /* done() ran before all parts of its replication */
+    atomic_int order_pos;            /* items started so far (single-worker order check) */
+    int started_at[P_REPS][P_PARTS]; /* position in the start order */
+    double part_out[P_REPS][P_PARTS];
+    double rep_out[P_REPS];          /* done() combines the parts */
+    uint32_t fail_rep, fail_part;    /* this item fails (UINT32_MAX: none) */
+    uint32_t fail_done_rep;          /* done() of this replication fails */
+    uint32_t slow_rep;               /* sleeps before running */
+} parts_ud;
+
+static void parts_init(parts_ud *u)
+{
+    memset(u, 0, sizeof *u);
+    for (int r = 0; r < P_REPS; r++) {
+        atomic_init(&u->dones[r], 0);
+        for (int p = 0; p < P_PARTS; p++) atomic_init(&u->runs[r][p], 0);
+    }
+    atomic_init(&u->done_early, 0);
+    atomic_init(&u->order_pos, 0);
+    u->fail_rep = u->fail_part = u->fail_done_rep = u->slow_rep = UINT32_MAX;
+}
+
+static cs_status parts_run(void *ud, int worker, uint32_t rep, uint32_t part, cs_error *err)
+{
+    (void)worker;
+    parts_ud *u = ud;
+    u->started_at[rep][part] = atomic_fetch_add(&u->order_pos, 1);
+    if (rep == u->slow_rep) sleep_ms(3);
+    /* Per-item output from a stream seeded by (rep, part): what a force of a national run is. */
+    char name[32];
+    snprintf(name, sizeof name, "part/%u", part);
+    gsl_rng *r = cs_rng_stream(99, rep, name);
+    if (!r) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    double s = 0;
+    for (uint32_t i = 0; i < 300u * (part + 1); i++) s += gsl_rng_uniform(r);
+    gsl_rng_free(r);
+    u->part_out[rep][part] = s;
+    atomic_fetch_add(&u->runs[rep][part], 1);
+    if (rep == u->fail_rep && part == u->fail_part)
+        return cs_error_set(err, CS_EIO, "replication %u part %u failed", rep, part);
+    return CS_OK;
+}
+
+static cs_status parts_done(void *ud, int worker, uint32_t rep, cs_error *err)
+{
+    (void)worker;
+    parts_ud *u = ud;
+    double s = 0;
+    for (uint32_t p = 0; p < P_PARTS; p++) {
+        if (atomic_load(&u->runs[rep][p]) != 1) atomic_fetch_add(&u->done_early, 1);
+        s += u->part_out[rep][p];
+    }
+    u->rep_out[rep] = s;
+    atomic_fetch_add(&u->dones[rep], 1);
+    if (rep == u->fail_done_rep) return cs_error_set(err, CS_EDOM, "replication %u: totals failed", rep);
+    return CS_OK;
+}
+
+static cs_status exec_parts(parts_ud *u, int workers, const double *cost, bool tick, cs_error *err)
+{
+    static ticks t;
+    memset(&t, 0, sizeof t);
+    t.main_thread = pthread_self();
+    cs_rep_plan plan;
+    memset(&plan, 0, sizeof plan);
+    plan.n_reps = P_REPS;
+    plan.n_parts = P_PARTS;
+    plan.part_cost = cost;
+    plan.n_workers = workers;
+    plan.run = parts_run;
+    plan.done = parts_done;
+    plan.ud = u;
+    plan.tick = tick ? tick_fn : NULL;
+    plan.tick_ud = &t;
+    cs_status st = cs_rep_exec(&plan, err);
+    if (tick) {
+        assert_false(t.off_main);
+        assert_true(t.n >= 1);
+        assert_int_equal(t.seen[t.n - 1], st == CS_OK ? P_REPS : t.seen[t.n - 1]);
+    }
+    return st;
+}
+
+/* Every (rep, part) runs once, done() once per replication after all its parts, and the
+ * combined results are the same bytes whatever the number of workers. */
+static void test_parts_once_and_independent(void **state)
+{
+    (void)state;
+    static parts_ud u;
+    static double ref[P_REPS];
+    const double cost[P_PARTS] = {1, 40, 3, 40, 7};
+    const int workers[] = {1, 2, 3, 8};
+    for (size_t k = 0; k < 8; k++) {
+        parts_init(&u);
+        assert_int_equal(exec_parts(&u, workers[k % 4], k % 2 ? cost : NULL, k >= 4, NULL), CS_OK);
+        for (int r = 0; r < P_REPS; r++) {
+            for (int p = 0; p < P_PARTS; p++) assert_int_equal(atomic_load(&u.runs[r][p]), 1);
+            assert_int_equal(atomic_load(&u.dones[r]), 1);
+        }
+        assert_int_equal(atomic_load(&u.done_early), 0);
+        if (k == 0) memcpy(ref, u.rep_out, sizeof ref);
+        assert_memory_equal(u.rep_out, ref, sizeof ref);
+    }
+}
+
+/* Largest parts first (ties in part order), each part across all replications: with one
+ * worker the start order is exactly that. */
+static void test_parts_largest_first(void **state)
+{
+    (void)state;
+    static parts_ud u;
+    const double cost[P_PARTS] = {1, 40, 3, 40, 7};
+    const uint32_t want[P_PARTS] = {1, 3, 4, 2, 0};
+    parts_init(&u);
+    assert_int_equal(exec_parts(&u, 1, cost, false, NULL), CS_OK);
+    for (int k = 0; k < P_PARTS; k++)
+        for (int r = 0; r < P_REPS; r++) assert_int_equal(u.started_at[r][want[k]], k * P_REPS + r);
+    /* Without costs: part 0 first. */
+    parts_init(&u);
+    assert_int_equal(exec_parts(&u, 1, NULL, false, NULL), CS_OK);
+    for (int p = 0; p < P_PARTS; p++)
+        for (int r = 0; r < P_REPS; r++) assert_int_equal(u.started_at[r][p], p * P_REPS + r);
+}
+
+/* A failing part: all items still run, its replication gets no done(), and the error is the
+ * first failure in (rep, part) order; a failing done() counts after its replication's parts. */
+static void test_parts_failures(void **state)
+{
+    (void)state;
+    static parts_ud u;
+    const double cost[P_PARTS] = {1, 40, 3, 40, 7};
+    for (int run = 0; run < 24; run++) {
+        parts_init(&u);
+        u.fail_rep = 4;
+        u.fail_part = 2;
+        u.fail_done_rep = 6;
+        u.slow_rep = run % 2 ? 4 : 6;   /* either failure may happen first in time */
+        cs_error err = {CS_OK, ""};
+        assert_int_equal(exec_parts(&u, 1 + run % 4, run % 3 ? cost : NULL, run % 5 == 0, &err), CS_EIO);
+        assert_string_equal(err.msg, "replication 4 part 2 failed");
+        for (int r = 0; r < P_REPS; r++) {
+            for (int p = 0; p < P_PARTS; p++) assert_int_equal(atomic_load(&u.runs[r][p]), 1);
+            assert_int_equal(atomic_load(&u.dones[r]), r == 4 ? 0 : 1);
+        }
+        /* Only the done() failure left: it is reported, after replication 6's parts. */
+        parts_init(&u);
+        u.fail_done_rep = 6;
+        u.fail_rep = 6;
+        u.fail_part = UINT32_MAX;
+        assert_int_equal(exec_parts(&u, 1 + run % 4, cost, false, &err), CS_EDOM);
+        assert_string_equal(err.msg, "replication 6: totals failed");
+    }
+}
+
+/* With a progress callback the call returns when the work ends, not at the next 100 ms tick
+ * (the runner used to poll, which rounded every run's wall time up to 100 ms). */
+static cs_status quick_fn(void *ud, int worker, uint32_t rep, cs_error *err)
+{
+    (void)ud;
+    (void)worker;
+    (void)rep;
+    (void)err;
+    sleep_ms(1);
+    return CS_OK;
+}
+
+static void test_returns_when_work_ends(void **state)
+{
+    (void)state;
+    static ticks t;
+    double best = 1e9;
+    for (int run = 0; run < 5; run++) {
+        memset(&t, 0, sizeof t);
+        t.main_thread = pthread_self();
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        assert_int_equal(cs_rep_run(4, 2, quick_fn, NULL, tick_fn, &t, NULL), CS_OK);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) * 1e-6;
+        if (ms < best) best = ms;
+        assert_int_equal(t.seen[t.n - 1], 4);
+    }
+    /* About 2 ms of work; best of 5 so that a busy machine does not make it flaky. */
+    if (!(best < 50.0)) fail_msg("cs_rep_run with a progress callback took %.1f ms for 2 ms of work", best);
+}
+
 /* ------------------------------------------------------------------------------------ */
 
 int main(void)
@@ -369,6 +561,10 @@ int main(void)
         cmocka_unit_test(test_status_without_message),
         cmocka_unit_test(test_lowest_failing_rep_reported),
         cmocka_unit_test(test_tick),
+        cmocka_unit_test(test_parts_once_and_independent),
+        cmocka_unit_test(test_parts_largest_first),
+        cmocka_unit_test(test_parts_failures),
+        cmocka_unit_test(test_returns_when_work_ends),
     };
     return cmocka_run_group_tests_name("rep", tests, NULL, NULL);
 }
