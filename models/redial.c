@@ -91,7 +91,7 @@ cs_status cs_redialest_estimate(cs_redialest *e, int line, double t_end, cs_redi
         double nf, xf, na, xa;
         out->windows[k] = WINDOWS[k];
         count_within(e, gap, line, t_end, WINDOWS[k], &nf, &xf, &na, &xa);
-        out->excess[k] = nf >= 30 && na >= 30 ? xf / nf - xa / na : NAN;
+        out->excess[k] = nf >= 30 && na >= 30 && xa < na ? (xf / nf - xa / na) / (1 - xa / na) : NAN;
         if (out->excess[k] > best) best = out->excess[k];
     }
     if (!isfinite(best)) {
@@ -110,8 +110,11 @@ cs_status cs_redialest_estimate(cs_redialest *e, int line, double t_end, cs_redi
     out->n_answered = (size_t)na;
     out->p_failed = xf / nf;
     out->p_answered = xa / na;
-    double ex = out->p_failed - out->p_answered;
-    double se = sqrt(out->p_failed * (1 - out->p_failed) / nf + out->p_answered * (1 - out->p_answered) / na);
+    double bg = out->p_answered;
+    double ex = (out->p_failed - bg) / (1 - bg);
+    /* Delta method: d/dPf = 1/(1-Pa), d/dPa = (Pf-1)/(1-Pa)^2. */
+    double se = sqrt(out->p_failed * (1 - out->p_failed) / nf / ((1 - bg) * (1 - bg)) +
+                     bg * (1 - bg) / na * pow((out->p_failed - 1) / ((1 - bg) * (1 - bg)), 2));
     out->prob = ex < 0 ? 0 : ex > 1 ? 1 : ex;
     out->prob_lo = fmax(0, ex - 1.959964 * se);
     out->prob_hi = fmin(1, ex + 1.959964 * se);
@@ -146,7 +149,8 @@ cs_status cs_redialest_estimate(cs_redialest *e, int line, double t_end, cs_redi
         double w = i < mf && (j >= ma || gf[i] <= ga[j]) ? gf[i] : ga[j];
         while (i < mf && gf[i] <= w) i++;
         while (j < ma && ga[j] <= w) j++;
-        double F = ((double)i / nf - (double)j / na) / ex;
+        double pa = (double)j / na;
+        double F = ((double)i / nf - pa) / (1 - pa) / ex;
         while (qi < 3 && F >= q[qi]) res[qi++] = w;
     }
     for (; qi < 3; qi++) res[qi] = W;

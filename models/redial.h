@@ -4,17 +4,19 @@
  * an attempt failed (abandoned in the IVR or the queue, or cut off): called again, or not.  But
  * callers also call again after a call that was answered (a new need, a follow-up: 44% of the
  * 1999 bank's answered callers called again within a day), and a failed attempt is followed by
- * that background calling too.  So the redial probability is estimated as the excess
+ * that background calling too.  With B(W) = P(next attempt within W | answered) and
+ * P(W) = P(next attempt within W | failed), a redial (probability p, delay distribution F) and
+ * a background call compete, and the next attempt within W is missing only when neither came:
+ * 1 - P(W) = (1 - p F(W)) (1 - B(W)), so
  *
- *   prob(W) = P(next attempt within W | failed) - P(next attempt within W | answered),
+ *   prob(W) = p F(W) = (P(W) - B(W)) / (1 - B(W)).
  *
- * the share of failed attempts whose caller tried again because the attempt failed.  The window
- * W is chosen from the data: prob(W) over a grid of windows (5 minutes to a day) rises while
- * redials are still coming in and levels off once only background calling is left; W is the
- * shortest window at which prob(W) reaches 95% of its largest value.  Only attempts at least W
- * before the end of the log count (a later one could not show its redial).  The delay of a
- * redial is described by the excess distribution F(w) = prob(w) / prob(W), w <= W: its quartiles
- * give a lognormal with the same median and interquartile ratio.
+ * The window W is chosen from the data: prob(W) over a grid of windows (5 minutes to a day)
+ * rises while redials are still coming in and levels off once only background calling is left;
+ * W is the shortest window at which prob(W) reaches 95% of its largest value.  Only attempts at
+ * least W before the end of the log count (a later one could not show its redial).  The delay is
+ * described by F(w) = prob(w) / prob(W), w <= W: its quartiles give a lognormal with the same
+ * median and interquartile ratio.
  *
  * The estimate is per line of the failed attempt (the next attempt may be on any line), from
  * identified callers only: unidentified ones (caller 0) cannot be followed.
@@ -38,8 +40,8 @@ typedef struct cs_redialest_fit {
     double window;             /* W (s) */
     size_t n_failed, n_answered;   /* attempts at least W before the end of the log */
     double p_failed, p_answered;   /* shares followed by another attempt within W */
-    double prob, prob_lo, prob_hi; /* the excess and its 95% interval (difference of two
-                                      binomial shares, Wald); prob is clamped to [0, 1] */
+    double prob, prob_lo, prob_hi; /* p F(W) and its 95% interval (delta method, Wald);
+                                      prob is clamped to [0, 1] */
     double delay_q1, delay_median, delay_q3;   /* quartiles of the redial delay (s) */
     double lognormal_mu, lognormal_sigma;      /* lognormal with that median and IQR */
     double windows[CS_REDIALEST_N_WINDOWS];    /* the grid, and prob at each */
