@@ -954,6 +954,13 @@ size_t cs_log_buffer_capacity(const cs_log *l)
     return cs_csv_buffer_capacity(l->csv);
 }
 
+int cs_log_has_key(const cs_log *l, const char *key)
+{
+    CS_REQUIRE(l != NULL && key != NULL);
+    int k = find_key(key);
+    return k >= 0 && l->col[k] >= 0;
+}
+
 const char *cs_log_outcome_name(cs_log_outcome o)
 {
     return ((int)o >= 0 && (size_t)o < N_OUTCOME_NAMES) ? OUTCOME_NAME[o] : "?";

@@ -198,6 +198,9 @@ size_t cs_log_buffer_capacity(const cs_log *l);
  *  @return like snprintf: the length of the full text. */
 int cs_log_describe_mapping(const cs_log *l, char *buf, size_t n);
 
+/** @brief 1 when the mapping uses a column for `key` ("agent", "caller", "wait", ...). */
+int cs_log_has_key(const cs_log *l, const char *key);
+
 /** @brief "answered", "abandoned", "abandoned_ivr", "cut_off", "deflected", "callback",
  *  "other", "unknown" ("?" out of range). */
 const char *cs_log_outcome_name(cs_log_outcome o);

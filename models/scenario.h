@@ -174,6 +174,7 @@ typedef struct cs_pool {
     double headcount;      /* staff: N (no roster): N people on duty round the clock; else 0 */
     cs_shift *shifts;      /* as written, kept for reports */
     size_t n_shifts;
+    int placeholder;       /* staffing is a stand-in (fit had no agent column): replay warns */
     cs_staffing staffing;  /* the expected staffing, rounded (CS_ABSENCE_EXPECTED runs it; with
                               random absence each replication draws its own, models/roster.h) */
 } cs_pool;
