@@ -31,6 +31,7 @@
 #include "models/erlang.h"
 #include "models/fit.h"
 #include "models/fitband.h"
+#include "models/overtake.h"
 #include "models/redial.h"
 #include "models/staffest.h"
 #include "plots/chart.h"
@@ -80,6 +81,9 @@ typedef struct fit_ctx {
     long answered_no_agent, answered_agent;
     cs_redialest *redial;
     long identified;
+    double *ov_arr, *ov_ans;     /* answered calls that waited: for queue priorities */
+    int *ov_line;
+    size_t ov_n, ov_cap;
 } fit_ctx;
 
 static int res_add(reservoir *r, gsl_rng *rng, double t, double tod, int ev)
@@ -150,6 +154,9 @@ static void ctx_free(fit_ctx *c)
     gsl_rng_free(c->rng);
     cs_staffest_destroy(c->staff);
     cs_redialest_destroy(c->redial);
+    free(c->ov_arr);
+    free(c->ov_ans);
+    free(c->ov_line);
 }
 
 static void print_fits(const char *what, const cs_fit_set *set, const cs_fit_result *best, int censored)
@@ -796,6 +803,25 @@ int cs_cmd_fit(int argc, char **argv)
         if (c.staff && isfinite(rec.wait) && rec.wait > 0 &&
             cs_staffest_add_wait(c.staff, local, local + rec.wait, &e2) == CS_ENOMEM)
             mem = 1;
+        if (rec.outcome == CS_LOG_ANSWERED && isfinite(rec.wait) && rec.wait > 0) {
+            if (c.ov_n == c.ov_cap) {
+                size_t nc = c.ov_cap ? 2 * c.ov_cap : 4096;
+                double *na = realloc(c.ov_arr, nc * sizeof *na);
+                if (na) c.ov_arr = na;
+                double *nb = na ? realloc(c.ov_ans, nc * sizeof *nb) : NULL;
+                if (nb) c.ov_ans = nb;
+                int *nl = nb ? realloc(c.ov_line, nc * sizeof *nl) : NULL;
+                if (nl) c.ov_line = nl;
+                if (!nl) mem = 1;
+                else c.ov_cap = nc;
+            }
+            if (c.ov_n < c.ov_cap) {
+                c.ov_arr[c.ov_n] = local;
+                c.ov_ans[c.ov_n] = local + rec.wait;
+                c.ov_line[c.ov_n] = (int)(l - c.lines);
+                c.ov_n++;
+            }
+        }
         if (c.redial && rec.caller && failed >= 0) {
             c.identified++;
             if (cs_redialest_add(c.redial, rec.caller, local, (int)(l - c.lines), failed, &e2) == CS_ENOMEM) mem = 1;
@@ -833,6 +859,29 @@ int cs_cmd_fit(int argc, char **argv)
         st = fit_line(&c.lines[li], li, t0, t1, t_end_local, cs_outdir_tmp(cd), c.redial, &lout[li], &staff_total,
                       &err);
 
+    /* Queue priorities between lines, from who overtook whom. */
+    cs_overtake ov;
+    memset(&ov, 0, sizeof ov);
+    if (st == CS_OK && c.n_lines > 1) {
+        st = cs_overtake_rank(c.ov_arr, c.ov_ans, c.ov_line, c.ov_n, c.n_lines, &ov, &err);
+        if (st == CS_OK && ov.any) {
+            printf("\nQueue priorities from the log (answered callers who overtook callers of another line "
+                   "waiting since before them):\n");
+            for (size_t a = 0; a < c.n_lines; a++) {
+                printf("  line %s: priority %d; overtook", c.lines[a].name, ov.priority[a]);
+                const char *sep = "";
+                for (size_t b = 0; b < c.n_lines; b++)
+                    if (b != a) {
+                        printf("%s %s %.0f times", sep, c.lines[b].name, ov.count[a][b]);
+                        sep = ",";
+                    }
+                printf("\n");
+            }
+        } else if (st == CS_OK) {
+            printf("\nQueue priorities: no line's callers are answered ahead of another's (all written as 0)\n");
+        }
+    }
+
     /* Staffing from the agent column, or a plain warning that the pool is a placeholder. */
     char fit_notes[4][320];
     const char *fit_note_ptr[4];
@@ -860,6 +909,7 @@ int cs_cmd_fit(int argc, char **argv)
             cs_fityaml_line *y = &yl[li];
             memset(y, 0, sizeof *y);
             y->name = l->name;
+            y->priority = ov.priority[li];
             y->profile = o->profile;
             y->n_slots = o->ar->n_slots;
             y->cv_ok = o->ar->cv_ok;

@@ -19,7 +19,7 @@
 #include "sim/stat.h"
 
 enum {
-    F_SCENARIO, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_USE_HANDLE, F_USE_PATIENCE, F_QUEUED_ONLY, F_MODEL_REDIALS,
+    F_SCENARIO, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_USE_HANDLE, F_USE_PATIENCE, F_QUEUED_ONLY, F_MODEL_REDIALS, F_MODEL_IVR,
     F_WARMUP, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N
 };
 
@@ -228,6 +228,7 @@ int cs_cmd_replay(int argc, char **argv)
         [F_USE_PATIENCE] = {"use-patience", 0, CS_FLAG_BOOL, NULL, "callers keep their observed patience (censored for answered calls)", 0, NULL},
         [F_QUEUED_ONLY] = {"queued-only", 0, CS_FLAG_BOOL, NULL, "replay only calls that reached the queue", 0, NULL},
         [F_MODEL_REDIALS] = {"model-redials", 0, CS_FLAG_BOOL, NULL, "keep the scenario's redials and spillover (for logs of first attempts only)", 0, NULL},
+        [F_MODEL_IVR] = {"model-ivr", 0, CS_FLAG_BOOL, NULL, "draw IVR hang-ups and deflections from the scenario instead of following the log", 0, NULL},
         [F_WARMUP] = {"warmup", 0, CS_FLAG_STRING, "TIME", "discard the start of the replay (default 0)", 0, NULL},
         [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications (default: the scenario's)", 0, NULL},
         [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed (default: the scenario's)", 0, NULL},
@@ -306,7 +307,8 @@ int cs_cmd_replay(int argc, char **argv)
         return cs_cli_fail("replay", st, err.msg);
     }
 
-    cs_replay_opts ro = {warmup, flags[F_USE_HANDLE].set, flags[F_USE_PATIENCE].set, flags[F_QUEUED_ONLY].set};
+    cs_replay_opts ro = {warmup, flags[F_USE_HANDLE].set, flags[F_USE_PATIENCE].set, flags[F_QUEUED_ONLY].set,
+                         flags[F_MODEL_IVR].set};
     st = cs_replay_load(pos[0], &lo, &ro, scn, &d, &err);
     if (st != CS_OK) {
         cs_outputs_abort(outs);

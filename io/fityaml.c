@@ -305,6 +305,12 @@ static void line(em *m, const cs_fityaml_line *l)
     map_start(m, 0);
     plain(m, "name");
     text(m, l->name);
+    if (l->priority) {
+        char pr[16];
+        snprintf(pr, sizeof pr, "%d", l->priority);
+        plain(m, "priority");
+        plain(m, pr);
+    }
     plain(m, "arrivals");
     map_start(m, 0);
     kv_number(m, "per_week", l->per_week);

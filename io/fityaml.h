@@ -31,6 +31,7 @@
 
 typedef struct cs_fityaml_line {
     const char *name;
+    int priority;                    /* queue priority (higher answered first); 0: none written */
     double per_week;                 /* calls in an average week (unknown weekdays count 0) */
     const double *profile;           /* calls per hour in each slot of the week, from Monday 00:00 */
     size_t n_slots;                  /* 168 (hourly slots) */

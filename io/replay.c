@@ -18,6 +18,7 @@ static int cmp_arrival(const void *a, const void *b)
     if (x->handle != y->handle) return x->handle < y->handle ? -1 : 1;
     if (x->patience != y->patience) return x->patience < y->patience ? -1 : 1;
     if (x->patience_min != y->patience_min) return x->patience_min < y->patience_min ? -1 : 1;
+    if (x->ivr_exit != y->ivr_exit) return x->ivr_exit < y->ivr_exit ? -1 : 1;
     return 0;
 }
 
@@ -167,7 +168,15 @@ cs_status cs_replay_load(const char *path, const cs_log_opts *lo, const cs_repla
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
         double t = r->local - out->t0_local;
-        cs_arrival a = {t, r->line, -1, -1, 0};
+        cs_arrival a = {t, r->line, -1, -1, 0, -1};
+        /* Before the queue the log is followed (unless --model-ivr): hanging up in the IVR or
+         * being deflected is the caller's doing, which staffing does not change. */
+        if (!ro->model_ivr) {
+            if (r->outcome == CS_LOG_ABANDONED_IVR) a.ivr_exit = 1;
+            else if (r->outcome == CS_LOG_DEFLECTED) a.ivr_exit = 2;
+            else if (r->outcome == CS_LOG_ANSWERED || r->outcome == CS_LOG_ABANDONED || r->outcome == CS_LOG_CALLBACK)
+                a.ivr_exit = 0;
+        }
         if (ro->use_handle && r->outcome == CS_LOG_ANSWERED && isfinite(r->handle) && r->handle >= 0)
             a.handle = r->handle;
         if (ro->use_patience && isfinite(r->wait)) {

@@ -28,6 +28,10 @@ typedef struct cs_replay_opts {
     int use_patience;     /* abandoners keep their observed patience; answered callers' patience
                              is drawn conditioned on exceeding the wait they endured */
     int queued_only;      /* replay only calls that reached the queue (e.g. skip IVR-only calls) */
+    int model_ivr;        /* draw IVR hang-ups and deflections from the scenario's shares; by
+                             default a call the log says hung up in the IVR or was deflected does
+                             so in the replay too (on a line with an IVR), and one that went on
+                             goes on */
 } cs_replay_opts;
 
 typedef struct cs_replay_data {

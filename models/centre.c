@@ -425,7 +425,9 @@ static void ev_replay(void *ctx, void *obj)
     k->handle = a.handle;
     k->patience = a.patience;
     k->patience_min = a.patience_min;
-    k->ivr_exit = 0xff;   /* marker: apply overrides in ev_attempt */
+    /* Marker for ev_attempt: 0xff apply overrides; 0xfc + exit also fix how the IVR ends (the
+     * log says the caller went on, hung up there or was deflected). */
+    k->ivr_exit = a.ivr_exit >= IVR_ROUTE && a.ivr_exit <= IVR_DEFLECT ? (uint8_t)(0xfc + a.ivr_exit) : 0xff;
     ev_attempt(c, k);
     feed_advance(c);
 }
@@ -558,7 +560,8 @@ static void ev_attempt(void *ctx, void *obj)
     line_rt *L = &c->lines[k->line];
     const cs_line *cfg = L->cfg;
     double t = now_of(c);
-    int replay = k->ivr_exit == 0xff;
+    int replay = k->ivr_exit >= 0xfc;
+    int rp_ivr = replay && k->ivr_exit != 0xff ? k->ivr_exit - 0xfc : -1;
     double rp_handle = k->handle, rp_patience = k->patience, rp_pmin = k->patience_min;
 
     k->attempt++;
@@ -587,10 +590,12 @@ static void ev_attempt(void *ctx, void *obj)
         double u_point = cs_rng_uniform(L->ivr_rng);
         double p_ab = band && band->has_ivr ? band->ivr_abandon : cfg->ivr.abandon;
         double p_de = band && band->has_ivr ? band->ivr_deflect : cfg->ivr.deflect;
-        if (u < p_ab) {
+        int ex = u < p_ab ? IVR_ABANDON : u < p_ab + p_de ? IVR_DEFLECT : IVR_ROUTE;
+        if (rp_ivr >= 0) ex = rp_ivr;
+        if (ex == IVR_ABANDON) {
             k->ivr_exit = IVR_ABANDON;
             ivr_time *= u_point;
-        } else if (u < p_ab + p_de) {
+        } else if (ex == IVR_DEFLECT) {
             k->ivr_exit = IVR_DEFLECT;
         } else {
             double acc = 0;

@@ -35,23 +35,45 @@ static void group_hours(const double *obs, const double *ev, double min_obs, dou
                         int k, grouping *g, cs_fitband_test *test)
 {
     memset(test, 0, sizeof *test);
-    g->n = 0;
-    g->cut[0] = 0;
-    double co = 0, ce = 0, total = 0;
+    double total = 0;
     for (int h = 0; h < 24; h++) total += obs[h];
-    for (int h = 0; h < 24; h++) {
-        co += obs[h];
-        ce += ev ? ev[h] : obs[h];
-        if (co >= min_obs && ce >= min_ev && h < 23) {
-            g->cut[++g->n] = h + 1;
-            co = ce = 0;
+    /* Initial groups: an hour with enough data stands alone; a run of hours with too little is
+     * one group if the run has enough between its hours, else it joins the neighbouring group
+     * with fewer observations (so a quiet night is not lumped with a busy morning hour). */
+    double go[25], ge[25];
+    g->n = 0;
+    for (int h = 0; h < 24;) {
+        int big = obs[h] >= min_obs && (ev ? ev[h] : obs[h]) >= min_ev;
+        int e = h + 1;
+        if (!big)
+            while (e < 24 && !(obs[e] >= min_obs && (ev ? ev[e] : obs[e]) >= min_ev)) e++;
+        g->cut[g->n] = h;
+        go[g->n] = ge[g->n] = 0;
+        for (int x = h; x < e; x++) {
+            go[g->n] += obs[x];
+            ge[g->n] += ev ? ev[x] : obs[x];
         }
+        g->n++;
+        h = e;
     }
-    g->cut[++g->n] = 24;
-    /* The last group too small: join it to the one before. */
-    if (g->n > 1 && (co < min_obs || ce < min_ev)) {
-        g->cut[g->n - 1] = 24;
-        g->n--;
+    g->cut[g->n] = 24;
+    for (;;) {
+        size_t small = g->n;
+        for (size_t i = 0; i < g->n && g->n > 1; i++)
+            if (go[i] < min_obs || ge[i] < min_ev) {
+                small = i;
+                break;
+            }
+        if (small == g->n) break;
+        size_t into = small == 0 ? 1 : small + 1 == g->n ? small - 1 : go[small - 1] <= go[small + 1] ? small - 1 : small + 1;
+        size_t lo = small < into ? small : into;
+        go[lo] += go[lo + 1];
+        ge[lo] += ge[lo + 1];
+        for (size_t j = lo + 1; j + 1 < g->n; j++) {
+            go[j] = go[j + 1];
+            ge[j] = ge[j + 1];
+        }
+        remove_cut(g, lo + 1);
     }
     int ok = 1;
     test->loglik_pooled = fn(ctx, 0, 24, &ok);
@@ -83,10 +105,13 @@ static void group_hours(const double *obs, const double *ev, double min_obs, dou
             i--;
         }
     }
-    /* Greedy merging while BIC does not rise: a search over groupings finds noise, and AIC's
-     * penalty of 2 per parameter kept about ten bands of identical data out of seventeen
-     * hours; BIC's k ln(n) per group does not. */
-    double pen = k * log(total > 1 ? total : 2);
+    /* Greedy merging while AIC does not rise.  BIC (k ln n per group) was tried: it merged the
+     * 1999 bank's afternoon hours, whose mean talk times differ by 10-20 s, and a replay of the
+     * log then missed its busiest hours by 2 points more; a 5% difference in talk time at a
+     * congested hour moves abandonment by points.  The search finds noise too: on identical
+     * data it kept bands in 5 of 100 simulated logs (each with a negligible difference in its
+     * means); the final likelihood-ratio test at CS_FITBAND_P is the guard. */
+    double pen = 2.0 * k;
     double pair[CS_FITBAND_MAX];
     int pair_ok[CS_FITBAND_MAX];
     for (size_t i = 0; i + 1 < g->n; i++) pair[i] = fn(ctx, g->cut[i], g->cut[i + 2], &pair_ok[i]);
