@@ -175,8 +175,9 @@ static void print_fits(const char *what, const cs_fit_set *set, const cs_fit_res
         snprintf(m, sizeof m, "%.1f s (%.1f to %.1f)", r->mean.est, r->mean.lo, r->mean.hi);
         if (censored) snprintf(g, sizeof g, "%.4f", r->km_maxdiff);
         else snprintf(g, sizeof g, "%.4f (%.2g)", r->ks_d, r->ks_p);
-        printf("    %-12s %-40s %12.1f %10.1f %10s%s\n", cs_fit_family_name((cs_fit_family)i), m, r->loglik, r->aic, g,
-               r == best ? "  <- lowest AIC" : "");
+        const cs_fit_result *low = cs_fit_best(set);
+        printf("    %-12s %-40s %12.1f %10.1f %10s%s%s\n", cs_fit_family_name((cs_fit_family)i), m, r->loglik, r->aic, g,
+               r == low ? "  <- lowest AIC" : "", r == best && r != low ? "  <- written (see the warning)" : "");
     }
 }
 

@@ -85,8 +85,8 @@ static void group_hours(const double *obs, const double *ev, double min_obs, dou
     }
     if (g->n == 1) {
         char b[160];
-        snprintf(b, sizeof b, "%.0f observations: too few for time-of-day bands (at least %.0f per band)", total,
-                 min_obs);
+        snprintf(b, sizeof b, "%.0f observations: too few to compare the hours (bands need at least %.0f each)",
+                 total, min_obs);
         append_note(test->note, sizeof test->note, b);
     }
     /* Fit every group; a group that cannot be fitted is merged into a neighbour. */
