@@ -14,6 +14,7 @@
 #include "io/outdir.h"
 #include "io/replay.h"
 #include "io/units.h"
+#include "plots/replay_charts.h"
 #include "io/results.h"
 #include "io/timestamp.h"
 #include "sim/stat.h"
@@ -196,6 +197,54 @@ static void replay_json(void *ud, void *wv)
     cs_json_end_object(w);
 }
 
+/* Charts of observed against simulated by hour of day, per line (plots/replay_charts.h). */
+static cs_status replay_charts(void *ud, int (*path)(void *, const char *, char *, size_t, cs_error *), void *path_ud,
+                               void *listv, cs_error *err)
+{
+    replay_ctx *x = ud;
+    const cs_replay_data *d = x->d;
+    if (!d->has_outcomes) return CS_OK;
+    const cs_scn *s = x->r->scn;
+    const cs_repstats *o = &d->observed;
+    cs_replay_hours *h = calloc(s->n_lines, sizeof *h);
+    size_t *slots = malloc(o->n_slots * sizeof *slots);
+    if (!h || !slots) {
+        free(h);
+        free(slots);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
+    size_t per_day = (size_t)llround(86400.0 / o->interval), per_hour = (size_t)llround(3600.0 / o->interval);
+    for (size_t l = 0; l < s->n_lines; l++) {
+        h[l].line = s->lines[l].name;
+        for (size_t hr = 0; hr < 24; hr++) {
+            size_t n = 0;
+            for (size_t sl = 0; sl < o->n_slots; sl++)
+                if ((sl % per_day) / per_hour == hr && o->slot_time[sl] > 0) slots[n++] = sl;
+            if (n == 0) continue;
+            cs_replay_cmp off, ab, mw;
+            cs_replay_compare(d, x->r, l, slots, n, CS_IK_OFFERED, 3600.0, &off);
+            if (!(off.observed > 0)) continue;
+            cs_replay_compare(d, x->r, l, slots, n, CS_IK_ABANDON_RATE, 3600.0, &ab);
+            cs_replay_compare(d, x->r, l, slots, n, CS_IK_MEAN_WAIT, 3600.0, &mw);
+            size_t k = h[l].n++;
+            h[l].hour[k] = (double)hr;
+            h[l].calls[k] = off.observed;
+            h[l].obs_ab[k] = ab.observed;
+            h[l].sim_ab[k] = ab.mean;
+            h[l].lo_ab[k] = isfinite(ab.range_lo) ? fmax(0, ab.range_lo) : ab.mean;
+            h[l].hi_ab[k] = isfinite(ab.range_hi) ? fmin(1, ab.range_hi) : ab.mean;
+            h[l].obs_w[k] = mw.observed;
+            h[l].sim_w[k] = mw.mean;
+            h[l].lo_w[k] = isfinite(mw.range_lo) ? fmax(0, mw.range_lo) : mw.mean;
+            h[l].hi_w[k] = isfinite(mw.range_hi) ? mw.range_hi : mw.mean;
+        }
+    }
+    cs_status st = cs_charts_replay(h, s->n_lines, path, path_ud, listv, err);
+    free(h);
+    free(slots);
+    return st;
+}
+
 /* observed.csv (per interval of the week) and observed_hours.csv (per hour of the day). */
 static cs_status observed_files(void *ud, void *dirv, cs_error *err)
 {
@@ -299,6 +348,7 @@ int cs_cmd_replay(int argc, char **argv)
     oo.scenario_path = flags[F_SCENARIO].value;
     oo.extra_json = replay_json;
     oo.extra_files = observed_files;
+    oo.extra_charts = replay_charts;
     oo.extra_ud = &x;
     cs_outputs *outs = NULL;
     cs_status st = cs_outputs_begin(&oo, scn, &outs, &err);

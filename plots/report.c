@@ -567,9 +567,10 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
         const char *title = r.sc[0].name ? r.sc[0].name : "Unnamed scenario";
         page_head(&r, title);
         masthead(&r);
-        about(&r);
-        csi_rep_headline(&r);
-        st = csi_rep_charts(&r, err);
+        if (csi_rep_is_replay(&r)) st = csi_rep_replay_lead(&r, err);
+        else about(&r);
+        if (st == CS_OK) csi_rep_headline(&r);
+        if (st == CS_OK) st = csi_rep_charts(&r, err);
     }
     if (st == CS_OK) {
         csi_rep_full_tables(&r);

@@ -9,6 +9,7 @@
  *   report_svg.c     the Charts section: each SVG of charts.json checked and inlined;
  *   report_tables.c  the KPI labels, the headline tables and the full tables;
  *   report_assume.c  "Assumptions in words", generated from the resolved scenario;
+ *   report_replay.c  a replay's lead section: the log, and observed against simulated by hour;
  *   report_css.c     the stylesheet and nothing else.
  *
  * Conventions.  Every part appends to r->out (a cs_text_buf) through hf(), which escapes %s, so
@@ -141,6 +142,11 @@ cs_status csi_rep_check_manifest(const cs_json *root, const char *file, cs_error
 /* ---- the sections ---------------------------------------------------------------------- */
 
 cs_status csi_rep_charts(report *r, cs_error *err);   /* report_svg.c */
+/* The replay charts (charts.json entries named replay_*), which csi_rep_charts leaves out. */
+cs_status csi_rep_replay_figures(report *r, cs_error *err);   /* report_svg.c */
+/* A replay's report leads with observed against simulated and describes the log. */
+int csi_rep_is_replay(const report *r);                       /* report_replay.c */
+cs_status csi_rep_replay_lead(report *r, cs_error *err);      /* report_replay.c */
 void csi_rep_headline(report *r);                     /* report_tables.c */
 void csi_rep_full_tables(report *r);                  /* report_tables.c */
 int csi_rep_assumptions(report *r);                   /* report_assume.c; 0 when out of memory */
