@@ -376,6 +376,8 @@ int cs_cmd_compare(int argc, char **argv)
             c.scn[i]->seed = c.scn[0]->seed;
             c.scn[i]->replications = c.scn[0]->replications;
         }
+        /* Each scenario's attempts-counted volumes are matched on its own load. */
+        for (size_t i = 0; i < c.n && !code; i++) code = cs_cli_calibrate("compare", c.scn[i], threads);
         for (size_t i = 0; i < c.n && !code; i++) {
             for (size_t l = 0; l < c.scn[0]->n_lines; l++)
                 c.line_map[i][l] = cs_scn_line_index(c.scn[i], c.scn[0]->lines[l].name);

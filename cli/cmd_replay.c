@@ -316,6 +316,10 @@ int cs_cmd_replay(int argc, char **argv)
     if (!scn) return code;
     int group = 1;
     code = cs_cli_override("replay", scn, flags[F_REPS].value, flags[F_SEED].value);
+    /* The log's arrivals replace the demand, and replay's clock is the local week of the log
+     * (t = 0 on the Monday of its first call): the scenario runs as its weekly pattern. */
+    cs_scn_drop_dates(scn);
+    scn->volume_pending = 0;
     if (!code) code = cs_cli_interval_group("replay", scn, flags[F_INTERVAL].value, &group);
     cs_log_opts lo;
     if (!code)

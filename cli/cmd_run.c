@@ -47,7 +47,8 @@ int cs_cmd_run(int argc, char **argv)
     if (!scn) return code;
     int group = 1;
     if ((code = cs_cli_override("run", scn, flags[F_REPS].value, flags[F_SEED].value)) != 0 ||
-        (code = cs_cli_interval_group("run", scn, flags[F_INTERVAL].value, &group)) != 0) {
+        (code = cs_cli_interval_group("run", scn, flags[F_INTERVAL].value, &group)) != 0 ||
+        (code = cs_cli_calibrate("run", scn, threads)) != 0) {
         cs_scn_free(scn);
         return code;
     }

@@ -11,11 +11,13 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "io/daily.h"
 #include "io/json.h"
 #include "io/results.h"
 #include "io/scenario.h"
 #include "io/scenario_json.h"
 #include "io/units.h"
+#include "models/volume.h"
 
 cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code)
 {
@@ -181,6 +183,29 @@ void cs_cli_install_signals(void)
 
 int cs_cli_interrupted(void) { return interrupted; }
 
+int cs_cli_calibrate(const char *cmd, cs_scn *s, int threads)
+{
+    cs_error err = {CS_OK, ""};
+    cs_volume_info info;
+    cs_status st = cs_volume_calibrate(s, threads, &info, &err);
+    if (st != CS_OK) return cs_cli_fail(cmd, st, err.msg);
+    if (!info.converged)
+        fprintf(stderr, "callsim %s: note: after %d pilot runs a volume that counts attempts was still "
+                "moving by %.2g%% a run; its offered attempts may be off by about that\n", cmd,
+                info.pilots, 100 * info.last_step);
+    return 0;
+}
+
+/* daily.csv, for runs measuring more than a week (io/daily.h). */
+static cs_status write_daily(cs_outdir *o, const cs_results *r, cs_error *err)
+{
+    FILE *f = cs_outdir_open(o, "daily.csv", NULL, 0, err);
+    if (!f) return err->code;
+    cs_status st = cs_out_daily_csv(f, r, err);
+    if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write daily.csv");
+    return st;
+}
+
 cs_status cs_cli_write_run_files(cs_outdir *o, const cs_results *r, int group, const char *extra_key,
                                  void (*extra)(void *ud, void *w), void *extra_ud, cs_error *err)
 {
@@ -210,5 +235,6 @@ cs_status cs_cli_write_run_files(cs_outdir *o, const cs_results *r, int group, c
     if (!f) return err->code;
     st = cs_out_intervals_csv(f, r, group, err);
     if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write intervals.csv");
+    if (st == CS_OK && cs_out_daily_wanted(r)) st = write_daily(o, r, err);
     return st;
 }

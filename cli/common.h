@@ -16,6 +16,10 @@ cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code);
 /* Applies --reps, --seed (NULL = keep the file's).  Returns 0 or an exit code. */
 int cs_cli_override(const char *cmd, cs_scn *s, const char *reps, const char *seed);
 
+/* Lines whose volume counts attempts: pilot runs find their first-attempt factor
+ * (models/volume.h).  Returns 0 or an exit code after printing the error. */
+int cs_cli_calibrate(const char *cmd, cs_scn *s, int threads);
+
 /* --threads value into *threads (NULL = 0, one per CPU).  Returns 0 or an exit code after
  * printing the error. */
 int cs_cli_threads(const char *cmd, const char *value, int *threads);

@@ -46,17 +46,17 @@ static void observe(cs_replay_data *d, const cs_scn *scn, const row *r, double t
     size_t slot = (size_t)((t - w) / o->interval);
     if (slot >= o->n_slots) slot = o->n_slots - 1;
     size_t line = (size_t)r->line;
-    cs_count_offered(o, line, slot, 1);
+    cs_count_offered(o, line, slot, -1, 1);
     double wait = isfinite(r->wait) ? r->wait : 0;
     if (wait > 0) cs_count_queued(o, line, slot);
     switch (r->outcome) {
     case CS_LOG_ANSWERED:
-        cs_count_answered(o, line, slot, wait, scn->lines[r->line].target_within);
+        cs_count_answered(o, line, slot, -1, wait, scn->lines[r->line].target_within);
         if (isfinite(r->handle)) cs_count_talk(o, line, r->handle);
         break;
-    case CS_LOG_ABANDONED: cs_count_abandoned_queue(o, line, slot, wait); break;
-    case CS_LOG_ABANDONED_IVR: cs_count_abandoned_ivr(o, line, slot); break;
-    case CS_LOG_CUT_OFF: cs_count_cut_off(o, line, slot); break;
+    case CS_LOG_ABANDONED: cs_count_abandoned_queue(o, line, slot, -1, wait); break;
+    case CS_LOG_ABANDONED_IVR: cs_count_abandoned_ivr(o, line, slot, -1); break;
+    case CS_LOG_CUT_OFF: cs_count_cut_off(o, line, slot, -1); break;
     case CS_LOG_DEFLECTED: cs_count_deflected(o, line); break;
     case CS_LOG_CALLBACK: cs_count_callback(o, line); break;
     default: cs_count_unfinished(o, line, slot); break;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "io/timestamp.h"
 #include "sim/text.h"
 
 #ifndef CS_VERSION
@@ -59,12 +60,13 @@ static void fmt_value(char *buf, size_t n, const char *unit, double v)
         snprintf(buf, n, fabs(v) >= 100 ? "%.0f" : "%.2f", v);
 }
 
-static void table_row(FILE *f, const cs_kpi_def *d, double m, double h)
+static void table_row(FILE *f, const cs_kpi_def *d, double m, double h, int per_year)
 {
     char a[48], b[48];
     fmt_value(a, sizeof a, d->unit, m);
     /* Shares and times carry their unit in the number; counts name theirs after the CI. */
-    const char *unit = strcmp(d->unit, "calls") == 0      ? "calls"
+    int count = strcmp(d->unit, "calls") == 0 && strcmp(d->name, "queue_mean") != 0;
+    const char *unit = strcmp(d->unit, "calls") == 0      ? (per_year && count ? "calls/year" : "calls")
                        : strcmp(d->unit, "handlers") == 0 ? "handlers"
                        : strcmp(d->unit, "hours") == 0    ? "hours"
                                                           : "";
@@ -114,17 +116,69 @@ static int line_row_relevant(const cs_scn *s, size_t l, int k)
     }
 }
 
-cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
+/* The run's period in words; a dated run's dates, and "per year" when that is what counts are. */
+static void table_header(FILE *f, const cs_results *r, int per_year)
 {
     const cs_scn *s = r->scn;
     char h[32], w[32];
     cs_out_number(h, sizeof h, s->horizon / 86400.0);
     cs_out_number(w, sizeof w, s->warmup / 86400.0);
     fprintf(f, "%s\n", s->name);
-    fprintf(f, "%u replications of %s days (first %s days discarded as warm-up), seed %llu.\n",
-            r->n_reps, h, w, (unsigned long long)s->seed);
-    fprintf(f, "Counts are per replication over the measured period; each value is the mean\n"
-               "across replications with its 95%% confidence interval.\n");
+    if (s->clock.dated) {
+        /* Local days (a day is 23 or 25 hours long when the clocks change). */
+        cs_clock_local lh, lw;
+        cs_clock_at(&s->clock, s->horizon, &lh);
+        cs_clock_at(&s->clock, s->warmup, &lw);
+        cs_out_number(h, sizeof h, (double)lh.day + lh.sod / 86400.0);
+        cs_out_number(w, sizeof w, (double)lw.day + lw.sod / 86400.0);
+        char a[40], b[40], m[40];
+        cs_clock_format(&s->clock, 0, CS_CLOCK_FMT_MINUTE, a, sizeof a);
+        cs_clock_format(&s->clock, s->horizon, CS_CLOCK_FMT_MINUTE, b, sizeof b);
+        cs_clock_format(&s->clock, s->warmup, CS_CLOCK_FMT_MINUTE, m, sizeof m);
+        fprintf(f, "%u replications of %s days from %s to %s (UK local time), seed %llu;\n",
+                r->n_reps, h, a, b, (unsigned long long)s->seed);
+        if (s->warmup > 0)
+            fprintf(f, "the first %s day%s (to %s) discarded as warm-up.\n", w, strcmp(w, "1") ? "s" : "", m);
+        else
+            fprintf(f, "no warm-up.\n");
+    } else {
+        fprintf(f, "%u replications of %s days (first %s days discarded as warm-up), seed %llu.\n",
+                r->n_reps, h, w, (unsigned long long)s->seed);
+    }
+    if (per_year)
+        fprintf(f, "The measured period is one year, so counts are annual figures (calls a year,\n"
+                   "per replication); each value is the mean across replications with its 95%%\n"
+                   "confidence interval.\n");
+    else
+        fprintf(f, "Counts are per replication over the measured period; each value is the mean\n"
+                   "across replications with its 95%% confidence interval.\n");
+    size_t n_cal = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t l = 0; l < s->n_lines; l++)
+        if (s->lines[l].counts == CS_COUNTS_ATTEMPTS && s->lines[l].volume_factor > 0) {
+            double v = s->lines[l].volume_factor;
+            n_cal++;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+    if (n_cal > 3) {   /* a national run: one line, the factors are in summary.json */
+        fprintf(f, "The volumes of %zu lines count attempts: their first-attempt rates were scaled by\n"
+                   "%.4f to %.4f so that offered attempts (redials and calls from other lines\n"
+                   "included) match them.\n", n_cal, lo, hi);
+        return;
+    }
+    for (size_t l = 0; l < s->n_lines; l++)
+        if (s->lines[l].counts == CS_COUNTS_ATTEMPTS && s->lines[l].volume_factor > 0)
+            fprintf(f, "Line %s's volume counts attempts: its first-attempt rate was scaled by %.4f so\n"
+                       "that offered attempts (redials and calls from other lines included) match it.\n",
+                    s->lines[l].name, s->lines[l].volume_factor);
+}
+
+cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
+{
+    const cs_scn *s = r->scn;
+    int per_year = cs_scn_measures_a_year(s);
+    table_header(f, r, per_year);
     for (size_t l = 0; l < s->n_lines; l++) {
         fprintf(f, "\nLine %s (target: %.0f%% answered within %.0f s)\n", s->lines[l].name,
                 100.0 * s->lines[l].target_share, s->lines[l].target_within);
@@ -132,7 +186,7 @@ cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
             if (!line_row_relevant(s, l, k)) continue;
             double m, ci;
             cs_results_line(r, l, k, &m, &ci);
-            table_row(f, &cs_line_kpis[k], m, ci);
+            table_row(f, &cs_line_kpis[k], m, ci, per_year);
         }
     }
     for (size_t p = 0; p < s->n_pools; p++) {
@@ -149,7 +203,7 @@ cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
             if (k >= CS_PK_RINGBACKS_MADE && !makes_ringbacks) continue;
             double m, ci;
             cs_results_pool(r, p, k, &m, &ci);
-            table_row(f, &cs_pool_kpis[k], m, ci);
+            table_row(f, &cs_pool_kpis[k], m, ci, per_year);
         }
     }
     if (fflush(f) != 0 || ferror(f))
@@ -165,6 +219,40 @@ static void kv_mean_ci(cs_json_writer *w, const char *key, double m, double h)
     cs_json_begin_object(w);
     cs_json_kv_number(w, "mean", m);
     cs_json_kv_number(w, "ci95", h);
+    cs_json_end_object(w);
+}
+
+/* Dated runs: the local date-times of t = 0, the end of the warm-up and the end; and whether
+ * counts are annual figures.  Nothing for undated runs that are not a year (their bytes stay
+ * as they were). */
+static void json_period(cs_json_writer *w, const cs_scn *s)
+{
+    if (s->clock.dated) {
+        char buf[48];
+        cs_clock_format(&s->clock, 0, CS_CLOCK_FMT_ISO, buf, sizeof buf);
+        cs_json_kv_string(w, "start", buf);
+        cs_clock_format(&s->clock, s->warmup, CS_CLOCK_FMT_ISO, buf, sizeof buf);
+        cs_json_kv_string(w, "measured_from", buf);
+        cs_clock_format(&s->clock, s->horizon, CS_CLOCK_FMT_ISO, buf, sizeof buf);
+        cs_json_kv_string(w, "end", buf);
+        /* Lengths in local days (a day is 23 or 25 hours when the clocks change). */
+        cs_clock_local lh, lw;
+        cs_clock_at(&s->clock, s->horizon, &lh);
+        cs_clock_at(&s->clock, s->warmup, &lw);
+        cs_json_kv_number(w, "horizon_days", (double)lh.day + lh.sod / 86400.0);
+        cs_json_kv_number(w, "warmup_days", (double)lw.day + lw.sod / 86400.0);
+    }
+    if (cs_scn_measures_a_year(s)) cs_json_kv_string(w, "counts_per", "year");
+    int any = 0;
+    for (size_t l = 0; l < s->n_lines; l++)
+        if (s->lines[l].counts == CS_COUNTS_ATTEMPTS) any = 1;
+    if (!any) return;
+    /* models/volume.h: the first-attempt factor of each line whose volume counts attempts. */
+    cs_json_key(w, "volume_factors");
+    cs_json_begin_object(w);
+    for (size_t l = 0; l < s->n_lines; l++)
+        if (s->lines[l].counts == CS_COUNTS_ATTEMPTS)
+            cs_json_kv_number(w, s->lines[l].name, s->lines[l].volume_factor);
     cs_json_end_object(w);
 }
 
@@ -184,6 +272,7 @@ void cs_out_json_meta(cs_json_writer *w, const cs_results *r)
     cs_json_kv_int(w, "replications", r->n_reps);
     cs_json_kv_number(w, "horizon_s", s->horizon);
     cs_json_kv_number(w, "warmup_s", s->warmup);
+    json_period(w, s);
 }
 
 void cs_out_json_kpis(cs_json_writer *w, const cs_results *r)
@@ -322,7 +411,10 @@ void cs_calls_writer_trace(void *ud, const cs_trace_rec *r)
 {
     cs_calls_writer *w = ud;
     char when[40];
-    iso_utc(when, sizeof when, r->arrival);
+    if (w->scn->clock.dated)   /* local UK time with its offset, which replay reads back */
+        cs_ts_format_iso((double)w->scn->clock.t0_epoch + r->arrival, CS_TZ_UK, when, sizeof when);
+    else
+        iso_utc(when, sizeof when, r->arrival);
     fprintf(w->f, "%s,", when);
     cs_out_csv_field(w->f, w->scn->lines[r->line].name);
     fprintf(w->f, ",%llu,%d,%s,%.3f,%.3f,%.3f,", (unsigned long long)r->caller, r->attempt,

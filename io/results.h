@@ -34,7 +34,8 @@ cs_status cs_out_intervals_csv(FILE *f, const cs_results *r, int group, cs_error
 
 /* calls.csv, one row per attempt, in the format `callsim replay` reads:
  *   arrival,line,caller,attempt,outcome,wait,handle,ivr,pool,transferred
- * arrival is an ISO 8601 UTC time; simulated t = 0 is Monday 2024-01-01 00:00:00Z. */
+ * arrival is an ISO 8601 UTC time; simulated t = 0 is Monday 2024-01-01 00:00:00Z; with a start
+ * date, the local UK time with its offset (2025-04-01T07:15:30+01:00). */
 typedef struct cs_calls_writer cs_calls_writer;
 cs_calls_writer *cs_calls_writer_create(FILE *f, const cs_scn *scn);
 void cs_calls_writer_destroy(cs_calls_writer *w);

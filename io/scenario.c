@@ -434,7 +434,8 @@ static void interpret(ld *c, node *root)
 {
     static const char *const keys[] = {"name", "description", "base", "horizon", "warmup",
                                        "replications", "seed", "interval", "lines", "queues",
-                                       "pools", "surges", "technology", "outages", NULL};
+                                       "pools", "surges", "technology", "outages", "start",
+                                       "bank_holidays", "special_days", NULL};
     if (root->kind != CS_YDOC_MAP) {
         csi_scn_err_at(c, root, "a scenario must be a mapping of keys such as name:, lines: and "
                        "pools:, got %s", cs_ydoc_kind_name(root->kind));
@@ -453,6 +454,8 @@ static void interpret(ld *c, node *root)
                     &c->n_xq, &c->xq_map, &c->xq_name);
     csi_scn_collect(c, root, "pools", 1, "pool", "{name: handlers, lines: [\"101\"], staff: 20}",
                     &c->n_pools, &c->pool_map, &c->pool_name);
+    if (c->oom) return;
+    csi_scn_parse_calendar(c, root);
     if (c->oom) return;
     for (size_t j = 0; j < c->n_xq; j++) {
         if (!c->xq_name[j] || csi_scn_name_lookup(c->line_name, c->n_lines, c->xq_name[j]) < 0)
@@ -509,6 +512,7 @@ static void interpret(ld *c, node *root)
     if (c->pools_lists_ok && c->pools_staff_ok && c->n_pools > 0)
         for (size_t i = 0; i < c->n_lines; i++)
             if (c->line_ok[i] && !c->allow_unstaffed[i]) csi_scn_check_roster(c, i);
+    csi_scn_build_dated(c);
 }
 
 /* ---- entry points ------------------------------------------------------------------------ */
@@ -570,6 +574,7 @@ static cs_status hand_over(ld *c, cs_diags *out)
 
 static void ld_fini(ld *c)
 {
+    csi_scn_cal_free(c);
     free(c->line_map);
     free(c->line_name);
     free(c->xq_map);

@@ -411,17 +411,19 @@ static int rates_table(ld *c, node *tv, cs_profile *out)
 int csi_scn_parse_arrivals(ld *c, node *a, double interval, cs_line *L)
 {
     static const char *const keys[] = {"rate", "per_day", "per_week", "rates", "profile",
-                                       "overdispersion", NULL};
+                                       "overdispersion", "per_year", "per_month", "counts",
+                                       "months", "bank_holidays", NULL};
     if (csi_scn_need_map(c, a, "such as {rate: 2/s} or {per_day: 2200, profile: hours.csv}") != 0)
         return -1;
+    size_t li = (size_t)(L - c->s->lines);
     size_t e0 = csi_scn_n_errors(c);
     csi_scn_check_keys(c, a, keys);
     double cv = 0;
     if (csi_scn_get_with(c, a, "overdispersion", 0, csi_scn_v_share, &cv) >= 0) L->daily_cv = cv;
-    const char *kinds[4] = {"rate", "per_day", "per_week", "rates"};
-    const cs_ydoc_pair *given[4];
+    const char *kinds[6] = {"rate", "per_day", "per_week", "rates", "per_year", "per_month"};
+    const cs_ydoc_pair *given[6];
     int n_given = 0, which = -1;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 6; i++) {
         given[i] = cs_ydoc_find(a, kinds[i]);
         if (given[i] && given[i]->val->kind == CS_YDOC_NULL) given[i] = NULL;
         if (given[i]) {
@@ -431,7 +433,8 @@ int csi_scn_parse_arrivals(ld *c, node *a, double interval, cs_line *L)
     }
     if (n_given != 1) {
         if (n_given == 0) {
-            csi_scn_err_at(c, a, "arrivals needs one of rate, per_day, per_week or rates");
+            csi_scn_err_at(c, a, "arrivals needs one of rate, per_day, per_week, per_month, "
+                           "per_year or rates");
         } else {
             int second = which + 1;
             while (!given[second]) second++;
@@ -439,16 +442,17 @@ int csi_scn_parse_arrivals(ld *c, node *a, double interval, cs_line *L)
             csi_scn_conflict_hint(c, given[which]->key, kinds[which], given[second]->key,
                                   kinds[second], hint, sizeof hint);
             csi_scn_err_at(c, csi_scn_conflict_at(c, given[which]->key, given[second]->key, a),
-                           "arrivals takes only one of rate, per_day, per_week or rates, found "
-                           "%s and %s%s", kinds[which], kinds[second], hint);
+                           "arrivals takes only one of rate, per_day, per_week, per_month, "
+                           "per_year or rates, found %s and %s%s", kinds[which], kinds[second],
+                           hint);
         }
         return -1;
     }
     node *pv = cs_ydoc_get(a, "profile");
-    if (pv && which != 1 && which != 2) {
+    if (pv && (which == 0 || which == 3)) {
         size_t pk = csi_scn_push_key(c, "profile");
-        csi_scn_err_at(c, pv, "profile only applies with per_day or per_week (it spreads a volume "
-                       "over the week)");
+        csi_scn_err_at(c, pv, "profile only applies with a volume (per_day, per_week, per_month or "
+                       "per_year): it spreads the volume over the week");
         csi_scn_pop(c, pk);
         return -1;
     }
@@ -470,9 +474,13 @@ int csi_scn_parse_arrivals(ld *c, node *a, double interval, cs_line *L)
         csi_scn_pop(c, pk);
         if (r != 0) return -1;
     } else {
-        double vol;
-        if (csi_scn_get_number(c, a, kinds[which], 1, "a number of calls", &vol) != 1) return -1;
-        double week_vol = which == 1 ? 7.0 * vol : vol;
+        double vol, week_vol;
+        if (which >= 4) {
+            if (csi_scn_dated_volume(c, a, li, which == 4, &week_vol) != 0) return -1;
+        } else {
+            if (csi_scn_get_number(c, a, kinds[which], 1, "a number of calls", &vol) != 1) return -1;
+            week_vol = which == 1 ? 7.0 * vol : vol;
+        }
         weights w = {CS_WEEK, 1, NULL};
         int r = 0;
         if (pv) {
@@ -519,6 +527,8 @@ int csi_scn_parse_arrivals(ld *c, node *a, double interval, cs_line *L)
         pr->n_slots = w.n;
         pr->rate = w.w;
     }
+    if (csi_scn_arrivals_calendar(c, a, li, L) != 0) return -1;
+    if (L->counts == CS_COUNTS_ATTEMPTS) c->s->volume_pending = 1;
     return csi_scn_n_errors(c) > e0 ? -1 : 0;
 }
 

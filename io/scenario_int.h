@@ -12,7 +12,10 @@
  *                      extra queue;
  *   scenario_pools.c   pools (queues, pick rule, staff or roster, turned into staffing by
  *                      models/roster), windows (surges, technology, outages) and the cross
- *                      checks that need the whole scenario.
+ *                      checks that need the whole scenario;
+ *   scenario_dates.c   calendar time: start:, per_year/per_month volumes and what they count,
+ *                      month factors, bank holidays, special days, dated times, dated on-duty
+ *                      files, and the dated demand and staffing built at the end.
  *
  * Conventions shared by every file.  A parser gets the loader state `ld *c` and a node of the
  * positioned document tree (io/yamldoc.h).  It reports problems with csi_scn_err_at() at the
@@ -74,7 +77,10 @@ typedef struct ld {
     } *typo;
     size_t n_typo, cap_typo;
     int pools_staff_ok;      /* every pool's staffing resolved */
+    struct csi_cal *cal;     /* calendar keys (scenario_dates.c) */
 } ld;
+
+typedef struct csi_cal csi_cal;
 
 /* ---- scenario.c: diagnostics, key path, files ------------------------------------------ */
 
@@ -174,6 +180,29 @@ void csi_scn_collect(ld *c, node *root, const char *key, int required, const cha
                      const char *example, size_t *n, node ***maps, const char ***names);
 void csi_scn_parse_line(ld *c, size_t i, double interval);
 void csi_scn_parse_queue(ld *c, size_t j);
+
+/* ---- scenario_dates.c ------------------------------------------------------------------ */
+
+/* start:, bank_holidays:, special_days: (after the lines and pools are collected). */
+void csi_scn_parse_calendar(ld *c, node *root);
+void csi_scn_cal_free(ld *c);
+/* A point in the run: the week forms of io/units, or with a start date also "2025-12-31 21:00",
+ * weekday forms meaning the first such weekday on or after the start.  0 or -1. */
+int csi_scn_v_when(ld *c, node *v, double *o);
+/* t plus a length in local clock time (dated) or plain seconds (undated). */
+double csi_scn_after(const ld *c, double t, double len);
+/* A time for messages: "2025-12-31 21:00" or "Fri 18:00". */
+void csi_scn_fmt_when(const ld *c, double t, char *buf, size_t n);
+/* A weekly surge of a dated run: its instances at local clock times. */
+void csi_scn_surge_instances(ld *c, node *m, cs_window *w, double horizon);
+/* per_year (1) or per_month (0) of line li: *week_vol is the nominal weekly volume.  0 or -1. */
+int csi_scn_dated_volume(ld *c, node *a, size_t li, int per_year, double *week_vol);
+/* counts:, months:, bank_holidays: of a line's arrivals.  0 or -1. */
+int csi_scn_arrivals_calendar(ld *c, node *a, size_t li, cs_line *L);
+/* on_duty: of pool k: 1 read, 0 absent, -1 error (reported). */
+int csi_scn_parse_on_duty(ld *c, node *m, size_t k, cs_pool *P);
+/* The days, dated demand and staffing over the run (when dated and nothing is wrong). */
+void csi_scn_build_dated(ld *c);
 
 /* ---- scenario_pools.c ------------------------------------------------------------------ */
 

@@ -4,6 +4,34 @@
 #include <stdio.h>
 
 #include "io/units.h"
+#include "models/demand.h"
+
+static const char *const weekday_full[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                            "Saturday", "Sunday"};
+
+/* A dated line's calendar: what its demand follows and the calls it expects in the run. */
+static void write_line_calendar(cs_json_writer *w, const cs_scn *s, const cs_line *l)
+{
+    if (l->counts == CS_COUNTS_ATTEMPTS) {
+        cs_json_kv_string(w, "counts", "attempts");
+        cs_json_kv_number(w, "volume_factor", l->volume_factor > 0 ? l->volume_factor : 1.0);
+    }
+    if (!l->dated) return;
+    const cs_demand *dm = l->dated;
+    cs_json_key(w, "calendar");
+    cs_json_begin_object(w);
+    cs_json_kv_string(w, "bank_holidays", dm->holiday_as >= 0 ? weekday_full[dm->holiday_as] : "off");
+    if (dm->has_months) {
+        cs_json_key(w, "months");
+        cs_json_begin_array(w);
+        for (int m = 0; m < 12; m++) cs_json_number(w, dm->months[m]);
+        cs_json_end_array(w);
+    }
+    cs_json_kv_int(w, "special_days", (long long)dm->n_special);
+    cs_json_kv_number(w, "expected_first_attempts_measured",
+                      cs_demand_integral(dm, s->days, s->warmup, s->horizon));
+    cs_json_end_object(w);
+}
 
 static void write_dist(cs_json_writer *w, const char *key, const cs_dist *d)
 {
@@ -31,10 +59,13 @@ static void write_dist(cs_json_writer *w, const char *key, const cs_dist *d)
     cs_json_end_object(w);
 }
 
-static void write_window(cs_json_writer *w, const cs_window *win)
+static void write_window(cs_json_writer *w, const cs_scn *s, const cs_window *win)
 {
     char buf[64];
-    cs_units_format_instant(win->start, buf, sizeof buf);
+    if (s->clock.dated && !win->weekly)
+        cs_clock_format(&s->clock, win->start, CS_CLOCK_FMT_MINUTE, buf, sizeof buf);
+    else
+        cs_units_format_instant(win->start, buf, sizeof buf);
     cs_json_kv_string(w, "start", buf);
     cs_json_kv_number(w, "start_s", win->start);
     cs_json_kv_number(w, "end_s", win->end);
@@ -55,6 +86,11 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)s->seed);
     cs_json_kv_string(w, "seed", seed);
     cs_json_kv_number(w, "interval_s", s->interval);
+    if (s->clock.dated) {
+        char d[16];
+        cs_clock_format(&s->clock, 0, CS_CLOCK_FMT_DATE, d, sizeof d);
+        cs_json_kv_string(w, "start", d);
+    }
 
     cs_json_key(w, "lines");
     cs_json_begin_array(w);
@@ -72,6 +108,7 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
         for (size_t k = 0; k < l->demand.n_slots; k++) cs_json_number(w, l->demand.rate[k] * 3600.0);
         cs_json_end_array(w);
         cs_json_kv_number(w, "overdispersion_cv", l->daily_cv);
+        write_line_calendar(w, s, l);
         if (l->trunks >= 0) cs_json_kv_int(w, "trunks", l->trunks); else cs_json_kv_string(w, "trunks", "unlimited");
         if (l->queue_places >= 0) cs_json_kv_int(w, "queue_places", l->queue_places);
         else cs_json_kv_string(w, "queue_places", "unlimited");
@@ -211,6 +248,7 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
         }
         cs_json_kv_number(w, "shrinkage", p->shrinkage);
         cs_json_kv_string(w, "absence", p->absence == CS_ABSENCE_EXPECTED ? "expected" : "random");
+        if (p->on_duty_file[0]) cs_json_kv_string(w, "on_duty_file", p->on_duty_file);
         cs_json_key(w, "staffing");
         cs_json_begin_array(w);
         for (size_t k = 0; k < p->staffing.n; k++) {
@@ -231,7 +269,7 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
     for (size_t i = 0; i < s->n_surges; i++) {
         cs_json_begin_object(w);
         cs_json_kv_string(w, "line", s->surges[i].line >= 0 ? s->lines[s->surges[i].line].name : "all");
-        write_window(w, &s->surges[i]);
+        write_window(w, s, &s->surges[i]);
         cs_json_kv_number(w, "factor", s->surges[i].factor);
         cs_json_end_object(w);
     }
@@ -246,7 +284,7 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
         cs_json_kv_string(w, "on", e->on == CS_EFFECT_WRAP ? "wrap" : "handle");
         cs_json_kv_string(w, "line", e->line >= 0 ? s->lines[e->line].name : "all");
         cs_json_kv_number(w, "factor", e->factor);
-        if (e->has_window) write_window(w, &e->window);
+        if (e->has_window) write_window(w, s, &e->window);
         cs_json_end_object(w);
     }
     cs_json_end_array(w);
@@ -260,7 +298,7 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
         cs_json_kv_string(w, "effect", o->kind == CS_OUTAGE_CUT_OFF ? "cut_off" : "slow");
         if (o->kind == CS_OUTAGE_SLOW) cs_json_kv_number(w, "handle_factor", o->window.factor);
         cs_json_kv_string(w, "line", o->window.line >= 0 ? s->lines[o->window.line].name : "all");
-        write_window(w, &o->window);
+        write_window(w, s, &o->window);
         cs_json_end_object(w);
     }
     cs_json_end_array(w);

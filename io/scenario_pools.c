@@ -216,7 +216,8 @@ static void parse_absence(ld *c, node *m, cs_pool *P)
 void csi_scn_parse_pool(ld *c, size_t k)
 {
     static const char *const keys[] = {"name", "lines", "queues", "pick", "weights", "staff",
-                                       "roster", "shrinkage", "absence", "placeholder", NULL};
+                                       "roster", "shrinkage", "absence", "on_duty", "placeholder",
+                                       NULL};
     static const char *const picks[] = {"priority", "weighted", NULL};
     node *m = c->pool_map[k];
     cs_pool *P = &c->s->pools[k];
@@ -263,14 +264,19 @@ void csi_scn_parse_pool(ld *c, size_t k)
     const cs_ydoc_pair *sp = cs_ydoc_find(m, "staff"), *rp = cs_ydoc_find(m, "roster");
     if (sp && sp->val->kind == CS_YDOC_NULL) sp = NULL;
     if (rp && rp->val->kind == CS_YDOC_NULL) rp = NULL;
-    if (sp && rp) {
+    int on_duty = csi_scn_parse_on_duty(c, m, k, P);
+    if (!sp && !rp && on_duty != 0) {
+        /* Dated on-duty numbers alone: nobody outside the file's cover. */
+        cs_error e;
+        staffing(c, m, cs_roster_constant(0, 0, &P->staffing, &e), &e);
+    } else if (sp && rp) {
         char hint[300];
         csi_scn_conflict_hint(c, sp->key, "staff", rp->key, "roster", hint, sizeof hint);
         csi_scn_err_at(c, csi_scn_conflict_at(c, sp->key, rp->key, m),
                        "pool '%s' has both staff: and roster:; give one of them%s", P->name, hint);
     } else if (!sp && !rp) {
-        csi_scn_err_at(c, m, "pool '%s' needs staff: (a constant headcount) or roster: (a list of "
-                       "shifts)", P->name);
+        csi_scn_err_at(c, m, "pool '%s' needs staff: (a constant headcount), roster: (a list of "
+                       "shifts) or on_duty: (a dated CSV of handlers on duty)", P->name);
     } else if (sp) {
         double staff;
         if (csi_scn_get_headcount(c, m, "staff", &staff) == 1 &&
@@ -340,7 +346,9 @@ static int parse_window(ld *c, node *m, int need_start, int open_end, double hor
         return 0;
     }
     *has = 1;
-    if (csi_scn_get_with(c, m, "start", 1, csi_scn_v_instant, &w->start) != 1) return -1;
+    /* A weekly window is a time of the week, repeated; any other may be a dated time. */
+    val_fn when = w->weekly ? csi_scn_v_instant : csi_scn_v_when;
+    if (csi_scn_get_with(c, m, "start", 1, when, &w->start) != 1) return -1;
     if (lv && ev) {
         size_t pk = csi_scn_push_key(c, "end");
         csi_scn_err_at(c, ev, "give either length: or end:, not both");
@@ -356,13 +364,13 @@ static int parse_window(ld *c, node *m, int need_start, int open_end, double hor
             csi_scn_pop(c, pk);
             return -1;
         }
-        w->end = w->start + len;
+        w->end = w->weekly ? w->start + len : csi_scn_after(c, w->start, len);
     } else if (ev) {
-        if (csi_scn_get_with(c, m, "end", 1, csi_scn_v_instant, &w->end) != 1) return -1;
+        if (csi_scn_get_with(c, m, "end", 1, when, &w->end) != 1) return -1;
         if (!(w->end > w->start)) {
             char a[48], b[48];
-            cs_units_format_instant(w->start, a, sizeof a);
-            cs_units_format_instant(w->end, b, sizeof b);
+            csi_scn_fmt_when(c, w->start, a, sizeof a);
+            csi_scn_fmt_when(c, w->end, b, sizeof b);
             size_t pk = csi_scn_push_key(c, "end");
             csi_scn_err_at(c, ev, "end (%s) must be after start (%s)", b, a);
             csi_scn_pop(c, pk);
@@ -383,7 +391,7 @@ static void window_in_run(ld *c, node *m, const cs_window *w, double horizon, co
 {
     if (w->weekly || w->start < horizon) return;
     char a[48], h[32];
-    cs_units_format_instant(w->start, a, sizeof a);
+    csi_scn_fmt_when(c, w->start, a, sizeof a);
     cs_units_format_duration(horizon, h, sizeof h);
     size_t pk = csi_scn_push_key(c, "start");
     csi_scn_err_at(c, cs_ydoc_get(m, "start"), "the %s starts at %s, after the end of the run "
@@ -408,6 +416,7 @@ static void parse_surge(ld *c, node *m, double horizon, cs_window *w)
         return;
     }
     window_in_run(c, m, w, horizon, "surge");
+    csi_scn_surge_instances(c, m, w, horizon);
 }
 
 static void parse_effect(ld *c, node *m, size_t i, double horizon, cs_effect *f)
@@ -585,8 +594,10 @@ void csi_scn_check_roster(ld *c, size_t li)
             if (!(routes[r].share > 0)) continue;
             int staffed = 0;
             for (size_t k = 0; k < c->n_pools && !staffed; k++)
+                /* A pool with a dated on-duty file may cover any time of the week. */
                 if (pool_takes(&s->pools[k], routes[r].queue) &&
-                    cs_roster_level_at(&s->pools[k].staffing, t[i]) > 0)
+                    (cs_roster_level_at(&s->pools[k].staffing, t[i]) > 0 ||
+                     s->pools[k].on_duty_file[0]))
                     staffed = 1;
             if (!staffed) {
                 bad[i] = 1;

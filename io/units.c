@@ -374,6 +374,21 @@ static const char *calendar_hint(const char *word)
     return "";
 }
 
+/* The same for the unit of a rate, where "/365d" is not a rate: a yearly or monthly volume
+ * belongs in arrivals, which spreads it over the calendar. */
+static const char *calendar_rate_hint(const char *word)
+{
+    if (!strcmp(word, "mo") || !strcmp(word, "mon") || !strcmp(word, "month") ||
+        !strcmp(word, "months"))
+        return ": months have no fixed length; give a monthly volume as arrivals: {per_month: "
+               "N} or a rate per day or week";
+    if (!strcmp(word, "y") || !strcmp(word, "yr") || !strcmp(word, "yrs") ||
+        !strcmp(word, "year") || !strcmp(word, "years"))
+        return ": a year has no fixed length; give a yearly volume as arrivals: {per_year: N} "
+               "or a rate per day or week";
+    return "";
+}
+
 static const char *const day_short[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 static const char *const day_long[7] = {"monday", "tuesday", "wednesday", "thursday",
                                         "friday", "saturday", "sunday"};
@@ -561,7 +576,7 @@ cs_status cs_units_parse_rate(const char *s, double *per_second, cs_error *err)
     u = unit_find(word);
     if (!u) {
         why_set(why, "unknown time unit '%.*s' (use s, min, h, day or week)%s", u_snip(wlen),
-                wbeg, calendar_hint(word));
+                wbeg, calendar_rate_hint(word));
         return fail(err, rate_what, s, why);
     }
     p = u_skip(p);

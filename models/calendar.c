@@ -1,5 +1,7 @@
 #include "models/calendar.h"
 
+#include "models/scenario.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -100,8 +100,13 @@
 
 #include <stddef.h>
 
-#include "models/scenario.h"
+#include "models/roster.h"
 #include "sim/status.h"
+
+/* models/scenario.h defines cs_profile and includes this header (a scenario holds its clock),
+ * so the profile is only declared here and scenario.h is included at the end, for users of this
+ * header that want the profile's fields. */
+typedef struct cs_profile cs_profile;
 
 /* ================================================================================================
  * Civil dates (proleptic Gregorian).  Day numbers are days since 1970-01-01.
@@ -405,5 +410,8 @@ cs_status cs_clock_expand_weekly(const cs_clock *c, double wstart, double wend, 
 
 /** @brief Frees the array inside s and zeroes it.  NULL or a zeroed s is a no-op. */
 void cs_clock_spans_fini(cs_clock_spans *s);
+
+/* Last, so that scenario.h finds cs_clock defined whichever header is included first. */
+#include "models/scenario.h"
 
 #endif

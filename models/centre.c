@@ -18,6 +18,8 @@
 
 #include "models/calendar.h"
 #include "models/count.h"
+#include "models/demand.h"
+#include "models/staffing.h"
 #include "sim/cal.h"
 #include "sim/rng.h"
 
@@ -56,6 +58,7 @@ struct call {
     uint32_t n_entries;      /* lines joined so far (first attempts on a line), in order */
     uint32_t measured_from;  /* 1 + index of the first measured one; 0 = none yet */
     int32_t slot;            /* interval of the week of this attempt's arrival */
+    int32_t day;             /* local day of this attempt's arrival (daily counters only) */
     int16_t first_line;      /* the line of the first entry (the others follow spillover) */
     int16_t line, queue, pool;
     uint16_t attempt;
@@ -96,6 +99,7 @@ typedef struct line_rt {
     double seg_end, seg_rate;   /* current piece of the piecewise-constant arrival rate */
     long day;                   /* day whose random factor is in day_factor */
     double day_factor;
+    size_t dcur;                /* dated demand: day of the current piece */
     long in_system;             /* holding a trunk: IVR, queue, talk */
     long waiting;               /* in any of the line's queues */
     call *cb_head, *cb_tail;
@@ -125,11 +129,13 @@ typedef struct pool_rt {
     int *rb_lines;              /* lines whose ring-backs this pool makes */
     size_t n_rb_lines;
     gsl_rng *route_rng;
-    /* Staffing over the run: this replication's draw (random absence) or the weekly
-     * staffing repeated (expected), walked step by step without wrapping. */
+    /* Staffing over the run: this replication's draw (random absence), with a dated pool's
+     * on-duty numbers laid over it (`overlaid`), or the expected staffing (the loader's dated
+     * run_staffing, or the weekly staffing repeated), walked step by step without wrapping. */
     const cs_staffing *run;
-    cs_roster_people *people;   /* NULL: expected staffing, in `repeat` */
+    cs_roster_people *people;   /* NULL: expected staffing */
     cs_staffing repeat;
+    cs_staffing overlaid;       /* this replication's draw with the on-duty numbers */
 } pool_rt;
 
 struct cs_ctr {
@@ -143,6 +149,10 @@ struct cs_ctr {
     cs_repstats *rs;
     double warmup, horizon, interval;
     double tick_prev;
+    double tick_step;            /* ticks: the interval, or at most an hour when dated */
+    const cs_days *days;         /* dated runs: the local days; NULL when undated */
+    double *line_day;            /* rs->line_day (daily counters), NULL when not kept */
+    size_t acur, tcur;           /* day cursors of arrivals and of ticks */
     uint64_t next_caller;
     cs_trace_fn *trace;
     void *trace_ud;
@@ -218,16 +228,47 @@ static void call_free(cs_ctr *c, call *k)
 
 static inline double now_of(const cs_ctr *c) { return cs_cal_now(c->cal); }
 
-static inline int32_t slot_of(const cs_ctr *c, double t)
+static inline int32_t slot_of(const cs_ctr *c, size_t *cur, double t)
 {
-    double w = t - CS_WEEK * floor(t / CS_WEEK);
+    double w = c->days ? cs_days_week_s(c->days, cur, t) : t - CS_WEEK * floor(t / CS_WEEK);
     long s = (long)(w / c->interval);
     if (s >= (long)c->rs->n_slots) s = (long)c->rs->n_slots - 1;
     return (int32_t)s;
 }
 
+/* The attempt's local day for the daily counters (models/count.h), -1 when none are kept. */
+static inline long day_index(const cs_ctr *c, const call *k) { return c->line_day ? (long)k->day : -1; }
+
+/* Local day index of an arrival at t (the attempts' cursor: t never goes back). */
+static int32_t day_of(cs_ctr *c, double t)
+{
+    long d = c->days ? (long)cs_days_find(c->days, &c->acur, t) : (long)floor(t / CS_DAY);
+    if (d >= (long)c->rs->n_days) d = (long)c->rs->n_days - 1;
+    return (int32_t)(d < 0 ? 0 : d);
+}
+
+/* First instance of a dated weekly window that ends after t.  Out of line, with the dated
+ * branches below, so that undated runs' window checks stay as small as they were. */
+__attribute__((noinline)) static size_t inst_after(const cs_window *w, double t)
+{
+    size_t lo = 0, hi = w->n_inst;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->inst[2 * mid + 1] <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+__attribute__((noinline)) static int in_inst(const cs_window *w, double t)
+{
+    size_t i = inst_after(w, t);
+    return i < w->n_inst && t >= w->inst[2 * i];
+}
+
 static int in_window(const cs_window *w, double t)
 {
+    if (w->inst) return in_inst(w, t);
     if (!w->weekly) return t >= w->start && t < w->end;
     double tm = t - CS_WEEK * floor(t / CS_WEEK);
     if (w->start <= w->end) return tm >= w->start && tm < w->end;
@@ -237,6 +278,11 @@ static int in_window(const cs_window *w, double t)
 /* The next instant after t at which membership of w may change. */
 static double window_next_edge(const cs_window *w, double t)
 {
+    if (w->inst) {
+        size_t i = inst_after(w, t);
+        if (i == w->n_inst) return INFINITY;
+        return t < w->inst[2 * i] ? w->inst[2 * i] : w->inst[2 * i + 1];
+    }
     if (!w->weekly) {
         if (t < w->start) return w->start;
         if (t < w->end) return w->end;
@@ -269,9 +315,11 @@ static void set_pool_duty(cs_ctr *c, pool_rt *P, int on_duty)
     cs_timeavg_set(&P->duty_ta, now_of(c), (double)on_duty);
 }
 
-static double handle_factor(const cs_ctr *c, const line_rt *L, double t)
+/* The windowed part of handle_factor, out of line so that the common case (no windows) costs a
+ * load and a test. */
+__attribute__((noinline)) static double handle_factor_windows(const cs_ctr *c, const line_rt *L, double t,
+                                                              double f)
 {
-    double f = L->handle_factor;
     for (int i = 0; i < L->n_win; i++) {
         const cs_effect *e = &c->scn->effects[L->win_effects[i]];
         if (e->on == CS_EFFECT_HANDLE && in_window(&e->window, t)) f *= e->factor;
@@ -283,14 +331,25 @@ static double handle_factor(const cs_ctr *c, const line_rt *L, double t)
     return f;
 }
 
-static double wrap_factor(const cs_ctr *c, const line_rt *L, double t)
+static inline double handle_factor(const cs_ctr *c, const line_rt *L, double t)
 {
-    double f = L->wrap_factor;
+    double f = L->handle_factor;
+    return L->n_win || L->n_slow ? handle_factor_windows(c, L, t, f) : f;
+}
+
+__attribute__((noinline)) static double wrap_factor_windows(const cs_ctr *c, const line_rt *L, double t, double f)
+{
     for (int i = 0; i < L->n_win; i++) {
         const cs_effect *e = &c->scn->effects[L->win_effects[i]];
         if (e->on == CS_EFFECT_WRAP && in_window(&e->window, t)) f *= e->factor;
     }
     return f;
+}
+
+static inline double wrap_factor(const cs_ctr *c, const line_rt *L, double t)
+{
+    double f = L->wrap_factor;
+    return L->n_win ? wrap_factor_windows(c, L, t, f) : f;
 }
 
 static void emit_trace(cs_ctr *c, const call *k, cs_outcome o, double wait, double handle)
@@ -337,10 +396,40 @@ static void schedule(cs_ctr *c, double t, int prio, cs_event_fn *fn, void *obj, 
 
 /* ---------------------------------------------------------------- demand */
 
+/* rate_piece for a dated line: the calendar's demand (models/demand.h), then the same daily
+ * factor (one gamma variate per local day, in order) and surges. */
+static void rate_piece_dated(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
+{
+    const cs_line *cfg = L->cfg;
+    double e;
+    double r = cs_demand_piece(cfg->dated, c->days, &L->dcur, t, &e);
+    if (cfg->daily_cv > 0) {
+        long day = (long)L->dcur;   /* pieces end at local midnight, so this is t's day */
+        while (L->day < day) {
+            double k = 1.0 / (cfg->daily_cv * cfg->daily_cv);
+            L->day_factor = gsl_ran_gamma(L->demand_rng, k, 1.0 / k);
+            L->day++;
+        }
+        r *= L->day_factor;
+    }
+    for (int i = 0; i < L->n_surges; i++) {
+        const cs_window *w = &c->scn->surges[L->surges[i]];
+        if (in_window(w, t)) r *= w->factor;
+        double edge = window_next_edge(w, t);
+        if (edge < e) e = edge;
+    }
+    *rate = r;
+    *end = e;
+}
+
 /* Rate of line L at time t and the end of the piece of constant rate that contains t. */
 static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
 {
     const cs_line *cfg = L->cfg;
+    if (cfg->dated) {
+        rate_piece_dated(c, L, t, rate, end);
+        return;
+    }
     const cs_profile *p = &cfg->demand;
     double wstart = CS_WEEK * floor(t / CS_WEEK), tm = t - wstart;
     size_t s = (size_t)(tm / p->slot_len);
@@ -530,7 +619,7 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
 
 static void cut_off(cs_ctr *c, call *k)
 {
-    if (k->measured) cs_count_cut_off(c->rs, (size_t)k->line, (size_t)k->slot);
+    if (k->measured) cs_count_cut_off(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k));
     emit_trace(c, k, CS_OUT_CUT_OFF, 0, 0);
     give_up(c, k, 0, FROM_CUT);
 }
@@ -543,10 +632,12 @@ static int line_cut_by_outage(const cs_ctr *c, const line_rt *L, double t)
 }
 
 /* The line's band of the day (by_time_of_day) covering time t, or NULL: the time of day is
- * the local clock's, which is what simulated time counts. */
-static const cs_tod_band *tod_band(const cs_line *cfg, double t)
+ * the local clock's (with `start`, from the calendar, so bands keep their clock times across
+ * the clock changes). */
+static const cs_tod_band *tod_band(cs_ctr *c, const cs_line *cfg, double t)
 {
-    double tod = t - CS_DAY * floor(t / CS_DAY);
+    double w = c->days ? cs_days_week_s(c->days, &c->acur, t) : t;
+    double tod = w - CS_DAY * floor(w / CS_DAY);
     for (size_t i = 0; i < cfg->n_bands; i++)
         if (tod >= cfg->bands[i].from && tod < cfg->bands[i].to) return &cfg->bands[i];
     return NULL;
@@ -566,7 +657,8 @@ static void ev_attempt(void *ctx, void *obj)
 
     k->attempt++;
     k->arrival = t;
-    k->slot = slot_of(c, t);
+    k->slot = slot_of(c, &c->acur, t);
+    if (c->line_day) k->day = day_of(c, t);
     k->measured = t >= c->warmup;
     k->leg2 = 0;
     k->transferred = 0;
@@ -576,13 +668,13 @@ static void ev_attempt(void *ctx, void *obj)
     if (k->attempt == 1) k->caller_measured = k->measured;
     if (k->attempt == 1) note_line_entry(k);
     if (k->measured) {
-        cs_count_offered(c->rs, (size_t)k->line, (size_t)k->slot, k->attempt == 1);
+        cs_count_offered(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), k->attempt == 1);
         if (k->attempt == 1 && k->from_other) L->lc[CS_LC_FROM_OTHER] += 1;
     }
 
     /* Everything random about this attempt is drawn now, in a fixed order. */
     int q = cfg->queue;
-    const cs_tod_band *band = cfg->n_bands ? tod_band(cfg, t) : NULL;
+    const cs_tod_band *band = cfg->n_bands ? tod_band(c, cfg, t) : NULL;
     if (cfg->ivr.enabled) {
         double u = cs_rng_uniform(L->ivr_rng);
         double ivr_time = cs_dist_sample(&cfg->ivr.time, L->ivr_rng);
@@ -675,7 +767,7 @@ static void ev_connect_abandon(void *ctx, void *obj)
     call *k = obj;
     double wait = now_of(c) - k->arrival;
     k->timer = 0;
-    if (k->measured) cs_count_abandoned_queue(c->rs, (size_t)k->line, (size_t)k->slot, wait);
+    if (k->measured) cs_count_abandoned_queue(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), wait);
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
     book_ringback(c, k);
     give_up(c, k, wait, FROM_QUEUE);
@@ -689,7 +781,7 @@ static void ev_ivr(void *ctx, void *obj)
     k->timer = 0;
     if (k->ivr_exit == IVR_ABANDON) {
         L->in_system--;
-        if (k->measured) cs_count_abandoned_ivr(c->rs, (size_t)k->line, (size_t)k->slot);
+        if (k->measured) cs_count_abandoned_ivr(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k));
         emit_trace(c, k, CS_OUT_ABANDONED_IVR, 0, 0);
         book_ringback(c, k);
         give_up(c, k, 0, FROM_IVR);
@@ -726,7 +818,7 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
     double wait = t - k->enq;
     if (!k->leg2) {
         k->waited = wait;
-        if (k->measured) cs_count_answered(c->rs, (size_t)k->line, (size_t)k->slot, wait, L->cfg->target_within);
+        if (k->measured) cs_count_answered(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), wait, L->cfg->target_within);
     } else if (k->measured) {
         L->lc[CS_LC_TRANSFER_ANSWERED] += 1;
         L->lc[CS_LC_TRANSFER_WAIT_SUM] += wait;
@@ -820,7 +912,7 @@ static void ev_abandon(void *ctx, void *obj)
         call_free(c, k);
         return;
     }
-    if (k->measured) cs_count_abandoned_queue(c->rs, (size_t)k->line, (size_t)k->slot, wait);
+    if (k->measured) cs_count_abandoned_queue(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), wait);
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
     book_ringback(c, k);
     give_up(c, k, wait, FROM_QUEUE);
@@ -1175,7 +1267,7 @@ static void flush_interval(cs_ctr *c, double t)
     c->tick_prev = t;
     if (t <= c->warmup || t <= from) return;
     if (from < c->warmup) from = c->warmup;
-    size_t s = (size_t)slot_of(c, from);
+    size_t s = (size_t)slot_of(c, &c->tcur, from);
     rs->slot_time[s] += t - from;
     for (size_t l = 0; l < rs->n_lines; l++) {
         line_rt *L = &c->lines[l];
@@ -1200,7 +1292,7 @@ static void ev_tick(void *ctx, void *obj)
     cs_ctr *c = ctx;
     double t = now_of(c);
     flush_interval(c, t);
-    double next = t + c->interval;
+    double next = t + c->tick_step;
     if (next < c->horizon) schedule(c, next, CS_PRIO_STATS, ev_tick, NULL, NULL);
     if (c->progress) *c->progress = t;
 }
@@ -1227,14 +1319,15 @@ static void ev_warmup(void *ctx, void *obj)
 /* ---------------------------------------------------------------- set-up */
 
 /* Each pool's staffing over the run: its people, drawn again for every replication
- * (cs_ctr_run), or its expected weekly staffing repeated, built once. */
+ * (cs_ctr_run), or its expected staffing, built once. */
 static cs_status alloc_staffing(cs_ctr *c, cs_error *err)
 {
     const cs_scn *s = c->scn;
-    /* Undated: t = 0 is Monday 00:00 and shifts repeat every week.  A scenario with a start
-     * date would pass its own clock here, so shifts keep local times across clock changes. */
-    cs_clock clock;
-    cs_clock_init(&clock);
+    /* Undated: t = 0 is Monday 00:00 and shifts repeat every week.  With a start date the
+     * scenario's own clock, so shifts keep local times across clock changes. */
+    cs_clock undated;
+    cs_clock_init(&undated);
+    const cs_clock *clock = s->clock.dated ? &s->clock : &undated;
     for (size_t p = 0; p < s->n_pools; p++) {
         pool_rt *P = &c->pools[p];
         const cs_pool *pc = &s->pools[p];
@@ -1243,11 +1336,14 @@ static cs_status alloc_staffing(cs_ctr *c, cs_error *err)
         /* A pool built in code with only a staffing function (no people) runs it as given. */
         if (pc->absence == CS_ABSENCE_RANDOM && (pc->n_shifts > 0 || pc->headcount > 0))
             st = cs_roster_people_create(pc->shifts, pc->n_shifts, pc->headcount, pc->shrinkage,
-                                         &clock, s->horizon, &P->people, &e);
-        else
+                                         clock, s->horizon, &P->people, &e);
+        else if (pc->run_staffing.n == 0)
             st = cs_roster_repeat(&pc->staffing, s->horizon, &P->repeat, &e);
+        else
+            st = CS_OK;
         if (st != CS_OK) return cs_error_set(err, st, "pool '%s': %s", pc->name, e.msg);
-        P->run = &P->repeat;
+        /* Dated and expected: the loader's staffing over the run, on-duty numbers included. */
+        P->run = pc->run_staffing.n ? &pc->run_staffing : &P->repeat;
     }
     return CS_OK;
 }
@@ -1455,6 +1551,7 @@ void cs_ctr_destroy(cs_ctr *c)
             free(c->pools[p].rb_lines);
             cs_roster_people_destroy(c->pools[p].people);
             cs_roster_fini(&c->pools[p].repeat);
+            cs_roster_fini(&c->pools[p].overlaid);
         }
     free(c->lines);
     free(c->queues);
@@ -1505,6 +1602,7 @@ static void reset_state(cs_ctr *c)
         L->seg_rate = 0;
         L->day = -1;
         L->day_factor = 1;
+        L->dcur = 0;
         L->in_system = L->waiting = 0;
         L->cb_head = L->cb_tail = NULL;
         L->rb_head = L->rb_tail = NULL;
@@ -1527,6 +1625,7 @@ static void reset_state(cs_ctr *c)
         P->busy_mark = P->duty_mark = 0;
     }
     c->tick_prev = 0;
+    c->acur = c->tcur = 0;
     c->next_caller = 1;
     c->oom = 0;
     c->overload = 0;
@@ -1576,6 +1675,11 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
     c->warmup = s->warmup;
     c->horizon = s->horizon;
     c->interval = out->interval;
+    c->days = s->days;
+    c->line_day = out->line_day;
+    /* Dated runs tick at least hourly: t = 0 is local midnight and the clocks move by an hour,
+     * so hourly ticks fall on local interval boundaries all year; longer intervals would not. */
+    c->tick_step = c->days && c->interval > 3600 ? 3600 : c->interval;
     cs_repstats_clear(out);
     reset_state(c);
     for_each_stream(c, rep, 0, err);
@@ -1586,6 +1690,14 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
             char name[CS_NAME_MAX + 16];
             snprintf(name, sizeof name, "absence/%s", s->pools[p].name);
             P->run = cs_roster_people_draw(P->people, cs_rng_seed_for(s->seed, rep, name));
+            const cs_onduty *on = s->pools[p].on_duty;
+            if (on && on->n) {   /* handlers actually on duty: no absence drawn over them */
+                cs_error e;
+                cs_roster_fini(&P->overlaid);
+                cs_status st = cs_staffing_overlay(P->run, 0, on, s->horizon, &P->overlaid, &e);
+                if (st != CS_OK) return cs_error_set(err, st, "pool '%s': %s", s->pools[p].name, e.msg);
+                P->run = &P->overlaid;
+            }
         }
         const cs_staffing *st = P->run;
         P->step = 0;
@@ -1604,7 +1716,7 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
         }
     }
     if (c->warmup > 0) schedule(c, c->warmup, CS_PRIO_CONTROL, ev_warmup, NULL, NULL);
-    schedule(c, c->interval < c->horizon ? c->interval : c->horizon, CS_PRIO_STATS, ev_tick, NULL, NULL);
+    schedule(c, c->tick_step < c->horizon ? c->tick_step : c->horizon, CS_PRIO_STATS, ev_tick, NULL, NULL);
 
     cs_cal_run_until(c->cal, c->horizon, c);
     c->events = cs_cal_executed(c->cal);

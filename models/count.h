@@ -6,8 +6,9 @@
  * simulated KPIs are computed from counters filled by the same code, and a change in what a
  * KPI counts changes both sides at once (they cannot drift apart).
  *
- * `slot` is the interval of the week of the attempt's arrival (all its outcomes count there,
- * models/repstats.h).  Inline: they run on the engine's hot path and allocate nothing. */
+ * `slot` is the interval of the week of the attempt's arrival and `day` its local day of the run
+ * (all its outcomes count there, models/repstats.h); day < 0, or a cs_repstats without daily
+ * counters, counts no day.  Inline: they run on the engine's hot path and allocate nothing. */
 #ifndef CS_MODELS_COUNT_H
 #define CS_MODELS_COUNT_H
 
@@ -16,13 +17,21 @@
 #include "models/repstats.h"
 #include "sim/stat.h"
 
+/* The daily counters of (line, day), or NULL. */
+static inline double *cs_count_day(cs_repstats *rs, size_t line, long day)
+{
+    return rs->line_day && day >= 0 && (size_t)day < rs->n_days ? cs_rs_line_day(rs, line, (size_t)day) : NULL;
+}
+
 /* An attempt arrived: first = 1 for a caller's first attempt, 0 for a redial. */
-static inline void cs_count_offered(cs_repstats *rs, size_t line, size_t slot, int first)
+static inline void cs_count_offered(cs_repstats *rs, size_t line, size_t slot, long day, int first)
 {
     double *lc = cs_rs_line(rs, line);
     lc[CS_LC_OFFERED] += 1;
     lc[first ? CS_LC_CALLERS : CS_LC_REDIALS] += 1;
     cs_rs_line_slot(rs, line, slot)[CS_IC_OFFERED] += 1;
+    double *dc = cs_count_day(rs, line, day);
+    if (dc) dc[CS_DC_OFFERED] += 1;
 }
 
 /* The attempt had to wait: no handler was free when it reached the queue. */
@@ -33,8 +42,15 @@ static inline void cs_count_queued(cs_repstats *rs, size_t line, size_t slot)
 }
 
 /* Answered after waiting `wait` seconds; within the target when wait <= target_within. */
-static inline void cs_count_answered(cs_repstats *rs, size_t line, size_t slot, double wait, double target_within)
+static inline void cs_count_answered(cs_repstats *rs, size_t line, size_t slot, long day, double wait,
+                                     double target_within)
 {
+    double *dc = cs_count_day(rs, line, day);
+    if (dc) {
+        dc[CS_DC_ANSWERED] += 1;
+        dc[CS_DC_WAIT_SUM_ANSWERED] += wait;
+        if (wait <= target_within) dc[CS_DC_ANSWERED_WITHIN] += 1;
+    }
     double *lc = cs_rs_line(rs, line), *sc = cs_rs_line_slot(rs, line, slot);
     lc[CS_LC_ANSWERED] += 1;
     lc[CS_LC_WAIT_SUM_ANSWERED] += wait;
@@ -58,8 +74,10 @@ static inline void cs_count_talk(cs_repstats *rs, size_t line, double talk)
 }
 
 /* Hung up in the queue after waiting `wait` seconds. */
-static inline void cs_count_abandoned_queue(cs_repstats *rs, size_t line, size_t slot, double wait)
+static inline void cs_count_abandoned_queue(cs_repstats *rs, size_t line, size_t slot, long day, double wait)
 {
+    double *dc = cs_count_day(rs, line, day);
+    if (dc) dc[CS_DC_ABANDONED] += 1;
     double *lc = cs_rs_line(rs, line), *sc = cs_rs_line_slot(rs, line, slot);
     lc[CS_LC_ABANDONED_QUEUE] += 1;
     lc[CS_LC_WAIT_SUM_ALL] += wait;
@@ -68,15 +86,19 @@ static inline void cs_count_abandoned_queue(cs_repstats *rs, size_t line, size_t
 }
 
 /* Hung up in the IVR, before the queue. */
-static inline void cs_count_abandoned_ivr(cs_repstats *rs, size_t line, size_t slot)
+static inline void cs_count_abandoned_ivr(cs_repstats *rs, size_t line, size_t slot, long day)
 {
+    double *dc = cs_count_day(rs, line, day);
+    if (dc) dc[CS_DC_ABANDONED] += 1;
     cs_rs_line(rs, line)[CS_LC_ABANDONED_IVR] += 1;
     cs_rs_line_slot(rs, line, slot)[CS_IC_ABANDONED] += 1;
 }
 
 /* Refused: no trunk, no queue place, or an outage. */
-static inline void cs_count_cut_off(cs_repstats *rs, size_t line, size_t slot)
+static inline void cs_count_cut_off(cs_repstats *rs, size_t line, size_t slot, long day)
 {
+    double *dc = cs_count_day(rs, line, day);
+    if (dc) dc[CS_DC_CUT_OFF] += 1;
     cs_rs_line(rs, line)[CS_LC_CUT_OFF] += 1;
     cs_rs_line_slot(rs, line, slot)[CS_IC_CUT_OFF] += 1;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/daily.h"
 #include "sim/stat.h"
 
 const cs_kpi_def cs_line_kpis[CS_LK_N] = {
@@ -158,8 +159,10 @@ cs_results *cs_results_create(const cs_scn *scn, uint32_t n_reps, double interva
         cs_results_free(r);
         return NULL;
     }
+    size_t n_days = cs_daily_days(scn);
     for (uint32_t i = 0; i < n_reps; i++)
-        if (cs_repstats_init(&r->reps[i], scn->n_lines, scn->n_pools, interval, scn->horizon - scn->warmup) != 0) {
+        if (cs_repstats_init(&r->reps[i], scn->n_lines, scn->n_pools, interval, scn->horizon - scn->warmup) != 0 ||
+            cs_repstats_init_days(&r->reps[i], n_days) != 0) {
             cs_results_free(r);
             return NULL;
         }

@@ -38,8 +38,21 @@ int cs_repstats_init(cs_repstats *r, size_t n_lines, size_t n_pools, double inte
     return 0;
 }
 
+int cs_repstats_init_days(cs_repstats *r, size_t n_days)
+{
+    free(r->line_day);
+    r->n_days = n_days;
+    r->line_day = n_days ? calloc(r->n_lines * n_days * CS_DC_N, sizeof *r->line_day) : NULL;
+    if (n_days && !r->line_day) {
+        r->n_days = 0;
+        return -1;
+    }
+    return 0;
+}
+
 void cs_repstats_fini(cs_repstats *r)
 {
+    free(r->line_day);
     if (r->wait)
         for (size_t l = 0; l < r->n_lines; l++) cs_hist_fini(&r->wait[l]);
     free(r->wait);
@@ -60,6 +73,7 @@ void cs_repstats_clear(cs_repstats *r)
     memset(r->pool, 0, (r->n_pools ? r->n_pools : 1) * CS_PC_N * sizeof *r->pool);
     memset(r->line_slot, 0, r->n_lines * r->n_slots * CS_IC_N * sizeof *r->line_slot);
     memset(r->pool_slot, 0, (r->n_pools ? r->n_pools : 1) * r->n_slots * CS_PC_N * sizeof *r->pool_slot);
+    if (r->line_day) memset(r->line_day, 0, r->n_lines * r->n_days * CS_DC_N * sizeof *r->line_day);
     for (size_t l = 0; l < r->n_lines; l++) {
         cs_hist_clear(&r->wait[l]);
         cs_tally_reset(&r->wait_tally[l]);

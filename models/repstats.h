@@ -81,6 +81,17 @@ enum cs_ic {
     CS_IC_N
 };
 
+/* Per local day of the run, per line (runs measuring more than a week: daily.csv). */
+enum cs_dc {
+    CS_DC_OFFERED,
+    CS_DC_ANSWERED,
+    CS_DC_ABANDONED,        /* IVR + queue */
+    CS_DC_CUT_OFF,
+    CS_DC_ANSWERED_WITHIN,
+    CS_DC_WAIT_SUM_ANSWERED,
+    CS_DC_N
+};
+
 /* Per pool, whole period and per interval. */
 enum cs_pc {
     CS_PC_BUSY_AREA,        /* handler-seconds busy (talking or wrapping, ring-backs included) */
@@ -102,10 +113,14 @@ typedef struct cs_repstats {
     cs_hist *wait;          /* [n_lines] waits of answered calls */
     cs_tally *wait_tally;   /* [n_lines] Welford moments of answered waits */
     cs_tally *talk_tally;   /* [n_lines] Welford moments of talk times of answered calls */
+    size_t n_days;          /* local days of the run with daily counters; 0 = none kept */
+    double *line_day;       /* [n_lines][n_days][CS_DC_N], by the local day of arrival */
 } cs_repstats;
 
 int cs_repstats_init(cs_repstats *r, size_t n_lines, size_t n_pools, double interval, double measured);
 void cs_repstats_fini(cs_repstats *r);
+/* Adds daily counters for n_days local days (after cs_repstats_init).  0 or -1 (memory). */
+int cs_repstats_init_days(cs_repstats *r, size_t n_days);
 void cs_repstats_clear(cs_repstats *r);
 
 static inline double *cs_rs_line(cs_repstats *r, size_t l) { return r->line + l * CS_LC_N; }
@@ -117,6 +132,14 @@ static inline double *cs_rs_line_slot(cs_repstats *r, size_t l, size_t s)
 static inline double *cs_rs_pool_slot(cs_repstats *r, size_t p, size_t s)
 {
     return r->pool_slot + (p * r->n_slots + s) * CS_PC_N;
+}
+static inline double *cs_rs_line_day(cs_repstats *r, size_t l, size_t d)
+{
+    return r->line_day + (l * r->n_days + d) * CS_DC_N;
+}
+static inline const double *cs_rs_line_day_c(const cs_repstats *r, size_t l, size_t d)
+{
+    return r->line_day + (l * r->n_days + d) * CS_DC_N;
 }
 static inline const double *cs_rs_line_c(const cs_repstats *r, size_t l) { return r->line + l * CS_LC_N; }
 static inline const double *cs_rs_pool_c(const cs_repstats *r, size_t p) { return r->pool + p * CS_PC_N; }

@@ -48,8 +48,9 @@
  * with mix64 the SplitMix64 finaliser.  Variants stay aligned as long as shifts keep their
  * order in the roster (shift i is the i-th as written).
  *
- * Dated staffing (a pool's handlers by date and time) would be one more source of this run-long
- * step function; the engine already walks it in order without wrapping.
+ * Dated runs (`start:`) pass the scenario's clock, so the people work the run's real local dates
+ * at local clock times across the clock changes; the expected staffing of a dated run, and its
+ * dated on-duty numbers (laid over each draw by the engine), are models/staffing.h's.
  *
  * Limits.  A level is an int; cs_roster_round refuses anything above CS_ROSTER_MAX_LEVEL (far
  * beyond any control room, see the definition) rather than overflow, so a roster that would

@@ -45,6 +45,9 @@ static void tick(void *ud, uint32_t done)
 cs_status cs_run(const cs_scn *scn, const cs_run_opts *opts, cs_results **out, cs_error *err)
 {
     *out = NULL;
+    if (scn->volume_pending)   /* models/volume.h: the volumes would mean first attempts */
+        return cs_error_set(err, CS_EINTERNAL, "a line's volume counts attempts but "
+                            "cs_volume_calibrate has not been run on the scenario");
     cs_run_opts none;
     memset(&none, 0, sizeof none);
     if (!opts) opts = &none;

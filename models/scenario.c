@@ -3,9 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/demand.h"
+#include "models/staffing.h"
+
 static void free_line(cs_line *l)
 {
     free(l->demand.rate);
+    cs_demand_free(l->dated);
     cs_dist_fini(&l->ivr.time);
     free(l->ivr.routes);
     cs_dist_fini(&l->patience);
@@ -34,6 +38,9 @@ static void free_pool(cs_pool *p)
     free(p->weights);
     free(p->shifts);
     cs_roster_fini(&p->staffing);
+    cs_roster_fini(&p->run_staffing);
+    cs_onduty_fini(p->on_duty);
+    free(p->on_duty);
 }
 
 void cs_scn_free(cs_scn *s)
@@ -45,10 +52,12 @@ void cs_scn_free(cs_scn *s)
     free(s->lines);
     free(s->queues);
     free(s->pools);
+    for (size_t i = 0; i < s->n_surges; i++) free(s->surges[i].inst);
     free(s->surges);
     free(s->effects);
     free(s->outages);
     free(s->description);
+    cs_days_free(s->days);
     free(s);
 }
 
@@ -75,5 +84,40 @@ int cs_scn_pool_index(const cs_scn *s, const char *name)
 
 int cs_scn_staff_at(const cs_pool *pool, double t)
 {
+    if (pool->run_staffing.n) return cs_staffing_level_at(&pool->run_staffing, t);
     return cs_roster_level_at(&pool->staffing, t);
+}
+
+int cs_scn_measures_a_year(const cs_scn *s)
+{
+    double m = s->horizon - s->warmup;
+    if (!s->clock.dated) return m == 365 * CS_DAY || m == 366 * CS_DAY;
+    cs_clock_local a, b;
+    cs_clock_at(&s->clock, s->warmup, &a);
+    cs_clock_at(&s->clock, s->horizon, &b);
+    return b.y == a.y + 1 && b.m == a.m && b.d == a.d && b.sod == a.sod;
+}
+
+void cs_scn_drop_dates(cs_scn *s)
+{
+    if (!s->clock.dated) return;
+    for (size_t i = 0; i < s->n_lines; i++) {
+        cs_demand_free(s->lines[i].dated);
+        s->lines[i].dated = NULL;
+    }
+    for (size_t i = 0; i < s->n_pools; i++) {
+        cs_roster_fini(&s->pools[i].run_staffing);
+        cs_onduty_fini(s->pools[i].on_duty);
+        free(s->pools[i].on_duty);
+        s->pools[i].on_duty = NULL;
+        s->pools[i].on_duty_file[0] = '\0';
+    }
+    for (size_t i = 0; i < s->n_surges; i++) {
+        free(s->surges[i].inst);
+        s->surges[i].inst = NULL;
+        s->surges[i].n_inst = 0;
+    }
+    cs_days_free(s->days);
+    s->days = NULL;
+    cs_clock_init(&s->clock);
 }

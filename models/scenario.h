@@ -6,7 +6,16 @@
  * sum to 1, every queue has a pool that can take it, so the engine does not re-check.
  *
  * Units: all times in seconds, rates per second, shares as fractions, t = 0 is Monday 00:00
- * of week 1 (the simulated week starts on a Monday, the way rosters and profiles are written).
+ * of week 1 (the simulated week starts on a Monday, the way rosters and profiles are written),
+ * or, with a start date (clock.dated), local UK midnight at the start of that date.
+ *
+ * Dated runs.  Without `start:` everything repeats weekly and the dated members below are
+ * empty (zero), which is exactly the behaviour before calendars.  With a start date the loader
+ * also fills: `days` (the local days of the run), each line's `dated` demand (week profile x
+ * month factors x special days, bank holidays following a chosen weekday), each pool's
+ * `run_staffing` (the roster expanded over the run at local clock times, with any dated
+ * on-duty file laid over it), and each weekly surge's instances.  The engine reads the dated
+ * members when they are present; the weekly ones stay for reports and checks.
  *
  * Concepts (a planner's words):
  *   line   a number the public rings (101, 999): arrivals, capacity, IVR, callers' behaviour
@@ -22,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/calendar.h"
 #include "models/dist.h"
 #include "models/roster.h"
 
@@ -36,15 +46,18 @@ typedef struct cs_window {
     double factor;
     int line;          /* -1 = every line */
     int weekly;        /* repeats every week (start, end taken modulo a week) */
+    double *inst;      /* dated weekly window: [inst[2i], inst[2i+1]) for i < n_inst, sorted, at
+                        * local clock times over the run (then `weekly` is not used); owned */
+    size_t n_inst;
 } cs_window;
 
 /* Arrival rate of a line over the week: piecewise constant on n_slots equal slots that tile
  * one week (slot_len * n_slots == CS_WEEK).  A constant rate is one slot. */
-typedef struct cs_profile {
+struct cs_profile {
     double slot_len;
     size_t n_slots;
     double *rate;      /* per second, per slot */
-} cs_profile;
+};
 
 typedef struct cs_ivr_route {
     char name[CS_NAME_MAX];
@@ -99,6 +112,17 @@ typedef struct cs_tod_band {
     cs_dist patience;
     double ivr_abandon, ivr_deflect;
 } cs_tod_band;
+
+/* How a line's stated volume counts calls (arrivals `counts:`). */
+typedef enum cs_counts {
+    CS_COUNTS_FIRST = 0,   /* first attempts (new callers); redials and spill-ins come on top */
+    CS_COUNTS_ATTEMPTS = 1 /* every attempt: the first-attempt rate is scaled by a factor found
+                            * by pilot runs (models/volume.h) so that offered attempts match */
+} cs_counts;
+
+typedef struct cs_demand cs_demand;   /* models/demand.h */
+typedef struct cs_days cs_days;       /* models/demand.h */
+
 /* Ring-backs: the control room rings back abandoned calls (on 999, mostly silent or accidental
  * ones).  A ring-back is work, not part of the caller's journey: it is booked when an attempt
  * is abandoned (in the IVR, in the queue or while BT connects), takes a handler for `time`,
@@ -118,6 +142,10 @@ typedef struct cs_line {
     char name[CS_NAME_MAX];
     int priority;          /* higher is served first by pools shared with other lines */
     cs_profile demand;     /* expected rate before daily factor and surges */
+    cs_demand *dated;      /* with a start date: the rate over the run (owned); NULL = `demand`
+                            * repeats every week */
+    cs_counts counts;      /* what the stated volume counts */
+    double volume_factor;  /* scale applied by cs_volume_calibrate (0 = not calibrated) */
     double daily_cv;       /* coefficient of variation of the gamma daily factor; 0 = none */
     long trunks;           /* simultaneous calls the line can hold (IVR + queue + talking); -1 = unlimited */
     long queue_places;     /* callers who can wait at once; -1 = unlimited */
@@ -175,8 +203,14 @@ typedef struct cs_pool {
     cs_shift *shifts;      /* as written, kept for reports */
     size_t n_shifts;
     int placeholder;       /* staffing is a stand-in (fit had no agent column): replay warns */
-    cs_staffing staffing;  /* the expected staffing, rounded (CS_ABSENCE_EXPECTED runs it; with
-                              random absence each replication draws its own, models/roster.h) */
+    cs_staffing staffing;  /* the roster's expected week (after breaks and shrinkage), rounded:
+                            * CS_ABSENCE_EXPECTED runs it when run_staffing is empty; with random
+                            * absence each replication draws its own (models/roster.h) */
+    cs_staffing run_staffing; /* dated: expected handlers on duty over the run, at[] in simulated
+                               * seconds from 0 (not repeating); n == 0 when undated */
+    char on_duty_file[256];   /* dated on-duty CSV laid over the roster, "" if none */
+    struct cs_onduty *on_duty; /* its numbers (models/staffing.h), owned; NULL if none.  With
+                                * random absence each replication's draw is overlaid with them */
 } cs_pool;
 
 typedef enum cs_effect_on { CS_EFFECT_HANDLE = 0, CS_EFFECT_WRAP = 1 } cs_effect_on;
@@ -213,6 +247,10 @@ typedef struct cs_scn {
     cs_window *surges; size_t n_surges;   /* factor multiplies arrivals; line -1 = all */
     cs_effect *effects; size_t n_effects;
     cs_outage *outages; size_t n_outages;
+
+    cs_clock clock;        /* dated when the scenario has `start:` */
+    cs_days *days;         /* dated: the local days of the run (owned); NULL when undated */
+    int volume_pending;    /* some line counts attempts and cs_volume_calibrate has not run */
 } cs_scn;
 
 void cs_scn_free(cs_scn *s);   /* frees everything inside and s itself; NULL is a no-op */
@@ -221,7 +259,17 @@ int cs_scn_line_index(const cs_scn *s, const char *name);   /* -1 if absent */
 int cs_scn_queue_index(const cs_scn *s, const char *name);
 int cs_scn_pool_index(const cs_scn *s, const char *name);
 
-/* Rostered handlers on duty in `pool` at time t (week-periodic step function). */
+/* Rostered handlers on duty in `pool` at time t: the dated staffing over the run when there is
+ * one, else the week-periodic roster. */
 int cs_scn_staff_at(const cs_pool *pool, double t);
+
+/* 1 when the measured period (warm-up to horizon) is one year, so counts are annual figures:
+ * dated, from a local date and time to the same date and time a year later; undated, 365 or
+ * 366 days. */
+int cs_scn_measures_a_year(const cs_scn *s);
+
+/* Undated copy of the calendar: forgets the start date and every dated member, so the scenario
+ * repeats weekly (replay, whose clock starts on the Monday of a log's first week, uses this). */
+void cs_scn_drop_dates(cs_scn *s);
 
 #endif

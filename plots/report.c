@@ -168,6 +168,20 @@ static void measured_phrase(report *r, cs_text_buf *b)
     }
     char len[48], start[48], warm[48];
     csi_rep_dur_words(len, sizeof len, m);
+    if (r->measured_from && r->end) {
+        if (isfinite(r->horizon_days) && isfinite(r->warmup_days))
+            csi_rep_dur_words(len, sizeof len, (r->horizon_days - r->warmup_days) * 86400.0);
+        char a[64], z[64];
+        csi_rep_iso_words(a, sizeof a, r->measured_from);
+        csi_rep_iso_words(z, sizeof z, r->end);
+        csi_rep_hf(b, "The measured period is the %s from %s to %s (UK local time, with the clock "
+              "changes)%s.", len, a, z, r->per_year ? ", one year, so counts are annual figures" : "");
+        csi_rep_dur_words(warm, sizeof warm, r->warmup);
+        if (r->warmup > 0)
+            csi_rep_hf(b, " A warm-up of %s before it is not counted, so that queues have built up and "
+                  "staff are busy when counting begins.", warm);
+        return;
+    }
     csi_rep_week_time_words(start, sizeof start, r->warmup);
     csi_rep_dur_words(warm, sizeof warm, r->warmup);
     if (r->warmup > 0)
@@ -306,7 +320,15 @@ static cs_status appendix(report *r, cs_error *err)
     csi_rep_dur_words(t1, sizeof t1, r->horizon);
     csi_rep_dur_words(t2, sizeof t2, r->warmup);
     csi_rep_hf(b, "<dt>Seed</dt><dd>%s</dd>\n<dt>Replications</dt><dd>%s</dd>\n", r->seed, r->reps);
-    if (isfinite(r->horizon)) csi_rep_hf(b, "<dt>Simulated</dt><dd>%s, including a warm-up of %s</dd>\n", t1, t2);
+    if (isfinite(r->horizon) && r->start) {
+        char a[64];
+        if (isfinite(r->horizon_days)) csi_rep_dur_words(t1, sizeof t1, r->horizon_days * 86400.0);
+        csi_rep_iso_words(a, sizeof a, r->start);
+        csi_rep_hf(b, "<dt>Simulated</dt><dd>%s from %s (UK local time), including a warm-up of %s</dd>\n", t1, a,
+                   t2);
+    } else if (isfinite(r->horizon)) {
+        csi_rep_hf(b, "<dt>Simulated</dt><dd>%s, including a warm-up of %s</dd>\n", t1, t2);
+    }
     csi_rep_hf(b, "<dt>callsim version</dt><dd>%s</dd>\n<dt>Generated</dt><dd>%s</dd>\n", r->version, r->generated);
     csi_rep_hf(b, "<dt>Data files</dt><dd>summary.json%r, charts/ (PNG, SVG and PDF of every chart)</dd>\n</dl>\n",
        r->comparison ? ", comparison.csv" : ", intervals.csv");
@@ -431,6 +453,12 @@ static cs_status load(report *r, cs_error *err)
                                                      : csi_rep_jstr(r->sc[0].resolved, "name");
         r->horizon = csi_rep_jnum(S, "horizon_s");
         r->warmup = csi_rep_jnum(S, "warmup_s");
+        r->start = csi_rep_jstr(S, "start");
+        r->measured_from = csi_rep_jstr(S, "measured_from");
+        r->end = csi_rep_jstr(S, "end");
+        r->per_year = csi_rep_jstreq(S, "counts_per", "year");
+        r->horizon_days = csi_rep_jnum(S, "horizon_days");
+        r->warmup_days = csi_rep_jnum(S, "warmup_days");
     } else {
         const cs_json *scs = cs_json_get(S, "scenarios");
         size_t n = cs_json_size(scs);
@@ -561,7 +589,7 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
     memset(&r, 0, sizeof r);
     r.dir = dir;
     r.generated = generated;
-    r.horizon = r.warmup = NAN;
+    r.horizon = r.warmup = r.horizon_days = r.warmup_days = NAN;
     cs_status st = load(&r, err);
     if (st == CS_OK) {
         const char *title = r.sc[0].name ? r.sc[0].name : "Unnamed scenario";

@@ -98,6 +98,47 @@ static void dist_phrase(cs_text_buf *b, const cs_json *d)
 
 static void key2(char *buf, size_t n, const char *a, const char *b) { snprintf(buf, n, "%s:%s", a, b ? b : ""); }
 
+/* A dated line's calendar and what its volume counts, in words. */
+static void calendar_words(cs_text_buf *h, const cs_json *L)
+{
+    static const char *const month[12] = {"January", "February", "March", "April", "May", "June", "July",
+                                          "August", "September", "October", "November", "December"};
+    char t1[64];
+    const cs_json *c = cs_json_get(L, "calendar");
+    if (c) {
+        const char *bh = csi_rep_jstr(c, "bank_holidays");
+        if (bh && strcmp(bh, "off") != 0)
+            csi_rep_hf(h, " Demand follows the calendar: England &amp; Wales bank holidays have the pattern of a %s", bh);
+        else
+            cs_text_puts(h, " Demand follows the calendar (bank holidays are ordinary days");
+        const cs_json *m = cs_json_get(c, "months");
+        if (cs_json_size(m) == 12) {
+            size_t lo = 0, hi = 0;
+            for (size_t i = 1; i < 12; i++) {
+                if (cs_json_number_value(cs_json_at(m, i)) < cs_json_number_value(cs_json_at(m, lo))) lo = i;
+                if (cs_json_number_value(cs_json_at(m, i)) > cs_json_number_value(cs_json_at(m, hi))) hi = i;
+            }
+            char a[32], b[32];
+            cs_text_fmt_fixed(a, sizeof a, cs_json_number_value(cs_json_at(m, hi)), 2, CS_TEXT_GROUP);
+            cs_text_fmt_fixed(b, sizeof b, cs_json_number_value(cs_json_at(m, lo)), 2, CS_TEXT_GROUP);
+            csi_rep_hf(h, "; months scale it from %s times in %s to %s times in %s", a, month[hi], b, month[lo]);
+        }
+        double ns = csi_rep_jnum(c, "special_days");
+        if (ns > 0) csi_rep_hf(h, "; %d special day%s it", (int)ns, ns == 1 ? " changes" : "s change");
+        double ex = csi_rep_jnum(c, "expected_first_attempts_measured");
+        if (isfinite(ex)) {
+            cs_text_fmt_fixed(t1, sizeof t1, ex, 0, CS_TEXT_GROUP);
+            csi_rep_hf(h, "; about %s first attempts are expected in the measured period", t1);
+        }
+        cs_text_puts(h, ".");
+    }
+    if (csi_rep_jstreq(L, "counts", "attempts")) {
+        cs_text_fmt_fixed(t1, sizeof t1, csi_rep_jnum(L, "volume_factor"), 3, CS_TEXT_GROUP);
+        csi_rep_hf(h, " The stated volume counts every attempt, redials and calls from other lines included: pilot "
+                   "runs scaled first attempts by %s to match it.", t1);
+    }
+}
+
 static void demand_items(items *it, const cs_json *L)
 {
     const char *name = csi_rep_jstr(L, "name");
@@ -138,6 +179,7 @@ static void demand_items(items *it, const cs_json *L)
         }
     }
     cs_text_puts(&h, ".");
+    calendar_words(&h, L);
     double cv = csi_rep_jnum(L, "overdispersion_cv");
     if (cv > 0) {
         csi_rep_pct_words(t1, sizeof t1, cv);
@@ -389,6 +431,10 @@ static void pool_items(items *it, const cs_json *R, const cs_json *P)
             } else cs_text_puts(&h, ").");
         }
     }
+    const char *od = csi_rep_jstr(P, "on_duty_file");
+    if (od)
+        csi_rep_hf(&h, " Where the dated file %s gives the number of handlers on duty, that number replaces the "
+                   "roster (it is already net of absence and breaks, so shrinkage is not applied to it).", od);
     key2(key, sizeof key, "pool", name);
     add_item(it, G_STAFF, key, &h);
 }

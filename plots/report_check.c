@@ -90,6 +90,12 @@ static const member callback_m[] = {
     {"retry_after_s", T_NUMZ, NULL},          {"failed_attempt", DIST},
     {"pool", T_STRZ, NULL},                   {NULL, 0, NULL}};
 static const shape sh_callback = {SH_OBJECT, callback_m, 0, NULL, ""};
+static const member calendar_m[] = {{"bank_holidays", T_STRZ, NULL},
+                                    {"months", T_ARR | T_NULL, &sh_numbers},
+                                    {"special_days", T_NUMZ, NULL},
+                                    {"expected_first_attempts_measured", T_NUMZ, NULL},
+                                    {NULL, 0, NULL}};
+static const shape sh_calendar = {SH_OBJECT, calendar_m, 0, NULL, ""};
 static const member line_m[] = {
     {"name", T_STRZ, NULL},          {"priority", T_NUMZ, NULL},
     {"calls_per_week", T_NUMZ, NULL}, {"profile_slot_s", T_NUMZ, NULL},
@@ -99,6 +105,8 @@ static const member line_m[] = {
     {"patience", DIST},               {"target", T_OBJ | T_NULL, &sh_target},
     {"redial", T_OBJ | T_NULL, &sh_redial}, {"ivr", T_OBJ | T_NULL, &sh_ivr},
     {"spillover", T_OBJ | T_NULL, &sh_spill}, {"callback", T_OBJ | T_NULL, &sh_callback},
+    {"counts", T_STRZ, NULL},         {"volume_factor", T_NUMZ, NULL},
+    {"calendar", T_OBJ | T_NULL, &sh_calendar},
     {NULL, 0, NULL}};
 static const shape sh_line = {SH_OBJECT, line_m, 0, NULL, ""};
 static const shape sh_lines = {SH_ARRAY, NULL, T_OBJ, &sh_line, ""};
@@ -124,6 +132,7 @@ static const member pool_m[] = {{"name", T_STRZ, NULL},
                                 {"weights", T_ARR | T_NULL, &sh_numbers},
                                 {"shrinkage", T_NUMZ, NULL},
                                 {"staffing", T_ARR | T_NULL, &sh_steps},
+                                {"on_duty_file", T_STRZ, NULL},
                                 {NULL, 0, NULL}};
 static const shape sh_pool = {SH_OBJECT, pool_m, 0, NULL, ""};
 static const shape sh_pools = {SH_ARRAY, NULL, T_OBJ, &sh_pool, ""};
@@ -162,6 +171,9 @@ static const member root_m[] = {
     {"scenario", T_STRZ, NULL},           {"seed", T_NUM | T_STRZ, NULL},
     {"replications", T_NUM | T_STRZ, NULL}, {"horizon_s", T_NUMZ, NULL},
     {"warmup_s", T_NUMZ, NULL},
+    {"start", T_STRZ, NULL},              {"measured_from", T_STRZ, NULL},
+    {"end", T_STRZ, NULL},                {"horizon_days", T_NUMZ, NULL},
+    {"warmup_days", T_NUMZ, NULL},        {"counts_per", T_STRZ, NULL},
     {"lines", T_OBJ | T_NULL, &sh_named_kpis}, {"pools", T_OBJ | T_NULL, &sh_named_kpis},
     {"resolved_scenario", T_OBJ | T_NULL, &sh_resolved},
     {"scenarios", T_ARR | T_NULL, &sh_scens}, {"differences", T_ARR | T_NULL, &sh_scens},

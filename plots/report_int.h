@@ -56,6 +56,11 @@ typedef struct report {
     size_t n_sc;
     char version[64], seed[48], reps[32];
     double horizon, warmup; /* seconds; NAN if unknown */
+    /* Dated runs (summary.json "start", "measured_from", "end": local ISO times), else NULL;
+     * per_year: the measured period is a year (summary.json "counts_per": "year"). */
+    const char *start, *measured_from, *end;
+    double horizon_days, warmup_days;   /* dated: lengths in local days; NAN otherwise */
+    int per_year;
     cs_text_buf out;
 } report;
 
@@ -131,6 +136,8 @@ void csi_rep_name_list(cs_text_buf *b, const char *const *names, size_t n, const
 void csi_rep_line_title(cs_text_buf *b, const char *line);   /* "Line 999" */
 /* How long the measured period is, for count labels ("in the week"). */
 void csi_rep_period_phrase(const report *r, char *buf, size_t n);
+/* "1 April 2025, 00:00" from "2025-04-01T00:00:00+01:00"; the text as is otherwise. */
+void csi_rep_iso_words(char *buf, size_t n, const char *iso);
 
 /* ---- report_check.c ------------------------------------------------------------------- */
 

@@ -342,11 +342,25 @@ void csi_rep_name_list(cs_text_buf *b, const char *const *names, size_t n, const
 /* "Line 999" for the tables. */
 void csi_rep_line_title(cs_text_buf *b, const char *line) { csi_rep_hf(b, "Line %s", line); }
 
+void csi_rep_iso_words(char *buf, size_t n, const char *iso)
+{
+    static const char *const month[12] = {"January", "February", "March", "April", "May", "June",
+                                          "July", "August", "September", "October", "November",
+                                          "December"};
+    int y, m, d, hh, mm;
+    if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &m, &d, &hh, &mm) != 5 || m < 1 || m > 12) {
+        snprintf(buf, n, "%s", iso ? iso : "");
+        return;
+    }
+    snprintf(buf, n, "%d %s %d, %02d:%02d", d, month[m - 1], y, hh, mm);
+}
+
 /* How long the measured period is, in a phrase for count labels ("in the week"). */
 void csi_rep_period_phrase(const report *r, char *buf, size_t n)
 {
     double m = r->horizon - r->warmup;
-    if (!isfinite(m) || m <= 0) snprintf(buf, n, "over the measured period");
+    if (r->per_year) snprintf(buf, n, "in the year");
+    else if (!isfinite(m) || m <= 0) snprintf(buf, n, "over the measured period");
     else if (fabs(m - WEEK_S) < 0.5) snprintf(buf, n, "in the week");
     else {
         char d[48];

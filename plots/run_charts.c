@@ -36,6 +36,12 @@ static cs_status add_entry(cs_chart_list *l, const char *file, const char *title
     return CS_OK;
 }
 
+cs_status cs_chart_list_add(cs_chart_list *l, const char *file, const char *title, const char *caption,
+                            cs_error *err)
+{
+    return add_entry(l, file, title, caption, err);
+}
+
 static cs_status emit(cs_chart *ch, const char *file, const char *caption, cs_chart_path_fn *path, void *ud,
                       cs_chart_list *list, cs_error *err)
 {
@@ -518,6 +524,7 @@ cs_status cs_charts_run(const cs_results *r, cs_chart_path_fn *path, void *ud, c
     for (size_t l = 0; st == CS_OK && l < r->scn->n_lines; l++) st = chart_wait_cdf(r, l, path, ud, list, err);
     if (st == CS_OK) st = chart_demand_staffing(r, &w, path, ud, list, err);
     if (st == CS_OK) st = chart_occupancy(r, &w, path, ud, list, err);
+    if (st == CS_OK) st = cs_charts_daily(r, path, ud, list, err);
     week_fini(&w);
     return st;
 }

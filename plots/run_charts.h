@@ -28,6 +28,14 @@ typedef struct cs_chart_list {
 
 void cs_chart_list_free(cs_chart_list *l);
 
+/* Adds a chart to the list (for chart sets in other files). */
+cs_status cs_chart_list_add(cs_chart_list *l, const char *file, const char *title, const char *caption,
+                            cs_error *err);
+
+/* Charts by local day of the run (runs measuring more than a week; plots/daily_charts.c). */
+cs_status cs_charts_daily(const cs_results *r, cs_chart_path_fn *path, void *ud, cs_chart_list *list,
+                          cs_error *err);
+
 /* All charts of a run, in PNG, SVG and PDF. */
 cs_status cs_charts_run(const cs_results *r, cs_chart_path_fn *path, void *ud, cs_chart_list *list, cs_error *err);
 

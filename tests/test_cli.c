@@ -407,6 +407,67 @@ static void test_erlang_command(void **st)
     out_free(&o);
 }
 
+/* A dated run end to end: local dates in the table, calls.csv in local time with the offset,
+ * daily.csv for a run of more than a week, the period in summary.json, "per year" labels for a
+ * year; and no daily.csv for a run that measures a week. */
+static void test_dated_run_outputs(void **st)
+{
+    (void)st;
+    char p[512], d[512], f[700];
+    path_in(p, sizeof p, "dated.yaml");
+    write_file(p, "name: dated\nstart: 2025-10-20\nhorizon: 10d\nwarmup: 1d\nreplications: 2\nseed: 4\n"
+                  "lines:\n  - {name: \"101\", arrivals: {per_day: 300}, handle: 4m,"
+                  " patience: {dist: exponential, mean: 5m}}\n"
+                  "pools:\n  - {name: h, lines: [\"101\"], staff: 3}\n");
+    path_in(d, sizeof d, "dated-out");
+    out o = RUN("run", p, "--out", d, "--calls", "--quiet");
+    assert_int_equal(o.code, 0);
+    assert_non_null(strstr(o.out, "2 replications of 10 days from 2025-10-20 00:00 to 2025-10-30 00:00 (UK local time)"));
+    assert_non_null(strstr(o.out, "the first 1 day (to 2025-10-21 00:00) discarded as warm-up"));
+    snprintf(f, sizeof f, "%s/calls.csv", d);
+    char *calls = slurp(f, NULL);
+    assert_non_null(calls);
+    assert_non_null(strstr(calls, "\n2025-10-21T"));
+    assert_non_null(strstr(calls, "+01:00,101,"));   /* BST before 26 October */
+    assert_non_null(strstr(calls, "\n2025-10-27T"));
+    assert_non_null(strstr(calls, "+00:00,101,"));   /* GMT after */
+    free(calls);
+    snprintf(f, sizeof f, "%s/daily.csv", d);
+    char *daily = slurp(f, NULL);
+    assert_non_null(daily);
+    assert_true(strncmp(daily, "date,line,kpi,mean,ci95\n2025-10-21,101,offered,", 47) == 0);
+    assert_null(strstr(daily, "2025-10-20,"));   /* the warm-up day is not measured */
+    assert_non_null(strstr(daily, "\n2025-10-29,101,asa,"));
+    free(daily);
+    snprintf(f, sizeof f, "%s/summary.json", d);
+    cs_json *j;
+    cs_error err;
+    assert_int_equal(cs_json_parse_file(f, &j, &err), CS_OK);
+    assert_string_equal(cs_json_string_value(cs_json_get(j, "start")), "2025-10-20T00:00:00+01:00");
+    assert_string_equal(cs_json_string_value(cs_json_get(j, "end")), "2025-10-30T00:00:00+00:00");
+    cs_json_free(j);
+    snprintf(f, sizeof f, "%s/charts/offered_by_date.svg", d);
+    assert_true(exists(f));
+    out_free(&o);
+    /* A year: counts are annual figures. */
+    write_file(p, "name: year\nstart: 2025-04-01\nhorizon: 365d\nwarmup: 0\nreplications: 2\n"
+                  "lines:\n  - {name: \"101\", arrivals: {per_year: 3000}, handle: 4m}\n"
+                  "pools:\n  - {name: h, lines: [\"101\"], staff: 2}\n");
+    o = RUN("run", p, "--quiet");
+    assert_int_equal(o.code, 0);
+    assert_non_null(strstr(o.out, "The measured period is one year, so counts are annual figures"));
+    assert_non_null(strstr(o.out, "calls/year"));
+    out_free(&o);
+    /* The small undated scenario measures less than a week: no daily.csv. */
+    path_in(p, sizeof p, "small.yaml");
+    path_in(d, sizeof d, "undated-out");
+    o = RUN("run", p, "--out", d, "--quiet");
+    assert_int_equal(o.code, 0);
+    snprintf(f, sizeof f, "%s/daily.csv", d);
+    assert_false(exists(f));
+    out_free(&o);
+}
+
 /* Every shipped scenario loads and runs (the README's examples are these files). */
 static void test_shipped_scenarios_run(void **st)
 {
@@ -819,6 +880,7 @@ int main(void)
         cmocka_unit_test(test_calls_csv_and_charts),
         cmocka_unit_test(test_compare_with_itself_is_zero),
         cmocka_unit_test(test_erlang_command),
+        cmocka_unit_test(test_dated_run_outputs),
         cmocka_unit_test(test_shipped_scenarios_run),
         cmocka_unit_test(test_readme_replay_example),
         cmocka_unit_test(test_out_link_is_refused),

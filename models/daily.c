@@ -1,0 +1,68 @@
+/* KPIs by local day; see models/daily.h. */
+#include "models/daily.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "models/demand.h"
+#include "sim/stat.h"
+
+const cs_kpi_def cs_daily_kpis[CS_DK_N] = {
+    [CS_DK_OFFERED] = {"offered", "Offered attempts per day", "calls"},
+    [CS_DK_ANSWERED] = {"answered", "Answered per day", "calls"},
+    [CS_DK_ABANDONED] = {"abandoned", "Abandoned per day", "calls"},
+    [CS_DK_CUT_OFF] = {"cut_off", "Cut off per day", "calls"},
+    [CS_DK_ABANDON_RATE] = {"abandon_rate", "Abandoned or cut off", "share"},
+    [CS_DK_SERVICE_LEVEL] = {"service_level", "Service level", "share"},
+    [CS_DK_ASA] = {"asa", "Average speed of answer", "s"},
+};
+
+size_t cs_daily_days(const cs_scn *s)
+{
+    if (!(s->horizon - s->warmup > CS_WEEK)) return 0;
+    if (s->days) return s->days->n_run;
+    return (size_t)ceil(s->horizon / CS_DAY);
+}
+
+void cs_daily_span(const cs_scn *s, size_t d, double *start, double *end)
+{
+    if (s->days) {
+        *start = s->days->t0[d];
+        *end = s->days->t0[d + 1];
+    } else {
+        *start = (double)d * CS_DAY;
+        *end = (double)(d + 1) * CS_DAY;
+    }
+    if (*end > s->horizon) *end = s->horizon;
+}
+
+static double ratio(double num, double den) { return den > 0 ? num / den : NAN; }
+
+double cs_daily_value(const cs_repstats *rs, size_t line, size_t day, int dk)
+{
+    if (day >= rs->n_days) return NAN;
+    const double *c = cs_rs_line_day_c(rs, line, day);
+    switch (dk) {
+    case CS_DK_OFFERED: return c[CS_DC_OFFERED];
+    case CS_DK_ANSWERED: return c[CS_DC_ANSWERED];
+    case CS_DK_ABANDONED: return c[CS_DC_ABANDONED];
+    case CS_DK_CUT_OFF: return c[CS_DC_CUT_OFF];
+    case CS_DK_ABANDON_RATE: return ratio(c[CS_DC_ABANDONED] + c[CS_DC_CUT_OFF], c[CS_DC_OFFERED]);
+    case CS_DK_SERVICE_LEVEL: return ratio(c[CS_DC_ANSWERED_WITHIN], c[CS_DC_OFFERED]);
+    case CS_DK_ASA: return ratio(c[CS_DC_WAIT_SUM_ANSWERED], c[CS_DC_ANSWERED]);
+    default: return NAN;
+    }
+}
+
+void cs_daily_result(const cs_results *r, size_t line, size_t day, int dk, double *mean,
+                     double *ci95)
+{
+    double *v = malloc((r->n_reps ? r->n_reps : 1) * sizeof *v);
+    if (!v) {
+        *mean = *ci95 = NAN;
+        return;
+    }
+    for (uint32_t i = 0; i < r->n_reps; i++) v[i] = cs_daily_value(&r->reps[i], line, day, dk);
+    cs_ci95(v, r->n_reps, mean, ci95);
+    free(v);
+}
