@@ -26,10 +26,12 @@
 #include "io/calllog.h"
 #include "io/fityaml.h"
 #include "io/outdir.h"
+#include "io/staffing_csv.h"
 #include "io/timestamp.h"
 #include "io/units.h"
 #include "models/erlang.h"
 #include "models/fit.h"
+#include "models/calendar.h"
 #include "models/fitband.h"
 #include "models/overtake.h"
 #include "models/redial.h"
@@ -556,8 +558,9 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t
 /* The natural logarithm (cs_cmd_fit names its log `log`). */
 static double ln(double x) { return log(x); }
 
-/* Dated staffing in the scenario file needs the calendar's `start:` and `on_duty:` keys. */
-#define DATED_STAFFING 0
+/* The scenario is dated (`start:` the log's first day) so that a run covers the log's days and
+ * the staffing file meets each of them. */
+#define DATED_STAFFING 1
 
 /* Handlers available by local date and time (models/staffest.h), as rows date,time,staff: a
  * row at each change and at every local midnight, from the first day's 00:00 to the end of the
@@ -570,6 +573,7 @@ static cs_status write_staffing(fit_ctx *c, double logoff, double first_local, d
     size_t n = 0;
     cs_status st = cs_staffest_steps(c->staff, logoff, &t, &lv, &n, err);
     if (st != CS_OK) return st;
+    /* Room for the row at the first midnight. */
     long answered = c->answered_agent + c->answered_no_agent;
     printf("\nStaffing from the agent column: %zu agents answered %ld calls; handlers on duty = agents talking, "
            "plus agents idle between calls (a gap of at most %.0f min) while nobody waited\n",
@@ -586,34 +590,61 @@ static cs_status write_staffing(fit_ctx *c, double logoff, double first_local, d
         fprintf(stderr, "callsim fit: warning: %s\n", notes[*n_notes]);
         (*n_notes)++;
     }
-    FILE *f = cs_outfile_stream(sf);
-    fprintf(f, "date,time,staff\n");
-    double day0 = floor(first_local / 86400.0) * 86400.0;
+    /* The steps are in local seconds (the log's wall clock); the file is on the scenario's
+     * clock (t = 0 at local midnight of the log's first day), written by io/staffing_csv, the
+     * format `on_duty:` reads.  In the repeated October hour the first reading is taken. */
+    cs_clock ck;
+    long day0 = (long)floor(first_local / 86400.0);
+    int y, m, d;
+    cs_ts_civil_from_days(day0, &y, &m, &d);
+    st = cs_clock_init_date(&ck, y, m, d, err);
+    double *ct = st == CS_OK && n ? malloc(n * sizeof *ct) : NULL;
+    if (st == CS_OK && n && !ct) st = cs_error_set(err, CS_ENOMEM, "out of memory");
     size_t k = 0;
-    int level = 0;
-    long last_day = -1;
-    /* Walk the steps and the midnights together. */
-    double at = day0;
-    while (at < end_local) {
-        while (k < n && t[k] <= at) level = lv[k++];
-        long day = (long)floor(at / 86400.0);
-        double tod = at - (double)day * 86400.0;
-        int y, m, d;
-        cs_ts_civil_from_days(day, &y, &m, &d);
-        long s = (long)floor(tod + 0.5);
-        fprintf(f, "%04d-%02d-%02d,%02ld:%02ld:%02ld,%d\n", y % 10000, m % 100, d % 100, s / 3600, s / 60 % 60, s % 60,
-                level);
-        last_day = day;
-        double next_mid = (double)(day + 1) * 86400.0;
-        double next = k < n && t[k] < next_mid ? t[k] : next_mid;
-        /* Steps closer than half a second merge (rows are in whole seconds). */
-        at = next > at + 0.5 ? next : at + 0.5;
+    for (size_t i = 0; st == CS_OK && i < n; i++) {
+        long day = (long)floor(t[i] / 86400.0);
+        double tt = cs_clock_t_of(&ck, day - day0, t[i] - (double)day * 86400.0, CS_DATE_FOLD_FIRST, NULL);
+        /* Rows are whole seconds: steps closer than that merge, the later level holding. */
+        tt = floor(tt + 0.5);
+        if (k > 0 && tt <= ct[k - 1]) {
+            lv[k - 1] = lv[i];
+            continue;
+        }
+        ct[k] = tt;
+        lv[k] = lv[i];
+        k++;
     }
-    (void)last_day;
+    FILE *f = cs_outfile_stream(sf);
+    long last_day = (long)floor(end_local / 86400.0) - 1;
+    double end = cs_clock_t_of(&ck, last_day + 1 - day0, 0, CS_DATE_FOLD_FIRST, NULL);
+    /* Before the first session nobody is on duty: a row at the first day's midnight says so. */
+    if (st == CS_OK && (k == 0 || ct[0] > 0)) {
+        double *nt = malloc((k + 1) * sizeof *nt);
+        int *nl = malloc((k + 1) * sizeof *nl);
+        if (!nt || !nl) {
+            free(nt);
+            free(nl);
+            st = cs_error_set(err, CS_ENOMEM, "out of memory");
+        } else {
+            nt[0] = 0;
+            nl[0] = 0;
+            if (k) memcpy(nt + 1, ct, k * sizeof *nt);
+            if (k) memcpy(nl + 1, lv, k * sizeof *nl);
+            free(ct);
+            ct = nt;
+            free(lv);
+            lv = nl;
+            k++;
+        }
+    }
+    /* Calls talking past the last midnight are beyond the run: their steps are left out. */
+    while (k > 0 && ct[k - 1] >= end) k--;
+    if (st == CS_OK) st = cs_staffcsv_write(f, &ck, ct, lv, k, end, err);
+    free(ct);
     free(t);
     free(lv);
-    if (ferror(f)) return cs_error_set(err, CS_EIO, "cannot write the staffing file: %s", strerror(errno));
-    return CS_OK;
+    if (st == CS_OK && ferror(f)) return cs_error_set(err, CS_EIO, "cannot write the staffing file: %s", strerror(errno));
+    return st;
 }
 
 /* "Fitted from LOG", cut at a character boundary to fit a scenario name. */

@@ -316,9 +316,8 @@ int cs_cmd_replay(int argc, char **argv)
     if (!scn) return code;
     int group = 1;
     code = cs_cli_override("replay", scn, flags[F_REPS].value, flags[F_SEED].value);
-    /* The log's arrivals replace the demand, and replay's clock is the local week of the log
-     * (t = 0 on the Monday of its first call): the scenario runs as its weekly pattern. */
-    cs_scn_drop_dates(scn);
+    /* The log's arrivals replace the demand (no volume to calibrate).  A dated scenario keeps
+     * its clock, so its dated staffing meets the log's days (io/replay.h). */
     scn->volume_pending = 0;
     if (!code) code = cs_cli_interval_group("replay", scn, flags[F_INTERVAL].value, &group);
     cs_log_opts lo;
@@ -371,6 +370,12 @@ int cs_cmd_replay(int argc, char **argv)
     }
     for (size_t i = 0; i < d.skips.n; i++)
         fprintf(stderr, "callsim replay: skipped %ld rows: %s\n", d.skips.by[i].count, d.skips.by[i].reason);
+    for (size_t p = 0; p < scn->n_pools; p++)
+        if (scn->pools[p].placeholder)
+            fprintf(stderr, "callsim replay: warning: pool '%s' is a placeholder (marked `placeholder: true`; fit "
+                            "writes one when the log has no agent column): its staffing is not the real control "
+                            "room's, so the simulated waits and abandonment say nothing about it. Give the pool the "
+                            "real roster or dated staffing (fit --columns agent=NAME).\n", scn->pools[p].name);
     for (size_t i = 0; i < d.notes.n; i++)
         fprintf(stderr, "callsim replay: note, %ld rows: %s\n", d.notes.by[i].count, d.notes.by[i].reason);
     scn->horizon = d.span;

@@ -434,6 +434,9 @@ cs_status cs_fityaml_write(FILE *f, const cs_fityaml_scenario *s, cs_error *err)
         plain(&m, hz);
         plain(&m, "warmup");
         plain(&m, "0d");
+        /* The profile is the log's own weekdays, holidays included: no UK holiday rules on top. */
+        plain(&m, "bank_holidays");
+        plain(&m, "off");
     } else {
         plain(&m, "horizon");
         plain(&m, "8d");

@@ -32,18 +32,30 @@ void cs_replay_free(cs_replay_data *d)
 
 typedef struct row {
     double local;     /* epoch + offset */
+    double utc;       /* epoch */
     int line;
     cs_log_outcome outcome;
     double wait, handle;
     int queued;
 } row;
 
+/* Simulated time of a call.  Undated: its local time from the Monday of the first week.  Dated:
+ * on the scenario's clock; a UK log's instants map exactly, and a log read as UTC (a foreign or
+ * clock-change-free export) has its wall-clock times read as the scenario's local times, so a
+ * call written at 09:00 arrives at 09:00. */
+static double replay_t(const cs_replay_data *d, const cs_clock *ck, const row *r)
+{
+    if (!ck->dated) return r->local - d->t0_local;
+    if (d->tz == CS_TZ_UK) return r->utc - (double)ck->t0_epoch;
+    long day = (long)floor(r->local / 86400.0);
+    return cs_clock_t_of(ck, day - ck->start_day, r->local - (double)day * 86400.0, CS_DATE_FOLD_FIRST, NULL);
+}
+
 /* What the log shows for one call, counted by the engine's own functions (models/count.h). */
 static void observe(cs_replay_data *d, const cs_scn *scn, const row *r, double t)
 {
     cs_repstats *o = &d->observed;
-    double w = CS_WEEK * floor(t / CS_WEEK);
-    size_t slot = (size_t)((t - w) / o->interval);
+    size_t slot = (size_t)(cs_clock_week_s(&scn->clock, t) / o->interval);
     if (slot >= o->n_slots) slot = o->n_slots - 1;
     size_t line = (size_t)r->line;
     cs_count_offered(o, line, slot, -1, 1);
@@ -111,7 +123,7 @@ cs_status cs_replay_load(const char *path, const cs_log_opts *lo, const cs_repla
         }
         if (rec.outcome != CS_LOG_UNKNOWN) any_outcome = 1;
         double local = rec.arrival + cs_ts_utc_offset(rec.arrival, tz);
-        rows[n++] = (row){local, line, rec.outcome, rec.wait, rec.handle, rec.queued};
+        rows[n++] = (row){local, rec.arrival, line, rec.outcome, rec.wait, rec.handle, rec.queued};
         if (local < first) first = local;
         if (local > last) last = local;
     }
@@ -130,13 +142,44 @@ cs_status cs_replay_load(const char *path, const cs_log_opts *lo, const cs_repla
         return st;
     }
 
-    /* t = 0 at Monday 00:00 local of the first call's week. */
-    long day0 = (long)floor(first / 86400.0);
-    long weekday = ((day0 % 7) + 7 + 3) % 7;   /* 1970-01-01 was a Thursday (Monday = 0) */
-    out->t0_local = (double)(day0 - weekday) * 86400.0;
-    long dlast = (long)floor(last / 86400.0);
-    out->span = (double)(dlast + 1) * 86400.0 - out->t0_local;
-    out->measure_from = (double)day0 * 86400.0 - out->t0_local + (ro->warmup > 0 ? ro->warmup : 0);
+    long day0 = (long)floor(first / 86400.0), dlast = (long)floor(last / 86400.0);
+    const cs_clock *ck = &scn->clock;
+    out->dated = ck->dated;
+    out->tz = tz;
+    if (!ck->dated) {
+        /* t = 0 at Monday 00:00 local of the first call's week. */
+        long weekday = ((day0 % 7) + 7 + 3) % 7;   /* 1970-01-01 was a Thursday (Monday = 0) */
+        out->t0_local = (double)(day0 - weekday) * 86400.0;
+        out->span = (double)(dlast + 1) * 86400.0 - out->t0_local;
+        out->measure_from = (double)day0 * 86400.0 - out->t0_local;
+    } else {
+        /* A dated scenario keeps its own clock (t = 0 on its start date), so its dated staffing
+         * and demand meet the log's calls on the right days. */
+        long f = day0 - ck->start_day, l = dlast - ck->start_day;
+        double end = cs_clock_t_of(ck, l + 1, 0, CS_DATE_FOLD_FIRST, NULL);
+        if (f < 0 || end > scn->horizon + 1e-6) {
+            char s0[16], s1[16], a[16], b[16];
+            int y, m, d;
+            cs_ts_civil_from_days(ck->start_day, &y, &m, &d);
+            snprintf(s0, sizeof s0, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+            cs_clock_format(ck, scn->horizon - 1, CS_CLOCK_FMT_DATE, s1, sizeof s1);
+            cs_ts_civil_from_days(day0, &y, &m, &d);
+            snprintf(a, sizeof a, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+            cs_ts_civil_from_days(dlast, &y, &m, &d);
+            snprintf(b, sizeof b, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+            free(rows);
+            cs_replay_free(out);
+            return cs_error_set(err, CS_EINPUT,
+                                "%s: the log runs from %s to %s, but the scenario's dates are %s to %s (its start "
+                                "and horizon): a dated scenario replays only its own dates; widen them, or remove "
+                                "`start:` to replay it as a weekly pattern",
+                                path, a, b, s0, s1);
+        }
+        out->t0_local = NAN;
+        out->span = end;
+        out->measure_from = cs_clock_t_of(ck, f, 0, CS_DATE_FOLD_FIRST, NULL);
+    }
+    out->measure_from += ro->warmup > 0 ? ro->warmup : 0;
     out->first_daynum = day0;
     out->n_days = (size_t)(dlast - day0 + 1);
     int y, m, d;
@@ -158,16 +201,16 @@ cs_status cs_replay_load(const char *path, const cs_log_opts *lo, const cs_repla
      * rates), exactly as the engine accrues it. */
     cs_repstats *o = &out->observed;
     for (double t = out->measure_from; t < out->span;) {
-        double w = CS_WEEK * floor(t / CS_WEEK);
-        size_t s = (size_t)((t - w) / o->interval);
-        double e = w + (double)(s + 1) * o->interval;
+        double ws = cs_clock_week_s(ck, t);
+        size_t s = (size_t)(ws / o->interval);
+        double e = t + ((double)(s + 1) * o->interval - ws);
         if (e > out->span) e = out->span;
         if (s < o->n_slots) o->slot_time[s] += e - t;
         t = e;
     }
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
-        double t = r->local - out->t0_local;
+        double t = replay_t(out, ck, r);
         cs_arrival a = {t, r->line, -1, -1, 0, -1};
         /* Before the queue the log is followed (unless --model-ivr): hanging up in the IVR or
          * being deflected is the caller's doing, which staffing does not change. */

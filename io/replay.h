@@ -2,10 +2,13 @@
  * observed, in the same raw form as a simulated replication (models/repstats.h), so that
  * observed and simulated KPIs come from the same formulas.
  *
- * Time: simulated t = 0 is Monday 00:00 (local time in the log's zone) of the week of the
- * first call, and t runs on the local clock, so a scenario's rosters and profiles (written in
- * local time) keep their meaning across the clock changes.  The price: in the repeated October
- * hour both hours' calls fall into one simulated hour, and the skipped March hour is empty.
+ * Time: for an undated scenario, simulated t = 0 is Monday 00:00 (local time in the log's zone)
+ * of the week of the first call, and t runs on the local clock, so a scenario's rosters and
+ * profiles (written in local time) keep their meaning across the clock changes.  The price: in
+ * the repeated October hour both hours' calls fall into one simulated hour, and the skipped
+ * March hour is empty.  A dated scenario (`start:`, as `fit` writes) keeps its own clock, whose
+ * dated staffing then meets each of the log's days; it must cover the log's days.  Either way
+ * measuring starts at local midnight of the first call's day.
  *
  * Memory: the arrivals are held in memory (40 bytes a call) because every replication replays
  * them; reading the file itself is streamed (io/calllog.h). */
@@ -37,7 +40,9 @@ typedef struct cs_replay_opts {
 typedef struct cs_replay_data {
     cs_arrival *arr;      /* sorted by t */
     size_t n;
-    double t0_local;      /* local seconds (epoch + UTC offset) of simulated t = 0 */
+    double t0_local;      /* undated: local seconds (epoch + UTC offset) of simulated t = 0 */
+    int dated;            /* the scenario has `start:`: t is on its clock (see replay_t) */
+    cs_tz tz;             /* how the log's times were read */
     double span;          /* simulated seconds to the end of the last day with a call */
     double measure_from;  /* simulated t where measuring starts: the first call's day (local
                              midnight) plus opts->warmup; the days of the week before it are
@@ -54,7 +59,9 @@ typedef struct cs_replay_data {
 } cs_replay_data;
 
 /* Reads the log, maps its lines onto the scenario's lines by name (an unknown line is an
- * error naming it and the scenario's lines), and fills out. */
+ * error naming it and the scenario's lines), and fills out.  A dated scenario (`start:`) keeps
+ * its clock and must cover the log's days (else CS_EINPUT naming both); an undated one runs
+ * from the Monday of the log's first week. */
 cs_status cs_replay_load(const char *path, const cs_log_opts *lo, const cs_replay_opts *ro, const cs_scn *scn,
                          cs_replay_data *out, cs_error *err);
 void cs_replay_free(cs_replay_data *d);
