@@ -137,6 +137,33 @@ static void group_hours(const double *obs, const double *ev, double min_obs, dou
         if (best > 0) pair[best - 1] = fn(ctx, g->cut[best - 1], g->cut[best + 1], &pair_ok[best - 1]);
         if (best + 1 < g->n) pair[best] = fn(ctx, g->cut[best], g->cut[best + 2], &pair_ok[best]);
     }
+    /* AIC's penalty is small next to the differences chance makes between neighbouring hours
+     * in a large sample, so the search keeps splits inside a homogeneous stretch (a log whose
+     * talk time changes once, at noon, came out in six morning bands).  A second pass merges
+     * neighbours whose own likelihood-ratio test does not tell them apart at p < CS_FITBAND_PAIR_P,
+     * the least distinct pair first. */
+    while (g->n > 1) {
+        size_t best = 0;
+        double best_p = -1;
+        for (size_t i = 0; i + 1 < g->n; i++) {
+            if (!pair_ok[i]) continue;
+            double lr = 2.0 * (g->ll[i] + g->ll[i + 1] - pair[i]);
+            double pv = lr > 0 ? gsl_cdf_chisq_Q(lr, k) : 1.0;
+            if (pv > best_p) {
+                best_p = pv;
+                best = i;
+            }
+        }
+        if (!(best_p > CS_FITBAND_PAIR_P)) break;
+        g->ll[best] = pair[best];
+        remove_cut(g, best + 1);
+        for (size_t j = best + 1; j + 1 < g->n; j++) {
+            pair[j] = pair[j + 1];
+            pair_ok[j] = pair_ok[j + 1];
+        }
+        if (best > 0) pair[best - 1] = fn(ctx, g->cut[best - 1], g->cut[best + 1], &pair_ok[best - 1]);
+        if (best + 1 < g->n) pair[best] = fn(ctx, g->cut[best], g->cut[best + 2], &pair_ok[best]);
+    }
     test->n_bands = g->n;
     test->loglik_bands = 0;
     for (size_t i = 0; i < g->n; i++) test->loglik_bands += g->ll[i];

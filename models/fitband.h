@@ -6,7 +6,8 @@
  * least min_obs (and min_events, for censored data): an hour with enough stands alone, a run of
  * quiet hours is one group or joins its quieter neighbour.  Then adjacent groups are merged
  * greedily, the pair whose merge lowers AIC the most first, while a merge lowers (or keeps)
- * AIC.  Each group is fitted on its own with one family (the one chosen for the pooled data),
+ * AIC; then neighbours whose own likelihood-ratio test does not tell them apart (p above
+ * CS_FITBAND_PAIR_P) are merged too, the least distinct first.  Each group is fitted on its own with one family (the one chosen for the pooled data),
  * so log-likelihoods are comparable: for B groups of k parameters AIC = 2 k B - 2 logL, logL
  * the sum of the groups' log-likelihoods.  The bands are used when both AIC and the
  * likelihood-ratio test prefer them to the single fit: AIC lower, and 2 (logL_bands -
@@ -43,6 +44,9 @@
 /* The likelihood-ratio test's level (the bands were chosen from the same data, so a strict
  * one). */
 #define CS_FITBAND_P 0.001
+/* Neighbouring bands that their own likelihood-ratio test cannot tell apart at this level are
+ * merged after the AIC search. */
+#define CS_FITBAND_PAIR_P 0.01
 
 typedef struct cs_fitband_test {
     size_t n_bands;          /* after merging; 1 = no dependence found (or too little data) */
