@@ -45,6 +45,96 @@ static void fmt(char *buf, size_t n, const char *unit, double v)
     else snprintf(buf, n, "%.0f", v);
 }
 
+/* The intervals of the week in hour hr of the day that were measured. */
+static size_t hour_slots(const cs_repstats *o, size_t hr, size_t *slots)
+{
+    size_t per_day = (size_t)llround(86400.0 / o->interval), per_hour = (size_t)llround(3600.0 / o->interval);
+    size_t n = 0;
+    for (size_t sl = 0; sl < o->n_slots; sl++)
+        if ((sl % per_day) / per_hour == hr && o->slot_time[sl] > 0) slots[n++] = sl;
+    return n;
+}
+
+/* By hour of day: the first sanity check of an analyst.  '*' marks an observed value outside the
+ * range a single replication falls in (95%). */
+static void print_hours(const cs_replay_data *d, const cs_results *r, size_t l)
+{
+    const cs_repstats *o = &d->observed;
+    size_t *slots = malloc(o->n_slots * sizeof *slots);
+    if (!slots) return;
+    printf("  By hour of day     offered/h   abandoned or cut off (obs | sim)          mean wait (obs | sim)\n");
+    int flagged = 0;
+    for (size_t hr = 0; hr < 24; hr++) {
+        size_t n = hour_slots(o, hr, slots);
+        if (n == 0) continue;
+        cs_replay_cmp off, ab, mw;
+        cs_replay_compare(d, r, l, slots, n, CS_IK_OFFERED, 3600.0, &off);
+        if (!(off.observed > 0)) continue;
+        cs_replay_compare(d, r, l, slots, n, CS_IK_ABANDON_RATE, 3600.0, &ab);
+        cs_replay_compare(d, r, l, slots, n, CS_IK_MEAN_WAIT, 3600.0, &mw);
+        flagged += ab.outside || mw.outside;
+        printf("  %02zu:00-%02zu:00 %13.1f %10.1f %%%c | %5.1f %% ± %4.1f %13.1f s%c | %6.1f s\n", hr, hr + 1,
+               off.observed, 100 * ab.observed, ab.outside ? '*' : ' ', 100 * ab.mean,
+               100 * (isfinite(ab.ci95) ? ab.ci95 : 0), mw.observed, mw.outside ? '*' : ' ', mw.mean);
+    }
+    if (flagged) printf("  * observed outside the range that 95%% of single replications fall in\n");
+    free(slots);
+}
+
+/* summary.json: the hour-of-day comparison of line l of (d, r). */
+static void json_hours(cs_json_writer *w, const cs_replay_data *d, const cs_results *r, size_t l, size_t *slots)
+{
+    cs_json_begin_array(w);
+    for (size_t hr = 0; hr < 24; hr++) {
+        size_t n = hour_slots(&d->observed, hr, slots);
+        if (n == 0) continue;
+        cs_json_begin_object(w);
+        cs_json_kv_int(w, "hour", (long long)hr);
+        for (size_t k = 0; k < CS_REPLAY_N_KPIS; k++) {
+            cs_replay_cmp c;
+            cs_replay_compare(d, r, l, slots, n, cs_replay_kpis[k], 3600.0, &c);
+            cs_json_key(w, cs_interval_kpis[cs_replay_kpis[k]].name);
+            cs_json_begin_object(w);
+            cs_json_kv_number(w, "observed", c.observed);
+            cs_json_kv_number(w, "simulated", c.mean);
+            cs_json_kv_number(w, "ci95", c.ci95);
+            cs_json_kv_number(w, "range_lo", c.range_lo);
+            cs_json_kv_number(w, "range_hi", c.range_hi);
+            cs_json_kv_bool(w, "outside", c.outside);
+            cs_json_end_object(w);
+        }
+        cs_json_end_object(w);
+    }
+    cs_json_end_array(w);
+}
+
+/* The chart series of line l of (d, r). */
+static void chart_hours(cs_replay_hours *h, const char *name, const cs_replay_data *d, const cs_results *r, size_t l,
+                        size_t *slots)
+{
+    h->line = name;
+    for (size_t hr = 0; hr < 24; hr++) {
+        size_t n = hour_slots(&d->observed, hr, slots);
+        if (n == 0) continue;
+        cs_replay_cmp off, ab, mw;
+        cs_replay_compare(d, r, l, slots, n, CS_IK_OFFERED, 3600.0, &off);
+        if (!(off.observed > 0)) continue;
+        cs_replay_compare(d, r, l, slots, n, CS_IK_ABANDON_RATE, 3600.0, &ab);
+        cs_replay_compare(d, r, l, slots, n, CS_IK_MEAN_WAIT, 3600.0, &mw);
+        size_t k = h->n++;
+        h->hour[k] = (double)hr;
+        h->calls[k] = off.observed;
+        h->obs_ab[k] = ab.observed;
+        h->sim_ab[k] = ab.mean;
+        h->lo_ab[k] = isfinite(ab.range_lo) ? fmax(0, ab.range_lo) : ab.mean;
+        h->hi_ab[k] = isfinite(ab.range_hi) ? fmin(1, ab.range_hi) : ab.mean;
+        h->obs_w[k] = mw.observed;
+        h->sim_w[k] = mw.mean;
+        h->lo_w[k] = isfinite(mw.range_lo) ? fmax(0, mw.range_lo) : mw.mean;
+        h->hi_w[k] = isfinite(mw.range_hi) ? mw.range_hi : mw.mean;
+    }
+}
+
 static void print_side_by_side(const replay_ctx *x, const char *log)
 {
     const cs_replay_data *d = x->d;
@@ -73,30 +163,16 @@ static void print_side_by_side(const replay_ctx *x, const char *log)
             printf("  %-40s %14s %16s  ± %s\n", cs_line_kpis[k].label, a, b, c);
         }
         if (!d->has_outcomes) continue;
-        /* By hour of day: the first sanity check of an analyst.  '*' marks an observed value
-         * outside the range a single replication falls in (95%). */
-        const cs_repstats *o = &d->observed;
-        size_t slots[2016];
-        printf("  By hour of day     offered/h   abandoned or cut off (obs | sim)          mean wait (obs | sim)\n");
-        int flagged = 0;
-        for (size_t hr = 0; hr < 24; hr++) {
-            size_t per_day = (size_t)llround(86400.0 / o->interval), per_hour = (size_t)llround(3600.0 / o->interval);
-            size_t n = 0;
-            for (size_t sl = 0; sl < o->n_slots && n < 2016; sl++)
-                if ((sl % per_day) / per_hour == hr && o->slot_time[sl] > 0) slots[n++] = sl;
-            if (n == 0) continue;
-            cs_replay_cmp off, ab, mw;
-            cs_replay_compare(d, r, l, slots, n, CS_IK_OFFERED, 3600.0, &off);
-            if (!(off.observed > 0)) continue;
-            cs_replay_compare(d, r, l, slots, n, CS_IK_ABANDON_RATE, 3600.0, &ab);
-            cs_replay_compare(d, r, l, slots, n, CS_IK_MEAN_WAIT, 3600.0, &mw);
-            flagged += ab.outside || mw.outside;
-            printf("  %02zu:00-%02zu:00 %13.1f %10.1f %%%c | %5.1f %% ± %4.1f %13.1f s%c | %6.1f s\n", hr, hr + 1,
-                   off.observed, 100 * ab.observed, ab.outside ? '*' : ' ', 100 * ab.mean,
-                   100 * (isfinite(ab.ci95) ? ab.ci95 : 0), mw.observed, mw.outside ? '*' : ' ', mw.mean);
+        print_hours(d, r, l);
+    }
+    if (d->has_outcomes && s->n_lines > 1) {
+        cs_replay_all all;
+        cs_error e = {CS_OK, ""};
+        if (cs_replay_all_lines(d, r, &all, &e) == CS_OK) {
+            printf("\nAll lines together\n");
+            print_hours(&all.d, &all.r, 0);
         }
-        if (flagged)
-            printf("  * observed outside the range that 95%% of single replications fall in\n");
+        cs_replay_all_free(&all);
     }
 }
 
@@ -161,35 +237,19 @@ static void replay_json(void *ud, void *wv)
         observed_json(ud, wv);
         cs_json_key(w, "by_hour");
         cs_json_begin_object(w);
-        const cs_repstats *o = &d->observed;
-        size_t *slots = malloc(o->n_slots * sizeof *slots);
-        size_t per_day = (size_t)llround(86400.0 / o->interval), per_hour = (size_t)llround(3600.0 / o->interval);
+        size_t *slots = malloc(d->observed.n_slots * sizeof *slots);
         for (size_t l = 0; slots && l < s->n_lines; l++) {
             cs_json_key(w, s->lines[l].name);
-            cs_json_begin_array(w);
-            for (size_t hr = 0; hr < 24; hr++) {
-                size_t n = 0;
-                for (size_t sl = 0; sl < o->n_slots; sl++)
-                    if ((sl % per_day) / per_hour == hr && o->slot_time[sl] > 0) slots[n++] = sl;
-                if (n == 0) continue;
-                cs_json_begin_object(w);
-                cs_json_kv_int(w, "hour", (long long)hr);
-                for (size_t k = 0; k < CS_REPLAY_N_KPIS; k++) {
-                    cs_replay_cmp c;
-                    cs_replay_compare(d, x->r, l, slots, n, cs_replay_kpis[k], 3600.0, &c);
-                    cs_json_key(w, cs_interval_kpis[cs_replay_kpis[k]].name);
-                    cs_json_begin_object(w);
-                    cs_json_kv_number(w, "observed", c.observed);
-                    cs_json_kv_number(w, "simulated", c.mean);
-                    cs_json_kv_number(w, "ci95", c.ci95);
-                    cs_json_kv_number(w, "range_lo", c.range_lo);
-                    cs_json_kv_number(w, "range_hi", c.range_hi);
-                    cs_json_kv_bool(w, "outside", c.outside);
-                    cs_json_end_object(w);
-                }
-                cs_json_end_object(w);
+            json_hours(w, d, x->r, l, slots);
+        }
+        if (slots && s->n_lines > 1) {
+            cs_replay_all all;
+            cs_error e = {CS_OK, ""};
+            if (cs_replay_all_lines(d, x->r, &all, &e) == CS_OK) {
+                cs_json_key(w, CS_REPLAY_ALL_LINES);
+                json_hours(w, &all.d, &all.r, 0, slots);
             }
-            cs_json_end_array(w);
+            cs_replay_all_free(&all);
         }
         free(slots);
         cs_json_end_object(w);
@@ -206,40 +266,30 @@ static cs_status replay_charts(void *ud, int (*path)(void *, const char *, char 
     if (!d->has_outcomes) return CS_OK;
     const cs_scn *s = x->r->scn;
     const cs_repstats *o = &d->observed;
-    cs_replay_hours *h = calloc(s->n_lines, sizeof *h);
+    size_t nh = s->n_lines > 1 ? s->n_lines + 1 : s->n_lines;
+    cs_replay_hours *h = calloc(nh, sizeof *h);
     size_t *slots = malloc(o->n_slots * sizeof *slots);
     if (!h || !slots) {
         free(h);
         free(slots);
         return cs_error_set(err, CS_ENOMEM, "out of memory");
     }
-    size_t per_day = (size_t)llround(86400.0 / o->interval), per_hour = (size_t)llround(3600.0 / o->interval);
-    for (size_t l = 0; l < s->n_lines; l++) {
-        h[l].line = s->lines[l].name;
-        for (size_t hr = 0; hr < 24; hr++) {
-            size_t n = 0;
-            for (size_t sl = 0; sl < o->n_slots; sl++)
-                if ((sl % per_day) / per_hour == hr && o->slot_time[sl] > 0) slots[n++] = sl;
-            if (n == 0) continue;
-            cs_replay_cmp off, ab, mw;
-            cs_replay_compare(d, x->r, l, slots, n, CS_IK_OFFERED, 3600.0, &off);
-            if (!(off.observed > 0)) continue;
-            cs_replay_compare(d, x->r, l, slots, n, CS_IK_ABANDON_RATE, 3600.0, &ab);
-            cs_replay_compare(d, x->r, l, slots, n, CS_IK_MEAN_WAIT, 3600.0, &mw);
-            size_t k = h[l].n++;
-            h[l].hour[k] = (double)hr;
-            h[l].calls[k] = off.observed;
-            h[l].obs_ab[k] = ab.observed;
-            h[l].sim_ab[k] = ab.mean;
-            h[l].lo_ab[k] = isfinite(ab.range_lo) ? fmax(0, ab.range_lo) : ab.mean;
-            h[l].hi_ab[k] = isfinite(ab.range_hi) ? fmin(1, ab.range_hi) : ab.mean;
-            h[l].obs_w[k] = mw.observed;
-            h[l].sim_w[k] = mw.mean;
-            h[l].lo_w[k] = isfinite(mw.range_lo) ? fmax(0, mw.range_lo) : mw.mean;
-            h[l].hi_w[k] = isfinite(mw.range_hi) ? mw.range_hi : mw.mean;
+    /* Every line together first, then each line. */
+    size_t first = nh > s->n_lines ? 1 : 0;
+    for (size_t l = 0; l < s->n_lines; l++) chart_hours(&h[first + l], s->lines[l].name, d, x->r, l, slots);
+    if (first) {
+        cs_replay_all all;
+        cs_status st0 = cs_replay_all_lines(d, x->r, &all, err);
+        if (st0 != CS_OK) {
+            free(h);
+            free(slots);
+            return st0;
         }
+        chart_hours(&h[0], CS_REPLAY_ALL_LINES, &all.d, &all.r, 0, slots);
+        h[0].all = 1;
+        cs_replay_all_free(&all);
     }
-    cs_status st = cs_charts_replay(h, s->n_lines, path, path_ud, listv, err);
+    cs_status st = cs_charts_replay(h, nh, path, path_ud, listv, err);
     free(h);
     free(slots);
     return st;

@@ -344,6 +344,67 @@ static size_t hour_slots(const cs_repstats *o, size_t hr, size_t *slots, size_t 
     return n;
 }
 
+static int pool_lines(const cs_repstats *src, cs_repstats *dst)
+{
+    if (cs_repstats_init(dst, 1, 0, src->interval, src->measured) != 0) return -1;
+    memcpy(dst->slot_time, src->slot_time, src->n_slots * sizeof *dst->slot_time);
+    for (size_t l = 0; l < src->n_lines; l++)
+        for (size_t s = 0; s < src->n_slots; s++) {
+            const double *a = cs_rs_line_slot_c(src, l, s);
+            double *b = cs_rs_line_slot(dst, 0, s);
+            for (int k = 0; k < CS_IC_N; k++) b[k] += a[k];
+        }
+    return 0;
+}
+
+cs_status cs_replay_all_lines(const cs_replay_data *d, const cs_results *r, cs_replay_all *out, cs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->d = *d;
+    out->r = *r;
+    memset(&out->d.observed, 0, sizeof out->d.observed);
+    out->reps = calloc(r->n_reps ? r->n_reps : 1, sizeof *out->reps);
+    int bad = !out->reps || pool_lines(&d->observed, &out->d.observed) != 0;
+    for (uint32_t i = 0; !bad && i < r->n_reps; i++) bad = pool_lines(&r->reps[i], &out->reps[i]) != 0;
+    out->r.reps = out->reps;
+    if (bad) {
+        cs_replay_all_free(out);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
+    return CS_OK;
+}
+
+void cs_replay_all_free(cs_replay_all *a)
+{
+    if (a->d.observed.line) cs_repstats_fini(&a->d.observed);
+    for (uint32_t i = 0; a->reps && i < a->r.n_reps; i++)
+        if (a->reps[i].line) cs_repstats_fini(&a->reps[i]);
+    free(a->reps);
+    memset(a, 0, sizeof *a);
+}
+
+static void hour_rows(FILE *f, const cs_replay_data *d, const cs_results *r, size_t l, const char *name, size_t *slots)
+{
+    const cs_repstats *o = &d->observed;
+    for (size_t hr = 0; hr < 24; hr++) {
+        size_t n = hour_slots(o, hr, slots, o->n_slots);
+        if (n == 0) continue;
+        for (size_t k = 0; k < CS_REPLAY_N_KPIS; k++) {
+            cs_replay_cmp c;
+            cs_replay_compare(d, r, l, slots, n, cs_replay_kpis[k], 3600.0, &c);
+            char a[40], b[40], h[40], lo[40], hi[40];
+            cs_out_number(a, sizeof a, c.observed);
+            cs_out_number(b, sizeof b, c.mean);
+            cs_out_number(h, sizeof h, c.ci95);
+            cs_out_number(lo, sizeof lo, c.range_lo);
+            cs_out_number(hi, sizeof hi, c.range_hi);
+            cs_out_csv_field(f, name);
+            fprintf(f, ",%02zu:00,%s,%s,%s,%s,%s,%s,%d\n", hr, cs_interval_kpis[cs_replay_kpis[k]].name, a, b, h, lo, hi,
+                    c.outside);
+        }
+    }
+}
+
 cs_status cs_replay_write_hours(FILE *f, const cs_replay_data *d, const cs_results *r, cs_error *err)
 {
     const cs_repstats *o = &d->observed;
@@ -351,25 +412,15 @@ cs_status cs_replay_write_hours(FILE *f, const cs_replay_data *d, const cs_resul
     size_t *slots = malloc(o->n_slots * sizeof *slots);
     if (!slots) return cs_error_set(err, CS_ENOMEM, "out of memory");
     fprintf(f, "line,hour,kpi,observed,simulated,ci95,range_lo,range_hi,outside\n");
-    for (size_t l = 0; l < s->n_lines; l++)
-        for (size_t hr = 0; hr < 24; hr++) {
-            size_t n = hour_slots(o, hr, slots, o->n_slots);
-            if (n == 0) continue;
-            for (size_t k = 0; k < CS_REPLAY_N_KPIS; k++) {
-                cs_replay_cmp c;
-                cs_replay_compare(d, r, l, slots, n, cs_replay_kpis[k], 3600.0, &c);
-                char a[40], b[40], h[40], lo[40], hi[40];
-                cs_out_number(a, sizeof a, c.observed);
-                cs_out_number(b, sizeof b, c.mean);
-                cs_out_number(h, sizeof h, c.ci95);
-                cs_out_number(lo, sizeof lo, c.range_lo);
-                cs_out_number(hi, sizeof hi, c.range_hi);
-                cs_out_csv_field(f, s->lines[l].name);
-                fprintf(f, ",%02zu:00,%s,%s,%s,%s,%s,%s,%d\n", hr, cs_interval_kpis[cs_replay_kpis[k]].name, a, b, h, lo,
-                        hi, c.outside);
-            }
-        }
+    for (size_t l = 0; l < s->n_lines; l++) hour_rows(f, d, r, l, s->lines[l].name, slots);
+    cs_status st = CS_OK;
+    if (s->n_lines > 1) {
+        cs_replay_all all;
+        st = cs_replay_all_lines(d, r, &all, err);
+        if (st == CS_OK) hour_rows(f, &all.d, &all.r, 0, CS_REPLAY_ALL_LINES, slots);
+        cs_replay_all_free(&all);
+    }
     free(slots);
-    if (ferror(f)) return cs_error_set(err, CS_EIO, "write error while writing observed_hours.csv");
-    return CS_OK;
+    if (st == CS_OK && ferror(f)) return cs_error_set(err, CS_EIO, "write error while writing observed_hours.csv");
+    return st;
 }

@@ -83,6 +83,22 @@ typedef struct cs_replay_cmp {
 void cs_replay_compare(const cs_replay_data *d, const cs_results *r, size_t line, const size_t *slots, size_t n,
                        int ik, double per, cs_replay_cmp *out);
 
+/* Every line pooled into one: the log's and each replication's interval counters summed over
+ * the lines into one-line cs_repstats (so pooled KPIs come from the same formulas), in shallow
+ * copies of d and r that cs_replay_compare takes with line 0.  Free with cs_replay_all_free. */
+typedef struct cs_replay_all {
+    cs_replay_data d;
+    cs_results r;
+    cs_repstats *reps;
+} cs_replay_all;
+
+cs_status cs_replay_all_lines(const cs_replay_data *d, const cs_results *r, cs_replay_all *out, cs_error *err);
+void cs_replay_all_free(cs_replay_all *a);
+
+/* The line name observed_hours.csv and summary.json give the pooled rows (when there are
+ * several lines). */
+#define CS_REPLAY_ALL_LINES "(all lines)"
+
 /* The KPIs compared per interval and per hour, in the order of the files. */
 #define CS_REPLAY_N_KPIS 8
 extern const int cs_replay_kpis[CS_REPLAY_N_KPIS];
@@ -92,7 +108,8 @@ extern const int cs_replay_kpis[CS_REPLAY_N_KPIS];
 cs_status cs_replay_write_observed(FILE *f, const cs_replay_data *d, const cs_results *r, int group, cs_error *err);
 
 /* observed_hours.csv: line,hour,kpi,observed,simulated,ci95,range_lo,range_hi,outside, by hour
- * of the day over every day measured (counts per hour). */
+ * of the day over every day measured (counts per hour); with several lines, also rows for every
+ * line together, named CS_REPLAY_ALL_LINES. */
 cs_status cs_replay_write_hours(FILE *f, const cs_replay_data *d, const cs_results *r, cs_error *err);
 
 /* A feed over the loaded arrivals (one per worker thread; the data is shared, read-only). */

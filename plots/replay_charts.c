@@ -24,10 +24,15 @@ static cs_status one(const cs_replay_hours *h, size_t li, int wait, cs_chart_pat
         {"Observed in the log", h->n, x, wait ? h->obs_w : h->obs_ab, NULL, NULL, 0, 0, 0},
     };
     char title[150], sub[200], file[64];
-    snprintf(title, sizeof title, "Line %s: %s by hour, observed and simulated", h->line,
-             wait ? "mean wait" : "abandoned or cut off");
+    if (h->all)
+        snprintf(title, sizeof title, "All lines: %s by hour, observed and simulated",
+                 wait ? "mean wait" : "abandoned or cut off");
+    else
+        snprintf(title, sizeof title, "Line %s: %s by hour, observed and simulated", h->line,
+                 wait ? "mean wait" : "abandoned or cut off");
     snprintf(sub, sizeof sub, "The log's calls replayed through the scenario; every day of the log pooled by hour");
-    snprintf(file, sizeof file, "replay_%s_line%zu", wait ? "wait" : "abandon", li + 1);
+    if (h->all) snprintf(file, sizeof file, "replay_%s_all", wait ? "wait" : "abandon");
+    else snprintf(file, sizeof file, "replay_%s_line%zu", wait ? "wait" : "abandon", li + 1);
     cs_chart ch;
     cs_chart_init(&ch, CS_CHART_LINE);
     ch.title = title;
@@ -56,11 +61,11 @@ static cs_status one(const cs_replay_hours *h, size_t li, int wait, cs_chart_pat
     snprintf(e->file, sizeof e->file, "%s", file);
     snprintf(e->title, sizeof e->title, "%.150s", title);
     snprintf(e->caption, sizeof e->caption,
-             "%s for calls to line %s arriving in each hour of the day, over every day the log covers: the log's "
+             "%s for calls to %s%s arriving in each hour of the day, over every day the log covers: the log's "
              "own value and the simulation's mean, whose shaded band is the range in which 95%% of single "
              "replications fall. An observed value outside the band is one the scenario does not reproduce.",
              wait ? "The mean wait of all attempts (answered or not)" : "The share of attempts abandoned or cut off",
-             h->line);
+             h->all ? "all lines" : "line ", h->all ? "" : h->line);
     return CS_OK;
 }
 
@@ -68,10 +73,12 @@ cs_status cs_charts_replay(const cs_replay_hours *h, size_t n_lines, cs_chart_pa
                            cs_chart_list *list, cs_error *err)
 {
     cs_status st = CS_OK;
+    size_t li = 0;   /* numbers the lines' files 1, 2, ... whatever comes first */
     for (size_t l = 0; l < n_lines && st == CS_OK; l++) {
+        size_t idx = h[l].all ? 0 : li++;
         if (h[l].n == 0) continue;
-        st = one(&h[l], l, 0, path, ud, list, err);
-        if (st == CS_OK) st = one(&h[l], l, 1, path, ud, list, err);
+        st = one(&h[l], idx, 0, path, ud, list, err);
+        if (st == CS_OK) st = one(&h[l], idx, 1, path, ud, list, err);
     }
     return st;
 }

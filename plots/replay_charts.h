@@ -15,6 +15,7 @@
 
 typedef struct cs_replay_hours {
     const char *line;
+    int all;                       /* every line together (files replay_*_all) */
     size_t n;                      /* hours with calls */
     double hour[24];               /* hour of day (0..23) */
     double calls[24];              /* observed calls per hour */

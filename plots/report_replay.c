@@ -8,6 +8,10 @@
 
 #include "plots/report_int.h"
 
+/* The key summary.json gives every line together (io/replay.h CS_REPLAY_ALL_LINES; plots/ reads
+ * results only, so the text is repeated here). */
+#define ALL_LINES "(all lines)"
+
 int csi_rep_is_replay(const report *r)
 {
     return !r->comparison && cs_json_type_of(cs_json_get(r->summary, "replay")) == CS_JSON_OBJECT;
@@ -110,7 +114,8 @@ static void hour_table(report *r, const char *line, const cs_json *hours)
 {
     cs_text_buf *b = &r->out;
     size_t n = cs_json_size(hours), flagged = 0, shown = 0;
-    csi_rep_hf(b, "<h3>Line %s by hour of day</h3>\n", line);
+    if (strcmp(line, ALL_LINES) == 0) cs_text_puts(b, "<h3>All lines together, by hour of day</h3>\n");
+    else csi_rep_hf(b, "<h3>Line %s by hour of day</h3>\n", line);
     cs_text_puts(b, "<table class=\"kpi\"><thead><tr><th>Hour</th><th class=\"num\">Calls per hour (log)</th>"
                     "<th class=\"num\">Abandoned or cut off: log</th><th class=\"num\">simulated (95% of "
                     "replications)</th><th class=\"num\">Mean wait: log</th><th class=\"num\">simulated (95% of "
@@ -154,7 +159,12 @@ cs_status csi_rep_replay_lead(report *r, cs_error *err)
         cs_text_puts(b, "<p class=\"note\">The log has no outcomes (no outcome column and nothing to infer them "
                         "from), so only simulated figures follow.</p>\n");
     } else {
-        for (size_t l = 0; l < cs_json_size(by); l++) hour_table(r, cs_json_member_key(by, l), cs_json_member_value(by, l));
+        /* Every line together first (when there are several), then each line. */
+        for (size_t l = 0; l < cs_json_size(by); l++)
+            if (strcmp(cs_json_member_key(by, l), ALL_LINES) == 0) hour_table(r, ALL_LINES, cs_json_member_value(by, l));
+        for (size_t l = 0; l < cs_json_size(by); l++)
+            if (strcmp(cs_json_member_key(by, l), ALL_LINES) != 0)
+                hour_table(r, cs_json_member_key(by, l), cs_json_member_value(by, l));
         cs_status st = csi_rep_replay_figures(r, err);
         if (st != CS_OK) return st;
     }
