@@ -465,6 +465,11 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t
     if (l->handle.seen > l->handle.n || l->patience.seen > l->patience.n)
         printf("  (durations fitted on a uniform random sample of %d calls)\n", SAMPLE_CAP);
     print_fits("Handle time (answered calls)", &o->hs, o->hb, 0);
+    if (l->handle.n < CS_FITBAND_MIN_OBS)
+        note(o, l->name,
+             "only %zu answered calls with a talk time: too few to tell the hours apart (a band needs %d), so one "
+             "talk-time fit serves the whole day, and its 95%% interval (%.0f to %.0f s) is wide",
+             l->handle.n, CS_FITBAND_MIN_OBS, o->hb->mean.lo, o->hb->mean.hi);
 
     /* Time of day: the chosen family per band, on the same zero time as the whole day's fit. */
     st = cs_fitband_fit_durations(o->hb->family, l->handle.t, NULL, l->handle.tod, l->handle.n, CS_FITBAND_MIN_OBS, 0,
@@ -473,6 +478,10 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t
     print_bands("Handle time", &o->hband, o->hb->mean.est);
     if (o->pb) {
         print_fits("Patience (queued calls, censored)", &o->ps, o->pb, 1);
+        if (o->ps.n_events < CS_FITBAND_MIN_EVENTS)
+            note(o, l->name,
+                 "only %zu callers abandoned in the queue: patience rests on few of them (one fit for the whole day, "
+                 "95%% interval of its mean %.0f to %.0f s)", o->ps.n_events, o->pb->mean.lo, o->pb->mean.hi);
         st = cs_fitband_fit_durations(o->pb->family, l->patience.t, l->patience.ev, l->patience.tod, l->patience.n,
                                       CS_FITBAND_MIN_OBS, CS_FITBAND_MIN_EVENTS,
                                       o->ps.zero_time > 0 ? o->ps.zero_time : 0.5, &o->pband, err);
