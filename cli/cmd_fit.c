@@ -928,6 +928,15 @@ int cs_cmd_fit(int argc, char **argv)
     const char *fit_note_ptr[4];
     size_t n_fit_notes = 0;
     const char *on_duty = NULL;
+    if (st == CS_OK && c.have_agent && c.answered_agent == 0) {
+        /* An agent column that names nobody says nothing about staffing. */
+        fprintf(stderr, "callsim fit: warning: the agent column names no agent on any answered call, so staffing "
+                        "cannot come from it\n");
+        cs_cli_watch_outfile2(NULL);
+        cs_outfile_abort(sf);
+        sf = NULL;
+        c.have_agent = 0;
+    }
     if (st == CS_OK && c.have_agent)
         st = write_staffing(&c, logoff, c.first_local, t_end_local, sf, fit_notes, &n_fit_notes, &err);
     if (st == CS_OK && c.have_agent) {
