@@ -43,14 +43,18 @@ static const char *closest(const cs_flag *flags, size_t n, const char *name)
     return best;
 }
 
-int cs_args_parse(const char *cmd, int argc, char **argv, cs_flag *flags, size_t n_flags,
-                  const char **pos, size_t max_pos, size_t *n_pos)
+/* The parser; when `collect` is given it only gathers the values of that flag (argv already
+ * accepted, so quietly). */
+static int walk(const char *cmd, int argc, char **argv, cs_flag *flags, size_t n_flags,
+                const char **pos, size_t max_pos, size_t *n_pos, const cs_flag *collect,
+                const char **out, size_t max_out, size_t *n_out)
 {
     *n_pos = 0;
     int only_pos = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (collect) continue;
             if (*n_pos >= max_pos) {
                 fprintf(stderr, "callsim %s: unexpected argument '%s' (see callsim %s --help)\n", cmd, a, cmd);
                 return -1;
@@ -103,10 +107,33 @@ int cs_args_parse(const char *cmd, int argc, char **argv, cs_flag *flags, size_t
             }
             inline_val = argv[++i];
         }
-        f->set = 1;
+        if (collect) {
+            if (f == collect) {
+                if (*n_out < max_out) out[*n_out] = inline_val;
+                (*n_out)++;
+            }
+            continue;
+        }
+        f->set = f->kind == CS_FLAG_LIST ? f->set + 1 : 1;
         f->value = inline_val;
     }
     return 0;
+}
+
+int cs_args_parse(const char *cmd, int argc, char **argv, cs_flag *flags, size_t n_flags,
+                  const char **pos, size_t max_pos, size_t *n_pos)
+{
+    return walk(cmd, argc, argv, flags, n_flags, pos, max_pos, n_pos, NULL, NULL, 0, NULL);
+}
+
+size_t cs_args_list(int argc, char **argv, cs_flag *flags, size_t n_flags, const char *name,
+                    const char **out, size_t max)
+{
+    const cs_flag *f = cs_args_find(flags, n_flags, name);
+    CS_REQUIRE(f && f->kind == CS_FLAG_LIST);
+    size_t n_pos = 0, n = 0;
+    walk("", argc, argv, flags, n_flags, NULL, 0, &n_pos, f, out, max, &n);
+    return n;
 }
 
 void cs_args_help(const cs_flag *flags, size_t n_flags)
@@ -115,10 +142,10 @@ void cs_args_help(const cs_flag *flags, size_t n_flags)
         char left[64];
         if (flags[i].short_name)
             snprintf(left, sizeof left, "-%c, --%s%s%s", flags[i].short_name, flags[i].name,
-                     flags[i].kind == CS_FLAG_STRING ? " " : "", flags[i].kind == CS_FLAG_STRING ? flags[i].value_name : "");
+                     flags[i].kind != CS_FLAG_BOOL ? " " : "", flags[i].kind != CS_FLAG_BOOL ? flags[i].value_name : "");
         else
-            snprintf(left, sizeof left, "    --%s%s%s", flags[i].name, flags[i].kind == CS_FLAG_STRING ? " " : "",
-                     flags[i].kind == CS_FLAG_STRING ? flags[i].value_name : "");
+            snprintf(left, sizeof left, "    --%s%s%s", flags[i].name, flags[i].kind != CS_FLAG_BOOL ? " " : "",
+                     flags[i].kind != CS_FLAG_BOOL ? flags[i].value_name : "");
         printf("  %-26s %s\n", left, flags[i].help);
     }
 }

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum cs_flag_kind { CS_FLAG_BOOL, CS_FLAG_STRING } cs_flag_kind;
+/* CS_FLAG_LIST may be given several times (--set a=1 --set b=2): `set` counts them, `value` is
+ * the last, cs_args_list() gives them all in order. */
+typedef enum cs_flag_kind { CS_FLAG_BOOL, CS_FLAG_STRING, CS_FLAG_LIST } cs_flag_kind;
 
 typedef struct cs_flag {
     const char *name;      /* long name without dashes */
@@ -27,6 +29,11 @@ typedef struct cs_flag {
 int cs_args_parse(const char *cmd, int argc, char **argv, cs_flag *flags, size_t n_flags,
                   const char **pos, size_t max_pos, size_t *n_pos);
 void cs_args_help(const cs_flag *flags, size_t n_flags);
+
+/* Every value of the CS_FLAG_LIST flag `name`, in the order given, from the same argv that
+ * cs_args_parse() accepted: at most max into out; returns how many there are. */
+size_t cs_args_list(int argc, char **argv, cs_flag *flags, size_t n_flags, const char *name,
+                    const char **out, size_t max);
 cs_flag *cs_args_find(cs_flag *flags, size_t n_flags, const char *name);
 
 /* Parses a whole number in [min, max] (digits only, as a scenario's counts); -1 after printing

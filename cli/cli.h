@@ -21,6 +21,9 @@ int cs_cmd_compare(int argc, char **argv);
 int cs_cmd_report(int argc, char **argv);
 int cs_cmd_replay(int argc, char **argv);
 int cs_cmd_fit(int argc, char **argv);
+int cs_cmd_sweep(int argc, char **argv);
+int cs_cmd_sensitivity(int argc, char **argv);
+int cs_cmd_calibrate(int argc, char **argv);
 
 /* Maps a status to an exit code (input errors are 2, everything else 1). */
 int cs_exit_code(cs_status st);

@@ -23,7 +23,7 @@
 #include "plots/run_charts.h"
 #include "sim/stat.h"
 
-enum { F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_QUIET, F_REPORT, F_HELP, F_N };
+enum { F_SET, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_QUIET, F_REPORT, F_HELP, F_N };
 
 #define MAX_SCENARIOS 16
 
@@ -38,6 +38,8 @@ typedef struct cmp {
     cs_results *res[MAX_SCENARIOS];
     int line_map[MAX_SCENARIOS][64];   /* line of scenario i matching base line l, -1 if none */
     int pool_map[MAX_SCENARIOS][64];
+    const char *sets[CS_CLI_MAX_SETS];   /* --set, applied to every scenario */
+    size_t n_sets;
 } cmp;
 
 /* Paired difference of a per-replication KPI between scenario i and the base. */
@@ -307,7 +309,7 @@ static cs_status write_outdir(const cmp *c, cs_outdir *dir, int report, cs_error
         const char *slash = strrchr(c->paths[i], '/');
         char rel[256];
         snprintf(rel, sizeof rel, "scenarios/%zu-%.200s", i + 1, slash ? slash + 1 : c->paths[i]);
-        st = cs_outputs_copy_file(dir, c->paths[i], rel, err);
+        st = cs_cli_copy_scenario(dir, c->paths[i], rel, c->sets, c->n_sets, err);
     }
     if (st == CS_OK) {
         const char *names[MAX_SCENARIOS];
@@ -334,6 +336,7 @@ static cs_status write_outdir(const cmp *c, cs_outdir *dir, int report, cs_error
 int cs_cmd_compare(int argc, char **argv)
 {
     cs_flag flags[F_N] = {
+        [F_SET] = {"set", 0, CS_FLAG_LIST, "PATH=VALUE", "change one value of every scenario, e.g. lines.101.spillover.share=10% (repeatable)", 0, NULL},
         [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications for every scenario (default: the first file's)", 0, NULL},
         [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed for every scenario (default: the first file's)", 0, NULL},
         [F_THREADS] = {"threads", 'j', CS_FLAG_STRING, "N", "worker threads (default: one per CPU)", 0, NULL},
@@ -361,8 +364,9 @@ int cs_cmd_compare(int argc, char **argv)
         return cs_cli_fail("compare", CS_EINPUT, "--report and --force need --out DIR");
     int threads = 0;
     int code = cs_cli_threads("compare", flags[F_THREADS].value, &threads);
+    if (!code) code = cs_cli_list("compare", argc, argv, flags, F_N, "set", c.sets, &c.n_sets);
     for (size_t i = 0; i < c.n && !code; i++) {
-        c.scn[i] = cs_cli_load_scenario("compare", c.paths[i], &code);
+        c.scn[i] = cs_cli_load_scenario_set("compare", c.paths[i], c.sets, c.n_sets, &code);
         if (!c.scn[i] && !code) code = CS_EXIT_INPUT;
     }
     if (!code) code = cs_cli_override("compare", c.scn[0], flags[F_REPS].value, flags[F_SEED].value);

@@ -21,7 +21,7 @@
 
 enum {
     F_SCENARIO, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_USE_HANDLE, F_USE_PATIENCE, F_QUEUED_ONLY, F_MODEL_REDIALS, F_MODEL_IVR,
-    F_WARMUP, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N
+    F_WARMUP, F_SET, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N
 };
 
 /* The KPIs shown side by side: those a log can observe. */
@@ -329,6 +329,7 @@ int cs_cmd_replay(int argc, char **argv)
         [F_MODEL_REDIALS] = {"model-redials", 0, CS_FLAG_BOOL, NULL, "keep the scenario's redials and spillover (for logs of first attempts only)", 0, NULL},
         [F_MODEL_IVR] = {"model-ivr", 0, CS_FLAG_BOOL, NULL, "draw IVR hang-ups and deflections from the scenario instead of following the log", 0, NULL},
         [F_WARMUP] = {"warmup", 0, CS_FLAG_STRING, "TIME", "discard the start of the replay (default 0)", 0, NULL},
+        [F_SET] = {"set", 0, CS_FLAG_LIST, "PATH=VALUE", "change one value of the scenario, e.g. lines.101.spillover.share=10% (repeatable)", 0, NULL},
         [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications (default: the scenario's)", 0, NULL},
         [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed (default: the scenario's)", 0, NULL},
         [F_THREADS] = {"threads", 'j', CS_FLAG_STRING, "N", "worker threads (default: one per CPU)", 0, NULL},
@@ -361,8 +362,11 @@ int cs_cmd_replay(int argc, char **argv)
 
     int threads = 0, code = cs_cli_threads("replay", flags[F_THREADS].value, &threads);
     if (!code) code = cs_cli_check_input("replay", "call log", pos[0]);
+    const char *sets[CS_CLI_MAX_SETS];
+    size_t n_sets = 0;
+    if (!code) code = cs_cli_list("replay", argc, argv, flags, F_N, "set", sets, &n_sets);
     if (code) return code;
-    cs_scn *scn = cs_cli_load_scenario("replay", flags[F_SCENARIO].value, &code);
+    cs_scn *scn = cs_cli_load_scenario_set("replay", flags[F_SCENARIO].value, sets, n_sets, &code);
     if (!scn) return code;
     int group = 1;
     code = cs_cli_override("replay", scn, flags[F_REPS].value, flags[F_SEED].value);
@@ -399,6 +403,8 @@ int cs_cmd_replay(int argc, char **argv)
     oo.report = flags[F_REPORT].set;
     oo.group = group;
     oo.scenario_path = flags[F_SCENARIO].value;
+    oo.sets = sets;
+    oo.n_sets = n_sets;
     oo.extra_json = replay_json;
     oo.extra_files = observed_files;
     oo.extra_charts = replay_charts;

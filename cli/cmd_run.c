@@ -9,11 +9,12 @@
 #include "cli/progress.h"
 #include "io/results.h"
 
-enum { F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N };
+enum { F_SET, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N };
 
 int cs_cmd_run(int argc, char **argv)
 {
     cs_flag flags[F_N] = {
+        [F_SET] = {"set", 0, CS_FLAG_LIST, "PATH=VALUE", "change one value of the scenario, e.g. lines.101.spillover.share=10% (repeatable)", 0, NULL},
         [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications (overrides the file)", 0, NULL},
         [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "master seed (overrides the file)", 0, NULL},
         [F_THREADS] = {"threads", 'j', CS_FLAG_STRING, "N", "worker threads (default: one per CPU; results do not depend on it)", 0, NULL},
@@ -42,8 +43,11 @@ int cs_cmd_run(int argc, char **argv)
 
     /* Flags that need no scenario are checked first: a typo costs nothing. */
     int threads = 0, code = cs_cli_threads("run", flags[F_THREADS].value, &threads);
+    const char *sets[CS_CLI_MAX_SETS];
+    size_t n_sets = 0;
+    if (!code) code = cs_cli_list("run", argc, argv, flags, F_N, "set", sets, &n_sets);
     if (code) return code;
-    cs_scn *scn = cs_cli_load_scenario("run", pos[0], &code);
+    cs_scn *scn = cs_cli_load_scenario_set("run", pos[0], sets, n_sets, &code);
     if (!scn) return code;
     int group = 1;
     if ((code = cs_cli_override("run", scn, flags[F_REPS].value, flags[F_SEED].value)) != 0 ||
@@ -61,6 +65,8 @@ int cs_cmd_run(int argc, char **argv)
     oo.report = flags[F_REPORT].set;
     oo.group = group;
     oo.scenario_path = pos[0];
+    oo.sets = sets;
+    oo.n_sets = n_sets;
     cs_outputs *outs = NULL;
     cs_error err = {CS_OK, ""};
     cs_status st = cs_outputs_begin(&oo, scn, &outs, &err);

@@ -12,6 +12,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "io/daily.h"
+#include "cli/outputs.h"
 #include "io/json.h"
 #include "io/results.h"
 #include "io/scenario.h"
@@ -21,10 +22,23 @@
 
 cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code)
 {
+    return cs_cli_load_scenario_set(cmd, path, NULL, 0, exit_code);
+}
+
+cs_scn *cs_cli_load_scenario_set(const char *cmd, const char *path, const char *const *sets, size_t n_sets,
+                                 int *exit_code)
+{
     if ((*exit_code = cs_cli_check_input(cmd, "scenario", path)) != 0) return NULL;
     cs_diags diags = {0};
     cs_scn *s = NULL;
-    cs_status st = cs_scn_load(path, &s, &diags);
+    cs_scn_set ss[CS_CLI_MAX_SETS];
+    char labels[CS_CLI_MAX_SETS][32];
+    if (n_sets > CS_CLI_MAX_SETS) n_sets = CS_CLI_MAX_SETS;
+    for (size_t i = 0; i < n_sets; i++) {
+        snprintf(labels[i], sizeof labels[i], "--set #%zu", i + 1);
+        ss[i] = (cs_scn_set){labels[i], sets[i], NULL, 0, 0, 0};
+    }
+    cs_status st = cs_scn_load_set(path, ss, n_sets, &s, &diags);
     if (st != CS_OK) {
         char buf[1024];
         for (size_t i = 0; i < diags.n; i++) {
@@ -39,6 +53,51 @@ cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code)
     }
     cs_diags_free(&diags);
     return s;
+}
+
+int cs_cli_list(const char *cmd, int argc, char **argv, cs_flag *flags, size_t n_flags, const char *name,
+                const char **out, size_t *n)
+{
+    *n = cs_args_list(argc, argv, flags, n_flags, name, out, CS_CLI_MAX_SETS);
+    if (*n > CS_CLI_MAX_SETS) {
+        fprintf(stderr, "callsim %s: --%s is given %zu times; at most %d are allowed\n", cmd, name, *n,
+                CS_CLI_MAX_SETS);
+        return CS_EXIT_INPUT;
+    }
+    return 0;
+}
+
+cs_status cs_cli_copy_scenario(cs_outdir *dir, const char *src, const char *rel, const char *const *sets,
+                               size_t n_sets, cs_error *err)
+{
+    if (n_sets == 0) return cs_outputs_copy_file(dir, src, rel, err);
+    FILE *in = fopen(src, "rb");
+    if (!in) return cs_error_set(err, CS_EIO, "cannot read %s to copy it into the results", src);
+    FILE *f = cs_outdir_open(dir, rel, NULL, 0, err);
+    if (!f) {
+        fclose(in);
+        return err->code;
+    }
+    char buf[65536];
+    size_t k;
+    int last = '\n';
+    while ((k = fread(buf, 1, sizeof buf, in)) > 0) {
+        if (fwrite(buf, 1, k, f) != k) break;
+        last = (unsigned char)buf[k - 1];
+    }
+    int bad = ferror(in);
+    fclose(in);
+    fprintf(f, "%s\n# This run changed the file above from the command line (--set), in this order:\n",
+            last == '\n' ? "" : "\n");
+    for (size_t i = 0; i < n_sets; i++) {
+        fputs("#   --set '", f);
+        /* A line break in a value would end the comment: control characters are shown as '?'. */
+        for (const char *c = sets[i]; *c; c++) fputc((unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+        fputs("'\n", f);
+    }
+    if (ferror(f)) bad = 1;
+    if (fclose(f) != 0) bad = 1;
+    return bad ? cs_error_set(err, CS_EIO, "cannot copy %s into the results", src) : CS_OK;
 }
 
 int cs_cli_override(const char *cmd, cs_scn *s, const char *reps, const char *seed)

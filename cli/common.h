@@ -13,6 +13,23 @@
  * *exit_code (2 for input errors). */
 cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code);
 
+/* As cs_cli_load_scenario, with the --set changes sets[0..n_sets) applied to the document before
+ * it is read (io/override.h); a problem in one names the flag: "--set #2 'PATH=VALUE': ...". */
+cs_scn *cs_cli_load_scenario_set(const char *cmd, const char *path, const char *const *sets, size_t n_sets,
+                                 int *exit_code);
+
+/* The values of the repeatable flag `name` (--set, --vary, ...), at most CS_CLI_MAX_SETS into out.
+ * Returns 0, or an exit code after a message. */
+#include "cli/args.h"
+#define CS_CLI_MAX_SETS 64
+int cs_cli_list(const char *cmd, int argc, char **argv, cs_flag *flags, size_t n_flags, const char *name,
+                const char **out, size_t *n);
+
+/* Copies the scenario file src into dir as rel, followed, when there are --set changes, by a
+ * comment that lists them (the file alone would not give the same run). */
+cs_status cs_cli_copy_scenario(cs_outdir *dir, const char *src, const char *rel, const char *const *sets,
+                               size_t n_sets, cs_error *err);
+
 /* Applies --reps, --seed (NULL = keep the file's).  Returns 0 or an exit code. */
 int cs_cli_override(const char *cmd, cs_scn *s, const char *reps, const char *seed);
 

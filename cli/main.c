@@ -28,6 +28,9 @@ static void usage(FILE *f)
             "  replay LOG.csv --scenario S.yaml   drive a scenario with a real call log's arrivals\n"
             "  fit LOG.csv -o fitted.yaml         build a scenario from a call log\n"
             "  report DIR          (re)write DIR/report.html from a results folder\n"
+            "  sweep FILE.yaml --vary PATH=VALUES   the KPIs over a grid of input values\n"
+            "  sensitivity FILE.yaml --vary PATH=LOW,HIGH   which uncertain input moves the KPIs most\n"
+            "  calibrate FILE.yaml --match KPI=VALUE --free PATH[=LOW..HIGH]   fit inputs to published figures\n"
             "\n"
             "Run 'callsim COMMAND --help' for the options of a command.\n"
             "Exit status: 0 success, 1 the machine failed (memory, disk, I/O), 2 bad input (the message says where), 130 interrupted.\n",
@@ -67,7 +70,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = {{"run", cs_cmd_run},       {"erlang", cs_cmd_erlang}, {"compare", cs_cmd_compare},
-                {"report", cs_cmd_report}, {"replay", cs_cmd_replay}, {"fit", cs_cmd_fit}};
+                {"report", cs_cmd_report}, {"replay", cs_cmd_replay}, {"fit", cs_cmd_fit},
+                {"sweep", cs_cmd_sweep},   {"sensitivity", cs_cmd_sensitivity}, {"calibrate", cs_cmd_calibrate}};
     /* A closed pipe (callsim ... | head) must not kill the process silently halfway through
      * an output folder: writes then fail with EPIPE, which every writer reports. */
     signal(SIGPIPE, SIG_IGN);

@@ -148,7 +148,7 @@ cs_status cs_outputs_finish(cs_outputs *o, const cs_results *r, cs_error *err)
                                     o->opts.extra_ud, err);
     if (st == CS_OK && o->opts.extra_files) st = o->opts.extra_files(o->opts.extra_ud, o->dir, err);
     if (st == CS_OK && o->opts.scenario_path)
-        st = cs_outputs_copy_file(o->dir, o->opts.scenario_path, "scenario.yaml", err);
+        st = cs_cli_copy_scenario(o->dir, o->opts.scenario_path, "scenario.yaml", o->opts.sets, o->opts.n_sets, err);
     if (st == CS_OK) {
         cs_chart_list list = {0};
         if (o->opts.extra_charts) st = o->opts.extra_charts(o->opts.extra_ud, cs_outputs_chart_path, o->dir, &list, err);

@@ -14,6 +14,8 @@ typedef struct cs_output_opts {
     int force, calls, report;
     int group;                 /* intervals per intervals.csv row */
     const char *scenario_path; /* copied into the report */
+    const char *const *sets;   /* --set changes, listed after the copy of the scenario */
+    size_t n_sets;
     /* Optional additions (replay): a member of summary.json and extra files. */
     const char *extra_key;
     void (*extra_json)(void *ud, void *json_writer);

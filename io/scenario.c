@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/override.h"
 #include "io/scenario_int.h"
 #include "io/units.h"
 #include "io/yamldoc.h"
@@ -591,8 +592,14 @@ static void ld_fini(ld *c)
     cs_ydoc_destroy(c->doc);
 }
 
-static cs_status load_text(const char *text, size_t len, const char *file, cs_scn **out,
-                           cs_diags *diags)
+/* Messages about a --set come after those about the files, in the order the sets were given. */
+static void note_file(void *ud, const char *file)
+{
+    csi_scn_add_file(ud, file);
+}
+
+static cs_status load_text(const char *text, size_t len, const char *file, cs_scn_set *sets,
+                           size_t n_sets, cs_scn **out, cs_diags *diags)
 {
     CS_REQUIRE(text && file && out);
     *out = NULL;
@@ -608,6 +615,10 @@ static cs_status load_text(const char *text, size_t len, const char *file, cs_sc
     if (strlen(chain[0]) < CSI_SCN_MAX_PATH) normalize_path(chain[0]);
     cs_ydoc_node *root = load_tree(&c, text, len, file, chain, 0);
     free(chain);
+    /* --set and experiments: changes to the merged document, then read like the file. */
+    if (root && !c.oom && n_sets > 0 &&
+        cs_override_apply(c.doc, &root, sets, n_sets, &c.diags, note_file, &c) == CS_ENOMEM)
+        csi_scn_oom(&c);
     if (root && !c.oom) interpret(&c, root);
     cs_status st = c.oom ? CS_ENOMEM : c.diags.n ? CS_EINPUT : CS_OK;
     if (st == CS_OK && !c.s) st = CS_EINTERNAL;   /* a tree with no problem always builds */
@@ -624,10 +635,17 @@ cs_status cs_scn_load_string(const char *text, const char *virtual_path, cs_scn 
                              cs_diags *diags)
 {
     CS_REQUIRE(text != NULL && out != NULL);
-    return load_text(text, strlen(text), virtual_path ? virtual_path : "<string>", out, diags);
+    return load_text(text, strlen(text), virtual_path ? virtual_path : "<string>", NULL, 0, out,
+                     diags);
 }
 
 cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags)
+{
+    return cs_scn_load_set(path, NULL, 0, out, diags);
+}
+
+cs_status cs_scn_load_set(const char *path, cs_scn_set *sets, size_t n_sets, cs_scn **out,
+                          cs_diags *diags)
 {
     CS_REQUIRE(path != NULL && out != NULL);
     *out = NULL;
@@ -643,7 +661,7 @@ cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags)
             return CS_ENOMEM;
         return CS_EIO;
     }
-    cs_status st = load_text(text, len, path, out, diags);
+    cs_status st = load_text(text, len, path, sets, n_sets, out, diags);
     free(text);
     return st;
 }

@@ -101,6 +101,32 @@ int cs_diag_format(const cs_diag *d, char *buf, size_t n);
  *  all of which are in diags; CS_EIO when `path` itself cannot be read; CS_ENOMEM. */
 cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags);
 
+/* One change to a scenario from outside its file: `--set PATH=VALUE` on the command line, or a
+ * value an experiment (sweep, sensitivity, calibrate) tries.  Applied to the merged document
+ * (after `base:`), before it is interpreted, so the value is read, checked and reported exactly
+ * as if it had been written in the file (io/override.h has the path syntax).  Problems are
+ * diagnostics whose "file" is the label and the text ("--set #2 'lines.101.handle=6'"), without
+ * a line and column, and whose path is the key path as for the file. */
+typedef struct cs_scn_set {
+    const char *label;   /* names the change in messages: "--set #2", "--vary #1" */
+    const char *text;    /* "PATH=VALUE" */
+    /* Optional OUT: the text the path held before this change ("" when it was absent or not a
+     * single value).  With it, text may be a bare PATH: the value is read, nothing changes. */
+    char *old;
+    size_t old_n;
+    /* OUT: bit i is set when part i of the path named an item of a list (lines.101: part 1);
+     * a writer of variant files needs it (io/variant.h). */
+    unsigned long items;
+    /* OUT: bit i is set when that list also has items without a name (a variant file cannot
+     * change one of its items: `base:` merging replaces such a list whole). */
+    unsigned long unnamed;
+} cs_scn_set;
+
+/** @brief cs_scn_load() with sets[0..n_sets) applied in order to the merged document.  A run of
+ *  the result is identical to a run of a file edited the same way. */
+cs_status cs_scn_load_set(const char *path, cs_scn_set *sets, size_t n_sets, cs_scn **out,
+                          cs_diags *diags);
+
 /** @brief As cs_scn_load() on text in memory (tests, fuzzing).
  *  @param virtual_path the name used in diagnostics; `base:` and CSV paths resolve relative
  *  to its directory.  NULL means "<string>" in the current directory. */

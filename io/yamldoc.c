@@ -550,3 +550,49 @@ cs_ydoc_node *cs_ydoc_without(cs_ydoc *doc, cs_ydoc_node *map, const char *key)
     }
     return r;
 }
+
+/* ---- building and editing ------------------------------------------------------------- */
+
+cs_ydoc_node *cs_ydoc_new(cs_ydoc *doc, cs_ydoc_kind kind, const char *text, const char *file,
+                          unsigned line, unsigned col)
+{
+    const char *f = cs_ydoc_intern(doc, file ? file : "");
+    if (!f) return NULL;
+    if (kind == CS_YDOC_SCALAR && !text) kind = CS_YDOC_NULL;
+    cs_ydoc_node *n = new_node(doc, kind, f, line, col);
+    if (!n) return NULL;
+    if (kind == CS_YDOC_SCALAR) {
+        n->text = keep_string(doc, text, strlen(text));
+        if (!n->text) return NULL;
+    }
+    return n;
+}
+
+cs_ydoc_node *cs_ydoc_copy(cs_ydoc *doc, const cs_ydoc_node *n)
+{
+    cs_ydoc_node *r = new_node(doc, n->kind, n->file, n->line, n->col);
+    if (!r) return NULL;
+    r->text = n->text;
+    for (size_t i = 0; i < n->n_items; i++)
+        if (cs_ydoc_append(r, n->items[i]) != CS_OK) return NULL;
+    for (size_t i = 0; i < n->n_pairs; i++)
+        if (cs_ydoc_append_pair(r, n->pairs[i].key, n->pairs[i].val) != CS_OK) return NULL;
+    r->weight = n->weight;
+    return r;
+}
+
+cs_status cs_ydoc_append(cs_ydoc_node *seq, cs_ydoc_node *item)
+{
+    CS_REQUIRE(seq->kind == CS_YDOC_SEQ);
+    if (push_item(seq, item) != 0) return CS_ENOMEM;
+    seq->weight += item->weight;
+    return CS_OK;
+}
+
+cs_status cs_ydoc_append_pair(cs_ydoc_node *map, cs_ydoc_node *key, cs_ydoc_node *val)
+{
+    CS_REQUIRE(map->kind == CS_YDOC_MAP && key->kind == CS_YDOC_SCALAR);
+    if (push_pair(map, key, val) != 0) return CS_ENOMEM;
+    map->weight += val->weight;
+    return CS_OK;
+}

@@ -110,6 +110,25 @@ cs_ydoc_node *cs_ydoc_merge(cs_ydoc *doc, cs_ydoc_node *base, cs_ydoc_node *over
  *  @return NULL on allocation failure. */
 cs_ydoc_node *cs_ydoc_without(cs_ydoc *doc, cs_ydoc_node *map, const char *key);
 
+/* Building and editing trees (io/override: `--set` edits the merged document).  Nodes made
+ * here live in the arena like parsed ones.  Editing never modifies a node that may be shared:
+ * copy the containers on the way down (cs_ydoc_copy) and change the copies. */
+
+/** @brief A new node: a scalar holding a copy of `text` (NULL or CS_YDOC_NULL: a null), or an
+ *  empty list or mapping, recorded at file:line:col (file is interned; line 0 = no position).
+ *  @return NULL on allocation failure. */
+cs_ydoc_node *cs_ydoc_new(cs_ydoc *doc, cs_ydoc_kind kind, const char *text, const char *file,
+                          unsigned line, unsigned col);
+
+/** @brief A shallow copy of n (the same children, keys and position), whose items or pairs
+ *  may then be replaced or appended to.  @return NULL on allocation failure. */
+cs_ydoc_node *cs_ydoc_copy(cs_ydoc *doc, const cs_ydoc_node *n);
+
+/** @brief Appends an item to a list, or a key and value to a mapping, made by cs_ydoc_new or
+ *  cs_ydoc_copy.  @return CS_OK or CS_ENOMEM. */
+cs_status cs_ydoc_append(cs_ydoc_node *seq, cs_ydoc_node *item);
+cs_status cs_ydoc_append_pair(cs_ydoc_node *map, cs_ydoc_node *key, cs_ydoc_node *val);
+
 /** @brief "a mapping", "a list", "a single value" or "nothing", for "expected X, got Y". */
 const char *cs_ydoc_kind_name(cs_ydoc_kind kind);
 

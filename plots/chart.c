@@ -273,7 +273,7 @@ typedef struct ticks {
 
 typedef struct plan {
     const cs_chart *c;
-    int bars, has_y2, has_data;
+    int bars, hbar, has_y2, has_data;
     int y_percent, y2_percent;
     double x0, x1, y0, y1, y20, y21;
     ticks xt, yt, y2t;
@@ -318,9 +318,12 @@ static cs_status validate(const cs_chart *c, unsigned formats, cs_error *err)
                             "(got 0x%x)",
                             formats);
     if (c->kind != CS_CHART_LINE && c->kind != CS_CHART_STEP && c->kind != CS_CHART_STACKED_BAR &&
-        c->kind != CS_CHART_GROUPED_BAR)
+        c->kind != CS_CHART_GROUPED_BAR && c->kind != CS_CHART_HBAR)
         return cs_error_set(err, CS_EINPUT, "unknown chart kind %d", (int)c->kind);
-    int bars = c->kind == CS_CHART_STACKED_BAR || c->kind == CS_CHART_GROUPED_BAR;
+    int bars = c->kind == CS_CHART_STACKED_BAR || c->kind == CS_CHART_GROUPED_BAR ||
+               c->kind == CS_CHART_HBAR;
+    if (c->kind == CS_CHART_HBAR && (c->has_hline || c->has_vline))
+        return cs_error_set(err, CS_EINPUT, "a horizontal bar chart has no target lines");
     if (c->n_series > 0 && !c->series)
         return cs_error_set(err, CS_EINPUT, "chart has %zu series but no series array",
                             c->n_series);
@@ -508,6 +511,47 @@ static double auto_axis(span d, double fixed_lo, double fixed_hi, int with_zero,
     return step;
 }
 
+/* HBAR: rows are categories (world y = row counted from the bottom, the first category in the
+ * top row), the value axis is x. */
+static cs_status plan_hbar(const cs_chart *c, pool *mem, plan *P, cs_error *err)
+{
+    P->hbar = 1;
+    size_t nc = c->n_categories;
+    P->cat = pool_calloc(mem, nc ? nc : 1, sizeof *P->cat);
+    if (mem->failed)
+        goto oom;
+    span sx = {0, 0, 0};
+    for (size_t j = 0; j < nc; j++) {
+        P->cat[j] = clean_text(mem, c->categories[j]);
+        if (!P->cat[j])
+            goto oom;
+        for (size_t i = 0; i < c->n_series; i++) {
+            const cs_chart_series *s = &c->series[i];
+            if (!isfinite(s->y[j]))
+                continue;
+            P->has_data = 1;
+            span_add(&sx, s->y[j]);
+            if (s->lo) {
+                span_add(&sx, s->lo[j]);
+                span_add(&sx, s->hi[j]);
+            }
+        }
+    }
+    if (sx.any && !isfinite(sx.hi - sx.lo))
+        return cs_error_set(err, CS_EINPUT,
+                            "chart '%.80s': values are too large to plot (their range overflows)",
+                            c->title ? c->title : "");
+    double step = auto_axis(sx, c->xmin, c->xmax, 1, &P->x0, &P->x1);
+    if (fill_ticks(mem, &P->xt, P->x0, P->x1, step, c->y_percent))
+        goto oom;
+    P->y0 = -0.5;
+    P->y1 = nc > 0 ? (double)nc - 0.5 : 0.5;
+    return CS_OK;
+oom:
+    return cs_error_set(err, CS_ENOMEM, "out of memory while preparing chart '%.80s'",
+                        c->title ? c->title : "");
+}
+
 static cs_status build_plan(const cs_chart *c, pool *mem, plan *P, cs_error *err)
 {
     memset(P, 0, sizeof *P);
@@ -549,6 +593,8 @@ static cs_status build_plan(const cs_chart *c, pool *mem, plan *P, cs_error *err
     for (size_t i = 0; i < c->n_series; i++)
         if (c->series[i].axis == 1)
             P->has_y2 = 1; /* also when unlabelled */
+    if (c->kind == CS_CHART_HBAR)
+        return plan_hbar(c, mem, P, err);
 
     span sy = {0, 0, 0}, sy2 = {0, 0, 0};
     if (P->bars) {
@@ -790,6 +836,7 @@ typedef struct layout {
     double group_w; /* bars: world width of a group / stack */
     annot hl, vl;
     unsigned in_legend; /* TGT_H / TGT_V */
+    const char **rowlab; /* HBAR: category names as drawn, shortened to fit */
 } layout;
 
 /* Font for the next text: size is the printed em size in design mm. */
@@ -1076,7 +1123,7 @@ static void make_layout(const plan *P, layout *L, pool *mem, int dev_w, int dev_
                                                     : ((in_legend & TGT_V) ? P->vline_label : NULL);
             if (!label || !label[0])
                 continue;
-            double key = (P->bars && what == LEG_SERIES) ? 3.2 : 7.0;
+            double key = ((P->bars || P->hbar) && what == LEG_SERIES) ? 3.2 : 7.0;
             const char *t = fit_text(mem, k, label, SZ_LEG, 0, avail - key - 1.5);
             double wi = key + 1.5 + text_w(k, t, SZ_LEG, 0);
             if (x > M_LEFT && x + wi > L->W - M_RIGHT) {
@@ -1117,6 +1164,15 @@ static void make_layout(const plan *P, layout *L, pool *mem, int dev_w, int dev_
     double wy = 0.0;
     for (size_t i = 0; i < P->yt.n; i++)
         wy = fmax(wy, text_w(k, P->yt.label[i], SZ_TICK, 0));
+    if (P->hbar) {
+        /* Row names take up to 40% of the width; longer ones are shortened. */
+        size_t nc = c->n_categories;
+        L->rowlab = pool_calloc(mem, nc ? nc : 1, sizeof *L->rowlab);
+        for (size_t j = 0; L->rowlab && j < nc; j++) {
+            L->rowlab[j] = fit_text(mem, k, P->cat[j], SZ_TICK, 0, 0.4 * avail);
+            wy = fmax(wy, text_w(k, L->rowlab[j], SZ_TICK, 0));
+        }
+    }
     left += wy + Y_GAP;
     double right = L->W - M_RIGHT;
     if (P->has_y2) {
@@ -1186,6 +1242,13 @@ static void make_layout(const plan *P, layout *L, pool *mem, int dev_w, int dev_
         double max_mm = c->kind == CS_CHART_STACKED_BAR ? 22.0 : 12.0 * ns;
         if (gw * slot > max_mm) /* one or two categories: keep bars bar-shaped */
             gw = max_mm / slot;
+        L->group_w = gw;
+    }
+    if (P->hbar) {
+        double slot = (L->py1 - L->py0) / (double)(c->n_categories ? c->n_categories : 1);
+        double ns = (double)(c->n_series ? c->n_series : 1), gw = 0.72;
+        if (gw * slot > 5.0 * ns) /* few rows: keep bars bar-shaped */
+            gw = 5.0 * ns / slot;
         L->group_w = gw;
     }
 }
@@ -1637,6 +1700,43 @@ static void draw_bars(const plan *P, const layout *L)
     }
 }
 
+/* HBAR: bars from 0 along x, one row per category from the top; whiskers after all bars. */
+static void draw_hbars(const plan *P, const layout *L)
+{
+    const cs_chart *c = P->c;
+    size_t nc = c->n_categories, ns = c->n_series;
+    if (nc == 0 || ns == 0)
+        return;
+    frame_plot(P, L, 0);
+    double gw = L->group_w, bw = gw / (double)ns, pad = ns > 1 ? 0.06 * bw : 0.0;
+    for (size_t j = 0; j < nc; j++) {
+        double top = (double)(nc - 1 - j) + gw / 2;
+        for (size_t i = 0; i < ns; i++) {
+            double v = c->series[i].y[j];
+            if (!isfinite(v))
+                continue;
+            double y1 = top - (double)i * bw, y0 = y1 - bw;
+            pen(series_colour(i), 1.0);
+            no_outline(L);
+            fill_rect(fmin(0.0, v), y0 + pad, fmax(0.0, v), y1 - pad);
+        }
+    }
+    pen(C_TARGET, 1.0);
+    line_width(L, W_WHISKER);
+    for (size_t j = 0; j < nc; j++) {
+        double top = (double)(nc - 1 - j) + gw / 2;
+        for (size_t i = 0; i < ns; i++) {
+            const cs_chart_series *s = &c->series[i];
+            if (!s->lo || !isfinite(s->y[j]) || !isfinite(s->lo[j]) || !isfinite(s->hi[j]))
+                continue;
+            double yc = top - ((double)i + 0.5) * bw, cap = 0.2 * bw;
+            seg(s->lo[j], yc, s->hi[j], yc);
+            seg(s->lo[j], yc - cap, s->lo[j], yc + cap);
+            seg(s->hi[j], yc - cap, s->hi[j], yc + cap);
+        }
+    }
+}
+
 static void target_pen(const layout *L)
 {
     pen(C_TARGET, 1.0);
@@ -1680,7 +1780,7 @@ static void draw_legend(const plan *P, const layout *L)
             target_pen(L);
             seg(x, yc, x + key, yc);
             solid();
-        } else if (P->bars) {
+        } else if (P->bars || P->hbar) {
             key = 3.2;
             pen(series_colour(it->series), 1.0);
             no_outline(L);
@@ -1765,14 +1865,31 @@ static void draw_chart(const plan *P, const layout *L, pool *mem)
     line_width(L, W_GRID);
     for (size_t i = 0; i < P->yt.n; i++)
         seg(P->x0, P->yt.at[i], P->x1, P->yt.at[i]);
-    if (P->y0 < 0 && P->y1 > 0) {
+    if (P->hbar) /* the value axis is x: vertical grid lines and zero line */
+        for (size_t i = 0; i < P->xt.n; i++)
+            seg(P->xt.at[i], P->y0, P->xt.at[i], P->y1);
+    if (!P->hbar && P->y0 < 0 && P->y1 > 0) {
         pen(C_ZERO, 1.0);
         line_width(L, W_AXIS);
         seg(P->x0, 0.0, P->x1, 0.0);
     }
 
     /* Bars stand on the baseline; lines at zero are drawn over it, not hidden by it. */
-    if (P->bars) {
+    if (P->hbar) {
+        draw_hbars(P, L);
+        if (P->x0 < 0 && P->x1 > 0) { /* over the bars: it is where they start */
+            frame_plot(P, L, 0);
+            pen(C_ZERO, 1.0);
+            line_width(L, W_AXIS);
+            seg(0.0, P->y0, 0.0, P->y1);
+        }
+        draw_baseline(L);
+        frame_page(L);
+        for (size_t j = 0; L->rowlab && j < c->n_categories; j++)
+            text_at(L, L->rowlab[j], L->px0 - Y_GAP,
+                    y_to_mm(P, L, 0, (double)(c->n_categories - 1 - j)) - 0.37 * SZ_TICK, SZ_TICK, 0,
+                    1.0, C_TICKTEXT);
+    } else if (P->bars) {
         draw_bars(P, L);
         draw_baseline(L);
         draw_targets(P, L); /* over the bars, or they would hide it */

@@ -27,6 +27,12 @@
  *                the y axis as 0%..100%.  lo/hi are ignored.
  *   GROUPED_BAR  categories along x, series side by side; optional lo/hi draw error whiskers
  *                (e.g. a 95% confidence interval).  NaN values leave the slot empty.
+ *   HBAR         horizontal bars (a tornado chart): one row per category from the top down, the
+ *                category names on the left, values along the x axis; series side by side within
+ *                a row (the first on top), each bar from 0 to its value, so negative values go
+ *                left of the zero line; optional lo/hi draw horizontal whiskers.  y_percent shows
+ *                the value axis (x) as percentages; xmin/xmax limit it; ylabel names the rows.
+ *                No target lines.
  * Series with axis = 1 use a second y axis on the right (LINE/STEP only); its ticks are aligned
  * with the left axis where possible, so one set of grid lines serves both, and their legend
  * entries say "(right axis)".
@@ -83,7 +89,8 @@ typedef enum cs_chart_kind {
     CS_CHART_LINE = 0,
     CS_CHART_STEP = 1,
     CS_CHART_STACKED_BAR = 2,
-    CS_CHART_GROUPED_BAR = 3
+    CS_CHART_GROUPED_BAR = 3,
+    CS_CHART_HBAR = 4
 } cs_chart_kind;
 
 /* Output formats, combined with |. */

@@ -202,7 +202,10 @@ static void masthead(report *r)
         csi_rep_hf(b, "<h1>%s compared with %d alternative%s</h1>\n", r->sc[0].name ? r->sc[0].name : "Base scenario",
            (int)(r->n_sc - 1), r->n_sc == 2 ? "" : "s");
     } else {
-        cs_text_puts(b, "<p class=\"kicker\">Control-room simulation report</p>\n");
+        if (r->whatif)
+            csi_rep_hf(b, "<p class=\"kicker\">Control-room simulation &middot; %s</p>\n", csi_rep_whatif_kicker(r));
+        else
+            cs_text_puts(b, "<p class=\"kicker\">Control-room simulation report</p>\n");
         csi_rep_hf(b, "<h1>%s</h1>\n", title ? title : "Unnamed scenario");
     }
     csi_rep_hf(b, "<p class=\"meta\"><span>Generated %s</span><span>callsim %s</span><span>%s replications</span>"
@@ -248,7 +251,9 @@ static void about(report *r)
     measured_phrase(r, b);
     cs_text_puts(b, "</p>\n<p>These are modelled figures, not measurements: they are as good as the assumptions, "
                "which are listed in full so that they can be checked and challenged.</p>\n");
-    cs_text_puts(b, "<nav class=\"toc\"><b>Contents</b><ol><li><a href=\"#headline\">Headline results</a></li>"
+    cs_text_puts(b, "<nav class=\"toc\"><b>Contents</b><ol>");
+    if (r->whatif) csi_rep_hf(b, "<li><a href=\"#whatif\">The %s</a></li>", csi_rep_whatif_kicker(r));
+    cs_text_puts(b, "<li><a href=\"#headline\">Headline results</a></li>"
                "<li><a href=\"#charts\">Charts</a></li><li><a href=\"#tables\">Full results</a></li>"
                "<li><a href=\"#assumptions\">Assumptions in words</a></li>"
                "<li><a href=\"#appendix\">Appendix: scenario file");
@@ -331,7 +336,7 @@ static cs_status appendix(report *r, cs_error *err)
     }
     csi_rep_hf(b, "<dt>callsim version</dt><dd>%s</dd>\n<dt>Generated</dt><dd>%s</dd>\n", r->version, r->generated);
     csi_rep_hf(b, "<dt>Data files</dt><dd>summary.json%r, charts/ (PNG, SVG and PDF of every chart)</dd>\n</dl>\n",
-       r->comparison ? ", comparison.csv" : ", intervals.csv");
+       r->whatif ? csi_rep_whatif_files(r) : r->comparison ? ", comparison.csv" : ", intervals.csv");
     cs_text_puts(b, "<p>To reproduce these results, run callsim with the same version, scenario file");
     cs_text_puts(b, r->comparison ? "s" : "");
     cs_text_puts(b, " and seed. A scenario that starts with <code>base:</code> also needs the file it names.</p>\n");
@@ -419,10 +424,13 @@ static cs_status load(report *r, cs_error *err)
         return st;
     }
     const cs_json *kind = cs_json_get(S, "kind");
-    if (kind && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison")) {
+    static const char *const whatif[] = {"sweep", "sensitivity", "calibration"};
+    for (size_t i = 0; i < sizeof whatif / sizeof whatif[0]; i++)
+        if (csi_rep_jstreq(S, "kind", whatif[i])) r->whatif = whatif[i];
+    if (kind && !r->whatif && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison")) {
         cs_json_position(kind, &line, &col);
-        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\" or \"comparison\"",
-                          path, line, col);
+        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\" or \"comparison\" (or "
+                          "\"sweep\", \"sensitivity\", \"calibration\")", path, line, col);
         free(path);
         return st;
     }
@@ -597,6 +605,7 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
         masthead(&r);
         if (csi_rep_is_replay(&r)) st = csi_rep_replay_lead(&r, err);
         else about(&r);
+        if (r.whatif) csi_rep_whatif(&r);
         if (st == CS_OK) csi_rep_headline(&r);
         if (st == CS_OK) st = csi_rep_charts(&r, err);
     }
