@@ -98,6 +98,7 @@ static int line_row_relevant(const cs_scn *s, size_t l, int k)
     case CS_LK_REDIALS:
     case CS_LK_CALLERS:
     case CS_LK_NEVER_REACHED_RATE:
+    case CS_LK_CALLERS_LOST: return L->redial.prob > 0 || L->spill.to_line >= 0 || any_spill_in;
     case CS_LK_CALLERS_REACHED_ANY:
     case CS_LK_CALLERS_NEVER_REACHED:
     case CS_LK_CALLERS_UNFINISHED:
@@ -107,7 +108,8 @@ static int line_row_relevant(const cs_scn *s, size_t l, int k)
     case CS_LK_RINGBACK_WAIT: return L->ringback.enabled;
     case CS_LK_SPILLED: return L->spill.to_line >= 0;
     case CS_LK_FROM_101:
-    case CS_LK_FROM_101_SHARE: return any_spill_in;
+    case CS_LK_FROM_101_SHARE:
+    case CS_LK_FROM_101_ANSWERED: return any_spill_in;
     case CS_LK_TRANSFERRED:
     case CS_LK_TRANSFER_ABANDONED:
     case CS_LK_TRANSFER_ASA: return has_transfer;

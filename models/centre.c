@@ -577,6 +577,9 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
     line_rt *L = &c->lines[k->line];
     const cs_line *cfg = L->cfg;
     double t = now_of(c);
+    /* Only a lost attempt leads to another, so a caller lost at least once here is one whose
+     * first attempt here was lost. */
+    if (k->measured && k->attempt == 1) L->lc[CS_LC_CALLERS_LOST] += 1;
     if (cfg->spill.to_line >= 0) {
         double p = 0;
         if (waited >= cfg->spill.after) {
@@ -818,7 +821,10 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
     double wait = t - k->enq;
     if (!k->leg2) {
         k->waited = wait;
-        if (k->measured) cs_count_answered(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), wait, L->cfg->target_within);
+        if (k->measured) {
+            cs_count_answered(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), wait, L->cfg->target_within);
+            if (k->from_other) L->lc[CS_LC_FROM_OTHER_ANSWERED] += 1;
+        }
     } else if (k->measured) {
         L->lc[CS_LC_TRANSFER_ANSWERED] += 1;
         L->lc[CS_LC_TRANSFER_WAIT_SUM] += wait;

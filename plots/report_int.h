@@ -1,6 +1,6 @@
 /* Private to the HTML report (plots/report*.c); nothing else includes this.
  *
- * The report is one module (cs_report_write, plots/report.h) in nine files:
+ * The report is one module (cs_report_write, plots/report.h) in ten files:
  *   report.c         the driver: reading the folder (summary.json, charts.json), the page head,
  *                    masthead and "What this is", the appendix, writing report.html atomically;
  *   report_check.c   the JSON types of everything the report reads, checked first;
@@ -10,6 +10,7 @@
  *   report_tables.c  the KPI labels, the headline tables and the full tables;
  *   report_assume.c  "Assumptions in words", generated from the resolved scenario;
  *   report_whatif.c  the section of a sweep, sensitivity analysis or calibration folder;
+ *   report_national.c  the Forces section of a national run;
  *   report_replay.c  a replay's lead section: the log, and observed against simulated by hour;
  *   report_css.c     the stylesheet and nothing else.
  *
@@ -53,6 +54,7 @@ typedef struct report {
     const char *generated;
     cs_json *summary, *manifest;
     int comparison;
+    int national;            /* "kind": "national": sc[0] holds the national totals */
     const char *whatif;     /* "sweep", "sensitivity", "calibration" (report_whatif.c), else NULL */
     scen *sc;
     size_t n_sc;
@@ -158,6 +160,7 @@ int csi_rep_is_replay(const report *r);                       /* report_replay.c
 cs_status csi_rep_replay_lead(report *r, cs_error *err);      /* report_replay.c */
 void csi_rep_headline(report *r);                     /* report_tables.c */
 void csi_rep_full_tables(report *r);                  /* report_tables.c */
+void csi_rep_national(report *r);                     /* report_national.c: forces ranked */
 int csi_rep_assumptions(report *r);                   /* report_assume.c; 0 when out of memory */
 /* What a sweep, sensitivity analysis or calibration found, in words and tables
  * (report_whatif.c); the run tables that follow are for its reference scenario. */
