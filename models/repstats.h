@@ -79,6 +79,9 @@ enum cs_ic {
     CS_IC_ANSWERED_WITHIN,
     CS_IC_WAIT_SUM_ANSWERED,
     CS_IC_QUEUE_AREA,
+    CS_IC_QUEUED,           /* had to wait (as CS_LC_QUEUED) */
+    CS_IC_WAIT_SUM_ALL,     /* time in queue of every attempt that reached it */
+    CS_IC_UNFINISHED,       /* still in the IVR or queue at the end */
     CS_IC_N
 };
 
