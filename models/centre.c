@@ -599,6 +599,7 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
                 if (k->measured) {
                     L->lc[CS_LC_SPILLED] += 1;
                     L->lc[from] += 1;
+                    slot_counters(c, k)[CS_IC_SPILLED] += 1;
                 }
                 caller_done(c, k, 0);
                 k->line = (int16_t)cfg->spill.to_line;
@@ -672,7 +673,10 @@ static void ev_attempt(void *ctx, void *obj)
         if (dc) dc[CS_DC_OFFERED] += 1;
         if (k->attempt == 1) {
             lc[CS_LC_CALLERS] += 1;
-            if (k->from_other) lc[CS_LC_FROM_OTHER] += 1;
+            if (k->from_other) {
+                lc[CS_LC_FROM_OTHER] += 1;
+                slot_counters(c, k)[CS_IC_FROM_OTHER] += 1;
+            }
         } else {
             lc[CS_LC_REDIALS] += 1;
         }

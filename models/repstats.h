@@ -75,6 +75,9 @@ enum cs_ic {
     CS_IC_ANSWERED_WITHIN,
     CS_IC_WAIT_SUM_ANSWERED,
     CS_IC_QUEUE_AREA,
+    CS_IC_SPILLED,          /* callers who gave up here and rang another line (the report's
+                               spillover chart, by the interval of this attempt's arrival) */
+    CS_IC_FROM_OTHER,       /* attempts that arrived as spillover from another line */
     CS_IC_N
 };
 

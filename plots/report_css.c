@@ -42,8 +42,9 @@ const char csi_rep_css[] =
     "font-variant-numeric: tabular-nums lining-nums }\n"
     "caption { caption-side: top; text-align: left; font-weight: 700; font-size: 10.5pt; padding: 0 0 4pt }\n"
     "thead { display: table-header-group }\n"
-    "tr, table.headline, table.valid, .verdict, figure, dl.facts > dt, dl.facts > dd { break-inside: avoid; "
-    "page-break-inside: avoid }\n"
+    /* Rows, figures and short blocks never split; whole tables may (their header repeats), since
+     * keeping a long table whole pushed it to the next page and left a nearly blank one. */
+    "tr, .verdict, figure, dl.facts > dt, dl.facts > dd { break-inside: avoid; page-break-inside: avoid }\n"
     "table.headline + .verdict, h3 + table, h3 + p, h4 + p, h4 + table { break-before: avoid; page-break-before: avoid }\n"
     "th, td { padding: 3.5pt 6pt; text-align: left; vertical-align: top }\n"
     "thead th { vertical-align: bottom; border-bottom: 1.25pt solid var(--accent); font-weight: 700; "
@@ -90,13 +91,17 @@ const char csi_rep_css[] =
     "pre.file { margin: 4pt 0 12pt; padding: 7pt 9pt; background: #f6f8fa; border: .75pt solid var(--rule); "
     "border-left: 3pt solid var(--accent); font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", Menlo, "
     "Consolas, monospace; font-size: 7.8pt; line-height: 1.38; white-space: pre-wrap; overflow-wrap: anywhere }\n"
+    /* Lines kept together at a page break, so that no page holds a lone line or two (the last
+     * lines of the scenario file with the footer made a nearly blank last page). */
+    "p, li, dd { orphans: 3; widows: 3 } pre.file { orphans: 5; widows: 16 }\n"
     "footer { margin-top: 20pt; padding-top: 6pt; border-top: .75pt solid var(--rule); color: var(--muted); "
     "font-size: 8.5pt }\n"
     "@media print {\n"
     "  html { background: none } body { padding: 0; font-size: 10.5pt }\n"
     "  .page { max-width: none; margin: 0; padding: 0; box-shadow: none }\n"
     "  nav.toc { display: none }\n"
-    "  figure.chart { max-width: 160mm; margin-left: auto; margin-right: auto }\n"
+    /* Two charts and their captions to a page: 150 mm wide is 94 mm tall. */
+    "  figure.chart { max-width: 150mm; margin: 6pt auto 12pt }\n"
     "  h2 { break-before: auto }\n"
     /* No forced page breaks: a section that began a new page left the page before it nearly
      * blank when the previous section ended just past a page boundary. */

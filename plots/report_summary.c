@@ -274,8 +274,13 @@ static void change_phrase(report *r, cs_text_buf *b, size_t s, const char *line,
     cs_kpi_fmt(a, sizeof a, d, base.m, 0);
     cs_kpi_fmt(c, sizeof c, d, var.m, 0);
     cs_kpi_fmt(x, sizeof x, d, dv.m, CS_KPI_FMT_SIGN | CS_KPI_FMT_DIFF);
-    cs_kpi_fmt(lo, sizeof lo, d, dv.m - dv.h, CS_KPI_FMT_SIGN | CS_KPI_FMT_DIFF);
-    cs_kpi_fmt(hi, sizeof hi, d, dv.m + dv.h, CS_KPI_FMT_SIGN | CS_KPI_FMT_DIFF);
+    if (cs_kpi_print_of(d) == CS_KPI_PRINT_PERCENT) {   /* the ends without repeating "points" */
+        cs_text_fmt_fixed(lo, sizeof lo, 100 * (dv.m - dv.h), 1, CS_TEXT_SIGN | CS_TEXT_GROUP);
+        cs_text_fmt_fixed(hi, sizeof hi, 100 * (dv.m + dv.h), 1, CS_TEXT_SIGN | CS_TEXT_GROUP);
+    } else {
+        cs_kpi_fmt(lo, sizeof lo, d, dv.m - dv.h, CS_KPI_FMT_SIGN | CS_KPI_FMT_DIFF);
+        cs_kpi_fmt(hi, sizeof hi, d, dv.m + dv.h, CS_KPI_FMT_SIGN | CS_KPI_FMT_DIFF);
+    }
     csi_rep_hf(b, " %s from %s to %s (%s; 95%% interval %s to %s)",
                dv.m > 0 ? (plural ? "rise" : "rises") : (plural ? "fall" : "falls"), a, c, x, lo, hi);
 }
@@ -392,6 +397,14 @@ void csi_rep_summary(report *r)
     if (r->comparison) cmp_summary(r, b);
     else run_summary(r, b);
     cs_text_puts(b, "</p>\n<p class=\"note\">Averages over the simulation&rsquo;s replications; the tables give "
-                    "each figure&rsquo;s 95% interval. Yearly figures scale the measured period to a year"
-                    "; they assume the rest of the year is like it.</p>\n</section>\n");
+                    "each figure&rsquo;s 95% interval.");
+    if (r->comparison)
+        cs_text_puts(b, " A plan is said to help or to make things worse only when the 95% interval of its "
+                        "difference from the base excludes zero.");
+    else if (r->per_year)
+        cs_text_puts(b, " Weekly figures are the year&rsquo;s divided by 52.18.");
+    else
+        cs_text_puts(b, " Yearly figures scale the measured period up to a year: they assume the rest of the year "
+                        "is like it.");
+    cs_text_puts(b, "</p>\n</section>\n");
 }

@@ -321,12 +321,12 @@ cs_status csi_rep_charts(report *r, cs_error *err)
         if (st == CS_OK) {
             const char *title = csi_rep_jstr(c, "title");
             const char *caption = csi_rep_jstr(c, "caption");
-            csi_rep_hf(b, "<figure class=\"chart\" id=\"chart-%d\">\n<h3>Figure %d. %s</h3>\n", (int)i + 1,
-                       (int)i + 1, title && *title ? title : file);
+            /* The chart draws its own title; the caption names the figure and says what it shows. */
+            csi_rep_hf(b, "<figure class=\"chart\" id=\"chart-%d\">\n", (int)i + 1);
             st = svg_inline(b, text, len, (int)i + 1, path, title && *title ? title : file, err);
-            cs_text_puts(b, "\n");
-            if (caption && *caption) csi_rep_hf(b, "<figcaption>%s</figcaption>\n", caption);
-            cs_text_puts(b, "</figure>\n");
+            csi_rep_hf(b, "\n<figcaption><b>Figure %d. %s.</b>", (int)i + 1, title && *title ? title : file);
+            if (caption && *caption) csi_rep_hf(b, " %s", caption);
+            cs_text_puts(b, "</figcaption>\n</figure>\n");
         }
         free(text);
         free(path);
