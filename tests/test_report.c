@@ -467,7 +467,9 @@ static void test_run_report(void **state)
     /* The fixture's 101 ASA is over a minute: "4 min 05 s (3 min 51 s to 4 min 20 s)". */
     expect_time(val, fx(sum, "lines.101.asa.mean"), fx(sum, "lines.101.asa.ci95"));
     assert_non_null(strstr(val, " min "));
-    assert_contains(text, "101 callers who gave up and rang 999, in the week 93.6 (85.2 to 102.0)");
+    /* Counts read as counts (issue 13): whole numbers, and what they add up to in a year. */
+    assert_contains(text, "101 callers who gave up and rang 999, in the week 94 (85 to 102) about 4,900 a year");
+    assert_null(strstr(text, "93.6"));
     /* 999 has no spillover of its own, no transfers and no callbacks: those rows are not shown. */
     assert_null(strstr(text, "999 callers who gave up"));
     assert_int_equal(count_of(text, "Calls passed on to crime bureau, in the week"), 1);
@@ -496,7 +498,7 @@ static void test_run_report(void **state)
     assert_contains(text, "Seed 2026 Replications 20");
     assert_contains(text, "callsim version 0.1.0 Generated " GENERATED);
     /* The scenario file verbatim, escaped. */
-    assert_contains(html, "# (fixture note: &lt;b&gt;bold&lt;/b&gt; &amp; \"quotes\" must show as text)");
+    assert_contains(html, "#! (fixture note: &lt;b&gt;bold&lt;/b&gt; &amp; \"quotes\" must show as text)");
     assert_contains(html, "name: Baseline - mid-sized force\ndescription: &gt;\n");
 
     /* Print rules. */
@@ -587,9 +589,9 @@ static void test_comparison_report(void **state)
     sprintf(want, "%s significantly better", dif);
     assert_contains(text, want);
     assert_true(dif[0] == '+');
-    /* Full tables: the difference of 999 redials (-1.4 +- 5.2) is not starred. */
-    assert_contains(text, "-1.4 \xc2\xb1 5.2 ");
-    assert_null(strstr(text, "-1.4 \xc2\xb1 5.2 *"));
+    /* Full tables: the difference of 999 redials (-1.4 +- 5.2, a count: -1 +- 5) is not starred. */
+    assert_contains(text, "-1 \xc2\xb1 5 ");
+    assert_null(strstr(text, "-1 \xc2\xb1 5 *"));
 
     /* What each variant changes, in words. */
     sprintf(want, "What changes in \xe2\x80\x9c%s\xe2\x80\x9d New: Technology \xe2\x80\x9cnew contact system\xe2\x80\x9d : "
@@ -647,7 +649,7 @@ static void test_hostile_text_is_escaped(void **state)
     assert_contains(html, "<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co</h1>");
     assert_contains(html, "<title>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co: simulation report</title>");
     assert_contains(html, "&lt;iframe src=x&gt;&lt;/iframe&gt; a mid-sized");
-    assert_contains(html, "figure 2. &lt;img src=x onerror=alert(1)&gt;</h3>");
+    assert_contains(html, "<b>figure 2. &lt;img src=x onerror=alert(1)&gt;.</b>");
     assert_contains(html, "aria-label=\"&lt;img src=x onerror=alert(1)&gt;\"");
     free(html);
     free(sum);
