@@ -582,6 +582,9 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
     line_rt *L = &c->lines[k->line];
     const cs_line *cfg = L->cfg;
     double t = now_of(c);
+    /* Only a lost attempt leads to another, so a caller lost at least once here is one whose
+     * first attempt here was lost. */
+    if (k->measured && k->attempt == 1) L->lc[CS_LC_CALLERS_LOST] += 1;
     if (cfg->spill.to_line >= 0) {
         double p = 0;
         if (waited >= cfg->spill.after) {
@@ -836,6 +839,7 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
         if (k->measured) {
             double *lc = L->lc, *sc = slot_counters(c, k);
             lc[CS_LC_ANSWERED] += 1;
+            if (k->from_other) lc[CS_LC_FROM_OTHER_ANSWERED] += 1;
             lc[CS_LC_WAIT_SUM_ANSWERED] += wait;
             lc[CS_LC_WAIT_SUM_ALL] += wait;
             if (wait > lc[CS_LC_WAIT_MAX]) lc[CS_LC_WAIT_MAX] = wait;

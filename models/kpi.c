@@ -49,15 +49,25 @@ const cs_kpi_def cs_line_kpis[CS_LK_N] = {
     [CS_LK_ABANDONED] = {"abandoned", "Hung up before contact (menu and queue)", "calls", COUNT, DOWN, ALL,
                          "Call attempts that ended because the caller hung up before a handler answered, "
                          "in the menu or in the queue."},
+    [CS_LK_LOST] = {"lost", "Calls abandoned or cut off before contact (number)", "calls", COUNT, DOWN, ALL,
+                    "Call attempts that ended without reaching a handler: hung up in the menu or the queue, or "
+                    "cut off."},
     [CS_LK_ABANDON_RATE] = {"abandon_rate", "Calls abandoned or cut off before contact", "share", SHARE, DOWN,
                             ALL, "The share of call attempts that ended without reaching a handler: "
                             "the caller hung up or was cut off."},
     [CS_LK_NEVER_REACHED_RATE] = {"never_reached_rate", "Callers who never got through", "share", SHARE, DOWN,
                                   CS_KPI_NEEDS_REPEAT, "The share of this line's callers whose every "
                                   "attempt on it was abandoned or cut off (and no callback reached them)."},
+    [CS_LK_CALLERS_LOST] = {"callers_lost", "Callers who hung up or were cut off at least once", "calls", COUNT,
+                            DOWN, CS_KPI_NEEDS_REPEAT, "Callers of this line with at least one attempt that "
+                            "ended without contact, whatever happened to them next."},
     [CS_LK_SERVICE_LEVEL] = {"service_level", "Answered within the target time", "share", SHARE, UP, ALL,
                              "The share of call attempts answered within the line's target time; "
                              "abandoned and cut-off attempts count as not answered in time."},
+    [CS_LK_ANSWERED_WITHIN_SHARE] = {"answered_within_share", "Of the calls answered, answered within the target time",
+                                     "share", SHARE, UP, ALL, "The share of answered calls that were answered "
+                                     "within the line's target time (abandoned calls left out, as some forces "
+                                     "publish it)."},
     [CS_LK_ASA] = {"asa", "Average wait to be answered", "s", TIME, DOWN, ALL,
                    "The mean time answered callers waited in the queue (average speed of answer)."},
     [CS_LK_WAIT_SD] = {"wait_sd", "Spread of waits to be answered (standard deviation)", "s", TIME, DOWN, ALL,
@@ -92,6 +102,9 @@ const cs_kpi_def cs_line_kpis[CS_LK_N] = {
     [CS_LK_FROM_101_SHARE] = {"from_101_share", "Share of callers who came from another line", "share", SHARE,
                               DOWN, CS_KPI_NEEDS_SPILL_IN, "The share of this line's callers who came "
                               "after giving up on another line."},
+    [CS_LK_FROM_101_ANSWERED] = {"from_101_answered", "Callers who gave up on another line and were answered here",
+                                 "calls", COUNT, NEITHER, CS_KPI_NEEDS_SPILL_IN, "Callers who came after giving "
+                                 "up on another line and were answered on this one."},
     [CS_LK_CB_ON_TIME] = {"callbacks_on_time", "Callbacks made on time", "calls", COUNT, UP,
                           CS_KPI_NEEDS_CALLBACK, "Booked callbacks first dialled within the promised time."},
     [CS_LK_CB_LATE] = {"callbacks_late", "Callbacks made late", "calls", COUNT, DOWN, CS_KPI_NEEDS_CALLBACK,
@@ -349,9 +362,12 @@ void cs_kpi_line_values(const cs_repstats *rs, size_t l, double *v)
     v[CS_LK_CALLBACK] = c[CS_LC_CALLBACK];
     v[CS_LK_UNFINISHED] = c[CS_LC_UNFINISHED];
     v[CS_LK_ABANDONED] = abandoned;
+    v[CS_LK_LOST] = abandoned + c[CS_LC_CUT_OFF];
     v[CS_LK_ABANDON_RATE] = ratio(abandoned + c[CS_LC_CUT_OFF], offered);
     v[CS_LK_NEVER_REACHED_RATE] = ratio(c[CS_LC_NEVER_REACHED], c[CS_LC_CALLERS_DONE]);
+    v[CS_LK_CALLERS_LOST] = c[CS_LC_CALLERS_LOST];
     v[CS_LK_SERVICE_LEVEL] = ratio(c[CS_LC_ANSWERED_WITHIN], offered);
+    v[CS_LK_ANSWERED_WITHIN_SHARE] = ratio(c[CS_LC_ANSWERED_WITHIN], c[CS_LC_ANSWERED]);
     v[CS_LK_ASA] = ratio(c[CS_LC_WAIT_SUM_ANSWERED], c[CS_LC_ANSWERED]);
     v[CS_LK_WAIT_SD] = rs->wait_tally ? sqrt(cs_tally_variance(&rs->wait_tally[l])) : NAN;
     v[CS_LK_WAIT_P50] = cs_hist_quantile(&rs->wait[l], 0.50);
@@ -366,6 +382,7 @@ void cs_kpi_line_values(const cs_repstats *rs, size_t l, double *v)
     v[CS_LK_SPILLED] = c[CS_LC_SPILLED];
     v[CS_LK_FROM_101] = c[CS_LC_FROM_OTHER];
     v[CS_LK_FROM_101_SHARE] = ratio(c[CS_LC_FROM_OTHER], c[CS_LC_CALLERS]);
+    v[CS_LK_FROM_101_ANSWERED] = c[CS_LC_FROM_OTHER_ANSWERED];
     v[CS_LK_CB_ON_TIME] = c[CS_LC_CB_ON_TIME];
     v[CS_LK_CB_LATE] = c[CS_LC_CB_LATE];
     v[CS_LK_CB_MISSED] = c[CS_LC_CB_MISSED];

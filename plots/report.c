@@ -221,6 +221,12 @@ static void about(report *r)
         lines_phrase(r, b);
         csi_rep_hf(b, " calls, using a computer simulation. The first, <b>%s</b>, is the base; each of the others "
               "changes part of it.</p>\n", r->sc[0].name ? r->sc[0].name : "base");
+    } else if (r->national) {
+        csi_rep_hf(b, "This report gives the results of a computer simulation of the control rooms of %d police "
+                      "forces taking ", (int)cs_json_size(cs_json_get(r->summary, "forces")));
+        lines_phrase(r, b);
+        cs_text_puts(b, " calls. Its figures are the totals over all forces, except in the section "
+                           "<a href=\"#forces\">Forces</a>, which gives each force.</p>\n");
     } else {
         cs_text_puts(b, "This report gives the results of a computer simulation of a police control room taking ");
         lines_phrase(r, b);
@@ -461,20 +467,25 @@ static cs_status load(report *r, cs_error *err)
     static const char *const whatif[] = {"sweep", "sensitivity", "calibration"};
     for (size_t i = 0; i < sizeof whatif / sizeof whatif[0]; i++)
         if (csi_rep_jstreq(S, "kind", whatif[i])) r->whatif = whatif[i];
-    if (kind && !r->whatif && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison")) {
+    if (kind && !r->whatif && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison") &&
+        !csi_rep_jstreq(S, "kind", "national")) {
         cs_json_position(kind, &line, &col);
-        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\" or \"comparison\" (or "
-                          "\"sweep\", \"sensitivity\", \"calibration\")", path, line, col);
+        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\", \"comparison\" or "
+                          "\"national\" (or \"sweep\", \"sensitivity\", \"calibration\")", path, line, col);
         free(path);
         return st;
     }
     r->comparison = csi_rep_jstreq(S, "kind", "comparison");
+    r->national = csi_rep_jstreq(S, "kind", "national");
     const cs_json *v = cs_json_get(S, "callsim_version");
     snprintf(r->version, sizeof r->version, "%s", cs_json_string_value(v) ? cs_json_string_value(v) : "unknown");
     csi_rep_int_text(cs_json_get(S, "seed"), r->seed, sizeof r->seed);
     csi_rep_int_text(cs_json_get(S, "replications"), r->reps, sizeof r->reps);
     if (!r->comparison) {
-        const cs_json *lines = cs_json_get(S, "lines");
+        /* A national run is read as a run of its totals; the first force's resolved scenario
+         * tells which rows mean something (forces of one national file share their shape). */
+        const cs_json *top = r->national ? cs_json_get(S, "totals") : S;
+        const cs_json *lines = cs_json_get(top, "lines");
         if (cs_json_type_of(lines) != CS_JSON_OBJECT || cs_json_size(lines) == 0) {
             cs_json_position(lines ? lines : S, &line, &col);
             st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: a run summary needs a \"lines\" object "
@@ -489,10 +500,10 @@ static cs_status load(report *r, cs_error *err)
         }
         r->n_sc = 1;
         r->sc[0].lines = lines;
-        r->sc[0].pools = cs_json_get(S, "pools");
-        r->sc[0].resolved = cs_json_get(S, "resolved_scenario");
-        r->sc[0].name = csi_rep_jstr(S, "scenario") ? csi_rep_jstr(S, "scenario")
-                                                     : csi_rep_jstr(r->sc[0].resolved, "name");
+        r->sc[0].pools = cs_json_get(top, "pools");
+        r->sc[0].resolved = r->national ? cs_json_get(cs_json_member_value(cs_json_get(S, "forces"), 0), "resolved_scenario")
+                                        : cs_json_get(S, "resolved_scenario");
+        r->sc[0].name = csi_rep_jstr(S, "scenario") ? csi_rep_jstr(S, "scenario") : csi_rep_jstr(r->sc[0].resolved, "name");
         r->horizon = csi_rep_jnum(S, "horizon_s");
         r->warmup = csi_rep_jnum(S, "warmup_s");
         r->start = csi_rep_jstr(S, "start");
@@ -641,6 +652,7 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
         about(&r);
         if (r.whatif) csi_rep_whatif(&r);
         csi_rep_headline(&r);
+        if (r.national) csi_rep_national(&r);
         st = csi_rep_charts(&r, err);
     }
     if (st == CS_OK) {

@@ -576,6 +576,11 @@ int csi_rep_assumptions(report *r)
         csi_rep_hf(b, "<p>Everything the base scenario, <b>%s</b>, assumes, in words; then what each other scenario "
               "changes. Each line is generated from the scenario as the simulation read it, after defaults "
               "were filled in.</p>\n", r->sc[0].name);
+    else if (r->national)
+        csi_rep_hf(b, "<p>A national run has one scenario per force. Everything the first force, <b>%s</b>, assumes "
+              "is listed here in words, as an example; every force's own file is in the <code>forces/</code> folder "
+              "of the results and its resolved scenario in summary.json.</p>\n",
+              cs_json_member_key(cs_json_get(r->summary, "forces"), 0));
     else
         cs_text_puts(b, "<p>Everything the simulation assumed, in words, generated from the scenario as the "
                    "simulation read it (after defaults were filled in). The scenario file itself is in the "

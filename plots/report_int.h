@@ -13,6 +13,7 @@
  *   report_valid.c   the validation appendix (Erlang A at the busiest interval, STRESS-DES);
  *   report_assume.c  "Assumptions in words", generated from the resolved scenario;
  *   report_whatif.c  the section of a sweep, sensitivity analysis or calibration folder;
+ *   report_national.c  the Forces section of a national run;
  *   report_css.c     the stylesheet and nothing else.
  *
  * Conventions.  Every part appends to r->out (a cs_text_buf) through hf(), which escapes %s, so
@@ -47,6 +48,7 @@ typedef struct report {
     const char *generated;
     cs_json *summary, *manifest;
     int comparison;
+    int national;            /* "kind": "national": sc[0] holds the national totals */
     const char *whatif;     /* "sweep", "sensitivity", "calibration" (report_whatif.c), else NULL */
     scen *sc;
     size_t n_sc;
@@ -182,6 +184,7 @@ mci csi_rep_mci(const cs_json *kpis, const char *key, const char *mkey);   /* mk
 void csi_rep_kpi_interval(const cs_kpi_def *d, double m, double h, double *lo, double *hi);
 size_t csi_rep_all_lines(const report *r, const char **names, size_t max);
 size_t csi_rep_all_pools(const report *r, const char **names, size_t max);
+void csi_rep_national(report *r);                     /* report_national.c: forces ranked */
 int csi_rep_assumptions(report *r);                   /* report_assume.c; 0 when out of memory */
 /* What a sweep, sensitivity analysis or calibration found, in words and tables
  * (report_whatif.c); the run tables that follow are for its reference scenario. */

@@ -744,7 +744,7 @@ static void test_malformed_summary(void **state)
 
     /* Valid JSON but not a summary: an unknown kind, with its position. */
     write_file(sum, "{\n  \"kind\": \"forecast\",\n  \"lines\": {}\n}\n");
-    snprintf(want, sizeof want, "%s: line 2, column 11: \"kind\" must be \"run\" or \"comparison\"", sum);
+    snprintf(want, sizeof want, "%s: line 2, column 11: \"kind\" must be \"run\", \"comparison\" or \"national\"", sum);
     expect_failure(dir, CS_EINPUT, want);
     write_file(sum, "{\"kind\": \"run\", \"lines\": []}");
     expect_failure(dir, CS_EINPUT, "needs a \"lines\" object");
