@@ -79,7 +79,7 @@ static int line_sentence(report *r, cs_text_buf *b, const char *line, int first)
     char v[48];
     if (first) {
         period_opening(r, b);
-        csi_rep_hf(b, " the %s line received ", line);
+        csi_rep_hf(b, ", the %s line received ", line);
     } else csi_rep_hf(b, "The %s line received ", line);
     count_phrase(r, b, off.m, "calls");
     if (isfinite(sl.m) && isfinite(f.target_s) && isfinite(f.target_share)) {

@@ -288,7 +288,7 @@ static size_t chunk_end(size_t c0, size_t n)
 /* A comparison table's <table> with a class that fixes its column widths to the page. */
 static void cmp_table_open(cs_text_buf *b, const char *what, size_t c0, size_t c1)
 {
-    csi_rep_hf(b, "<table class=\"kpi cmp %s cols%d\">\n", what, (int)(c1 - c0 + 1));
+    csi_rep_hf(b, "<table class=\"kpi cmp %s cols%d\">\n", what, (int)(c1 - c0));   /* scenario columns */
 }
 
 void csi_rep_headline(report *r)

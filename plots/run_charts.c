@@ -7,6 +7,7 @@
 
 #include "plots/chart.h"
 #include "sim/stat.h"
+#include "sim/text.h"
 
 #define ALL_FORMATS (CS_CHART_PNG | CS_CHART_SVG | CS_CHART_PDF)
 
@@ -679,6 +680,9 @@ cs_status cs_charts_run(const cs_results *r, cs_chart_path_fn *path, void *ud, c
 
 /* ------------------------------------------------------------------------------------- compare */
 
+/* One chart per KPI with the scenarios side by side (categories) and one bar per line: the
+ * scenarios are named under their bars instead of in a legend of five or more entries, and the
+ * legend holds only the lines. */
 cs_status cs_charts_compare(const cs_results *const *r, const char *const *names, size_t n, cs_chart_path_fn *path,
                             void *ud, cs_chart_list *list, cs_error *err)
 {
@@ -690,69 +694,84 @@ cs_status cs_charts_compare(const cs_results *const *r, const char *const *names
         int percent;
     } kpis[] = {
         {CS_LK_ABANDON_RATE, "compare_abandon_rate", "Calls abandoned or cut off, by scenario", "Abandoned or cut off", 1},
-        {CS_LK_SERVICE_LEVEL, "compare_service_level", "Service level against each line's target, by scenario",
+        {CS_LK_SERVICE_LEVEL, "compare_service_level", "Answered within each line's target time, by scenario",
          "Answered within target time", 1},
-        {CS_LK_ASA, "compare_asa", "Average speed of answer, by scenario", "Mean wait of answered calls (s)", 0},
+        {CS_LK_ASA, "compare_asa", "Average wait to be answered, by scenario", "Mean wait of answered calls (s)", 0},
         {CS_LK_NEVER_REACHED_RATE, "compare_never_reached", "Callers who never got through, by scenario",
          "Share of callers", 1},
     };
-    size_t nl = s0->n_lines;
+    size_t nl = s0->n_lines < 8 ? s0->n_lines : 8;   /* bars of more lines could not be told apart */
+    /* Names that fit under their bars are shown there; longer ones would be cut, so the bars are
+     * numbered and the caption says which is which. */
+    int numbered = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(names[i]) > 24) numbered = 1;
+    const char **cats = calloc(n, sizeof *cats);
+    char (*nums)[24] = calloc(n, sizeof *nums);
+    char key[700] = "";
+    size_t kl = 0;
+    for (size_t i = 0; cats && nums && i < n; i++) {
+        snprintf(nums[i], sizeof nums[i], "[%zu]", i + 1);
+        cats[i] = numbered ? nums[i] : names[i];
+        if (numbered) cs_text_appendf(key, sizeof key, &kl, "%s%s", i ? "; " : " Scenarios: ", names[i]);
+    }
+    if (numbered && kl >= sizeof key - 1) snprintf(key, sizeof key, " Scenarios are numbered as in the tables.");
+    else if (numbered) cs_text_appendf(key, sizeof key, &kl, ".");
     double *buf = malloc(n * nl * 3 * sizeof *buf);
-    cs_chart_series *ser = calloc(n, sizeof *ser);
-    const char **cats = calloc(nl, sizeof *cats);
-    char (*catbuf)[80] = calloc(nl, sizeof *catbuf);
+    cs_chart_series *ser = calloc(nl ? nl : 1, sizeof *ser);
+    char (*labels)[80] = calloc(nl ? nl : 1, sizeof *labels);
     cs_status st = CS_OK;
-    if (!buf || !ser || !cats || !catbuf) {
+    if (!buf || !ser || !labels || !cats || !nums) {
         st = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t l = 0; l < nl; l++) {
-        snprintf(catbuf[l], sizeof catbuf[l], "Line %s", s0->lines[l].name);
-        cats[l] = catbuf[l];
-    }
+    for (size_t l = 0; l < nl; l++) snprintf(labels[l], sizeof labels[l], "Line %s", s0->lines[l].name);
     for (size_t k = 0; st == CS_OK && k < sizeof kpis / sizeof kpis[0]; k++) {
-        for (size_t i = 0; i < n; i++) {
-            double *y = buf + i * nl * 3, *lo = y + nl, *hi = lo + nl;
-            for (size_t l = 0; l < nl; l++) {
-                int li = l < r[i]->scn->n_lines ? (int)l : -1;
-                if (li < 0 || strcmp(r[i]->scn->lines[l].name, s0->lines[l].name) != 0) {
-                    y[l] = lo[l] = hi[l] = NAN;
+        for (size_t l = 0; l < nl; l++) {
+            double *y = buf + l * n * 3, *lo = y + n, *hi = lo + n;
+            for (size_t i = 0; i < n; i++) {
+                int li = cs_scn_line_index(r[i]->scn, s0->lines[l].name);
+                if (li < 0) {
+                    y[i] = lo[i] = hi[i] = NAN;
                     continue;
                 }
                 double m, h;
-                cs_results_line(r[i], l, kpis[k].kpi, &m, &h);
-                y[l] = m;
-                lo[l] = isfinite(h) ? m - h : m;
-                hi[l] = isfinite(h) ? m + h : m;
+                cs_results_line(r[i], (size_t)li, kpis[k].kpi, &m, &h);
+                y[i] = m;
+                lo[i] = isfinite(h) ? m - h : m;
+                hi[i] = isfinite(h) ? m + h : m;
                 if (kpis[k].percent) {
-                    lo[l] = clamp01(lo[l]);
-                    hi[l] = clamp01(hi[l]);
+                    lo[i] = clamp01(lo[i]);
+                    hi[i] = clamp01(hi[i]);
                 }
             }
-            ser[i] = (cs_chart_series){names[i], nl, NULL, y, lo, hi, 0, 0, 0};
+            ser[l] = (cs_chart_series){labels[l], n, NULL, y, lo, hi, 0, 0, 0};
         }
         cs_chart ch;
         cs_chart_init(&ch, CS_CHART_GROUPED_BAR);
         ch.title = kpis[k].title;
         ch.subtitle = "Bars = mean across replications (common random numbers), whiskers = 95% confidence interval";
-        ch.xlabel = "Line";
+        ch.xlabel = "Scenario";
         ch.ylabel = kpis[k].ylabel;
         ch.y_percent = kpis[k].percent;
         ch.ymin = 0;
         ch.series = ser;
-        ch.n_series = n;
+        ch.n_series = nl;
         ch.categories = cats;
-        ch.n_categories = nl;
-        st = emit(&ch, kpis[k].file,
-                  "Each scenario's value for every line, with its 95% confidence interval. Whether a difference "
-                  "between scenarios is real is judged from the paired differences in the comparison table, which "
-                  "are much tighter than these intervals because all scenarios share the same random callers.",
-                  path, ud, list, err);
+        ch.n_categories = n;
+        char caption[1024];
+        snprintf(caption, sizeof caption,
+                 "Each scenario's value for every line, with its 95%% confidence interval. Whether a difference "
+                 "between scenarios is real is judged from the paired differences in the comparison table, which "
+                 "are much tighter than these intervals because all scenarios share the same random callers.%s",
+                 key);
+        st = emit(&ch, kpis[k].file, caption, path, ud, list, err);
     }
 done:
     free(buf);
     free(ser);
+    free(labels);
     free(cats);
-    free(catbuf);
+    free(nums);
     return st;
 }

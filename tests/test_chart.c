@@ -804,6 +804,21 @@ static void test_run_charts_read_at_a_glance(void **state)
     assert_int_equal(demand, 1);
     assert_int_equal(staffing, 1);
     cs_chart_list_free(&list);
+    /* A comparison of five scenarios with long names: the names are not cut under the bars
+     * (they are numbered, the caption names them), and the legend holds the lines only. */
+    const cs_results *rs[5] = {r, r, r, r, r};
+    const char *names[5] = {"[1] Baseline - mid-sized force", "[2] Variant - 6 more handlers in the evening",
+                            "[3] Variant - 101 callback offer", "[4] Variant - silent 999 calls rung back",
+                            "[5] Variant - 999 measured with BT's connection time"};
+    cs_chart_list cl = {0};
+    assert_int_equal(cs_charts_compare(rs, names, 5, run_chart_path, NULL, &cl, &err), CS_OK);
+    assert_int_equal(cl.n, 4);
+    for (size_t i = 0; i < cl.n; i++) {
+        if (cl.items[i].texts_shortened)
+            fail_msg("chart %s: %zu text(s) cut to fit", cl.items[i].file, cl.items[i].texts_shortened);
+        assert_non_null(strstr(cl.items[i].caption, names[4]));
+    }
+    cs_chart_list_free(&cl);
     cs_results_free(r);
     cs_scn_free(scn);
 }

@@ -94,6 +94,22 @@ static void test_catalogue_complete(void **state)
                 if (strcmp(t[j].name, d->name) == 0) fail_msg("key %s twice in table %d", d->name, sc);
         }
     }
+    /* The README's table explains every line and pool KPI by its key. */
+    FILE *f = fopen("README.md", "rb");
+    if (f) {
+        fclose(f);
+        char *readme = slurp("README.md");
+        for (int sc = CS_KPI_SCOPE_LINE; sc <= CS_KPI_SCOPE_POOL; sc++) {
+            size_t n;
+            const cs_kpi_def *t = cs_kpi_table(sc, &n);
+            for (size_t i = 0; i < n; i++) {
+                char key[80];
+                snprintf(key, sizeof key, "`%s`", t[i].name);
+                if (!strstr(readme, key)) fail_msg("README.md does not explain the KPI %s", key);
+            }
+        }
+        free(readme);
+    }
     assert_null(cs_kpi_find(CS_KPI_SCOPE_LINE, "no_such_kpi"));
     assert_null(cs_kpi_find(CS_KPI_SCOPE_LINE, NULL));
 }
