@@ -102,7 +102,8 @@ static void observed_json(void *ud, void *wv)
         cs_kpi_line_values(&x->d->observed, l, v);
         cs_json_key(w, s->lines[l].name);
         cs_json_begin_object(w);
-        for (size_t i = 0; i < N_COMPARED; i++) cs_json_kv_number(w, cs_line_kpis[compared[i]].name, v[compared[i]]);
+        for (size_t i = 0; i < N_COMPARED; i++)
+            cs_json_kv_number(w, cs_line_kpis[compared[i]].name, cs_kpi_data_value(v[compared[i]]));
         cs_json_end_object(w);
     }
     cs_json_end_object(w);
@@ -138,9 +139,9 @@ static cs_status observed_files(void *ud, void *dirv, cs_error *err)
                 double m, h;
                 cs_results_line_slots(x->r, l, slots, n, iks[k], &m, &h);
                 char a[40], b[40], c[40];
-                cs_out_number(a, sizeof a, ov);
-                cs_out_number(b, sizeof b, m);
-                cs_out_number(c, sizeof c, h);
+                cs_out_number(a, sizeof a, cs_kpi_data_value(ov));
+                cs_out_number(b, sizeof b, cs_kpi_data_value(m));
+                cs_out_number(c, sizeof c, cs_kpi_data_value(h));
                 cs_out_csv_field(f, s->lines[l].name);
                 fprintf(f, ",%s,%s,%s,%s,%s\n", when, cs_interval_kpis[iks[k]].name, a, b, c);
             }

@@ -349,6 +349,30 @@ static void data_files(report *r)
     cs_text_puts(b, n ? "</dd>\n</dl>\n" : "none besides this report</dd>\n</dl>\n");
 }
 
+/* What the figures come from, in one sentence: a run of the scenario file below, a replay of a
+ * call log through it, the forces of a national file, a comparison, a what-if experiment. */
+static void what_was_run(report *r)
+{
+    cs_text_buf *b = &r->out;
+    cs_text_puts(b, "<dt>What was run</dt><dd>");
+    if (r->comparison)
+        csi_rep_hf(b, "%d scenarios, each the file below under its name, on the same random callers (common "
+                   "random numbers)", (int)r->n_sc);
+    else if (r->national)
+        csi_rep_hf(b, "A national run: %d forces, each its own scenario, run together; the figures are the totals "
+                   "of the forces replication by replication; the first force's file is below",
+                   (int)cs_json_size(cs_json_get(r->summary, "forces")));
+    else if (cs_json_get(r->summary, "observed"))
+        cs_text_puts(b, "A replay: the control room of the scenario file below, driven by the arrivals of a call log "
+                        "instead of the scenario's own demand; the log's recorded outcomes are the observed figures");
+    else if (r->whatif)
+        csi_rep_hf(b, "A %s around the scenario file below; the tables are for its reference run", csi_rep_whatif_kicker(r));
+    else
+        cs_text_puts(b, "The scenario file below, as it stands (changes made on the command line are listed at its "
+                        "end)");
+    cs_text_puts(b, "</dd>\n");
+}
+
 static cs_status appendix(report *r, cs_error *err)
 {
     cs_text_buf *b = &r->out;
@@ -362,6 +386,7 @@ static cs_status appendix(report *r, cs_error *err)
     } else {
         csi_rep_hf(b, "<dt>Scenario</dt><dd>%s</dd>\n", r->sc[0].name ? r->sc[0].name : "(unnamed)");
     }
+    what_was_run(r);
     char t1[64], t2[64];
     csi_rep_dur_words(t1, sizeof t1, r->horizon);
     csi_rep_dur_words(t2, sizeof t2, r->warmup);
