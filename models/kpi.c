@@ -294,7 +294,7 @@ int cs_kpi_fmt(char *buf, size_t n, const cs_kpi_def *d, double v, unsigned flag
     default:
         /* A mean count above 0 but under a half is real (it happens in some replications), so
          * it is not shown as 0. */
-        if (!(flags & CS_KPI_FMT_DIFF) && v > 0 && v < 0.5) return snprintf(buf, n, "under 1");
+        if (!(flags & (CS_KPI_FMT_DIFF | CS_KPI_FMT_PLAIN)) && v > 0 && v < 0.5) return snprintf(buf, n, "under 1");
         return cs_text_fmt_fixed(buf, n, v, 0, tf);
     }
 }

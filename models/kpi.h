@@ -137,6 +137,8 @@ int cs_kpi_print_of(const cs_kpi_def *d);
 #define CS_KPI_FMT_FINE 2u  /* full tables: percentages with 2 decimals instead of 1 */
 #define CS_KPI_FMT_DIFF 4u  /* a difference: percentages as "points", whole numbers may be
                                signed; "under 1" becomes "0" */
+#define CS_KPI_FMT_PLAIN 8u /* the end of an interval: a whole number under a half reads "0", not
+                               "under 1" ("(0 to 22)") */
 
 /** @brief v as people read it under d's print rule ("6,138", "64.8%", "1 min 06 s", "16.9");
  *  a difference of shares (CS_KPI_FMT_DIFF) is in percentage points ("-4.1 points").  NaN or

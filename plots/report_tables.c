@@ -167,8 +167,8 @@ static void result_cell(report *r, cs_text_buf *b, const cs_kpi_def *d, mci v, u
     if (isfinite(v.h)) {
         double l, h;
         csi_rep_kpi_interval(d, v.m, v.h, &l, &h);
-        cs_kpi_fmt(lo, sizeof lo, d, l, flags);
-        cs_kpi_fmt(hi, sizeof hi, d, h, flags);
+        cs_kpi_fmt(lo, sizeof lo, d, l, flags | CS_KPI_FMT_PLAIN);
+        cs_kpi_fmt(hi, sizeof hi, d, h, flags | CS_KPI_FMT_PLAIN);
         csi_rep_hf(b, " <span class=\"ci\">(%s to %s)</span>", lo, hi);
     }
     if (yearly && cs_kpi_kind_of(d) == CS_KPI_COUNT) {
@@ -278,12 +278,18 @@ static void cmp_header(report *r, cs_text_buf *b, size_t c0, size_t c1, const ch
     cs_text_puts(b, "</tr></thead>\n");
 }
 
-/* Column chunks: [0, MAX_COLS), then the base again with the next variants, ... */
+/* Column chunks [c0, c1): the first column of every chunk shows the base, the others the
+ * scenarios c0 + 1 .. c1 - 1; the next chunk starts at c1 - 1 (whose scenario the chunk before
+ * showed), so every scenario appears once: [0, 3), [2, 5), [4, 7) ... (it used to start at
+ * c1, which put the base in place of every later chunk's first variant). */
 static size_t chunk_end(size_t c0, size_t n)
 {
-    size_t e = c0 == 0 ? MAX_COLS : c0 + MAX_COLS - 1;
+    size_t e = c0 + MAX_COLS;
     return e < n ? e : n;
 }
+#define FOR_CHUNKS(c0, c1, n) \
+    for (size_t c0 = 0, c1 = chunk_end(0, (n)), more_ = 1; more_; \
+         more_ = c1 < (n), c0 = c1 - 1, c1 = chunk_end(c0, (n)))
 
 /* A comparison table's <table> with a class that fixes its column widths to the page. */
 static void cmp_table_open(cs_text_buf *b, const char *what, size_t c0, size_t c1)
@@ -332,8 +338,7 @@ void csi_rep_headline(report *r)
             verdict(b, line, &f0, csi_rep_mci(k, "service_level", "mean"));
             continue;
         }
-        for (size_t c0 = 0; c0 < r->n_sc; c0 = chunk_end(c0, r->n_sc)) {
-            size_t c1 = chunk_end(c0, r->n_sc);
+        FOR_CHUNKS(c0, c1, r->n_sc) {
             cmp_table_open(b, "headline", c0, c1);
             cmp_header(r, b, c0, c1, "Measure");
             cs_text_puts(b, "<tbody>\n");
@@ -375,8 +380,7 @@ void csi_rep_headline(report *r)
     size_t np = csi_rep_all_pools(r, pools, 64);
     if (np > 0) {
         cs_text_puts(b, "<h3>Staff</h3>\n");
-        for (size_t c0 = 0; c0 < r->n_sc; c0 = chunk_end(c0, r->n_sc)) {
-            size_t c1 = chunk_end(c0, r->n_sc);
+        FOR_CHUNKS(c0, c1, r->n_sc) {
             if (r->comparison) {
                 cmp_table_open(b, "headline", c0, c1);
                 cmp_header(r, b, c0, c1, "Team");
@@ -526,8 +530,7 @@ static void full_table(report *r, const char *name, int pool)
     feat f0 = pool ? (feat){0} : csi_rep_line_feat(owner_of_line(r, name), name);
     if (pool) f0.target_s = NAN;
     csi_rep_hf(b, "<h3>%s %s</h3>\n", pool ? "Team" : "Line", name);
-    for (size_t c0 = 0; c0 < r->n_sc; c0 = chunk_end(c0, r->n_sc)) {
-        size_t c1 = chunk_end(c0, r->n_sc);
+    FOR_CHUNKS(c0, c1, r->n_sc) {
         if (r->comparison) {
             cmp_table_open(b, "full", c0, c1);
             cmp_header(r, b, c0, c1, "Measure");

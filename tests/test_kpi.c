@@ -132,6 +132,7 @@ static void test_print_rules(void **state)
     expect_fmt("offered", 6138.45, 0, "6,138");
     expect_fmt("unfinished", 0.3, 0, "under 1");
     expect_fmt("unfinished", 0, 0, "0");
+    expect_fmt("unfinished", 0.3, CS_KPI_FMT_PLAIN, "0");   /* the end of an interval */
     expect_fmt("redials", -136.1, CS_KPI_FMT_SIGN | CS_KPI_FMT_DIFF, "-136");
     expect_fmt("service_level", 0.6483, 0, "64.8%");
     expect_fmt("service_level", 0.6483, CS_KPI_FMT_FINE, "64.83%");
@@ -381,7 +382,7 @@ static void test_compare_outputs(void **state)
 {
     (void)state;
     assert_int_equal(sh("%s compare scenarios/baseline.yaml scenarios/evening_handlers.yaml scenarios/bt_connection.yaml "
-                        "--reps 3 --out %s/cmp --report -q > %s/cmp.txt", callsim, tmp, tmp),
+                        "scenarios/callback.yaml --reps 3 --out %s/cmp --report -q > %s/cmp.txt", callsim, tmp, tmp),
                      0);
     char *out = slurp("%s/cmp.txt", tmp);
     char *sum = slurp("%s/cmp/summary.json", tmp);
@@ -398,7 +399,7 @@ static void test_compare_outputs(void **state)
     assert_non_null(row);
     char first[512];
     snprintf(first, sizeof first, "%.*s", (int)strcspn(row, "\n"), row);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3; i++) {   /* the first block of columns: [1], [2], [3] */
         char path[96], v[48];
         snprintf(path, sizeof path, "scenarios.%d.lines.999.service_level.mean", i);
         cs_kpi_fmt(v, sizeof v, &cs_line_kpis[CS_LK_SERVICE_LEVEL], cs_json_number_value(cs_json_path(j, path)), 0);
@@ -418,6 +419,27 @@ static void test_compare_outputs(void **state)
         if (zero && strstr(cell, " *")) fail_msg("a difference that reads as zero is starred significant: %s", cell);
     }
     free(out);
+    /* The report's tables come in blocks of the base and two alternatives: every scenario heads
+     * a column of the headline tables (of each line and the staff), the base once per block. */
+    char *rep = slurp("%s/cmp/report.html", tmp);
+    for (int i = 0; i < 4; i++) {
+        char th[256];
+        const char *name = cs_json_string_value(cs_json_path(j, i == 0 ? "scenarios.0.name" : i == 1 ? "scenarios.1.name"
+                                                                : i == 2 ? "scenarios.2.name" : "scenarios.3.name"));
+        char esc[160];   /* the name as the page escapes it (an apostrophe is &#39;) */
+        size_t e = 0;
+        for (const char *c = name; *c && e + 6 < sizeof esc; c++) {
+            if (*c == '\'') e += (size_t)sprintf(esc + e, "&#39;");
+            else esc[e++] = *c;
+        }
+        esc[e] = '\0';
+        snprintf(th, sizeof th, "<th scope=\"col\" class=\"res\">%s", esc);
+        size_t count = 0;
+        for (const char *p = strstr(rep, th); p; p = strstr(p + 1, th)) count++;
+        /* 2 lines + staff, headline and full tables (lines + 2 pools): base in 2 blocks each */
+        if (count == 0) fail_msg("scenario %d (%s) heads no column of the comparison report", i + 1, name);
+    }
+    free(rep);
     cs_json_free(j);
     char *c = slurp("%s/cmp/comparison.csv", tmp);
     csv_kpis_known(c, 1, 2, CS_KPI_SCOPE_LINE, CS_KPI_SCOPE_POOL, "comparison.csv");
