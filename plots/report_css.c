@@ -45,7 +45,7 @@ const char csi_rep_css[] =
     /* Rows, figures and short blocks never split; whole tables may (their header repeats), since
      * keeping a long table whole pushed it to the next page and left a nearly blank one. */
     "tr, .verdict, figure, dl.facts > dt, dl.facts > dd { break-inside: avoid; page-break-inside: avoid }\n"
-    "table.headline + .verdict, h3 + table, h3 + p, h4 + p, h4 + table { break-before: avoid; page-break-before: avoid }\n"
+    "table + .verdict, h3 + table, h3 + p, h4 + p, h4 + table { break-before: avoid; page-break-before: avoid }\n"
     "th, td { padding: 3.5pt 6pt; text-align: left; vertical-align: top }\n"
     "thead th { vertical-align: bottom; border-bottom: 1.25pt solid var(--accent); font-weight: 700; "
     "font-size: 9pt }\n"

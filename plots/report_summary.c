@@ -171,8 +171,8 @@ static int spill_sentence(report *r, cs_text_buf *b, const char *const *lines, s
             fmt(a, sizeof a, "from_101", in.m);
             csi_rep_hf(b, "<b>%s calls</b> reached %s from callers who had given up on %r", a, lines[i], src);
         }
-        if (isfinite(share.m)) {
-            fmt(a, sizeof a, "from_101_share", share.m);
+        if (isfinite(share.m)) {   /* a small share with two decimals, so it does not read as none */
+            cs_kpi_fmt(a, sizeof a, kd("from_101_share"), share.m, share.m < 0.01 ? CS_KPI_FMT_FINE : 0);
             csi_rep_hf(b, ", %s of its callers", a);
         }
         cs_text_puts(b, ". ");
@@ -398,6 +398,9 @@ void csi_rep_summary(report *r)
     else run_summary(r, b);
     cs_text_puts(b, "</p>\n<p class=\"note\">Averages over the simulation&rsquo;s replications; the tables give "
                     "each figure&rsquo;s 95% interval.");
+    if (r->whatif)
+        csi_rep_hf(b, " These figures are for the %s&rsquo;s reference run; what the %s found follows.",
+                   csi_rep_whatif_kicker(r), csi_rep_whatif_kicker(r));
     if (r->comparison)
         cs_text_puts(b, " A plan is said to help or to make things worse only when the 95% interval of its "
                         "difference from the base excludes zero.");

@@ -138,8 +138,8 @@ static void checklist(report *r)
     /* 3 Data */
     cs_text_puts(b, "<dt>3. Data</dt><dd>Every input is in the scenario file");
     cs_text_puts(b, r->comparison ? "s" : "");
-    cs_text_puts(b, " in the appendix, shown as written; where the inputs come from is stated in the comments "
-                    "its author marked for publication.</dd>\n");
+    cs_text_puts(b, " in the appendix, shown as written; the sources of the inputs are given in the comments its "
+                    "author marked for publication (<code>#!</code>), where there are any.</dd>\n");
     /* 4 Experimentation */
     double m = csi_rep_measured_s(r);
     csi_rep_dur_words(t1, sizeof t1, r->warmup);
