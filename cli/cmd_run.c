@@ -44,7 +44,9 @@ int cs_cmd_run(int argc, char **argv)
     if (npos != 1) return cs_cli_fail("run", CS_EINPUT, "needs one scenario file: callsim run SCENARIO.yaml");
     if ((flags[F_CALLS].set || flags[F_REPORT].set || flags[F_FORCE].set) && !flags[F_OUT].set)
         return cs_cli_fail("run", CS_EINPUT, "--calls, --report and --force need --out DIR");
-    if (cs_nat_detect(pos[0])) {
+    int national = cs_nat_detect(pos[0]);
+    if (national < 0) return cs_cli_fail("run", CS_ENOMEM, "out of memory while reading the scenario");
+    if (national) {
         cs_nat_cli nc = {pos[0], flags[F_REPS].value, flags[F_SEED].value, flags[F_THREADS].value,
                          flags[F_INTERVAL].value, flags[F_OUT].value, flags[F_JSON].set, flags[F_FORCE].set,
                          flags[F_CALLS].set, flags[F_QUIET].set, flags[F_REPORT].set};

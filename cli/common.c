@@ -197,11 +197,12 @@ int cs_cli_log_opts(const char *cmd, cs_log_opts *lo, const char *columns, const
 
 /* The one piece of process-wide state in callsim: what a signal handler must clean up. */
 static cs_outdir *volatile watched;
-static cs_outfile *volatile watched_file;
+static cs_outfile *volatile watched_file, *volatile watched_file2;
 static volatile sig_atomic_t interrupted;
 
 void cs_cli_watch_outdir(cs_outdir *o) { watched = o; }
 void cs_cli_watch_outfile(cs_outfile *o) { watched_file = o; }
+void cs_cli_watch_outfile2(cs_outfile *o) { watched_file2 = o; }
 
 static void say(const char *msg, size_t n)
 {
@@ -213,6 +214,7 @@ static void on_signal(int sig)
     interrupted = 1;
     int r = cs_outdir_cleanup_signal_safe(watched);
     cs_outfile_cleanup_signal_safe(watched_file);
+    cs_outfile_cleanup_signal_safe(watched_file2);
     static const char none[] = "\ncallsim: interrupted; no results were written\n";
     static const char done[] = "\ncallsim: interrupted after the results were written in full\n";
     static const char either[] =

@@ -78,13 +78,16 @@ int cs_nat_detect(const char *path)
 {
     char *text;
     size_t len;
-    if (read_file(path, &text, &len) != 0) return 0;
+    int e = read_file(path, &text, &len);
+    if (e) return e == ENOMEM ? -1 : 0;
     cs_ydoc *doc = NULL;
     cs_diags d = {0};
     cs_ydoc_node *root = NULL;
     int yes = 0;
-    if (cs_ydoc_create(&doc) == CS_OK && cs_ydoc_parse(doc, text, len, path, &root, &d) == CS_OK)
-        yes = cs_ydoc_find(root, "forces") != NULL;
+    cs_status st = cs_ydoc_create(&doc);
+    if (st == CS_OK) st = cs_ydoc_parse(doc, text, len, path, &root, &d);
+    if (st == CS_OK) yes = cs_ydoc_find(root, "forces") != NULL;
+    else if (st == CS_ENOMEM) yes = -1;
     cs_diags_free(&d);
     cs_ydoc_destroy(doc);
     free(text);

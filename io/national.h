@@ -35,7 +35,8 @@
 #include "sim/status.h"
 
 /** @brief 1 when `path` is a national file (a mapping with a top-level `forces:` key), else 0
- *  (also when it cannot be read or parsed: the scenario loader then says why). */
+ *  (also when it cannot be read or parsed: the scenario loader then says why); -1 when memory
+ *  ran out while looking, so that the caller fails instead of guessing "not national". */
 int cs_nat_detect(const char *path);
 
 /** @brief Loads a national file and every force file it lists.

@@ -418,6 +418,11 @@ cs_status cs_out_intervals_csv(FILE *f, const cs_results *r, int group, cs_error
             for (int k = 0; k < CS_IK_N; k++) {
                 double m, h;
                 cs_results_line_slots(r, l, slots, n, k, &m, &h);
+                if (cs_interval_kpi_is_count(k)) {
+                    /* Counts per interval of this row's length, not per slot. */
+                    m *= (double)n;
+                    h *= (double)n;
+                }
                 cs_out_number(a, sizeof a, cs_kpi_data_value(m));
                 cs_out_number(b, sizeof b, cs_kpi_data_value(h));
                 cs_out_csv_field(f, s->lines[l].name);

@@ -216,7 +216,8 @@ static void parse_absence(ld *c, node *m, cs_pool *P)
 void csi_scn_parse_pool(ld *c, size_t k)
 {
     static const char *const keys[] = {"name", "lines", "queues", "pick", "weights", "staff",
-                                       "roster", "shrinkage", "absence", "on_duty", NULL};
+                                       "roster", "shrinkage", "absence", "on_duty", "placeholder",
+                                       NULL};
     static const char *const picks[] = {"priority", "weighted", NULL};
     node *m = c->pool_map[k];
     cs_pool *P = &c->s->pools[k];
@@ -252,6 +253,7 @@ void csi_scn_parse_pool(ld *c, size_t k)
     }
     parse_absence(c, m, P);
     size_t e0 = csi_scn_n_errors(c);
+    csi_scn_get_bool(c, m, "placeholder", &P->placeholder);
     if (csi_scn_get_with(c, m, "shrinkage", 0, csi_scn_v_share, &P->shrinkage) == 1 &&
         P->shrinkage >= 1.0) {
         size_t pk = csi_scn_push_key(c, "shrinkage");

@@ -191,7 +191,17 @@ const cs_kpi_def cs_interval_kpis[CS_IK_N] = {
                    "The mean wait of the answered calls that arrived in the interval."},
     [CS_IK_QUEUE_MEAN] = {"queue_mean", "Average number of callers waiting", "calls", LEVEL, DOWN, ALL,
                           "The number of callers in the queue, averaged over the interval."},
+    [CS_IK_P_WAIT] = {"p_wait", "Calls that had to queue", "share", SHARE, DOWN, ALL,
+                      "The share of finished call attempts arriving in the interval that had to wait."},
+    [CS_IK_MEAN_WAIT] = {"mean_wait", "Average wait of all calls, answered or not", "s", TIME, DOWN, ALL,
+                         "The mean time in the queue of the finished call attempts that arrived in the "
+                         "interval, answered or not."},
 };
+
+int cs_interval_kpi_is_count(int ik)
+{
+    return ik == CS_IK_OFFERED || ik == CS_IK_ANSWERED || ik == CS_IK_ABANDONED || ik == CS_IK_CUT_OFF;
+}
 
 const cs_kpi_def cs_interval_pool_kpis[CS_IPK_N] = {
     [CS_IPK_OCCUPANCY] = {"occupancy", "Share of time on duty spent on calls (occupancy)", "share", SHARE,
@@ -513,6 +523,9 @@ double cs_kpi_line_slots(const cs_repstats *rs, const cs_line *cfg, size_t line,
     case CS_IK_SERVICE_LEVEL: return ratio(sum[CS_IC_ANSWERED_WITHIN], sum[CS_IC_OFFERED]);
     case CS_IK_ASA: return ratio(sum[CS_IC_WAIT_SUM_ANSWERED], sum[CS_IC_ANSWERED]);
     case CS_IK_QUEUE_MEAN: return ratio(sum[CS_IC_QUEUE_AREA], time);
+    /* As the whole-run p_wait and mean_wait: over attempts that finished. */
+    case CS_IK_P_WAIT: return ratio(sum[CS_IC_QUEUED], sum[CS_IC_OFFERED] - sum[CS_IC_UNFINISHED]);
+    case CS_IK_MEAN_WAIT: return ratio(sum[CS_IC_WAIT_SUM_ALL], sum[CS_IC_OFFERED] - sum[CS_IC_UNFINISHED]);
     default: return NAN;
     }
 }

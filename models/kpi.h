@@ -112,8 +112,12 @@ enum cs_pk {
 /* Per interval of the week (or any set of intervals), per line and per pool. */
 enum cs_ik {
     CS_IK_OFFERED, CS_IK_ANSWERED, CS_IK_ABANDONED, CS_IK_CUT_OFF, CS_IK_ABANDON_RATE,
-    CS_IK_SERVICE_LEVEL, CS_IK_ASA, CS_IK_QUEUE_MEAN, CS_IK_N
+    CS_IK_SERVICE_LEVEL, CS_IK_ASA, CS_IK_QUEUE_MEAN, CS_IK_P_WAIT, CS_IK_MEAN_WAIT, CS_IK_N
 };
+/* 1 for the interval KPIs that are counts of attempts (offered, answered, abandoned, cut_off):
+ * cs_kpi_line_slots gives them per slot occurrence, so a row covering g slots shows g times
+ * that (calls per interval of the row's length). */
+int cs_interval_kpi_is_count(int ik);
 enum cs_ipk { CS_IPK_OCCUPANCY, CS_IPK_ON_DUTY, CS_IPK_N };
 
 extern const cs_kpi_def cs_line_kpis[CS_LK_N];

@@ -674,11 +674,12 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
         page_head(&r, title);
         masthead(&r);
         csi_rep_summary(&r);
-        about(&r);
+        if (csi_rep_is_replay(&r)) st = csi_rep_replay_lead(&r, err);
+        else about(&r);
         if (r.whatif) csi_rep_whatif(&r);
-        csi_rep_headline(&r);
-        if (r.national) csi_rep_national(&r);
-        st = csi_rep_charts(&r, err);
+        if (st == CS_OK) csi_rep_headline(&r);
+        if (st == CS_OK && r.national) csi_rep_national(&r);
+        if (st == CS_OK) st = csi_rep_charts(&r, err);
     }
     if (st == CS_OK) {
         csi_rep_full_tables(&r);

@@ -248,6 +248,36 @@ static void journey_items(items *it, const cs_json *L)
         key2(key, sizeof key, "patience", name);
         add_item(it, G_JOURNEY, key, &h);
     }
+    /* Bands of the day with their own talk time, patience or IVR shares (by_time_of_day). */
+    const cs_json *bands = cs_json_get(L, "by_time_of_day");
+    if (cs_json_size(bands) > 0) {
+        csi_rep_hf(&h, "<b>Line %s by time of day</b>: ", name);
+        for (size_t i = 0; i < cs_json_size(bands); i++) {
+            const cs_json *b = cs_json_at(bands, i);
+            csi_rep_hhmm(t1, sizeof t1, csi_rep_jnum(b, "from_s"));
+            csi_rep_hhmm(t2, sizeof t2, csi_rep_jnum(b, "to_s"));
+            csi_rep_hf(&h, "%s%s to %s, ", i ? "; " : "", t1, t2);
+            int any = 0;
+            if (cs_json_get(b, "handle")) {
+                cs_text_puts(&h, "talk time ");
+                dist_phrase(&h, cs_json_get(b, "handle"));
+                any = 1;
+            }
+            if (cs_json_get(b, "patience")) {
+                cs_text_puts(&h, any ? ", patience " : "patience ");
+                dist_phrase(&h, cs_json_get(b, "patience"));
+                any = 1;
+            }
+            if (isfinite(csi_rep_jnum(b, "ivr_abandon"))) {
+                csi_rep_pct_words(t3, sizeof t3, csi_rep_jnum(b, "ivr_abandon"));
+                csi_rep_pct_words(t4, sizeof t4, csi_rep_jnum(b, "ivr_deflect"));
+                csi_rep_hf(&h, "%s%s hang up in the menu and %s are sent elsewhere", any ? ", " : "", t3, t4);
+            }
+        }
+        cs_text_puts(&h, ". Outside these hours, and for what a band does not set, the line's own values apply.");
+        key2(key, sizeof key, "bands", name);
+        add_item(it, G_JOURNEY, key, &h);
+    }
     const cs_json *rd = cs_json_get(L, "redial");
     if (rd) {
         csi_rep_pct_words(t1, sizeof t1, csi_rep_jnum(rd, "probability"));

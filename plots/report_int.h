@@ -1,6 +1,6 @@
 /* Private to the HTML report (plots/report*.c); nothing else includes this.
  *
- * The report is one module (cs_report_write, plots/report.h) in eleven files:
+ * The report is one module (cs_report_write, plots/report.h) in twelve files:
  *   report.c         the driver: reading the folder (summary.json, charts.json), the page head,
  *                    masthead and "What this is", the appendix, writing report.html atomically;
  *   report_check.c   the JSON types of everything the report reads, checked first;
@@ -14,6 +14,7 @@
  *   report_assume.c  "Assumptions in words", generated from the resolved scenario;
  *   report_whatif.c  the section of a sweep, sensitivity analysis or calibration folder;
  *   report_national.c  the Forces section of a national run;
+ *   report_replay.c  a replay's lead section: the log, and observed against simulated by hour;
  *   report_css.c     the stylesheet and nothing else.
  *
  * Conventions.  Every part appends to r->out (a cs_text_buf) through hf(), which escapes %s, so
@@ -165,6 +166,11 @@ cs_status csi_rep_check_manifest(const cs_json *root, const char *file, cs_error
 
 cs_status csi_rep_charts(report *r, cs_error *err);   /* report_svg.c */
 void csi_rep_summary(report *r);                      /* report_summary.c: the first section */
+/* The replay charts (charts.json entries named replay_*), which csi_rep_charts leaves out. */
+cs_status csi_rep_replay_figures(report *r, cs_error *err);   /* report_svg.c */
+/* A replay's report leads with observed against simulated and describes the log. */
+int csi_rep_is_replay(const report *r);                       /* report_replay.c */
+cs_status csi_rep_replay_lead(report *r, cs_error *err);      /* report_replay.c */
 void csi_rep_headline(report *r);                     /* report_tables.c */
 void csi_rep_full_tables(report *r);                  /* report_tables.c */
 void csi_rep_glossary(report *r);                     /* report_tables.c: what each measure means */

@@ -328,12 +328,13 @@ static int safe_chart_name(const char *f)
     return 1;
 }
 
-cs_status csi_rep_charts(report *r, cs_error *err)
+static cs_status chart_figures(report *r, int replay, cs_error *err)
 {
     cs_text_buf *b = &r->out;
-    cs_text_puts(b, "<section class=\"charts\" id=\"charts\">\n<h2>Charts</h2>\n");
+    if (!replay) cs_text_puts(b, "<section class=\"charts\" id=\"charts\">\n<h2>Charts</h2>\n");
     const cs_json *list = cs_json_get(r->manifest, "charts");
     char *mpath = NULL;
+    if (replay && (!r->manifest || cs_json_size(list) == 0)) return CS_OK;
     if (!r->manifest || cs_json_size(list) == 0) {
         cs_text_puts(b, "<p class=\"note\">This folder has no charts (charts/charts.json is missing or lists "
                    "none).</p>\n</section>\n");
@@ -343,6 +344,7 @@ cs_status csi_rep_charts(report *r, cs_error *err)
     if (!mpath) return cs_error_set(err, CS_ENOMEM, "out of memory");
     cs_status st = CS_OK;
     size_t total = 0;   /* bytes of SVG inlined so far */
+    int fig = 0;        /* figures shown, for their numbers */
     for (size_t i = 0; i < cs_json_size(list) && st == CS_OK; i++) {
         const cs_json *c = cs_json_at(list, i);
         const char *file = csi_rep_jstr(c, "file");
@@ -353,6 +355,8 @@ cs_status csi_rep_charts(report *r, cs_error *err)
                               "file in charts/ without a folder (e.g. \"abandonment_by_hour\")", mpath, line, col, i + 1);
             break;
         }
+        /* Replay charts lead the report; the Charts section has the rest. */
+        if ((strncmp(file, "replay_", 7) == 0) != replay) continue;
         size_t fl = strlen(file);
         int has_ext = fl > 4 && strcmp(file + fl - 4, ".svg") == 0;
         char *rel = malloc(fl + 12);
@@ -380,9 +384,12 @@ cs_status csi_rep_charts(report *r, cs_error *err)
             const char *title = csi_rep_jstr(c, "title");
             const char *caption = csi_rep_jstr(c, "caption");
             /* The chart draws its own title; the caption names the figure and says what it shows. */
-            csi_rep_hf(b, "<figure class=\"chart\" id=\"chart-%d\">\n", (int)i + 1);
+            if (replay) csi_rep_hf(b, "<figure class=\"chart\" id=\"replay-chart-%d\">\n", (int)i + 1);
+            else csi_rep_hf(b, "<figure class=\"chart\" id=\"chart-%d\">\n", fig + 1);
+            fig++;
             st = svg_inline(b, text, len, (int)i + 1, path, title && *title ? title : file, err);
-            csi_rep_hf(b, "\n<figcaption><b>Figure %d. %s.</b>", (int)i + 1, title && *title ? title : file);
+            if (replay) csi_rep_hf(b, "\n<figcaption><b>%s.</b>", title && *title ? title : file);
+            else csi_rep_hf(b, "\n<figcaption><b>Figure %d. %s.</b>", fig, title && *title ? title : file);
             if (caption && *caption) csi_rep_hf(b, " %s", caption);
             cs_text_puts(b, "</figcaption>\n</figure>\n");
         }
@@ -390,7 +397,10 @@ cs_status csi_rep_charts(report *r, cs_error *err)
         free(path);
     }
     free(mpath);
-    cs_text_puts(b, "</section>\n");
+    if (!replay) cs_text_puts(b, "</section>\n");
     return st;
 }
+
+cs_status csi_rep_charts(report *r, cs_error *err) { return chart_figures(r, 0, err); }
+cs_status csi_rep_replay_figures(report *r, cs_error *err) { return chart_figures(r, 1, err); }
 

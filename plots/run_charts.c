@@ -125,13 +125,25 @@ static void week_fini(week *w)
 
 static const size_t *hour_slots(const week *w, size_t h) { return w->slots + h * w->per_hour; }
 
-static void week_axis(cs_chart *ch)
+/* The week's axis, cut to the whole days that were measured (a replayed weekend log shows its
+ * Saturday and Sunday, not five empty weekdays). */
+static void week_axis(cs_chart *ch, const week *w)
 {
     ch->xticks.n = 8;
     ch->xticks.at = day_ticks;
     ch->xticks.labels = day_names;
-    ch->xmin = 0;
-    ch->xmax = 168;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t h = 0; h < w->n; h++)
+        if (w->n_slots[h]) {
+            if (w->x[h] < lo) lo = w->x[h];
+            if (w->x[h] > hi) hi = w->x[h];
+        }
+    ch->xmin = isfinite(lo) ? 24 * floor(lo / 24) : 0;
+    ch->xmax = isfinite(hi) ? 24 * ceil(hi / 24) : 168;
+    if (!(ch->xmax > ch->xmin)) {
+        ch->xmin = 0;
+        ch->xmax = 168;
+    }
     ch->xlabel = "Day of the week (hour by hour from Monday 00:00)";
 }
 
@@ -214,22 +226,29 @@ static cs_status chart_abandon_by_day(const cs_results *r, cs_chart_path_fn *pat
         st = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto done;
     }
+    /* Only the days of the week that were measured (a weekend log replayed has two). */
+    const char *cats[7];
+    size_t days[7], nd = 0;
+    for (size_t d = 0; d < 7; d++) {
+        int any = 0;
+        for (size_t k = 0; k < per_day; k++) any |= r0->slot_time[d * per_day + k] > 0;
+        if (any) {
+            days[nd] = d;
+            cats[nd++] = day_names[d];
+        }
+    }
     for (size_t l = 0; l < s->n_lines; l++) {
         double *y = buf + l * 21, *lo = y + 7, *hi = lo + 7;
-        for (size_t d = 0; d < 7; d++) {
-            size_t n = 0;
+        for (size_t i = 0; i < nd; i++) {
+            size_t d = days[i], n = 0;
             for (size_t k = 0; k < per_day; k++)
                 if (r0->slot_time[d * per_day + k] > 0) slots[n++] = d * per_day + k;
-            if (n == 0) {
-                y[d] = lo[d] = hi[d] = NAN;
-                continue;
-            }
-            band_line(r, l, slots, n, CS_IK_ABANDON_RATE, &y[d], &lo[d], &hi[d]);
-            lo[d] = clamp01(lo[d]);
-            hi[d] = clamp01(hi[d]);
+            band_line(r, l, slots, n, CS_IK_ABANDON_RATE, &y[i], &lo[i], &hi[i]);
+            lo[i] = clamp01(lo[i]);
+            hi[i] = clamp01(hi[i]);
         }
         snprintf(labels[l], sizeof labels[l], "Line %s", s->lines[l].name);
-        ser[l] = (cs_chart_series){labels[l], 7, NULL, y, lo, hi, 0, 0, 0};
+        ser[l] = (cs_chart_series){labels[l], nd, NULL, y, lo, hi, 0, 0, 0};
     }
     cs_chart ch;
     cs_chart_init(&ch, CS_CHART_GROUPED_BAR);
@@ -241,8 +260,8 @@ static cs_status chart_abandon_by_day(const cs_results *r, cs_chart_path_fn *pat
     ch.ymin = 0;
     ch.series = ser;
     ch.n_series = s->n_lines;
-    ch.categories = day_names;
-    ch.n_categories = 7;
+    ch.categories = cats;
+    ch.n_categories = nd;
     st = emit(&ch, "abandonment_by_day",
               "The share of call attempts abandoned or cut off before contact, by the day the call arrived. "
               "Whiskers show the 95% confidence interval across replications.",
@@ -288,7 +307,7 @@ static cs_status chart_service_level(const cs_results *r, size_t l, const week *
     ch.ymax = 1;
     ch.series = &ser;
     ch.n_series = 1;
-    week_axis(&ch);
+    week_axis(&ch, w);
     ch.has_hline = 1;
     ch.hline = L->target_share;
     ch.hline_label = target;
@@ -394,7 +413,7 @@ static cs_status chart_demand(const cs_results *r, const week *w, cs_chart_path_
     ch.ymin = 0;
     ch.series = ser;
     ch.n_series = s->n_lines;
-    week_axis(&ch);
+    week_axis(&ch, w);
     cs_status st = emit(&ch, "demand",
                         "Calls offered to each line in each hour of the simulated week, including redials and calls "
                         "spilling over from another line (means across replications). The next chart shows the "
@@ -442,7 +461,7 @@ static cs_status chart_staffing(const cs_results *r, const week *w, cs_chart_pat
     ch.ymin = 0;
     ch.series = ser;
     ch.n_series = s->n_pools;
-    week_axis(&ch);
+    week_axis(&ch, w);
     cs_status st = emit(&ch, "staffing",
                         "Handlers on duty in each team in each hour of the simulated week, after shrinkage (leave, "
                         "sickness, training) and breaks, as steps (means across replications). Read it against the "
