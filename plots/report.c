@@ -331,7 +331,8 @@ static cs_status show_file(report *r, const char *rel, const char *heading, cs_e
 static void data_files(report *r)
 {
     static const char *const files[] = {"summary.json", "intervals.csv", "daily.csv", "calls.csv", "comparison.csv",
-                                        "sweep.csv", "sensitivity.csv", "observed.csv", "forces.csv"};
+                                        "sweep.csv", "sensitivity.csv", "observed.csv", "observed_hours.csv",
+                                        "forces.csv"};
     cs_text_buf *b = &r->out;
     cs_text_puts(b, "<dt>Data files</dt><dd>");
     int n = 0;
@@ -362,7 +363,7 @@ static void what_was_run(report *r)
         csi_rep_hf(b, "A national run: %d forces, each its own scenario, run together; the figures are the totals "
                    "of the forces replication by replication; the first force's file is below",
                    (int)cs_json_size(cs_json_get(r->summary, "forces")));
-    else if (cs_json_get(r->summary, "observed"))
+    else if (csi_rep_is_replay(r))
         cs_text_puts(b, "A replay: the control room of the scenario file below, driven by the arrivals of a call log "
                         "instead of the scenario's own demand; the log's recorded outcomes are the observed figures");
     else if (r->whatif)

@@ -218,6 +218,46 @@ static void run_summary(report *r, cs_text_buf *b)
     if (n < MAX_SENTENCES) n += staff_sentence(r, b);
 }
 
+/* ---- replay --------------------------------------------------------------------------------- */
+
+/* A replay: the log's own figures next to the simulated control room's, line by line; no yearly
+ * figures (a log of a few days says nothing about a year). */
+static void replay_summary(report *r, cs_text_buf *b)
+{
+    const cs_json *obs = cs_json_get(cs_json_get(r->summary, "replay"), "observed");
+    int n = 0;
+    for (size_t i = 0; i < cs_json_size(r->sc[0].lines) && n < MAX_SENTENCES - 1; i++) {
+        const char *line = cs_json_member_key(r->sc[0].lines, i);
+        const cs_json *o = cs_json_get(obs, line), *k = cs_json_get(r->sc[0].lines, line);
+        double calls = csi_rep_jnum(o, "offered"), osl = csi_rep_jnum(o, "service_level");
+        double oab = csi_rep_jnum(o, "abandon_rate");
+        mci sl = csi_rep_mci(k, "service_level", "mean"), ab = csi_rep_mci(k, "abandon_rate", "mean");
+        if (!isfinite(calls)) continue;
+        feat f = csi_rep_line_feat(&r->sc[0], line);
+        char a[48], c[48], t[48], d[48];
+        cs_kpi_fmt(a, sizeof a, kd("offered"), calls, 0);
+        csi_rep_hf(b, "The log has %s calls to the %s line", a, line);
+        if (isfinite(osl) && isfinite(sl.m) && isfinite(f.target_s)) {
+            fmt(c, sizeof c, "service_level", osl);
+            fmt(d, sizeof d, "service_level", sl.m);
+            csi_rep_target_words(t, sizeof t, f.target_s);
+            csi_rep_hf(b, ": %s of them were answered within %s, and %s in the simulated control room", c, t, d);
+        }
+        if (isfinite(oab) && isfinite(ab.m)) {
+            fmt(c, sizeof c, "abandon_rate", oab);
+            fmt(d, sizeof d, "abandon_rate", ab.m);
+            csi_rep_hf(b, "; %s were abandoned or cut off, against %s simulated", c, d);
+        }
+        cs_text_puts(b, ". ");
+        n++;
+    }
+    if (n == 0) {
+        run_summary(r, b);
+        return;
+    }
+    if (n < MAX_SENTENCES) staff_sentence(r, b);
+}
+
 /* ---- comparison ---------------------------------------------------------------------------- */
 
 /* An estimate of a scenario's staff cost a year: handlers on duty over the measured period,
@@ -395,6 +435,7 @@ void csi_rep_summary(report *r)
     cs_text_buf *b = &r->out;
     cs_text_puts(b, "<section class=\"summary\" id=\"summary\">\n<h2>Summary</h2>\n<p class=\"exec\">");
     if (r->comparison) cmp_summary(r, b);
+    else if (csi_rep_is_replay(r)) replay_summary(r, b);
     else run_summary(r, b);
     cs_text_puts(b, "</p>\n<p class=\"note\">Averages over the simulation&rsquo;s replications; the tables give "
                     "each figure&rsquo;s 95% interval.");
@@ -404,6 +445,9 @@ void csi_rep_summary(report *r)
     if (r->comparison)
         cs_text_puts(b, " A plan is said to help or to make things worse only when the 95% interval of its "
                         "difference from the base excludes zero.");
+    else if (csi_rep_is_replay(r))
+        cs_text_puts(b, " The log is one realisation of the real control room; the next section compares it "
+                        "hour by hour with the range single simulated replications fall in.");
     else if (r->per_year)
         cs_text_puts(b, " Weekly figures are the year&rsquo;s divided by 52.18.");
     else

@@ -467,7 +467,7 @@ static void test_replay_outputs(void **state)
     assert_int_equal(sh("%s replay scenarios/logs/example_force_export.csv --scenario scenarios/baseline.yaml "
                         "--columns arrival=CallTime,date=CallDate,line=Queue,caller=CallerRef,outcome=Result,"
                         "wait=QueueTime,handle=TalkTime --outcomes 'answered=ANSWERED,abandoned=ABANDONED,"
-                        "abandoned_ivr=IVR HANGUP,deflected=ONLINE,cut_off=BUSY' --reps 2 --out %s/replay -q "
+                        "abandoned_ivr=IVR HANGUP,deflected=ONLINE,cut_off=BUSY' --reps 2 --out %s/replay --report -q "
                         "> %s/replay.txt 2>&1", callsim, tmp, tmp),
                      0);
     char *sum = slurp("%s/replay/summary.json", tmp);
@@ -477,6 +477,18 @@ static void test_replay_outputs(void **state)
     json_kpis_known(cs_json_get(j, "lines"), cs_json_get(j, "pools"), "replay summary.json");
     cs_json_free(j);
     free(sum);
+    /* A replay's Summary sets the log's figures beside the simulated ones, with no yearly
+     * figures (a log of two days says nothing about a year). */
+    char *html = slurp("%s/replay/report.html", tmp);
+    const char *exec = strstr(html, "<p class=\"exec\">");
+    assert_non_null(exec);
+    const char *end = strstr(exec, "</p>");
+    assert_non_null(end);
+    char ex[4096];
+    snprintf(ex, sizeof ex, "%.*s", (int)(end - exec), exec);
+    assert_non_null(strstr(ex, "The log has 2,122 calls to the 999 line"));
+    assert_null(strstr(ex, "a year"));
+    free(html);
     char *iv = slurp("%s/replay/intervals.csv", tmp);
     csv_kpis_known(iv, 0, 2, CS_KPI_SCOPE_INTERVAL, CS_KPI_SCOPE_INTERVAL_POOL, "replay intervals.csv");
     free(iv);
