@@ -95,11 +95,11 @@ static void json_hours(cs_json_writer *w, const cs_replay_data *d, const cs_resu
             cs_replay_compare(d, r, l, slots, n, cs_replay_kpis[k], 3600.0, &c);
             cs_json_key(w, cs_interval_kpis[cs_replay_kpis[k]].name);
             cs_json_begin_object(w);
-            cs_json_kv_number(w, "observed", c.observed);
-            cs_json_kv_number(w, "simulated", c.mean);
-            cs_json_kv_number(w, "ci95", c.ci95);
-            cs_json_kv_number(w, "range_lo", c.range_lo);
-            cs_json_kv_number(w, "range_hi", c.range_hi);
+            cs_json_kv_number(w, "observed", cs_kpi_data_value(c.observed));
+            cs_json_kv_number(w, "simulated", cs_kpi_data_value(c.mean));
+            cs_json_kv_number(w, "ci95", cs_kpi_data_value(c.ci95));
+            cs_json_kv_number(w, "range_lo", cs_kpi_data_value(c.range_lo));
+            cs_json_kv_number(w, "range_hi", cs_kpi_data_value(c.range_hi));
             cs_json_kv_bool(w, "outside", c.outside);
             cs_json_end_object(w);
         }
@@ -187,7 +187,8 @@ static void observed_json(void *ud, void *wv)
         cs_kpi_line_values(&x->d->observed, l, v);
         cs_json_key(w, s->lines[l].name);
         cs_json_begin_object(w);
-        for (size_t i = 0; i < N_COMPARED; i++) cs_json_kv_number(w, cs_line_kpis[compared[i]].name, v[compared[i]]);
+        for (size_t i = 0; i < N_COMPARED; i++)
+            cs_json_kv_number(w, cs_line_kpis[compared[i]].name, cs_kpi_data_value(v[compared[i]]));
         cs_json_end_object(w);
     }
     cs_json_end_object(w);

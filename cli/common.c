@@ -283,10 +283,17 @@ cs_status cs_cli_write_run_files(cs_outdir *o, const cs_results *r, int group, c
         cs_json_key(w, extra_key);
         extra(extra_ud, w);
     }
+    /* the KPI catalogue and the validation against Erlang A */
+    cs_status st = cs_out_json_summary_extras(w, r, err);
     cs_json_key(w, "resolved_scenario");
     cs_scn_write_json(w, r->scn);
     cs_json_end_object(w);
-    cs_status st = cs_json_writer_finish(w, err);
+    if (st != CS_OK) {
+        cs_json_writer_destroy(w);
+        fclose(f);
+        return st;
+    }
+    st = cs_json_writer_finish(w, err);
     cs_json_writer_destroy(w);
     if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write summary.json");
     if (st != CS_OK) return st;

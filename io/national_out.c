@@ -34,11 +34,7 @@ static void fmt_count(char *buf, size_t n, double v)
 
 static void fmt_kpi(char *buf, size_t n, int k, double v)
 {
-    const char *unit = cs_line_kpis[k].unit;
-    if (!isfinite(v)) snprintf(buf, n, "-");
-    else if (strcmp(unit, "share") == 0) snprintf(buf, n, "%.1f%%", 100 * v);
-    else if (strcmp(unit, "s") == 0) snprintf(buf, n, "%.1f s", v);
-    else fmt_count(buf, n, v);
+    cs_kpi_fmt(buf, n, &cs_line_kpis[k], v, 0);   /* the catalogue's print rule */
 }
 
 /* The columns of the ranked table, per line. */
@@ -225,8 +221,8 @@ cs_status cs_nat_out_json(FILE *f, const cs_nat_results *r, cs_error *err)
 static void row(FILE *f, const char *force, const char *line, const char *when, const char *kpi, double m, double h)
 {
     char a[40], b[40];
-    cs_out_number(a, sizeof a, m);
-    cs_out_number(b, sizeof b, h);
+    cs_out_number(a, sizeof a, cs_kpi_data_value(m));   /* KPI values to 15 digits (models/kpi.h) */
+    cs_out_number(b, sizeof b, cs_kpi_data_value(h));
     cs_out_csv_field(f, force);
     fputc(',', f);
     cs_out_csv_field(f, line);

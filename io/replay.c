@@ -321,9 +321,9 @@ cs_status cs_replay_write_observed(FILE *f, const cs_replay_data *d, const cs_re
                 cs_replay_cmp c;
                 cs_replay_compare(d, r, l, slots, n, cs_replay_kpis[k], (double)n * o->interval, &c);
                 char a[40], b[40], h[40];
-                cs_out_number(a, sizeof a, c.observed);
-                cs_out_number(b, sizeof b, c.mean);
-                cs_out_number(h, sizeof h, c.ci95);
+                cs_out_number(a, sizeof a, cs_kpi_data_value(c.observed));
+                cs_out_number(b, sizeof b, cs_kpi_data_value(c.mean));
+                cs_out_number(h, sizeof h, cs_kpi_data_value(c.ci95));
                 cs_out_csv_field(f, s->lines[l].name);
                 fprintf(f, ",%s,%s,%s,%s,%s\n", when, cs_interval_kpis[cs_replay_kpis[k]].name, a, b, h);
             }
@@ -393,11 +393,11 @@ static void hour_rows(FILE *f, const cs_replay_data *d, const cs_results *r, siz
             cs_replay_cmp c;
             cs_replay_compare(d, r, l, slots, n, cs_replay_kpis[k], 3600.0, &c);
             char a[40], b[40], h[40], lo[40], hi[40];
-            cs_out_number(a, sizeof a, c.observed);
-            cs_out_number(b, sizeof b, c.mean);
-            cs_out_number(h, sizeof h, c.ci95);
-            cs_out_number(lo, sizeof lo, c.range_lo);
-            cs_out_number(hi, sizeof hi, c.range_hi);
+            cs_out_number(a, sizeof a, cs_kpi_data_value(c.observed));
+            cs_out_number(b, sizeof b, cs_kpi_data_value(c.mean));
+            cs_out_number(h, sizeof h, cs_kpi_data_value(c.ci95));
+            cs_out_number(lo, sizeof lo, cs_kpi_data_value(c.range_lo));
+            cs_out_number(hi, sizeof hi, cs_kpi_data_value(c.range_hi));
             cs_out_csv_field(f, name);
             fprintf(f, ",%02zu:00,%s,%s,%s,%s,%s,%s,%d\n", hr, cs_interval_kpis[cs_replay_kpis[k]].name, a, b, h, lo, hi,
                     c.outside);

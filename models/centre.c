@@ -597,6 +597,7 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
                 if (k->measured) {
                     L->lc[CS_LC_SPILLED] += 1;
                     L->lc[from] += 1;
+                    cs_rs_line_slot(c->rs, (size_t)k->line, (size_t)k->slot)[CS_IC_SPILLED] += 1;
                 }
                 caller_done(c, k, 0);
                 k->line = (int16_t)cfg->spill.to_line;
@@ -672,7 +673,10 @@ static void ev_attempt(void *ctx, void *obj)
     if (k->attempt == 1) note_line_entry(k);
     if (k->measured) {
         cs_count_offered(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), k->attempt == 1);
-        if (k->attempt == 1 && k->from_other) L->lc[CS_LC_FROM_OTHER] += 1;
+        if (k->attempt == 1 && k->from_other) {
+            L->lc[CS_LC_FROM_OTHER] += 1;
+            cs_rs_line_slot(c->rs, (size_t)k->line, (size_t)k->slot)[CS_IC_FROM_OTHER] += 1;
+        }
     }
 
     /* Everything random about this attempt is drawn now, in a fixed order. */

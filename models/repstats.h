@@ -82,6 +82,9 @@ enum cs_ic {
     CS_IC_QUEUED,           /* had to wait (as CS_LC_QUEUED) */
     CS_IC_WAIT_SUM_ALL,     /* time in queue of every attempt that reached it */
     CS_IC_UNFINISHED,       /* still in the IVR or queue at the end */
+    CS_IC_SPILLED,          /* callers who gave up here and rang another line (the report's
+                               spillover chart, by the interval of this attempt's arrival) */
+    CS_IC_FROM_OTHER,       /* attempts that arrived as spillover from another line */
     CS_IC_N
 };
 

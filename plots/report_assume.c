@@ -569,8 +569,7 @@ static void run_item(items *it, const cs_json *R)
     long long reps = 0;
     cs_json_int_value(cs_json_get(R, "replications"), &reps);
     csi_rep_hf(&h, "%s simulated, including a warm-up of %s that is not counted; %d replications from seed %s; "
-               "results are also kept for each %s interval of the week (intervals.csv).", t1, t2, (int)reps, seed,
-               t3);
+               "results are also measured for each %s interval of the week.", t1, t2, (int)reps, seed, t3);
     add_item(it, G_RUN, "run", &h);
 }
 

@@ -21,8 +21,8 @@ static const struct {
 
 static int higher_better(const char *kpi)
 {
-    return strcmp(kpi, "service_level") == 0 || strcmp(kpi, "answered") == 0 ||
-           strcmp(kpi, "callbacks_on_time") == 0 || strcmp(kpi, "callbacks_reached") == 0;
+    const cs_kpi_def *d = cs_kpi_find(CS_KPI_SCOPE_LINE, kpi);   /* the catalogue's direction */
+    return d && d->better > 0;
 }
 
 static double kpi_mean(const cs_json *lines, const char *line, const char *kpi)
