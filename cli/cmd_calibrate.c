@@ -15,6 +15,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/dist.h"
 #include "cli/outputs.h"
 #include "cli/whatif.h"
 #include "experiments/calibrate.h"
@@ -605,17 +606,14 @@ int cs_cmd_calibrate(int argc, char **argv)
             if (st != CS_OK) code = cs_cli_fail("calibrate", st, err.msg);
         }
     }
+    int of_late = 0, dir_late = 0;   /* in an MPI job both are begun after the runs (cli/dist.h) */
     if (!code) {
         cs_cli_install_signals();
-        if (flags[F_OUTPUT].set) {
-            st = cs_outfile_begin(flags[F_OUTPUT].value, flags[F_FORCE].set, cs_cli_note, (void *)"calibrate", &of, &err);
+        st = cs_cli_outfile_early("calibrate", flags[F_OUTPUT].value, flags[F_FORCE].set, &of, &of_late, &err);
+        if (st != CS_OK) code = cs_cli_fail("calibrate", st, err.msg);
+        if (!code) {
+            st = cs_cli_outdir_early("calibrate", flags[F_OUT].value, flags[F_FORCE].set, &dir, &dir_late, &err);
             if (st != CS_OK) code = cs_cli_fail("calibrate", st, err.msg);
-            else cs_cli_watch_outfile(of);
-        }
-        if (!code && flags[F_OUT].set) {
-            st = cs_outdir_begin(flags[F_OUT].value, flags[F_FORCE].set, cs_cli_note, (void *)"calibrate", &dir, &err);
-            if (st != CS_OK) code = cs_cli_fail("calibrate", st, err.msg);
-            else cs_cli_watch_outdir(dir);
         }
     }
     if (!code) {
@@ -638,8 +636,9 @@ int cs_cmd_calibrate(int argc, char **argv)
         size_t ln = strlen(c->base->name);
         int already = ln >= 13 && strcmp(c->base->name + ln - 13, " (calibrated)") == 0;
         snprintf(vname, sizeof vname, already ? "%s" : "%s (calibrated)", c->base->name);
-        if (dir) {
-            /* The variant as written, run in full for the summary and the report. */
+        if (flags[F_OUT].set) {
+            /* The variant as written, run in full for the summary and the report (on every MPI
+             * rank, which all make the same runs, though only rank 0 has the folder). */
             cs_exp_setting set[CS_CAL_MAX_FREE];
             for (size_t i = 0; i < c->k; i++) set[i] = (cs_exp_setting){i, c->xr_text[i], c->r.xr[i]};
             st = cs_whatif_build(&c->w, set, c->k, &c->written_scn, &err);
@@ -659,6 +658,8 @@ int cs_cmd_calibrate(int argc, char **argv)
             if (fflush(stdout) != 0 || ferror(stdout))
                 st = cs_error_set(&err, CS_EIO, "cannot write the result: %s", strerror(errno));
         }
+        if (st == CS_OK)
+            st = cs_cli_outfile_late("calibrate", flags[F_OUTPUT].value, flags[F_FORCE].set, &of, of_late, &err);
         if (st == CS_OK && of) {
             st = write_variant(c, cs_outfile_stream(of), flags[F_OUTPUT].value, name, &err);
             if (st == CS_OK) st = cs_outfile_commit(of, &err);
@@ -667,6 +668,7 @@ int cs_cmd_calibrate(int argc, char **argv)
             of = NULL;
             if (st == CS_OK && !flags[F_JSON].set) printf("\nWrote %s: runnable, `base:` %s plus the fitted values.\n", flags[F_OUTPUT].value, pos[0]);
         }
+        if (st == CS_OK) st = cs_cli_outdir_late("calibrate", flags[F_OUT].value, flags[F_FORCE].set, &dir, dir_late, &err);
         if (st == CS_OK && dir) {
             st = write_outdir(c, dir, name, flags[F_REPORT].set, &err);
             dir = NULL;

@@ -10,6 +10,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/dist.h"
 #include "cli/outputs.h"
 #include "cli/progress.h"
 #include "cli/whatif.h"
@@ -340,13 +341,11 @@ int cs_cmd_sensitivity(int argc, char **argv)
     cs_error err = {CS_OK, ""};
     cs_status st = CS_OK;
     cs_outdir *dir = NULL;
+    int late = 0;   /* in an MPI job DIR is checked now and begun after the runs (cli/dist.h) */
     if (!code) {
         cs_cli_install_signals();
-        if (flags[F_OUT].set) {
-            st = cs_outdir_begin(flags[F_OUT].value, flags[F_FORCE].set, cs_cli_note, (void *)"sensitivity", &dir, &err);
-            if (st != CS_OK) code = cs_cli_fail("sensitivity", st, err.msg);
-            else cs_cli_watch_outdir(dir);
-        }
+        st = cs_cli_outdir_early("sensitivity", flags[F_OUT].value, flags[F_FORCE].set, &dir, &late, &err);
+        if (st != CS_OK) code = cs_cli_fail("sensitivity", st, err.msg);
     }
     if (!code) {
         cs_exp_opts eo = {threads, cs_progress_update, NULL};
@@ -369,6 +368,7 @@ int cs_cmd_sensitivity(int argc, char **argv)
             if (fflush(stdout) != 0 || ferror(stdout))
                 st = cs_error_set(&err, CS_EIO, "cannot write the table: %s", strerror(errno));
         }
+        if (st == CS_OK) st = cs_cli_outdir_late("sensitivity", flags[F_OUT].value, flags[F_FORCE].set, &dir, late, &err);
         if (st == CS_OK && dir) {
             st = write_outdir(c, dir, flags[F_REPORT].set, &err);
             dir = NULL;

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/common.h"
+#include "io/outdir.h"
 #include "sim/rep.h"
 
 /* Signal-handler state, like cli/common.c's (the documented exception to "no globals"): where a
@@ -93,7 +95,7 @@ int cs_cli_dist_skip(const char *cmd)
     /* The commands whose runs ship their results between ranks (a plan with pack/unpack) and
      * that write only where cs_cli_writes() says.  Any other command runs on rank 0 alone, as
      * in one process, so that a command nobody has taught about MPI cannot write twice. */
-    static const char *const spread[] = {"run", "compare", "replay"};
+    static const char *const spread[] = {"run", "compare", "replay", "sweep", "sensitivity", "calibrate"};
     for (size_t i = 0; i < sizeof spread / sizeof spread[0]; i++)
         if (strcmp(cmd, spread[i]) == 0) return 0;
     if (cs_rep_dist_size() == 1) return 0;
@@ -119,3 +121,55 @@ int cs_cli_dist_end(int code)
 int cs_cli_writes(void) { return cs_rep_dist_rank() == 0; }
 
 int cs_cli_outputs_late(void) { return cs_rep_dist_size() > 1; }
+
+cs_status cs_cli_outdir_early(const char *cmd, const char *path, int force, cs_outdir **dir, int *late, cs_error *err)
+{
+    *dir = NULL;
+    *late = 0;
+    if (!path || !cs_cli_writes()) return CS_OK;
+    cs_status st = cs_outdir_begin(path, force, cs_cli_note, (void *)cmd, dir, err);
+    if (st != CS_OK) return st;
+    if (cs_cli_outputs_late()) {
+        cs_outdir_abort(*dir);
+        *dir = NULL;
+        *late = 1;
+    } else {
+        cs_cli_watch_outdir(*dir);
+    }
+    return CS_OK;
+}
+
+cs_status cs_cli_outdir_late(const char *cmd, const char *path, int force, cs_outdir **dir, int late, cs_error *err)
+{
+    if (!late) return CS_OK;
+    cs_status st = cs_outdir_begin(path, force, cs_cli_note, (void *)cmd, dir, err);
+    if (st == CS_OK) cs_cli_watch_outdir(*dir);
+    return st;
+}
+
+cs_status cs_cli_outfile_early(const char *cmd, const char *path, int force, cs_outfile **of, int *late,
+                               cs_error *err)
+{
+    *of = NULL;
+    *late = 0;
+    if (!path || !cs_cli_writes()) return CS_OK;
+    cs_status st = cs_outfile_begin(path, force, cs_cli_note, (void *)cmd, of, err);
+    if (st != CS_OK) return st;
+    if (cs_cli_outputs_late()) {
+        cs_outfile_abort(*of);
+        *of = NULL;
+        *late = 1;
+    } else {
+        cs_cli_watch_outfile(*of);
+    }
+    return CS_OK;
+}
+
+cs_status cs_cli_outfile_late(const char *cmd, const char *path, int force, cs_outfile **of, int late,
+                              cs_error *err)
+{
+    if (!late) return CS_OK;
+    cs_status st = cs_outfile_begin(path, force, cs_cli_note, (void *)cmd, of, err);
+    if (st == CS_OK) cs_cli_watch_outfile(*of);
+    return st;
+}

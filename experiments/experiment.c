@@ -50,6 +50,38 @@ static cs_status one_job(void *ud, int worker, uint32_t job, cs_error *err)
     return st;
 }
 
+/* A job's output for another MPI rank (sim/rep.h): the replication's raw sums.  Every rank
+ * then holds every scenario's results, so a loop that decides from them (calibrate) takes the
+ * same decisions everywhere. */
+static cs_status pack_job(void *ud, uint32_t job, uint32_t part, cs_rep_pack *out, cs_error *err)
+{
+    (void)part;
+    (void)err;
+    batch *b = ud;
+    cs_repstats_pack(&b->res[job / b->reps]->reps[job % b->reps], out);
+    return CS_OK;
+}
+
+static cs_status unpack_job(void *ud, uint32_t job, uint32_t part, cs_rep_unpack *in, cs_error *err)
+{
+    (void)part;
+    batch *b = ud;
+    size_t s = job / b->reps;
+    if (cs_repstats_unpack(&b->res[s]->reps[job % b->reps], in) != 0) {
+        char where[120] = "";
+        if (b->labels && b->labels[s]) snprintf(where, sizeof where, "%.100s: ", b->labels[s]);
+        return cs_error_set(err, CS_EINTERNAL, "%sreplication %u: results from another MPI rank have another shape "
+                            "(ranks running different scenario files?)", where, job % b->reps + 1);
+    }
+    return CS_OK;
+}
+
+static cs_status one_item(void *ud, int worker, uint32_t job, uint32_t part, cs_error *err)
+{
+    (void)part;
+    return one_job(ud, worker, job, err);
+}
+
 static void tick(void *ud, uint32_t done)
 {
     batch *b = ud;
@@ -91,8 +123,20 @@ cs_status cs_exp_run(cs_scn *const *scns, size_t n, const cs_scn *crn, const cha
         res[i] = cs_results_create(scns[i], reps, scns[i]->interval);
         if (!res[i]) st = cs_error_set(err, CS_ENOMEM, "out of memory");
     }
-    if (st == CS_OK)
-        st = cs_rep_run(b.total, workers, one_job, &b, opts->progress ? tick : NULL, &b, err);
+    if (st == CS_OK) {
+        /* Job j is the plan's "replication" j: one part each, handed out in job order. */
+        cs_rep_plan plan;
+        memset(&plan, 0, sizeof plan);
+        plan.n_reps = b.total;
+        plan.n_workers = workers;
+        plan.run = one_item;
+        plan.ud = &b;
+        plan.tick = opts->progress ? tick : NULL;
+        plan.tick_ud = &b;
+        plan.pack = pack_job;
+        plan.unpack = unpack_job;
+        st = cs_rep_exec(&plan, err);
+    }
     if (b.ctr)
         for (int w = 0; w < workers; w++) cs_ctr_destroy(b.ctr[w]);
     free(b.ctr);

@@ -7,8 +7,9 @@
  *     changes as --set, io/override.h, so a tried value is read and checked exactly as the file);
  *   - running several resolved scenarios together on common random numbers: every scenario gets
  *     the base's seed and replication count, so replication i of each sees the same callers,
- *     and the scenarios x replications are spread over the threads by the replication runner
- *     (sim/rep.h), one engine per worker, rebuilt when a worker moves to another scenario;
+ *     and the scenarios x replications are spread over the threads (and MPI ranks: each job
+ *     ships its replication's raw sums) by the replication runner (sim/rep.h), one engine per
+ *     worker, rebuilt when a worker moves to another scenario;
  *   - KPIs named as "lines.101.asa" or "pools.handlers.occupancy", read per replication;
  *   - paired differences with their 95% CI (the differences are taken replication by
  *     replication, which is what common random numbers make narrow).

@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +162,7 @@ struct cs_ctr {
     int has_feed;
     cs_arrival pending;          /* next replayed arrival */
     int pending_ok;
-    volatile double *progress;
+    _Atomic double *progress;
     uint64_t events;
     size_t n_chunks;
     int oom;
@@ -1304,7 +1305,7 @@ static void ev_tick(void *ctx, void *obj)
     flush_interval(c, t);
     double next = t + c->tick_step;
     if (next < c->horizon) schedule(c, next, CS_PRIO_STATS, ev_tick, NULL, NULL);
-    if (c->progress) *c->progress = t;
+    if (c->progress) atomic_store_explicit(c->progress, t, memory_order_relaxed);
 }
 
 static void ev_warmup(void *ctx, void *obj)
@@ -1587,7 +1588,7 @@ void cs_ctr_set_feed(cs_ctr *c, const cs_feed *feed)
     if (feed) c->feed_copy = *feed;
 }
 
-void cs_ctr_set_progress(cs_ctr *c, volatile double *sim_time) { c->progress = sim_time; }
+void cs_ctr_set_progress(cs_ctr *c, _Atomic double *sim_time) { c->progress = sim_time; }
 
 uint64_t cs_ctr_events(const cs_ctr *c) { return c->events; }
 
@@ -1740,6 +1741,6 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
                             rep + 1, cs_cal_now(c->cal), CS_CTR_MAX_CALLERS);
     flush_interval(c, c->horizon);
     close_books(c);
-    if (c->progress) *c->progress = c->horizon;
+    if (c->progress) atomic_store_explicit(c->progress, c->horizon, memory_order_relaxed);
     return CS_OK;
 }

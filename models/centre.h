@@ -106,8 +106,9 @@ void cs_ctr_destroy(cs_ctr *c);
 void cs_ctr_set_trace(cs_ctr *c, cs_trace_fn *fn, void *ud);
 /* Replay: arrivals of every line come from the feed, not from the demand model. */
 void cs_ctr_set_feed(cs_ctr *c, const cs_feed *feed);
-/* Progress: the engine stores its simulated time here every few thousand events. */
-void cs_ctr_set_progress(cs_ctr *c, volatile double *sim_time);
+/* Progress: the engine stores its simulated time here at every statistics tick (a relaxed
+ * atomic store: another thread reads it to draw a progress bar, nothing is ordered by it). */
+void cs_ctr_set_progress(cs_ctr *c, _Atomic double *sim_time);
 
 /* Runs replication `rep` (0-based) and fills out, which must have been initialised for this
  * scenario (cs_repstats_init with its lines, pools, interval and measured time). */

@@ -48,7 +48,7 @@ typedef struct nat_ctx {
     const cs_nat *nat;
     cs_nat_results *res;
     uint64_t *events;            /* [n_reps][n_forces] */
-    volatile double *sim_time;   /* [workers] */
+    _Atomic double *sim_time;    /* [workers]: as models/run.c's, relaxed atomics */
     _Atomic uint32_t items_done; /* for progress only */
     int workers;
     const cs_run_opts *opts;
@@ -75,7 +75,7 @@ static cs_status one_item(void *ud, int worker, uint32_t rep, uint32_t part, cs_
      * replication it runs. */
     cs_ctr *ctr = cs_ctr_create(s, err);
     if (!ctr) return err ? err->code : CS_ENOMEM;
-    c->sim_time[worker] = 0;
+    atomic_store_explicit(&c->sim_time[worker], 0.0, memory_order_relaxed);
     cs_ctr_set_progress(ctr, &c->sim_time[worker]);
     cs_status st = cs_ctr_run(ctr, rep, &c->res->force[part]->reps[rep], err);
     if (st != CS_OK && err) {
@@ -85,10 +85,32 @@ static cs_status one_item(void *ud, int worker, uint32_t rep, uint32_t part, cs_
         cs_error_set(err, st, "force '%s': %s", c->nat->forces[part].name, msg);
     }
     c->events[(size_t)rep * c->nat->n_forces + part] = cs_ctr_events(ctr);
-    c->sim_time[worker] = 0;
+    atomic_store_explicit(&c->sim_time[worker], 0.0, memory_order_relaxed);
     cs_ctr_destroy(ctr);
     c->items_done++;
     return st;
+}
+
+/* An item's output for another MPI rank (sim/rep.h): the force's raw sums for the replication
+ * and its event count.  The totals are not shipped: rep_done sums them on every rank. */
+static cs_status pack_item(void *ud, uint32_t rep, uint32_t part, cs_rep_pack *out, cs_error *err)
+{
+    (void)err;
+    nat_ctx *c = ud;
+    cs_repstats_pack(&c->res->force[part]->reps[rep], out);
+    cs_rep_pack_put(out, &c->events[(size_t)rep * c->nat->n_forces + part], sizeof *c->events);
+    return CS_OK;
+}
+
+static cs_status unpack_item(void *ud, uint32_t rep, uint32_t part, cs_rep_unpack *in, cs_error *err)
+{
+    nat_ctx *c = ud;
+    if (cs_repstats_unpack(&c->res->force[part]->reps[rep], in) != 0)
+        return cs_error_set(err, CS_EINTERNAL, "force '%s', replication %u: results from another MPI rank have "
+                            "another shape (ranks running different force files?)", c->nat->forces[part].name,
+                            rep + 1);
+    cs_rep_unpack_get(in, &c->events[(size_t)rep * c->nat->n_forces + part], sizeof *c->events);
+    return CS_OK;
 }
 
 static void sum_rep(cs_nat_results *res, uint32_t i);
@@ -108,7 +130,7 @@ static void tick(void *ud, uint32_t reps_done)
     (void)reps_done;
     nat_ctx *c = ud;
     double t = 0;
-    for (int w = 0; w < c->workers; w++) t += c->sim_time[w];
+    for (int w = 0; w < c->workers; w++) t += atomic_load_explicit(&c->sim_time[w], memory_order_relaxed);
     double h = c->nat->horizon;
     uint32_t done = c->items_done, n = (uint32_t)(c->nat->n_forces * c->res->n_reps);
     c->opts->progress(c->opts->progress_ud, done, n, (double)done * h + t, (double)n * h);
@@ -165,6 +187,7 @@ cs_status cs_nat_run(const cs_nat *n, const cs_run_opts *opts, cs_nat_results **
         st = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto done;
     }
+    for (int w = 0; w < workers; w++) atomic_init(&c.sim_time[w], 0.0);
     /* (force, replication) items, largest forces first (the longest-processing-time rule):
      * what starts last is small, so no worker is left alone at the end on a big force. */
     cs_rep_plan plan;
@@ -178,6 +201,9 @@ cs_status cs_nat_run(const cs_nat *n, const cs_run_opts *opts, cs_nat_results **
     plan.ud = &c;
     plan.tick = opts->progress ? tick : NULL;
     plan.tick_ud = &c;
+    plan.pack = pack_item;
+    plan.unpack = unpack_item;
+    plan.local = opts->local;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (n_items > 0) st = cs_rep_exec(&plan, err);

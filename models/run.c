@@ -1,5 +1,6 @@
 #include "models/run.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,7 +14,9 @@ typedef struct run_ctx {
     cs_ctr **ctr;            /* [workers] */
     cs_feed *feeds;          /* [workers] */
     int *feed_ok;
-    volatile double *sim_time;   /* [workers] progress of the replication in hand */
+    _Atomic double *sim_time;    /* [workers] progress of the replication in hand: written by
+                                  * the worker (and its engine), read by tick on the calling
+                                  * thread, relaxed (a progress bar orders nothing) */
     int workers;
     uint64_t *events;        /* [n_reps] */
 } run_ctx;
@@ -25,10 +28,11 @@ static cs_status one_rep(void *ud, int worker, uint32_t rep, uint32_t part, cs_e
     cs_ctr *c = rc->ctr[worker];
     const cs_run_opts *o = rc->opts;
     cs_ctr_set_trace(c, rep == 0 && o && o->trace ? o->trace : NULL, o ? o->trace_ud : NULL);
-    rc->sim_time[worker] = 0;
+    atomic_store_explicit(&rc->sim_time[worker], 0.0, memory_order_relaxed);
     cs_status st = cs_ctr_run(c, rep, &rc->res->reps[rep], err);
     rc->events[rep] = cs_ctr_events(c);
-    rc->sim_time[worker] = 0;   /* counted as a finished replication from now on */
+    /* Counted as a finished replication from now on. */
+    atomic_store_explicit(&rc->sim_time[worker], 0.0, memory_order_relaxed);
     return st;
 }
 
@@ -58,7 +62,7 @@ static void tick(void *ud, uint32_t done)
 {
     run_ctx *rc = ud;
     double t = 0;
-    for (int w = 0; w < rc->workers; w++) t += rc->sim_time[w];
+    for (int w = 0; w < rc->workers; w++) t += atomic_load_explicit(&rc->sim_time[w], memory_order_relaxed);
     /* Simulated time across the replications in flight, plus the finished ones. */
     double total = (double)done * rc->scn->horizon;
     rc->opts->progress(rc->opts->progress_ud, done, rc->res->n_reps,
@@ -89,6 +93,8 @@ cs_status cs_run(const cs_scn *scn, const cs_run_opts *opts, cs_results **out, c
     rc.feed_ok = calloc((size_t)workers, sizeof *rc.feed_ok);
     rc.sim_time = calloc((size_t)workers, sizeof *rc.sim_time);
     rc.events = calloc(n ? n : 1, sizeof *rc.events);
+    if (rc.sim_time)
+        for (int w = 0; w < workers; w++) atomic_init(&rc.sim_time[w], 0.0);
     cs_status st = CS_OK;
     if (!rc.res || !rc.ctr || !rc.feeds || !rc.feed_ok || !rc.sim_time || !rc.events) {
         st = cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -120,6 +126,7 @@ cs_status cs_run(const cs_scn *scn, const cs_run_opts *opts, cs_results **out, c
     plan.tick_ud = &rc;
     plan.pack = pack_rep;
     plan.unpack = unpack_rep;
+    plan.local = opts->local;
     st = cs_rep_exec(&plan, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (st != CS_OK) goto done;

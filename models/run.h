@@ -30,6 +30,8 @@ typedef struct cs_run_opts {
     void *feed_ud;
     cs_progress_fn *progress;    /* called from the calling thread, about every 100 ms */
     void *progress_ud;
+    int local;                   /* 1: never spread over MPI ranks (sim/rep.h plan.local): a run
+                                  * that only one rank makes */
 } cs_run_opts;
 
 /* Runs scn->replications replications of scn (seeded from scn->seed).  *out is owned by the

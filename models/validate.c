@@ -172,6 +172,7 @@ static cs_status one_line(const cs_results *r, size_t l, int threads, cs_valid_l
     cs_run_opts o;
     memset(&o, 0, sizeof o);
     o.threads = threads;
+    o.local = 1;   /* made by the rank that writes summary.json, alone (sim/rep.h) */
     cs_results *mr = NULL;
     st = cs_run(m, &o, &mr, err);
     if (st == CS_OK) {

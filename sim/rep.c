@@ -260,7 +260,7 @@ cs_status cs_rep_local(const cs_rep_work *w, const uint64_t *items, uint64_t n_i
 cs_status cs_rep_exec(const cs_rep_plan *plan, cs_error *err)
 {
     CS_REQUIRE(plan != NULL && plan->run != NULL);
-    if (cs_rep_dist_size() > 1) return cs_rep_dist_exec(plan, err);
+    if (!plan->local && cs_rep_dist_size() > 1) return cs_rep_dist_exec(plan, err);
     cs_rep_work w;
     cs_status st = cs_rep_work_init(&w, plan, err);
     if (st != CS_OK) return st;

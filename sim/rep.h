@@ -110,6 +110,9 @@ typedef struct cs_rep_plan {
     void *tick_ud;
     cs_rep_pack_fn *pack;       /* optional, both or neither: lets MPI ranks share the items */
     cs_rep_unpack_fn *unpack;
+    int local;                  /* 1: on this process's threads only, even in an MPI job: a run
+                                 * that one rank makes alone (rank 0's checks while it writes
+                                 * outputs); every rank would otherwise wait for the others */
 } cs_rep_plan;
 
 /* Runs every item of the plan (see the top of this file).  Returns CS_OK, the status of the
