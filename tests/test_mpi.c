@@ -7,11 +7,14 @@
  * the same status and message, whatever the number of ranks.  And a replication's raw sums
  * must survive packing bit for bit.
  *
- * In an MPI build (make check MPI=1) also the real thing, through mpirun: `run` and `compare`
- * with 1, 2 and 3 ranks give the bytes of a single process (--json and every file of --out);
- * a rank that dies ends the job with a non-zero status, no hang and no output folder; a rank
- * that cannot read its scenario, or a rank 0 that refuses the output folder, ends the job
- * with status 2 and the reason shown; commands that do not spread run once, on rank 0. */
+ * In an MPI build (make check MPI=1) also the real thing, through mpirun: `run`, `compare`,
+ * `sweep`, `sensitivity`, `calibrate` and a national `run` with 1, 2 and 3 ranks give the bytes
+ * of a single process (--json and every file of --out and -o); a rank that dies ends the job
+ * with a non-zero status, no hang and no output folder (which for the what-if commands and
+ * national runs also shows that their runs are shared between ranks: the test switch acts only
+ * in a shared run); a rank that cannot read its scenario, or a rank 0 that refuses the output
+ * folder, ends the job with status 2 and the reason shown; commands that do not spread run
+ * once, on rank 0. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,8 +75,8 @@ static cs_status sim_run(void *ud, int worker, uint32_t rep, uint32_t part, cs_e
     sim_ud *u = ud;
     if (rep == u->fail_rep && part == u->fail_part)
         return cs_error_set(err, CS_EIO, "replication %u part %u failed", rep, part);
-    for (int k = 0; k < K; k++)
-        u->s->item[rep][part][k] = (double)(mix(rep * 1000003ULL + part * 101ULL + (uint64_t)k) >> 11) * 0x1p-53;
+    for (uint64_t k = 0; k < K; k++)
+        u->s->item[rep][part][k] = (double)(mix((uint64_t)rep * 1000003u + (uint64_t)part * 101u + k) >> 11) * 0x1p-53;
     return CS_OK;
 }
 
@@ -101,7 +104,9 @@ static cs_status sim_unpack(void *ud, uint32_t rep, uint32_t part, cs_rep_unpack
 {
     (void)err;
     sim_ud *u = ud;
-    cs_rep_unpack_get(in, u->s->item[rep][part], (K - (u->unpack_short ? 1 : 0)) * sizeof(double));
+    size_t n = sizeof u->s->item[rep][part];
+    if (u->unpack_short) n -= sizeof(double);
+    cs_rep_unpack_get(in, u->s->item[rep][part], n);
     return CS_OK;
 }
 
@@ -697,8 +702,8 @@ static void test_mpirun_rank_leaves_early(void **state)
     proc_free(&p);
 }
 
-/* Commands that do not spread yet run on rank 0 alone, as one process: printed once, written
- * once, the same bytes; a sweep's runs stay on rank 0's threads. */
+/* Commands that do not spread run on rank 0 alone, as one process: printed once, the same
+ * bytes. */
 static void test_mpirun_solo_commands(void **state)
 {
     (void)state;
@@ -709,17 +714,115 @@ static void test_mpirun_solo_commands(void **state)
     assert_string_equal(a.out, b.out);
     proc_free(&a);
     proc_free(&b);
-    char scn[300], d1[300], d2[300];
+}
+
+/* `callsim ARGS --json --quiet` in one process, then under mpirun with 1, 2 and 3 ranks
+ * (threads 2, 1, 1): the same standard output.  The single process and 3 ranks also write
+ * --out DIR [FILE_FLAG FILE], which must hold the same bytes in every file (the files are
+ * drawn from the results the JSON shows; writing them costs seconds of charts, so not at every
+ * N). */
+static void spread_identical(const char *label, const char *const *args, const char *file_flag)
+{
+    char ref_dir[300] = "", ref_file[300] = "";
+    char *ref_out = NULL;
+    for (int n = 0; n <= 3; n++) {
+        char dir[300], file[300];
+        snprintf(dir, sizeof dir, "%s/%s-%d", tmp, label, n);
+        snprintf(file, sizeof file, "%s/%s-%d.yaml", tmp, label, n);
+        const char *argv[40];
+        size_t k = 0;
+        while (args[k] && k < 30) {
+            argv[k] = args[k];
+            k++;
+        }
+        argv[k++] = "--json";
+        argv[k++] = "--quiet";
+        int files = n == 0 || n == 3;
+        if (files) {
+            argv[k++] = "--out";
+            argv[k++] = dir;
+        }
+        if (files && file_flag) {
+            argv[k++] = file_flag;
+            argv[k++] = file;
+        }
+        if (n > 0) {
+            argv[k++] = "--threads";
+            argv[k++] = n == 1 ? "2" : "1";
+        }
+        argv[k] = NULL;
+        proc p = callsim(n, argv);
+        if (p.code != 0) fail_msg("%s, mpirun -np %d: status %d: %s", label, n, p.code, p.err);
+        if (n == 0) {
+            ref_out = p.out;
+            p.out = NULL;
+            snprintf(ref_dir, sizeof ref_dir, "%s", dir);
+            snprintf(ref_file, sizeof ref_file, "%s", file);
+        } else {
+            assert_string_equal(p.out, ref_out);   /* printed once, by rank 0 */
+            if (files) same_tree(ref_dir, dir);
+            if (files && file_flag) same_file(ref_file, file);
+            if (!files) assert_false(exists(dir));
+        }
+        proc_free(&p);
+    }
+    free(ref_out);
+}
+
+/* A rank that dies in the middle of the command's first shared run: the job ends with a
+ * non-zero status and no output.  The test switch acts only where a run is shared between
+ * ranks, so this also fails if the command's runs are not spread (every rank running them
+ * whole would succeed). */
+static void dies_when_spread(const char *label, const char *const *args)
+{
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/%s-dies", tmp, label);
+    const char *argv[40] = {"mpirun", "--oversubscribe", "-np", "2", "-x", "CALLSIM_TEST_MPI_ABORT_RANK=1", bin()};
+    size_t k = 7;
+    for (size_t i = 0; args[i] && k < 34; i++) argv[k++] = args[i];
+    argv[k++] = "--quiet";
+    argv[k++] = "--threads";
+    argv[k++] = "1";
+    argv[k++] = "--out";
+    argv[k++] = dir;
+    argv[k] = NULL;
+    proc p = run(argv);
+    if (p.code == 0) fail_msg("%s: rank 1 did not take part in a shared run: %s", label, p.err);
+    assert_int_not_equal(p.code, 142);
+    assert_non_null(strstr(p.err, "[rank 1] callsim: MPI rank 1 aborts on purpose"));
+    assert_false(exists(dir));
+    char name[64];
+    snprintf(name, sizeof name, "%s-dies", label);
+    assert_int_equal(leftovers(name), 0);
+    proc_free(&p);
+}
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void test_mpirun_whatif_identical(void **state)
+{
+    (void)state;
+    char scn[300];
     snprintf(scn, sizeof scn, "%s/small.yaml", tmp);
-    snprintf(d1, sizeof d1, "%s/sweep-1", tmp);
-    snprintf(d2, sizeof d2, "%s/sweep-2", tmp);
-    a = CALLSIM(0, "sweep", scn, "--vary", "pools.handlers.staff=10,12", "--reps", "2", "--json", "--quiet", "--out", d1);
-    b = CALLSIM(2, "sweep", scn, "--vary", "pools.handlers.staff=10,12", "--reps", "2", "--json", "--quiet", "--out", d2);
-    if (a.code != 0 || b.code != 0) fail_msg("sweep: %d %s / %d %s", a.code, a.err, b.code, b.err);
-    assert_string_equal(a.out, b.out);
-    same_tree(d1, d2);
-    proc_free(&a);
-    proc_free(&b);
+    spread_identical("sweep", ARGS("sweep", scn, "--vary", "pools.handlers.staff=10,11,13", "--reps", "3"), NULL);
+    spread_identical("sens", ARGS("sensitivity", scn, "--vary", "pools.handlers.staff=10,12", "--vary",
+                                  "lines.101.patience.mean=5m,15m", "--reps", "3"), NULL);
+    /* Root finding on a headcount: every evaluation a shared run, decisions taken from the
+     * shared results on every rank; -o FILE and --out DIR begun after the runs. */
+    spread_identical("cal", ARGS("calibrate", scn, "--match", "lines.101.abandon_rate=10%", "--free",
+                                 "pools.handlers.staff=8..16", "--reps", "3"), "-o");
+    /* sweep and sensitivity share calibrate's runner (experiments/experiment.c cs_exp_run). */
+    dies_when_spread("cal", ARGS("calibrate", scn, "--match", "lines.101.abandon_rate=10%", "--free",
+                                 "pools.handlers.staff=8..16", "--reps", "2"));
+}
+
+/* A national run: (force, replication) items shared, the national totals summed on every rank;
+ * ten dated days, so daily.csv of every force and of the nation travel too. */
+static void test_mpirun_national_identical(void **state)
+{
+    (void)state;
+    spread_identical("nat", ARGS("run", "tests/data/national/dated.yaml"), NULL);
+    dies_when_spread("nat", ARGS("run", "tests/data/national/dated.yaml"));
 }
 
 #endif
@@ -740,6 +843,8 @@ int main(void)
         cmocka_unit_test(test_mpirun_rank_dies),
         cmocka_unit_test(test_mpirun_rank_leaves_early),
         cmocka_unit_test(test_mpirun_solo_commands),
+        cmocka_unit_test(test_mpirun_whatif_identical),
+        cmocka_unit_test(test_mpirun_national_identical),
 #endif
     };
 #ifdef CS_MPI
