@@ -14,7 +14,13 @@
 # Floor and callsim runs alternate, so that both see the same load.
 #   4. the same baseline run with --threads 1 and --threads 2: wall time and speed-up (under
 #      a real-time priority where chrt allows it, so that other processes do not take the cores);
-#   5. callsim fit on generated 10^6 and 10^7-row logs (memory must stay flat).
+#   5. callsim fit on generated 10^6 and 10^7-row logs (memory must stay flat);
+#   6. a national year (scenarios/national/england_wales.yaml, 43 forces, about 42 million
+#      attempts a replication): CPU time per replication and peak memory, one thread, from a
+#      run of 1 replication and one of 2 (the difference is one replication's work, the rest is
+#      loading 43 force files and setting the run up); then the 2-replication run on 2 threads,
+#      wall time, to show the (force, replication) items keep both cores busy to the end.
+#      One run each, not best of $RUNS: a replication is about 15 s of CPU.  NATIONAL=0 skips it.
 set -eu
 BUILD=${1:-build}
 RUNS=${RUNS:-5}
@@ -154,3 +160,23 @@ for rows in 1000000 10000000; do
     awk -v r="$rows" -v s="$s" -v k="$kb" 'BEGIN { printf "%-10s %12.1f %14.0f %11.1f MB\n", r, s, r/s, k/1024 }'
     rm -f "$TMP/log.csv"
 done
+
+# A national year.  The replication count is set on the command line; everything else is the
+# file as shipped.
+if [ "${NATIONAL:-1}" != 0 ]; then
+    NAT=scenarios/national/england_wales.yaml
+    echo
+    echo "== national year: $NAT, 43 forces (CPU time of the whole process, set-up included; one run each)"
+    once ./callsim run "$NAT" --reps 1 --threads 1 --quiet --json
+    c1=$C; k1=$K; w1=$W
+    # Attempts of one replication: the national totals' offered attempts, summed over lines.
+    att=$(awk '/"totals":/ { t = 1 } t && /"offered": *\{/ { getline; gsub(/[",]/, ""); s += $2 }
+               END { printf "%.0f", s }' "$TMP/out.txt")
+    once ./callsim run "$NAT" --reps 2 --threads 2 --quiet
+    printf "%-26s %12s %10s %12s %10s %12s\n" run attempts "CPU s" "ns/attempt" "wall s" "peak memory"
+    awk -v a="$att" -v c="$c1" -v k="$k1" -v w="$w1" 'BEGIN {
+        printf "%-26s %12.0f %10.1f %12.0f %10.1f %9.1f MB\n", "1 replication, 1 thread", a, c, c * 1e9 / a, w, k / 1024 }'
+    awk -v a="$att" -v c="$C" -v k="$K" -v w="$W" 'BEGIN {
+        printf "%-26s %12.0f %10.1f %12.0f %10.1f %9.1f MB\n", "2 replications, 2 threads", 2 * a, c, c * 1e9 / (2 * a), w, k / 1024 }'
+    echo "(2 threads: CPU/wall near 2 means both cores were busy to the end, on an idle machine.)"
+fi
