@@ -132,7 +132,7 @@ void cs_repstats_clear(cs_repstats *r);
 
 /* A replication's sums as bytes, for one run on another MPI rank (sim/rep.h): its shape, then
  * every double, tally and histogram count exactly as in memory, so the copy is bit for bit
- * (about 45 kB per line and 22 kB per pool at 15-minute intervals: 138 kB for the baseline;
+ * (about 74 kB per line and 22 kB per pool at 15-minute intervals: 192 kB for the baseline;
  * a run with daily counters adds 48 bytes per line and day).
  * unpack reads into r initialised with the same shape (cs_repstats_init); it returns -1, r
  * unchanged, when the bytes describe another shape. */
