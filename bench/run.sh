@@ -16,11 +16,11 @@
 #      a real-time priority where chrt allows it, so that other processes do not take the cores);
 #   5. callsim fit on generated 10^6 and 10^7-row logs (memory must stay flat);
 #   6. a national year (scenarios/national/england_wales.yaml, 43 forces, about 42 million
-#      attempts a replication): CPU time per replication and peak memory, one thread, from a
-#      run of 1 replication and one of 2 (the difference is one replication's work, the rest is
-#      loading 43 force files and setting the run up); then the 2-replication run on 2 threads,
-#      wall time, to show the (force, replication) items keep both cores busy to the end.
-#      One run each, not best of $RUNS: a replication is about 15 s of CPU.  NATIONAL=0 skips it.
+#      attempts a replication): CPU time and peak memory of 1 replication on one thread (set-up
+#      included: loading 43 force files is a small part), then 2 replications on 2 threads
+#      (CPU/wall shows whether the (force, replication) items kept both cores busy to the end,
+#      on an idle machine).  One run each, not best of $RUNS: a replication is about 15 s of
+#      CPU.  NATIONAL=0 skips it.
 set -eu
 BUILD=${1:-build}
 RUNS=${RUNS:-5}
