@@ -144,4 +144,11 @@ int cs_rep_dist_rank(void);
 int cs_rep_dist_size(void);
 int cs_rep_dist_stop(int code, void (*show_own)(void *ud), void *ud);
 
+/* Rank 0's n bytes at buf copied to buf on every rank (nothing in one process).  For a step
+ * whose result may differ between ranks although the inputs are the same (an optimisation cut
+ * short by a wall-clock limit): every rank then goes on with rank 0's answer.  Every rank must
+ * call it at the same point with the same n; a rank that left early is reported as by
+ * cs_rep_exec.  From the calling thread only (from a worker thread it does nothing). */
+cs_status cs_rep_dist_bcast(void *buf, size_t n, cs_error *err);
+
 #endif

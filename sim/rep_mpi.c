@@ -31,7 +31,7 @@
 #include <mpi.h>
 
 enum { H_KIND, H_CODE, H_REPS, H_PARTS, H_PACK, H_EARLY, H_N };
-enum { KIND_RUN = 1, KIND_EXIT = 2 };
+enum { KIND_RUN = 1, KIND_EXIT = 2, KIND_BCAST = 3 };
 
 #define CHUNK (1 << 30)
 
@@ -136,9 +136,9 @@ cs_status cs_rep_dist_exec(const cs_rep_plan *plan, cs_error *err)
     int early = -1, differ = -1;
     for (int r = 0; r < size; r++) {
         const int64_t *o = all + (size_t)r * H_N;
-        if (o[H_KIND] != KIND_RUN) {
+        if (o[H_KIND] == KIND_EXIT) {
             if (early < 0) early = r;
-        } else if (differ < 0 && memcmp(o + H_REPS, h + H_REPS, 3 * sizeof *h) != 0) {
+        } else if (differ < 0 && (o[H_KIND] != KIND_RUN || memcmp(o + H_REPS, h + H_REPS, 3 * sizeof *h) != 0)) {
             differ = r;
         }
     }
@@ -223,6 +223,35 @@ cs_status cs_rep_dist_exec(const cs_rep_plan *plan, cs_error *err)
     return st;
 }
 
+cs_status cs_rep_dist_bcast(void *buf, size_t n, cs_error *err)
+{
+    int is_main = 0;
+    if (!mpi_on() || cs_rep_dist_size() == 1) return CS_OK;
+    MPI_Is_thread_main(&is_main);
+    if (!is_main) return CS_OK;
+    int size = cs_rep_dist_size();
+    int64_t h[H_N] = {KIND_BCAST, 0, (int64_t)n, 0, 0, 0};
+    int64_t *all = headers(h);
+    int early = -1, differ = -1;
+    for (int r = 0; r < size; r++) {
+        const int64_t *o = all + (size_t)r * H_N;
+        if (o[H_KIND] == KIND_EXIT) {
+            if (early < 0) early = r;
+        } else if (differ < 0 && (o[H_KIND] != KIND_BCAST || o[H_REPS] != h[H_REPS])) {
+            differ = r;
+        }
+    }
+    free(all);
+    if (early >= 0)
+        return cs_error_set(err, CS_EIO, "MPI rank %d stopped before this step (its message says why)", early);
+    if (differ >= 0)
+        return cs_error_set(err, CS_EINTERNAL,
+                            "MPI ranks %d and %d reached different steps (a callsim bug: every rank must make "
+                            "the same runs and exchanges in the same order)", cs_rep_dist_rank(), differ);
+    bcast_bytes(buf, n, 0);
+    return CS_OK;
+}
+
 int cs_rep_dist_stop(int code, void (*show_own)(void *ud), void *ud)
 {
     if (!mpi_on()) return code;
@@ -286,6 +315,14 @@ cs_status cs_rep_dist_exec(const cs_rep_plan *plan, cs_error *err)
 {
     (void)plan;
     return cs_error_set(err, CS_EINTERNAL, "this callsim was built without MPI");
+}
+
+cs_status cs_rep_dist_bcast(void *buf, size_t n, cs_error *err)
+{
+    (void)buf;
+    (void)n;
+    (void)err;
+    return CS_OK;
 }
 
 #endif

@@ -716,12 +716,13 @@ static void test_mpirun_solo_commands(void **state)
     proc_free(&b);
 }
 
-/* `callsim ARGS --json --quiet` in one process, then under mpirun with 1, 2 and 3 ranks
- * (threads 2, 1, 1): the same standard output.  The single process and 3 ranks also write
- * --out DIR [FILE_FLAG FILE], which must hold the same bytes in every file (the files are
- * drawn from the results the JSON shows; writing them costs seconds of charts, so not at every
- * N). */
-static void spread_identical(const char *label, const char *const *args, const char *file_flag)
+/* `callsim ARGS [--json] --quiet` in one process, then under mpirun with 1, 2 and 3 ranks
+ * (threads 2, 1, 1): the same standard output (up to `cut`, when given: what follows names
+ * the files written).  The single process and 3 ranks also write --out DIR [FILE_FLAG FILE],
+ * which must hold the same bytes in every file (the files are drawn from the results the
+ * output shows; writing them costs seconds of charts, so not at every N). */
+static void spread_identical_opts(const char *label, const char *const *args, const char *file_flag, int json,
+                                  const char *cut)
 {
     char ref_dir[300] = "", ref_file[300] = "";
     char *ref_out = NULL;
@@ -735,7 +736,7 @@ static void spread_identical(const char *label, const char *const *args, const c
             argv[k] = args[k];
             k++;
         }
-        argv[k++] = "--json";
+        if (json) argv[k++] = "--json";
         argv[k++] = "--quiet";
         int files = n == 0 || n == 3;
         if (files) {
@@ -753,6 +754,8 @@ static void spread_identical(const char *label, const char *const *args, const c
         argv[k] = NULL;
         proc p = callsim(n, argv);
         if (p.code != 0) fail_msg("%s, mpirun -np %d: status %d: %s", label, n, p.code, p.err);
+        char *end = cut ? strstr(p.out, cut) : NULL;
+        if (end) *end = '\0';
         if (n == 0) {
             ref_out = p.out;
             p.out = NULL;
@@ -767,6 +770,11 @@ static void spread_identical(const char *label, const char *const *args, const c
         proc_free(&p);
     }
     free(ref_out);
+}
+
+static void spread_identical(const char *label, const char *const *args, const char *file_flag)
+{
+    spread_identical_opts(label, args, file_flag, 1, NULL);
 }
 
 /* A rank that dies in the middle of the command's first shared run: the job ends with a
