@@ -21,6 +21,7 @@ int cs_cmd_compare(int argc, char **argv);
 int cs_cmd_report(int argc, char **argv);
 int cs_cmd_replay(int argc, char **argv);
 int cs_cmd_fit(int argc, char **argv);
+int cs_cmd_staff(int argc, char **argv);
 int cs_cmd_sweep(int argc, char **argv);
 int cs_cmd_sensitivity(int argc, char **argv);
 int cs_cmd_calibrate(int argc, char **argv);

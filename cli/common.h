@@ -30,6 +30,10 @@ int cs_cli_list(const char *cmd, int argc, char **argv, cs_flag *flags, size_t n
 cs_status cs_cli_copy_scenario(cs_outdir *dir, const char *src, const char *rel, const char *const *sets,
                                size_t n_sets, cs_error *err);
 
+/* How a variant file written at `output` names its base `scenario`: relative to the variant's
+ * folder when both are below a common folder, else absolute (calibrate -o, staff -o). */
+void cs_cli_base_path(const char *scenario, const char *output, char *buf, size_t n);
+
 /* Applies --reps, --seed (NULL = keep the file's).  Returns 0 or an exit code. */
 int cs_cli_override(const char *cmd, cs_scn *s, const char *reps, const char *seed);
 

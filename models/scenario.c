@@ -32,6 +32,7 @@ static void free_pool(cs_pool *p)
     free(p->queues);
     free(p->weights);
     free(p->shifts);
+    free(p->patterns);
     cs_roster_fini(&p->staffing);
     cs_roster_fini(&p->run_staffing);
     cs_onduty_fini(p->on_duty);

@@ -149,6 +149,8 @@ typedef struct cs_line {
     cs_dist connect;       /* counts in waits, ASA and service level; patience runs during it */
     double target_within;  /* service-level target: answered within this (s) ... */
     double target_share;   /* ... for this share of calls (reported, drawn on charts) */
+    double target_max_abandon; /* ceiling on abandon_rate per interval for the staffing planner
+                                * (callsim staff); 0 = none */
 } cs_line;
 
 typedef struct cs_queue {
@@ -178,6 +180,25 @@ typedef enum cs_absence {
     CS_ABSENCE_EXPECTED = 1  /* the rounded expectation, the same in every replication */
 } cs_absence;
 
+/* A shift pattern the staffing planner may use (`patterns:` of a pool; `callsim staff` only, a
+ * run ignores it): a weekly shift from a start or a start window, or a 12-hour 4 on / 4 off
+ * rotation in four equal crews.  experiments/staff.c turns it into cover patterns. */
+typedef struct cs_shift_pattern {
+    char name[CS_NAME_MAX];
+    int rotation;          /* 0: weekly shift; 1: 4 on / 4 off (two 12 h days, two nights) */
+    unsigned days;         /* weekly: weekdays it may start (Monday = bit 0) */
+    int by_day;            /* weekly: a headcount per weekday (1) or one for all its days (0) */
+    double start_first;    /* weekly: first start (s after midnight); rotation: day shifts' */
+    double start_last;     /* weekly: last start of the window (= start_first for one start) */
+    double start_every;    /* weekly: step of the window (s) */
+    double night_start;    /* rotation: night shifts' start (s after midnight) */
+    double length;         /* seconds (rotation: 12 h) */
+    double break_time;     /* seconds per shift, taken where the scenario's breaks are */
+    int unpaid_breaks;     /* breaks are not paid */
+    int min_heads, max_heads; /* per pattern (per weekday when by_day; per crew); max < 0 = none */
+    double cost_per_hour;  /* < 0: the pool's */
+} cs_shift_pattern;
+
 typedef struct cs_pool {
     char name[CS_NAME_MAX];
     int *queues;           /* queues this pool takes calls from (skills) */
@@ -197,6 +218,11 @@ typedef struct cs_pool {
     char on_duty_file[256];   /* dated on-duty CSV laid over the roster, "" if none */
     struct cs_onduty *on_duty; /* its numbers (models/staffing.h), owned; NULL if none.  With
                                 * random absence each replication's draw is overlaid with them */
+    /* The staffing planner's inputs (callsim staff; a run ignores them). */
+    double cost_per_hour;  /* cost of a paid hour; 0 = not given */
+    int max_heads;         /* most people on the pool's roster (heads of a week); 0 = no cap */
+    cs_shift_pattern *patterns; /* allowed shift patterns (owned); none = the roster's shifts */
+    size_t n_patterns;
 } cs_pool;
 
 typedef enum cs_effect_on { CS_EFFECT_HANDLE = 0, CS_EFFECT_WRAP = 1 } cs_effect_on;

@@ -605,6 +605,7 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
         masthead(&r);
         about(&r);
         if (r.whatif) csi_rep_whatif(&r);
+        if (!r.comparison) csi_rep_staffing(&r);   /* callsim staff's folder (report_staff.c) */
         csi_rep_headline(&r);
         st = csi_rep_charts(&r, err);
     }

@@ -10,6 +10,7 @@
  *   report_tables.c  the KPI labels, the headline tables and the full tables;
  *   report_assume.c  "Assumptions in words", generated from the resolved scenario;
  *   report_whatif.c  the section of a sweep, sensitivity analysis or calibration folder;
+ *   report_staff.c   the staffing plan of a `callsim staff` folder;
  *   report_css.c     the stylesheet and nothing else.
  *
  * Conventions.  Every part appends to r->out (a cs_text_buf) through hf(), which escapes %s, so
@@ -156,6 +157,12 @@ int csi_rep_assumptions(report *r);                   /* report_assume.c; 0 when
 /* What a sweep, sensitivity analysis or calibration found, in words and tables
  * (report_whatif.c); the run tables that follow are for its reference scenario. */
 void csi_rep_whatif(report *r);
+
+/* ---- report_staff.c ------------------------------------------------------------------------ */
+
+/* The "Staffing plan" section of a `callsim staff` folder (summary.json "staffing"); nothing
+ * when the member is absent. */
+void csi_rep_staffing(report *r);
 const char *csi_rep_whatif_kicker(const report *r);   /* "sweep", ... for the masthead */
 const char *csi_rep_whatif_files(const report *r);    /* ", sweep.csv" for the appendix */
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/need.h"
 #include "plots/chart.h"
 #include "sim/stat.h"
 
@@ -266,14 +267,17 @@ static cs_status chart_service_level(const cs_results *r, size_t l, const week *
     ch.series = &ser;
     ch.n_series = 1;
     week_axis(&ch);
-    ch.has_hline = 1;
+    ch.has_hline = L->target_share > 0;   /* a target on abandonment alone has no share */
     ch.hline = L->target_share;
     ch.hline_label = target;
     snprintf(caption, sizeof caption,
              "For each interval of the week, the share of calls to line %s arriving in that interval that were "
-             "answered within %g seconds (abandoned calls count as not answered). The dashed line is the target of "
-             "%.0f%%.",
-             L->name, L->target_within, 100 * L->target_share);
+             "answered within %g seconds (abandoned calls count as not answered).",
+             L->name, L->target_within);
+    if (L->target_share > 0) {
+        size_t o = strlen(caption);
+        snprintf(caption + o, sizeof caption - o, " The dashed line is the target of %.0f%%.", 100 * L->target_share);
+    }
     cs_status st = emit(&ch, file, caption, path, ud, list, err);
     free(buf);
     return st;
@@ -336,7 +340,8 @@ static cs_status chart_demand_staffing(const cs_results *r, const week *w, cs_ch
                                        cs_chart_list *list, cs_error *err)
 {
     const cs_scn *s = r->scn;
-    size_t ns = s->n_lines + s->n_pools;
+    /* Lines, pools on duty, then each pool's "handlers needed" (models/need.h). */
+    size_t ns = s->n_lines + 2 * s->n_pools;
     double *buf = malloc(ns * w->n * sizeof *buf);
     cs_chart_series *ser = calloc(ns, sizeof *ser);
     char (*labels)[96] = calloc(ns, sizeof *labels);
@@ -375,10 +380,27 @@ static cs_status chart_demand_staffing(const cs_results *r, const week *w, cs_ch
         snprintf(labels[s->n_lines + p], sizeof labels[0], "%s on duty", s->pools[p].name);
         ser[s->n_lines + p] = (cs_chart_series){labels[s->n_lines + p], w->n, w->x, y, NULL, NULL, 1, 1, 1};
     }
+    /* The Erlang A requirement on the offered attempts the run measured: what a planner would
+     * staff interval by interval for the lines' targets, so a reader sees the gap. */
+    for (size_t p = 0; p < s->n_pools; p++) {
+        size_t k = s->n_lines + s->n_pools + p;
+        double *y = buf + k * w->n;
+        cs_status st = cs_need_results(r, p, y, err);
+        if (st != CS_OK) {
+            free(buf);
+            free(ser);
+            free(labels);
+            return st;
+        }
+        for (size_t i = 0; i < w->n; i++)
+            if (!w->measured[i]) y[i] = NAN;
+        snprintf(labels[k], sizeof labels[0], "%s needed (Erlang A estimate)", s->pools[p].name);
+        ser[k] = (cs_chart_series){labels[k], w->n, w->x, y, NULL, NULL, 0, 1, 1};
+    }
     cs_chart ch;
     cs_chart_init(&ch, CS_CHART_LINE);
     ch.title = "Demand against staffing over the week";
-    ch.subtitle = "Offered attempts per hour (incl. redials) and handlers on duty after shrinkage and breaks";
+    ch.subtitle = "Offered attempts per hour (incl. redials); handlers on duty and needed (Erlang A)";
     ch.ylabel = "Calls offered per hour";
     ch.y2label = "Handlers on duty";
     ch.ymin = 0;
@@ -389,7 +411,10 @@ static cs_status chart_demand_staffing(const cs_results *r, const week *w, cs_ch
     cs_status st = emit(&ch, "demand_vs_staffing",
                         "Calls offered to each line per hour (solid, left axis), including redials and calls spilling "
                         "over from another line, against the number of handlers on duty in each pool (dashed steps, "
-                        "right axis), over the simulated week. Both are means across replications.",
+                        "right axis), over the simulated week. Both are means across replications. The solid steps "
+                        "on the right axis are the handlers each pool would need on duty for its lines' targets by "
+                        "the Erlang A formula, interval by interval, on the calls offered: an estimate that ignores "
+                        "calls carried over between intervals, priorities and redials (callsim staff simulates them).",
                         path, ud, list, err);
     free(buf);
     free(ser);
