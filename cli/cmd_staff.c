@@ -8,9 +8,9 @@
  * staffing section of the report.  A budget (--budget-hours, --budget-cost) replaces the
  * least-cost roster by the best one within it; --curve N adds the cost-versus-abandonment curve.
  *
- * Seeds: the requirement uses the scenario's seed S, the checks S + 1, the comparison of the
- * current roster and the verification S + 2, so that the verification's callers were never
- * seen by the planner. */
+ * Seeds (experiments/staff.h): the requirement uses the scenario's seed S, the checks S + 2,
+ * S + 3, ..., the comparison of the current roster and the verification S + 1, so that the
+ * verification's callers were never seen by the planner. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <limits.h>
@@ -298,7 +298,7 @@ static cs_status write_variant(staff_cli *c, FILE *f, const char *output, cs_err
                            pl->sol.glpk_text, 100 * pl->sol.gap, pl->checks);
         cs_text_printf(&cm, "Verification (seed %llu): %.1f%% of (line, interval) pairs meet their targets (the "
                        "current roster: %.1f%%).\n",
-                       (unsigned long long)(c->seed + 2), 100 * c->ver_met, 100 * c->base_met);
+                       (unsigned long long)cs_staff_verify_seed(c->seed), 100 * c->ver_met, 100 * c->base_met);
         for (size_t p = 0; p < c->scn->n_pools; p++) {
             char a[48], b[48];
             thousands(pl->now[p].paid_hours, a, sizeof a);
@@ -424,14 +424,15 @@ static void print_plan(const staff_cli *c)
         }
     }
     if (!c->budget && pl->checks) {
-        printf("\nChecks of the roster by simulation (seed %llu): (line, interval) pairs missing a target:",
-               (unsigned long long)(c->seed + 1));
+        printf("\nChecks of the roster by simulation (seeds %llu to %llu): (line, interval) pairs missing a target:",
+               (unsigned long long)cs_staff_check_seed(c->seed, 0),
+               (unsigned long long)cs_staff_check_seed(c->seed, pl->checks - 1));
         for (int i = 0; i < pl->checks; i++) printf("%s %zu", i ? " ->" : "", pl->check_missed[i]);
         printf(" of %zu\n", pl->check_cells);
     }
     printf("\nVerification (seed %llu, %d replications, people absent at random): %zu of %zu (line, interval) pairs "
            "meet their targets (%.1f%%); the current roster: %zu of %zu (%.1f%%).\n",
-           (unsigned long long)(c->seed + 2), c->reps, c->ver_cells - c->ver_missed, c->ver_cells, 100 * c->ver_met,
+           (unsigned long long)cs_staff_verify_seed(c->seed), c->reps, c->ver_cells - c->ver_missed, c->ver_cells, 100 * c->ver_met,
            c->base_cells - c->base_missed, c->base_cells, 100 * c->base_met);
     const cs_results *r = c->ver;
     size_t sig = 0;
@@ -457,7 +458,7 @@ static void print_plan(const staff_cli *c)
     if (shown > 20) printf("  ... and %d more (verification.csv lists every interval)\n", shown - 20);
     if (c->n_pts) {
         printf("\nCost against abandonment (%s within each budget, simulated on seed %llu):\n",
-               c->aim == CS_STAFF_WORST ? "worst interval" : "weekly abandonment", (unsigned long long)(c->seed + 2));
+               c->aim == CS_STAFF_WORST ? "worst interval" : "weekly abandonment", (unsigned long long)cs_staff_verify_seed(c->seed));
         printf("  %12s %12s %12s", "budget", "paid h/wk", "cost/wk");
         for (size_t l = 0; l < s->n_lines; l++) printf("  %9s abandoned", s->lines[l].name);
         printf("  %8s\n", "met");
@@ -537,9 +538,9 @@ static void json_staffing(void *ud, void *wv)
     char seed[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->seed);
     cs_json_kv_string(w, "seed", seed);
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)(c->seed + 1));
-    cs_json_kv_string(w, "check_seed", seed);
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)(c->seed + 2));
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)cs_staff_check_seed(c->seed, 0));
+    cs_json_kv_string(w, "first_check_seed", seed);
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)cs_staff_verify_seed(c->seed));
     cs_json_kv_string(w, "verify_seed", seed);
     cs_json_kv_string(w, "roster", c->budget ? "budget" : "least cost");
     cs_json_key(w, "isa");
@@ -1002,7 +1003,7 @@ static cs_status run_current(staff_cli *c, cs_error *err)
     cs_scn *s = c->scn;
     uint64_t seed = s->seed;
     int reps = s->replications;
-    s->seed = c->seed + 2;
+    s->seed = cs_staff_verify_seed(c->seed);
     s->replications = c->reps;
     cs_run_opts ro;
     memset(&ro, 0, sizeof ro);
@@ -1030,7 +1031,7 @@ static cs_status verify(staff_cli *c, cs_error *err)
     cs_scn *s = c->staffed;
     s->interval = c->plan->interval;
     s->replications = c->reps;
-    s->seed = c->seed + 2;
+    s->seed = cs_staff_verify_seed(c->seed);
     /* The volume factors found for the scenario apply to the variant (the same lines). */
     for (size_t l = 0; l < s->n_lines && l < c->scn->n_lines; l++)
         if (s->lines[l].counts == CS_COUNTS_ATTEMPTS) {
@@ -1053,7 +1054,7 @@ int cs_cmd_staff(int argc, char **argv)
     cs_flag flags[F_N] = {
         [F_SET] = {"set", 0, CS_FLAG_LIST, "PATH=VALUE", "change one value of the scenario first (repeatable)", 0, NULL},
         [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications of every simulation (default: the file's, at least 40)", 0, NULL},
-        [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed of the requirement (checks use S+1, the verification S+2)", 0, NULL},
+        [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed of the requirement (the verification uses S+1, the checks S+2, S+3, ...)", 0, NULL},
         [F_THREADS] = {"threads", 'j', CS_FLAG_STRING, "N", "worker threads (default: one per CPU; results do not depend on it)", 0, NULL},
         [F_INTERVAL] = {"interval", 0, CS_FLAG_STRING, "TIME", "staffing interval: 1h (default), 30m, 15m, ...", 0, NULL},
         [F_ROUNDS] = {"rounds", 0, CS_FLAG_STRING, "N", "most rounds of the iterative staffing algorithm (default 20)", 0, NULL},
@@ -1213,7 +1214,7 @@ int cs_cmd_staff(int argc, char **argv)
         for (size_t i = 0; st == CS_OK && i < c->n_pts; i++)
             budgets[i] = full * (0.6 + 0.4 * (double)i / (double)(c->n_pts - 1));
         if (st == CS_OK)
-            st = cs_staff_curve(c->plan, s, c->aim, c->unit, budgets, c->n_pts, c->seed + 2, &c->so, c->pts, &err);
+            st = cs_staff_curve(c->plan, s, c->aim, c->unit, budgets, c->n_pts, cs_staff_verify_seed(c->seed), &c->so, c->pts, &err);
         free(budgets);
         if (st != CS_OK) c->n_pts = 0;
     }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "models/erlang.h"
 #include "models/run.h"
 #include "models/staffing.h"
@@ -136,16 +138,105 @@ static double calibrate_load(double busy, int n, double es, double patience, dou
     return 0.5 * (lo + hi);
 }
 
-cs_status cs_isa_update(const cs_scn *scn, size_t pool, double on_duty, double busy, const double *line_rate,
-                        const double *sl, const double *ab, int *n_out, double *load_out, int *unreachable,
-                        cs_error *err)
+/* The requirement of one target when the simulated KPIs are taken `shift` better than measured
+ * (shift < 0: worse), see step 2 at the top.  *raise_far: the local model cannot reach the target
+ * (the simulation is far from it) and the answer is a step up. */
+static cs_status target_need(const cs_need_target *t, double lt, double es, int n, int max_n, double lam, double s,
+                             double a, double shift, int *out, int *unreachable, cs_error *err)
+{
+    double pat = isfinite(t->patience) ? t->patience : 0.0;
+    cs_erl_target want = t->queue_target;
+    int fallback = 0;
+    if (!t->leg) {
+        cs_erl_result r0;
+        if (erl_at(lt, es, n, t->patience, t->within, &r0) != 0) {
+            fallback = 1;
+        } else {
+            /* Erlang A plus the simulation's gap meets the line's target. */
+            if (t->share > 0 && isfinite(s)) {
+                double w = r0.service_level + (t->share - (s + shift)) / t->reach;
+                if (w >= 1.0) fallback = 1;
+                want.share = w > 0 ? w : 0;
+            }
+            if (t->max_abandon > 0 && isfinite(a) && isfinite(t->patience)) {
+                double w = r0.p_abandon + (t->max_abandon - (a - shift)) / t->reach;
+                if (w <= 0) fallback = 1;
+                want.max_abandon = w < 1 ? w : 0;
+            } else {
+                want.max_abandon = 0;
+            }
+            if (!fallback && want.share == 0 && want.max_abandon == 0) {
+                /* Met with room on every part: one handler, if calls come. */
+                *out = lam > 0 ? 1 : 0;
+                return CS_OK;
+            }
+        }
+    }
+    cs_erl_staffing st;
+    int up = n + (n / 10 > 1 ? n / 10 : 1);
+    if (fallback) {
+        /* Far from the target, the gap measured here does not carry over: step up to the plain
+         * Erlang A requirement, or by a tenth, whichever is more; but never beyond half as much
+         * again as that requirement (plus two): a target the simulation does not approach with
+         * that many handlers is out of reach in this interval (callers carried in from the
+         * intervals around it, losses no handler can prevent), and more handlers would only be
+         * wasted. */
+        cs_status rc = cs_erl_staff(lt, es, pat, &t->queue_target, max_n, &st, err);
+        if (rc != CS_OK) return rc;
+        int v = st.met && st.n > up ? st.n : up;
+        int cap = st.met ? st.n + st.n / 2 + 2 : max_n;
+        if (v > cap) {
+            v = cap > n ? cap : n;
+            (*unreachable)++;
+        }
+        *out = v;
+        return CS_OK;
+    }
+    cs_status rc = cs_erl_staff(lt, es, pat, &want, max_n, &st, err);
+    if (rc != CS_OK) return rc;
+    *out = st.met ? st.n : up;
+    return CS_OK;
+}
+
+/* Half-width of the 95% interval of a target's gap (see "Noise" in isa.h): each replication's
+ * KPI less Erlang A's response to its own busy handlers, to first order around the mean. */
+static double gap_halfwidth(const cs_need_target *t, const cs_isa_cell *cell, double lt, double es, int n,
+                            double theta, int part_sl)
+{
+    size_t R = cell->n_reps;
+    if (R < 2 || !(cell->busy > 0)) return 0;
+    const double *k_r = (part_sl ? cell->sl_r : cell->ab_r) + (size_t)t->line * R;
+    cs_erl_result lo, hi;
+    double d = 0.01 * theta;
+    if (erl_at((theta - d) / es, es, n, t->patience, t->within, &lo) != 0 ||
+        erl_at((theta + d) / es, es, n, t->patience, t->within, &hi) != 0)
+        return 0;
+    (void)lt;
+    double slope = part_sl ? (hi.service_level - lo.service_level) : (hi.p_abandon - lo.p_abandon);
+    slope *= t->reach / (2 * d) * (theta / cell->busy);   /* per busy handler */
+    double m = 0, m2 = 0;
+    size_t k = 0;
+    for (size_t r = 0; r < R; r++) {
+        if (!isfinite(k_r[r]) || !isfinite(cell->busy_r[r])) continue;
+        double g = k_r[r] - slope * (cell->busy_r[r] - cell->busy);
+        k++;
+        double dlt = g - m;
+        m += dlt / (double)k;
+        m2 += dlt * (g - m);
+    }
+    if (k < 2) return 0;
+    return gsl_cdf_tdist_Pinv(0.975, (double)(k - 1)) * sqrt(m2 / (double)(k - 1) / (double)k);
+}
+
+cs_status cs_isa_update(const cs_scn *scn, size_t pool, const cs_isa_cell *cell, int *n_out, double *load_out,
+                        int *unreachable, cs_error *err)
 {
     cs_need_target tg[MAX_TARGETS];
     size_t nt;
     cs_need_targets(scn, pool, tg, MAX_TARGETS, &nt);
     if (nt > MAX_TARGETS) nt = MAX_TARGETS;
     double lam, es;
-    cs_need_load(scn, pool, line_rate, &lam, &es);
+    cs_need_load(scn, pool, cell->line_rate, &lam, &es);
     if (!(es > 0)) {
         /* No calls offered to the pool's queues in this interval, but handlers may still be
          * busy with earlier ones: take the mean busy time of its queues at equal rates. */
@@ -157,83 +248,50 @@ cs_status cs_isa_update(const cs_scn *scn, size_t pool, double on_duty, double b
         free(ones);
     }
     *unreachable = 0;
-    *n_out = 0;
+    int n = (int)lround(cell->on_duty);
+    *n_out = n > 0 && lam > 0 ? n : 0;
     *load_out = 0;
     if (!(es > 0)) return CS_OK;
-    int n = (int)lround(on_duty);
-    double patience = cs_need_patience(scn, pool, line_rate);
-    double theta = calibrate_load(busy, n, es, patience, lam * es);
+    double patience = cs_need_patience(scn, pool, cell->line_rate);
+    double theta = calibrate_load(cell->busy, n, es, patience, lam * es);
     *load_out = theta;
-    if (!(theta > 0)) return CS_OK;
+    if (!(theta > 0)) {
+        *n_out = 0;
+        return CS_OK;
+    }
     double lt = theta / es;
     int max_n = cs_need_max_n(theta > lam * es ? theta : lam * es);
-    int best = 0;
+    int best = 0, any = 0;
     for (size_t i = 0; i < nt; i++) {
         const cs_need_target *t = &tg[i];
         if (!t->reachable) {
             (*unreachable)++;
             continue;
         }
-        double pat = isfinite(t->patience) ? t->patience : 0.0;
-        cs_erl_target want = t->queue_target;
-        int fallback = 0;
-        if (!t->leg) {
-            double s = sl[t->line], a = ab[t->line];
-            if (!isfinite(s) && !isfinite(a)) continue;   /* no calls on the line here */
-            cs_erl_result r0;
-            if (erl_at(lt, es, n, t->patience, t->within, &r0) != 0) {
-                fallback = 1;
-            } else {
-                /* Step 2: Erlang A plus the simulation's gap meets the line's target. */
-                if (t->share > 0 && isfinite(s)) {
-                    double w = r0.service_level + (t->share - s) / t->reach;
-                    if (w >= 1.0) fallback = 1;
-                    want.share = w > 0 ? w : 0;
-                }
-                if (t->max_abandon > 0 && isfinite(a) && isfinite(t->patience)) {
-                    double w = r0.p_abandon + (t->max_abandon - a) / t->reach;
-                    if (w <= 0) fallback = 1;
-                    want.max_abandon = w < 1 ? w : 0;
-                } else {
-                    want.max_abandon = 0;
-                }
-                if (want.share == 0 && want.max_abandon == 0) {
-                    /* Met with margin on every part: one handler more than nothing, if calls come. */
-                    if (lam > 0 && best < 1) best = 1;
-                    continue;
-                }
+        double s = t->leg ? NAN : cell->sl[t->line], a = t->leg ? NAN : cell->ab[t->line];
+        if (!t->leg && !isfinite(s) && !isfinite(a)) continue;   /* no calls on the line here */
+        any = 1;
+        int mid;
+        cs_status rc = target_need(t, lt, es, n, max_n, lam, s, a, 0, &mid, unreachable, err);
+        if (rc != CS_OK) return rc;
+        int vote = mid;
+        /* The dead band: move only when the simulation says so beyond its own noise.  With the
+         * gap at the favourable end of its 95% interval the target must still need more handlers
+         * to raise; at the unfavourable end, fewer to lower.  Otherwise keep n. */
+        if (!t->leg && mid != n && cell->n_reps >= 2) {
+            double hs = t->share > 0 && isfinite(s) ? gap_halfwidth(t, cell, lt, es, n, theta, 1) : 0;
+            double ha = t->max_abandon > 0 && isfinite(a) ? gap_halfwidth(t, cell, lt, es, n, theta, 0) : 0;
+            double h = hs > ha ? hs : ha;
+            if (h > 0) {
+                int far, dummy = 0;
+                rc = target_need(t, lt, es, n, max_n, lam, s, a, mid > n ? h : -h, &far, &dummy, err);
+                if (rc != CS_OK) return rc;
+                if ((mid > n && far <= n) || (mid < n && far >= n)) vote = n;
             }
         }
-        int nt_req;
-        cs_erl_staffing st;
-        if (fallback) {
-            /* Far from the target, the gap measured here does not carry over: step up to the
-             * plain Erlang A requirement, or by a tenth, whichever is more; but never beyond
-             * half as much again as that requirement (plus two): a target the simulation does
-             * not approach with that many handlers is out of reach in this interval (callers
-             * carried in from the intervals around it, losses no handler can prevent), and more
-             * handlers would only be wasted. */
-            cs_status rc = cs_erl_staff(lt, es, pat, &t->queue_target, max_n, &st, err);
-            if (rc != CS_OK) return rc;
-            int up = n + (n / 10 > 1 ? n / 10 : 1);
-            nt_req = st.met && st.n > up ? st.n : up;
-            int cap = st.met ? st.n + st.n / 2 + 2 : max_n;
-            if (nt_req > cap) {
-                nt_req = cap > n ? cap : n;
-                (*unreachable)++;
-            }
-        } else {
-            cs_status rc = cs_erl_staff(lt, es, pat, &want, max_n, &st, err);
-            if (rc != CS_OK) return rc;
-            if (!st.met) {
-                int up = n + (n / 10 > 1 ? n / 10 : 1);
-                nt_req = up;
-            } else {
-                nt_req = st.n;
-            }
-        }
-        if (nt_req > best) best = nt_req;
+        if (vote > best) best = vote;
     }
+    if (!any) best = n;
     if (lam > 0 && best < 1) best = 1;
     *n_out = best;
     return CS_OK;
@@ -288,6 +346,66 @@ static double profile_rate(const cs_line *L, double a, double b)
         if (o > 0) sum += o * p->rate[s];
     }
     return sum / (b - a);
+}
+
+/* ---- one interval's figures from results -------------------------------------------------- */
+
+cs_status cs_isa_cells_init(cs_isa_cells *c, const cs_results *r, cs_error *err)
+{
+    memset(c, 0, sizeof *c);
+    size_t nl = r->scn->n_lines ? r->scn->n_lines : 1, R = r->n_reps ? r->n_reps : 1;
+    c->buf = malloc((4 * nl + 2 * nl * R + R) * sizeof *c->buf);
+    if (!c->buf) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    c->rate = c->buf;
+    c->sl = c->rate + nl;
+    c->ab = c->sl + nl;
+    c->sl_r = c->ab + nl;
+    c->ab_r = c->sl_r + nl * R;
+    c->busy_r = c->ab_r + nl * R;
+    return CS_OK;
+}
+
+void cs_isa_cells_fini(cs_isa_cells *c)
+{
+    free(c->buf);
+    memset(c, 0, sizeof *c);
+}
+
+void cs_isa_cells_fill(cs_isa_cells *c, const cs_results *r, size_t k)
+{
+    const cs_scn *s = r->scn;
+    size_t R = r->n_reps;
+    double t = 0;
+    for (uint32_t i = 0; i < R; i++) t += r->reps[i].slot_time[k];
+    c->measured = t > 0;
+    for (size_t l = 0; l < s->n_lines; l++) {
+        double h;
+        c->rate[l] = line_rate_slot(r, l, k);
+        cs_results_line_slots(r, l, &k, 1, CS_IK_SERVICE_LEVEL, &c->sl[l], &h);
+        cs_results_line_slots(r, l, &k, 1, CS_IK_ABANDON_RATE, &c->ab[l], &h);
+        for (uint32_t i = 0; i < R; i++) {
+            c->sl_r[l * R + i] = cs_kpi_line_slots(&r->reps[i], &s->lines[l], l, &k, 1, CS_IK_SERVICE_LEVEL);
+            c->ab_r[l * R + i] = cs_kpi_line_slots(&r->reps[i], &s->lines[l], l, &k, 1, CS_IK_ABANDON_RATE);
+        }
+    }
+}
+
+void cs_isa_cells_pool(cs_isa_cells *c, const cs_results *r, size_t p, size_t k, double on_duty, cs_isa_cell *out)
+{
+    size_t R = r->n_reps;
+    for (uint32_t i = 0; i < R; i++) {
+        double t = r->reps[i].slot_time[k];
+        c->busy_r[i] = t > 0 ? cs_rs_pool_slot_c(&r->reps[i], p, k)[CS_PC_BUSY_AREA] / t : NAN;
+    }
+    out->on_duty = on_duty;
+    out->busy = pool_slot_mean(r, p, k, CS_PC_BUSY_AREA);
+    out->line_rate = c->rate;
+    out->sl = c->sl;
+    out->ab = c->ab;
+    out->n_reps = R;
+    out->busy_r = c->busy_r;
+    out->sl_r = c->sl_r;
+    out->ab_r = c->ab_r;
 }
 
 /* ---- the algorithm ---------------------------------------------------------------------- */
@@ -389,42 +507,33 @@ static cs_status one_round(isa_run *R, const int *cur, int *next, cs_error *err)
     cs_results *res = NULL;
     cs_status st = cs_run(s, &ro, &res, err);
     if (st != CS_OK) return st;
-    double *rate = malloc((R->nl ? R->nl : 1) * 3 * sizeof *rate);
-    if (!rate) {
-        cs_results_free(res);
-        return cs_error_set(err, CS_ENOMEM, "out of memory");
-    }
-    double *sl = rate + R->nl, *ab = sl + R->nl;
+    cs_isa_cells cells;
+    st = cs_isa_cells_init(&cells, res, err);
     for (size_t k = 0; k < R->ns && st == CS_OK; k++) {
-        double t = 0;
-        for (uint32_t i = 0; i < res->n_reps; i++) t += res->reps[i].slot_time[k];
+        cs_isa_cells_fill(&cells, res, k);
         for (size_t l = 0; l < R->nl; l++) {
             size_t c = l * R->ns + k;
-            rate[l] = line_rate_slot(res, l, k);
             double h;
-            cs_results_line_slots(res, l, &k, 1, CS_IK_SERVICE_LEVEL, &sl[l], &h);
-            R->x->sl[c] = sl[l];
+            cs_results_line_slots(res, l, &k, 1, CS_IK_SERVICE_LEVEL, &R->x->sl[c], &h);
             R->x->sl_ci[c] = h;
-            cs_results_line_slots(res, l, &k, 1, CS_IK_ABANDON_RATE, &ab[l], &h);
-            R->x->ab[c] = ab[l];
+            cs_results_line_slots(res, l, &k, 1, CS_IK_ABANDON_RATE, &R->x->ab[c], &h);
             R->x->ab_ci[c] = h;
-            R->x->offered[c] = isfinite(rate[l]) ? rate[l] * R->x->interval : NAN;
+            R->x->offered[c] = isfinite(cells.rate[l]) ? cells.rate[l] * R->x->interval : NAN;
         }
         for (size_t p = 0; p < R->np && st == CS_OK; p++) {
             size_t c = p * R->ns + k;
-            if (!(t > 0)) {   /* not simulated (a horizon under a week): keep what we have */
+            if (!cells.measured) {   /* not simulated (a horizon under a week): keep what we have */
                 next[c] = cur[c];
                 continue;
             }
-            double busy = pool_slot_mean(res, p, k, CS_PC_BUSY_AREA);
+            cs_isa_cell cell;
+            cs_isa_cells_pool(&cells, res, p, k, (double)cur[c], &cell);
             int unreach;
-            st = cs_isa_update(s, p, (double)cur[c], busy, rate, sl, ab, &next[c], &R->x->load[c], &unreach, err);
+            st = cs_isa_update(s, p, &cell, &next[c], &R->x->load[c], &unreach, err);
             R->x->unreachable[c] = unreach > 0;
-            if (getenv("ISADBG") && (int)k == atoi(getenv("ISADBG")))
-                fprintf(stderr, "dbg slot %zu pool %zu cur %d busy %.2f -> next %d load %.2f sl %.4f %.4f ab %.4f %.4f\n", k, p, cur[c], busy, next[c], R->x->load[c], sl[0], sl[1 % R->nl], ab[0], ab[1 % R->nl]);
         }
     }
-    free(rate);
+    cs_isa_cells_fini(&cells);
     cs_results_free(res);
     return st;
 }

@@ -34,6 +34,21 @@
  * M/M/n+M line the model is exact, the gap is only noise, and the fixed point is Erlang A's
  * answer (tested, up to hundreds of handlers).
  *
+ * Noise.  An interval's KPIs are estimates.  An update that follows them blindly moves an interval
+ * that is right on the edge of its target (its true performance a fraction of a handler's effect
+ * from it) up and down with the noise.  So an interval moves only when the simulation says so
+ * beyond the 95% confidence interval of the gap (step 2): it rises if, with the gap at the
+ * favourable end of its interval, the target would still need more handlers; it falls if, at the
+ * unfavourable end, it would still need fewer.  Inside that dead band it keeps its value.  The
+ * gap's interval comes from the replications: each replication's KPI less what Erlang A says
+ * its own busy handlers imply (to first order), so a replication that was busy and slow counts
+ * as the load it had, not as noise; the gap is far steadier than the KPI itself (an hour of
+ * hour-long calls: +/-10 points of service level, about +/-2 of gap).  The start is Erlang A's
+ * answer, so the simulation overrides the formula only where it shows, beyond its noise, that
+ * the formula is wrong for that interval (a stationary M/M/n+M line keeps Erlang A's n; a line
+ * with long calls, priorities or redials does not).  The roster checks of experiments/staff.h
+ * then act on the means, as the verification judges them.
+ *
  * Rounds.  Round 0 is the pointwise Erlang A requirement (models/need.h, on the scenario's demand:
  * first attempts through the IVR and transfers).  Every round simulates the scenario with the
  * round's requirement as the handlers on duty (no absence, no breaks: the requirement is people
@@ -124,14 +139,37 @@ cs_status cs_isa_override(cs_scn *scn, size_t pool, const int *level, size_t n_s
 /** @brief Puts back what cs_isa_override saved (no-op if nothing was). */
 void cs_isa_restore(cs_scn *scn, size_t pool, cs_isa_saved *saved);
 
-/* The update of one pool in one interval (steps 1-3 of the top), from a simulation that had
- * `on_duty` handlers on duty there (a mean: it may be fractional when absence is random).
- * busy: mean busy handlers; line_rate[n_lines]: offered attempts per second; sl, ab: the lines'
- * simulated service level and abandon rate there (NAN where undefined).  *n_out: the new
- * requirement; *load_out: the calibrated load; *unreachable: targets no count meets. */
-cs_status cs_isa_update(const cs_scn *scn, size_t pool, double on_duty, double busy, const double *line_rate,
-                        const double *sl, const double *ab, int *n_out, double *load_out, int *unreachable,
-                        cs_error *err);
+/* What a simulation showed for one pool in one interval, for cs_isa_update. */
+typedef struct cs_isa_cell {
+    double on_duty;           /* handlers on duty there (a mean: fractional with random absence) */
+    double busy;              /* mean busy handlers */
+    const double *line_rate;  /* [n_lines] offered attempts per second */
+    const double *sl, *ab;    /* [n_lines] service level and abandon rate (NAN where undefined) */
+    /* Per replication, for the dead band (see "Noise"); n_reps = 0 for none: */
+    size_t n_reps;
+    const double *busy_r;     /* [n_reps] */
+    const double *sl_r, *ab_r; /* [n_lines][n_reps] */
+} cs_isa_cell;
+
+/* The update of one pool in one interval (steps 1-3 of the top).  *n_out: the new requirement;
+ * *load_out: the calibrated load; *unreachable: targets no count meets. */
+cs_status cs_isa_update(const cs_scn *scn, size_t pool, const cs_isa_cell *cell, int *n_out, double *load_out,
+                        int *unreachable, cs_error *err);
+
+/* The figures of cs_isa_cell for every pool of one interval of a run's results: buffers for
+ * one results' shape, filled interval by interval (cs_isa_cells_fill, then cs_isa_cells_pool for
+ * each pool).  measured: the interval was simulated after the warm-up. */
+typedef struct cs_isa_cells {
+    double *buf;
+    double *rate, *sl, *ab, *sl_r, *ab_r, *busy_r;
+    int measured;
+} cs_isa_cells;
+cs_status cs_isa_cells_init(cs_isa_cells *c, const cs_results *r, cs_error *err);
+void cs_isa_cells_fill(cs_isa_cells *c, const cs_results *r, size_t slot);
+/* on_duty: what the pool had there (the requirement simulated, or the measured mean). */
+void cs_isa_cells_pool(cs_isa_cells *c, const cs_results *r, size_t pool, size_t slot, double on_duty,
+                       cs_isa_cell *out);
+void cs_isa_cells_fini(cs_isa_cells *c);
 
 /** @brief Does line l meet its target in interval slot of results r (mean across replications;
  *  an interval without calls meets it)?  *sl and *ab (may be NULL) get the means. */

@@ -431,46 +431,36 @@ static cs_status raise_where_missed(cs_staff_plan *plan, const cs_scn *scn, cons
                                     cs_error *err)
 {
     size_t nl = scn->n_lines, ns = plan->n_slots;
-    double *rate = malloc((nl ? nl : 1) * 3 * sizeof *rate);
     unsigned char *miss = calloc(nl * ns + 1, 1);
-    if (!rate || !miss) {
-        free(rate);
-        free(miss);
-        return cs_error_set(err, CS_ENOMEM, "out of memory");
-    }
-    double *sl = rate + nl, *ab = sl + nl;
+    if (!miss) return cs_error_set(err, CS_ENOMEM, "out of memory");
     size_t cells;
     cs_staff_met_share(r, missed, &cells);
     plan->check_cells = cells;
     for (size_t l = 0; l < nl; l++)
         for (size_t k = 0; k < ns; k++) miss[l * ns + k] = !cs_isa_meets(r, l, k, NULL, NULL);
-    cs_status st = CS_OK;
+    cs_isa_cells cc;
+    cs_status st = cs_isa_cells_init(&cc, r, err);
     for (size_t k = 0; k < ns && st == CS_OK; k++) {
-        double t = 0;
-        for (uint32_t i = 0; i < r->n_reps; i++) t += r->reps[i].slot_time[k];
-        if (!(t > 0)) continue;
-        for (size_t l = 0; l < nl; l++) {
-            double v = 0, h;
-            for (uint32_t i = 0; i < r->n_reps; i++) v += cs_rs_line_slot_c(&r->reps[i], l, k)[CS_IC_OFFERED];
-            rate[l] = v / t;
-            cs_results_line_slots(r, l, &k, 1, CS_IK_SERVICE_LEVEL, &sl[l], &h);
-            cs_results_line_slots(r, l, &k, 1, CS_IK_ABANDON_RATE, &ab[l], &h);
-        }
+        cs_isa_cells_fill(&cc, r, k);
+        if (!cc.measured) continue;
         for (size_t p = 0; p < plan->n_pools && st == CS_OK; p++) {
             int any = 0;
             for (size_t l = 0; l < nl; l++) any |= miss[l * ns + k] && serves_line(scn, p, l);
             if (!any) continue;
-            double on = slot_mean(r, p, k, CS_PC_DUTY_AREA), busy = slot_mean(r, p, k, CS_PC_BUSY_AREA);
+            cs_isa_cell cell;
+            cs_isa_cells_pool(&cc, r, p, k, slot_mean(r, p, k, CS_PC_DUTY_AREA), &cell);
+            /* The roster's check acts on the means, as the verification judges them: no dead band. */
+            cell.n_reps = 0;
             int n_new, unreach;
             double load;
-            st = cs_isa_update(scn, p, on, busy, rate, sl, ab, &n_new, &load, &unreach, err);
+            st = cs_isa_update(scn, p, &cell, &n_new, &load, &unreach, err);
             double *req = &plan->cover_req[p * ns + k];
-            double up = floor(on + 1e-9) + 1;
+            double up = floor(cell.on_duty + 1e-9) + 1;
             if (n_new > up) up = n_new;
             if (up > *req) *req = up;
         }
     }
-    free(rate);
+    cs_isa_cells_fini(&cc);
     free(miss);
     return st;
 }
@@ -522,7 +512,7 @@ cs_status cs_staff_plan_run(cs_scn *scn, const cs_staff_opts *o, cs_staff_plan *
     int reps = io.reps > 0 ? io.reps : scn->replications;
     for (int r = 0; r < rounds && st == CS_OK; r++) {
         cs_results *res = NULL;
-        st = cs_staff_simulate(scn, plan, reps, scn->seed + 1, io.threads, &res, err);
+        st = cs_staff_simulate(scn, plan, reps, cs_staff_check_seed(scn->seed, r), io.threads, &res, err);
         if (st != CS_OK) break;
         size_t missed = 0;
         st = raise_where_missed(plan, scn, res, &missed, err);

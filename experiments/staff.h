@@ -16,7 +16,9 @@
  *      The cover then asks, per interval, for (1 - shrinkage) x the heads' coverage >= the
  *      requirement: the expected handlers on duty after absence and breaks.
  *   3. Checks: the roster is simulated as a run would simulate it (people absent at random,
- *      breaks staggered), on a seed other than the requirement's (seed + 1).  Where a line
+ *      breaks staggered), each check on fresh callers (seeds S + 2, S + 3, ...: never the
+ *      requirement's S, nor the verification's S + 1), so that a check does not fix the noise
+ *      of one sample and miss an interval that only looked fine in it.  Where a line
  *      misses its target in an interval (the mean over the replications), each pool serving it
  *      has its requirement there raised to what cs_isa_update says the simulated performance
  *      needs, and at least one handler above the simulated mean on duty; the cover is solved
@@ -49,6 +51,11 @@
 #include "models/kpi.h"
 #include "models/scenario.h"
 #include "sim/status.h"
+
+/* Seeds: the requirement uses the scenario's S, check r (from 0) S + 2 + r, and a verification of
+ * the result (the CLI's, and the budget curve's) S + 1. */
+static inline uint64_t cs_staff_check_seed(uint64_t s, int r) { return s + 2 + (uint64_t)r; }
+static inline uint64_t cs_staff_verify_seed(uint64_t s) { return s + 1; }
 
 typedef struct cs_staff_opts {
     cs_isa_opts isa;        /* interval, replications per simulation, rounds, threads */
