@@ -70,6 +70,8 @@ typedef struct staff_cli {
     /* the variant and its verification run */
     char **roster_text;          /* [pool] "pools.X.roster=[...]" */
     char **staff_text;           /* [pool] "pools.X.staff=~" or NULL */
+    char **unstaffed_text;       /* [line] "lines.X.allow_unstaffed=true" or NULL (a budget roster
+                                    that leaves a line's calls with nobody on duty at times) */
     cs_scn *staffed;
     cs_results *ver;
     double ver_met;
@@ -224,6 +226,29 @@ static cs_status roster_texts(staff_cli *c, cs_error *err)
         if ((shown && c->had_staff[p] && !c->staff_text[p]) || !c->roster_text[p])
             return cs_error_set(err, CS_ENOMEM, "out of memory");
     }
+    /* A budget may leave hours with nobody on duty in a pool; the loader refuses demand then
+     * (it is almost always a mistake in a roster written by hand), so the variant says that it
+     * is meant. */
+    const cs_scn *s0 = c->scn;
+    c->unstaffed_text = calloc(s0->n_lines + 1, sizeof *c->unstaffed_text);
+    if (!c->unstaffed_text) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    if (!c->budget) return CS_OK;
+    for (size_t p = 0; p < np; p++) {
+        int gap = 0;
+        for (size_t k = 0; k < c->plan->n_slots; k++) gap |= c->plan->rostered[p * c->plan->n_slots + k] < 0.5 + 1e-6;
+        if (!gap) continue;
+        const cs_pool *P = &s0->pools[p];
+        for (size_t i = 0; i < P->n_queues; i++) {
+            int l = s0->queues[P->queues[i]].line;
+            if (c->unstaffed_text[l]) continue;
+            char sg[200];
+            seg(s0->lines[l].name, sg, sizeof sg);
+            cs_text_buf u = {0};
+            cs_text_printf(&u, "lines.%s.allow_unstaffed=true", sg);
+            c->unstaffed_text[l] = cs_text_take(&u);
+            if (!c->unstaffed_text[l]) return cs_error_set(err, CS_ENOMEM, "out of memory");
+        }
+    }
     return CS_OK;
 }
 
@@ -245,6 +270,12 @@ static cs_status changes(staff_cli *c, cs_scn_set *ss, char labels[][48], size_t
         }
         snprintf(labels[k], 48, "pool %zu's roster", p + 1);
         ss[k] = (cs_scn_set){labels[k], c->roster_text[p], NULL, 0, 0, 0};
+        k++;
+    }
+    for (size_t l = 0; l < c->scn->n_lines; l++) {
+        if (!c->unstaffed_text || !c->unstaffed_text[l]) continue;
+        snprintf(labels[k], 48, "line %zu's unstaffed hours", l + 1);
+        ss[k] = (cs_scn_set){labels[k], c->unstaffed_text[l], NULL, 0, 0, 0};
         k++;
     }
     *n = k;
@@ -274,7 +305,7 @@ static void money(const staff_cli *c, double v, char *buf, size_t n)
 
 static cs_status write_variant(staff_cli *c, FILE *f, const char *output, cs_error *err)
 {
-    size_t cap = c->n_sets + 2 * c->scn->n_pools + 1, n;
+    size_t cap = c->n_sets + 2 * c->scn->n_pools + c->scn->n_lines + 1, n;
     cs_scn_set *ss = calloc(cap, sizeof *ss);
     char (*labels)[48] = calloc(cap, sizeof *labels);
     cs_variant_change *ch = calloc(cap, sizeof *ch);
@@ -313,6 +344,10 @@ static cs_status write_variant(staff_cli *c, FILE *f, const char *output, cs_err
         }
         cs_text_puts(&cm, "Roster shifts have no names, so that they replace the base's roster rather than merge "
                      "with it.\n");
+        for (size_t l = 0; c->unstaffed_text && l < c->scn->n_lines; l++)
+            if (c->unstaffed_text[l])
+                cs_text_printf(&cm, "Within the budget nobody is on duty for line %s at times: allow_unstaffed says it "
+                               "is meant.\n", c->scn->lines[l].name);
         for (size_t k = 0; k < pl->n_shifts; k++) {
             const cs_staff_shift *s = &pl->shifts[k];
             char d[64], t[16];
@@ -989,8 +1024,11 @@ static void free_cli(staff_cli *c)
         for (size_t p = 0; c->scn && p < c->scn->n_pools; p++) free(c->roster_text[p]);
     if (c->staff_text)
         for (size_t p = 0; c->scn && p < c->scn->n_pools; p++) free(c->staff_text[p]);
+    if (c->unstaffed_text)
+        for (size_t l = 0; c->scn && l < c->scn->n_lines; l++) free(c->unstaffed_text[l]);
     free(c->roster_text);
     free(c->staff_text);
+    free(c->unstaffed_text);
     free(c->had_staff);
     cs_staff_plan_free(c->plan);
     cs_scn_free(c->scn);
@@ -1021,7 +1059,7 @@ static cs_status run_current(staff_cli *c, cs_error *err)
 /* The variant loaded back and run on the verification seed: what was written is what is shown. */
 static cs_status verify(staff_cli *c, cs_error *err)
 {
-    size_t cap = c->n_sets + 2 * c->scn->n_pools + 1, n;
+    size_t cap = c->n_sets + 2 * c->scn->n_pools + c->scn->n_lines + 1, n;
     cs_scn_set *ss = calloc(cap, sizeof *ss);
     char (*labels)[48] = calloc(cap, sizeof *labels);
     cs_status st = ss && labels ? changes(c, ss, labels, &n, &c->staffed, err) : cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -1068,7 +1106,7 @@ int cs_cmd_staff(int argc, char **argv)
         [F_BUDGET_COST] = {"budget-cost", 0, CS_FLAG_STRING, "C", "roster within a cost of C a week (needs cost_per_hour)", 0, NULL},
         [F_AIM] = {"aim", 0, CS_FLAG_STRING, "weekly|worst", "within a budget, minimise the week's abandoned calls (default) or the worst interval's shortfall", 0, NULL},
         [F_CURVE] = {"curve", 0, CS_FLAG_STRING, "N", "cost-versus-abandonment curve: N budgets from 60% to 100% of the least-cost roster", 0, NULL},
-        [F_TIME_LIMIT] = {"time-limit", 0, CS_FLAG_STRING, "S", "seconds per integer program solve (default 120)", 0, NULL},
+        [F_TIME_LIMIT] = {"time-limit", 0, CS_FLAG_STRING, "S", "seconds per integer program solve (default 60; 30 for each budget)", 0, NULL},
         [F_QUIET] = {"quiet", 'q', CS_FLAG_BOOL, NULL, "no progress lines", 0, NULL},
         [F_HELP] = {"help", 'h', CS_FLAG_BOOL, NULL, "show this help", 0, NULL},
     };

@@ -452,7 +452,12 @@ static cs_status start_requirement(isa_run *R, cs_error *err)
     cs_status st = CS_OK;
     for (size_t k = 0; k < R->ns && st == CS_OK; k++) {
         double a = (double)k * R->x->interval, b = a + R->x->interval;
-        for (size_t l = 0; l < R->nl; l++) rate[l] = profile_rate(&s->lines[l], a, b);
+        for (size_t l = 0; l < R->nl; l++) {
+            rate[l] = profile_rate(&s->lines[l], a, b);
+            /* First attempts until a simulation measures the interval (it may never: a horizon
+             * under a week). */
+            R->x->offered[l * R->ns + k] = rate[l] * R->x->interval;
+        }
         for (size_t p = 0; p < R->np && st == CS_OK; p++) {
             cs_need nd;
             st = cs_need_pool(s, p, rate, &nd, err);
@@ -518,7 +523,7 @@ static cs_status one_round(isa_run *R, const int *cur, int *next, cs_error *err)
             R->x->sl_ci[c] = h;
             cs_results_line_slots(res, l, &k, 1, CS_IK_ABANDON_RATE, &R->x->ab[c], &h);
             R->x->ab_ci[c] = h;
-            R->x->offered[c] = isfinite(cells.rate[l]) ? cells.rate[l] * R->x->interval : NAN;
+            if (cells.measured) R->x->offered[c] = cells.rate[l] * R->x->interval;
         }
         for (size_t p = 0; p < R->np && st == CS_OK; p++) {
             size_t c = p * R->ns + k;

@@ -103,7 +103,8 @@ typedef struct cs_isa {
      * across replications): */
     double *sl, *sl_ci;  /* [n_lines][n_slots] service_level */
     double *ab, *ab_ci;  /* [n_lines][n_slots] abandon_rate */
-    double *offered;     /* [n_lines][n_slots] attempts per interval */
+    double *offered;     /* [n_lines][n_slots] attempts per interval (the demand's first attempts
+                            where no simulation measured the interval) */
     unsigned char *unreachable; /* [n_pools][n_slots] a target of the pool there no count meets */
     size_t n_unreachable_targets;
     char unreachable_msg[512]; /* the first unreachable target, in words */

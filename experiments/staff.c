@@ -239,7 +239,7 @@ static cs_status solve(cs_staff_plan *plan, const cs_staff_opts *o, cs_error *er
     }
     cs_cover_opts co;
     cs_cover_opts_default(&co);
-    co.time_limit = o && o->time_limit > 0 ? o->time_limit : 120;
+    co.time_limit = o && o->time_limit > 0 ? o->time_limit : 60;
     co.mip_gap = o ? o->mip_gap : 0;
     return cs_cover_solve(plan->cover, &co, &plan->sol, err);
 }
@@ -425,17 +425,12 @@ static double slot_mean(const cs_results *r, size_t p, size_t k, int pc)
     return t > 0 ? v / t : NAN;
 }
 
-/* One check: raise the cover's requirement where a line misses its target.  *missed gets the
- * (line, interval) pairs that miss. */
-static cs_status raise_where_missed(cs_staff_plan *plan, const cs_scn *scn, const cs_results *r, size_t *missed,
-                                    cs_error *err)
+/* One check: raise the cover's requirement where a line misses its target. */
+static cs_status raise_where_missed(cs_staff_plan *plan, const cs_scn *scn, const cs_results *r, cs_error *err)
 {
     size_t nl = scn->n_lines, ns = plan->n_slots;
     unsigned char *miss = calloc(nl * ns + 1, 1);
     if (!miss) return cs_error_set(err, CS_ENOMEM, "out of memory");
-    size_t cells;
-    cs_staff_met_share(r, missed, &cells);
-    plan->check_cells = cells;
     for (size_t l = 0; l < nl; l++)
         for (size_t k = 0; k < ns; k++) miss[l * ns + k] = !cs_isa_meets(r, l, k, NULL, NULL);
     cs_isa_cells cc;
@@ -515,13 +510,13 @@ cs_status cs_staff_plan_run(cs_scn *scn, const cs_staff_opts *o, cs_staff_plan *
         st = cs_staff_simulate(scn, plan, reps, cs_staff_check_seed(scn->seed, r), io.threads, &res, err);
         if (st != CS_OK) break;
         size_t missed = 0;
-        st = raise_where_missed(plan, scn, res, &missed, err);
-        cs_results_free(res);
-        if (st != CS_OK) break;
+        cs_staff_met_share(res, &missed, &plan->check_cells);
         plan->check_missed[plan->checks++] = missed;
         logf_(o, "check %d: %zu of %zu (line, interval) pairs miss a target", r + 1, missed, plan->check_cells);
-        if (missed == 0) break;
-        if (r + 1 == rounds) break;   /* the verification run shows what is left */
+        /* The last check only reports: the verification shows what is left. */
+        if (missed > 0 && r + 1 < rounds) st = raise_where_missed(plan, scn, res, err);
+        cs_results_free(res);
+        if (st != CS_OK || missed == 0 || r + 1 == rounds) break;
         st = solve(plan, o, err);
         if (st == CS_OK) {
             logf_(o, "cover: paid cost %.6g, LP bound %.6g, gap %.2f%% (%s, %.1f s)", plan->sol.objective,
@@ -539,7 +534,7 @@ cs_status cs_staff_plan_run(cs_scn *scn, const cs_staff_opts *o, cs_staff_plan *
 
 /* ---- budgets ---------------------------------------------------------------------------- */
 
-#define N_STEPS 12
+#define N_STEPS 8
 
 /* Expected abandoned calls per week added by each handler short of the requirement, per pool
  * and interval: Erlang A at the interval's calibrated load and the pool's patience. */
@@ -607,8 +602,8 @@ cs_status cs_staff_budget(const cs_staff_plan *plan, const cs_scn *scn, cs_staff
     cs_cover_opts_default(&co);
     co.budget = budget;
     co.unit = unit;
-    co.time_limit = o && o->time_limit > 0 ? o->time_limit : 120;
-    co.mip_gap = o && o->mip_gap > 0 ? o->mip_gap : 0.005;
+    co.time_limit = o && o->time_limit > 0 ? o->time_limit : 30;
+    co.mip_gap = o && o->mip_gap > 0 ? o->mip_gap : 0.02;
     double *w = NULL;
     if (aim == CS_STAFF_WORST) {
         co.mode = CS_COVER_MIN_WORST;
@@ -671,6 +666,8 @@ cs_status cs_staff_curve(cs_staff_plan *plan, cs_scn *scn, cs_staff_aim aim, cs_
         pt->feasible = 1;
         pt->paid_hours = sol.paid_hours;
         pt->cover_gap = sol.proven_gap;
+        logf_(o, "budget %.6g: integer program %s, proven within %.2f%% (%.1f s)", budgets[i], sol.glpk_text,
+              100 * sol.proven_gap, sol.seconds);
         st = cs_staff_apply(plan, scn, sol.heads, err);
         double cost = 0;
         for (size_t p = 0; p < plan->n_pools; p++) cost += plan->plan[p].cost;
@@ -692,9 +689,8 @@ cs_status cs_staff_curve(cs_staff_plan *plan, cs_scn *scn, cs_staff_aim aim, cs_
             }
         pt->met_share = cs_staff_met_share(res, NULL, NULL);
         cs_results_free(res);
-        logf_(o, "budget %.6g: paid hours %.1f, weekly abandonment %s%.2f%%, %.1f%% of intervals meet targets",
-              budgets[i], pt->paid_hours, nl ? scn->lines[0].name : "", nl ? 100 * pt->abandon[0] : 0,
-              100 * pt->met_share);
+        logf_(o, "budget %.6g: paid hours %.1f, %.1f%% of (line, interval) pairs meet targets", budgets[i],
+              pt->paid_hours, 100 * pt->met_share);
     }
     /* Back to the plan's roster. */
     if (st == CS_OK) st = cs_staff_apply(plan, scn, keep, err);

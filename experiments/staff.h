@@ -60,8 +60,13 @@ static inline uint64_t cs_staff_verify_seed(uint64_t s) { return s + 1; }
 typedef struct cs_staff_opts {
     cs_isa_opts isa;        /* interval, replications per simulation, rounds, threads */
     int check_rounds;       /* simulation checks of the roster; 0 = 5, < 0 = none */
-    double time_limit;      /* seconds per cover solve; 0 = 120 */
-    double mip_gap;         /* stop a solve within this relative gap of its bound; 0 = optimal */
+    double time_limit;      /* seconds per cover solve; 0 = 60 (the least-cost roster), 30 (a
+                               budget's).  A solve that reaches it returns its best roster and
+                               says so (its status, proven gap): that roster may differ between
+                               machines of different speed */
+    double mip_gap;         /* stop a solve within this relative gap of its proven bound; 0 =
+                               prove the least-cost roster optimal, and 2% for budgets (GLPK
+                               proves those slowly, and the weights are estimates anyway) */
     void (*log)(void *ud, const char *msg);   /* progress lines (may be NULL) */
     void *log_ud;
 } cs_staff_opts;

@@ -44,7 +44,7 @@ cs_status cs_charts_staff_pool(const cs_staff_pool_chart *c, cs_chart_path_fn *p
     ser[ns++] = (cs_chart_series){"Needed on duty (simulated requirement)", n, x, c->required, NULL, NULL, 0, 0, 1};
     if (c->start) ser[ns++] = (cs_chart_series){"Erlang A estimate it started from", n, x, c->start, NULL, NULL, 1, 0, 1};
     ser[ns++] = (cs_chart_series){"Rostered: expected on duty", n, x, c->rostered, NULL, NULL, 0, 0, 1};
-    if (c->on_duty) ser[ns++] = (cs_chart_series){"On duty in the check run (mean, 95% band)", n, x, c->on_duty, lo, hi, 1, 0, 0};
+    if (c->on_duty) ser[ns++] = (cs_chart_series){"On duty in the verification run (mean, 95% band)", n, x, c->on_duty, lo, hi, 1, 0, 0};
     char title[160], file[64], caption[700];
     snprintf(title, sizeof title, "%s: handlers needed and rostered", c->pool);
     snprintf(file, sizeof file, "required_vs_rostered_%zu", c->index);
