@@ -41,7 +41,7 @@
 
 enum {
     F_SET, F_REPS, F_SEED, F_THREADS, F_INTERVAL, F_ROUNDS, F_CHECKS, F_OUTPUT, F_NAME, F_OUT, F_FORCE, F_REPORT,
-    F_BUDGET_HOURS, F_BUDGET_COST, F_AIM, F_CURVE, F_TIME_LIMIT, F_QUIET, F_HELP, F_N
+    F_BUDGET_HOURS, F_BUDGET_COST, F_AIM, F_CURVE, F_TIME_LIMIT, F_GAP, F_QUIET, F_HELP, F_N
 };
 
 typedef struct staff_cli {
@@ -1107,6 +1107,7 @@ int cs_cmd_staff(int argc, char **argv)
         [F_AIM] = {"aim", 0, CS_FLAG_STRING, "weekly|worst", "within a budget, minimise the week's abandoned calls (default) or the worst interval's shortfall", 0, NULL},
         [F_CURVE] = {"curve", 0, CS_FLAG_STRING, "N", "cost-versus-abandonment curve: N budgets from 60% to 100% of the least-cost roster", 0, NULL},
         [F_TIME_LIMIT] = {"time-limit", 0, CS_FLAG_STRING, "S", "seconds per integer program solve (default 60; 30 for each budget)", 0, NULL},
+        [F_GAP] = {"gap", 0, CS_FLAG_STRING, "G", "stop a solve once proven within G of the best roster, e.g. 1% (default: 1%; 2% for budgets)", 0, NULL},
         [F_QUIET] = {"quiet", 'q', CS_FLAG_BOOL, NULL, "no progress lines", 0, NULL},
         [F_HELP] = {"help", 'h', CS_FLAG_BOOL, NULL, "show this help", 0, NULL},
     };
@@ -1152,6 +1153,12 @@ int cs_cmd_staff(int argc, char **argv)
     if (!code && flags[F_TIME_LIMIT].value &&
         parse_number("staff", "time-limit", flags[F_TIME_LIMIT].value, 0.1, &time_limit) != 0)
         code = CS_EXIT_INPUT;
+    double gap = 0;
+    if (!code && flags[F_GAP].value) {
+        cs_error e;
+        if (cs_units_parse_share(flags[F_GAP].value, &gap, &e) != CS_OK || !(gap > 0 && gap < 0.5))
+            code = cs_cli_fail("staff", CS_EINPUT, "--gap: expected a share above 0 and below 50%, such as 1%");
+    }
     if (!code && (flags[F_BUDGET_HOURS].set || flags[F_BUDGET_COST].set)) {
         const char *f = flags[F_BUDGET_HOURS].set ? "budget-hours" : "budget-cost";
         if (parse_number("staff", f, flags[F_BUDGET_HOURS].set ? flags[F_BUDGET_HOURS].value : flags[F_BUDGET_COST].value,
@@ -1228,6 +1235,7 @@ int cs_cmd_staff(int argc, char **argv)
     c->so.isa.round_ud = c;
     c->so.check_rounds = checks == 0 ? -1 : (int)checks;
     c->so.time_limit = time_limit;
+    c->so.mip_gap = gap;
     c->so.log = log_line;
     c->so.log_ud = c;
     if (st == CS_OK) {

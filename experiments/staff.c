@@ -240,7 +240,7 @@ static cs_status solve(cs_staff_plan *plan, const cs_staff_opts *o, cs_error *er
     cs_cover_opts co;
     cs_cover_opts_default(&co);
     co.time_limit = o && o->time_limit > 0 ? o->time_limit : 60;
-    co.mip_gap = o ? o->mip_gap : 0;
+    co.mip_gap = o && o->mip_gap > 0 ? o->mip_gap : 0.01;
     return cs_cover_solve(plan->cover, &co, &plan->sol, err);
 }
 

@@ -65,8 +65,9 @@ typedef struct cs_staff_opts {
                                says so (its status, proven gap): that roster may differ between
                                machines of different speed */
     double mip_gap;         /* stop a solve within this relative gap of its proven bound; 0 =
-                               prove the least-cost roster optimal, and 2% for budgets (GLPK
-                               proves those slowly, and the weights are estimates anyway) */
+                               1% for the least-cost roster and 2% for budgets (GLPK is slow to
+                               prove the last fraction of a percent, which is far below what one
+                               person on a shift costs, and a budget's weights are estimates) */
     void (*log)(void *ud, const char *msg);   /* progress lines (may be NULL) */
     void *log_ud;
 } cs_staff_opts;
