@@ -22,6 +22,7 @@
 #include "io/scenario_json.h"
 #include "plots/run_charts.h"
 #include "sim/stat.h"
+#include "sim/text.h"
 
 enum { F_SET, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_QUIET, F_REPORT, F_HELP, F_N };
 
@@ -67,32 +68,92 @@ static int diff_of(const cmp *c, size_t i, int pool, size_t e, int k, double *d,
     return 1;
 }
 
-static void fmt_kpi(char *buf, size_t n, const char *unit, double m)
+/* A variant's difference in the table: "-136 ± 13 *", "-4.1 ± 0.4 pts *", "+0.6 ± 0.2 s *". */
+static void fmt_diff(char *buf, size_t n, const cs_kpi_def *d, double diff, double h)
+/* (buf of at least 80 bytes) */
 {
-    if (!isfinite(m)) snprintf(buf, n, "-");
-    else if (strcmp(unit, "share") == 0) snprintf(buf, n, "%.2f%%", 100 * m);
-    else if (strcmp(unit, "s") == 0) snprintf(buf, n, "%.1f s", m);
-    else snprintf(buf, n, fabs(m) >= 100 ? "%.0f" : "%.2f", m);
-}
-
-static void fmt_diff(char *buf, size_t n, const char *unit, double d, double h)
-{
-    if (!isfinite(d)) {
+    if (!isfinite(diff)) {
         snprintf(buf, n, "-");
         return;
     }
-    const char *sig = (isfinite(h) && fabs(d) > h) ? "*" : " ";
-    if (strcmp(unit, "share") == 0)
-        snprintf(buf, n, "%+.2f ±%.2f pts%s", 100 * d, isfinite(h) ? 100 * h : 0, sig);
-    else if (strcmp(unit, "s") == 0)
-        snprintf(buf, n, "%+.1f ±%.1f s%s", d, isfinite(h) ? h : 0, sig);
-    else
-        snprintf(buf, n, "%+.1f ±%.1f%s", d, isfinite(h) ? h : 0, sig);
+    char a[32], b[32];
+    int share = cs_kpi_print_of(d) == CS_KPI_PRINT_PERCENT;
+    if (share) {
+        cs_text_fmt_fixed(a, sizeof a, 100 * diff, 1, CS_TEXT_GROUP | CS_TEXT_SIGN);
+        cs_text_fmt_fixed(b, sizeof b, isfinite(h) ? 100 * h : 0, 1, CS_TEXT_GROUP);
+    } else {
+        cs_kpi_fmt(a, sizeof a, d, diff, CS_KPI_FMT_SIGN | CS_KPI_FMT_DIFF);
+        cs_kpi_fmt_ci(b, sizeof b, d, diff, isfinite(h) ? h : 0, 0);
+    }
+    int v = cs_kpi_diff_verdict(d, diff, h, 0);
+    snprintf(buf, n, "%s ± %s%s%s", a, b, share ? " pts" : "", v == CS_KPI_DIFF_REAL ? " *" : v == CS_KPI_DIFF_TINY ? " ~" : "");
 }
 
 static const int headline[] = {CS_LK_OFFERED,         CS_LK_ABANDON_RATE, CS_LK_NEVER_REACHED_RATE, CS_LK_SERVICE_LEVEL,
                                CS_LK_ASA,             CS_LK_WAIT_P90,     CS_LK_SPILLED,            CS_LK_FROM_101,
                                CS_LK_CB_ON_TIME,      CS_LK_CB_LATE,      CS_LK_CB_MISSED,          CS_LK_TRANSFER_ABANDONED};
+
+/* Scenarios per block of the table: the base and two variants fit 110 columns. */
+#define TABLE_COLS 3
+#define LABEL_W 46
+#define COL_W 19
+
+/* The scenario columns of one block: the base, then variants c0..c1-1. */
+static void block_header(size_t c0, size_t c1)
+{
+    printf("  %-*s %*s", LABEL_W, "", COL_W, "[1] base");
+    for (size_t i = c0; i < c1; i++) {
+        char head[24];
+        snprintf(head, sizeof head, "[%zu]", i + 1);
+        printf(" %*s", COL_W, head);
+    }
+    printf("\n");
+}
+
+/* One KPI: each scenario's own value on the first row, each variant's paired difference from
+ * the base under its value. */
+static void kpi_rows(const cmp *c, int pool, size_t e, int k, size_t c0, size_t c1)
+{
+    const cs_kpi_def *d = pool ? &cs_pool_kpis[k] : &cs_line_kpis[k];
+    char buf[64];
+    double m, h;
+    if (pool) cs_results_pool(c->res[0], e, k, &m, &h);
+    else cs_results_line(c->res[0], e, k, &m, &h);
+    cs_kpi_fmt(buf, sizeof buf, d, m, 0);
+    if (strlen(d->label) > LABEL_W) printf("  %s\n  %-*s %*s", d->label, LABEL_W, "", COL_W, buf);
+    else printf("  %-*s %*s", LABEL_W, d->label, COL_W, buf);
+    for (size_t i = c0; i < c1; i++) {
+        int mi = pool ? c->pool_map[i][e] : c->line_map[i][e];
+        if (mi < 0) {
+            printf(" %*s", COL_W, pool ? "(no such pool)" : "(no such line)");
+            continue;
+        }
+        if (pool) cs_results_pool(c->res[i], (size_t)mi, k, &m, &h);
+        else cs_results_line(c->res[i], (size_t)mi, k, &m, &h);
+        cs_kpi_fmt(buf, sizeof buf, d, m, 0);
+        printf(" %*s", COL_W, buf);
+    }
+    printf("\n  %-*s %*s", LABEL_W, "", COL_W, "");
+    for (size_t i = c0; i < c1; i++) {
+        double diff, ci;
+        char db[80] = "";
+        if (diff_of(c, i, pool, e, k, &diff, &ci)) fmt_diff(db, sizeof db, d, diff, ci);
+        printf(" %*s", COL_W, db);
+    }
+    printf("\n");
+}
+
+/* A KPI's row means something when some scenario uses the feature it needs. */
+static int row_wanted(const cmp *c, int pool, size_t e, int k)
+{
+    const cs_kpi_def *d = pool ? &cs_pool_kpis[k] : &cs_line_kpis[k];
+    for (size_t i = 0; i < c->n; i++) {
+        int mi = pool ? c->pool_map[i][e] : c->line_map[i][e];
+        if (mi >= 0 && cs_out_kpi_relevant(c->scn[i], pool ? CS_KPI_SCOPE_POOL : CS_KPI_SCOPE_LINE, (size_t)mi, d))
+            return 1;
+    }
+    return 0;
+}
 
 static void print_table(const cmp *c)
 {
@@ -100,72 +161,22 @@ static void print_table(const cmp *c)
     printf("Comparison against \"%s\" on common random numbers: %u replications, seed %llu.\n", b->name,
            c->res[0]->n_reps, (unsigned long long)b->seed);
     for (size_t i = 0; i < c->n; i++) printf("  [%zu] %s (%s)\n", i + 1, c->scn[i]->name, c->paths[i]);
-    printf("Differences are paired (variant - base) with a 95%% CI; * marks a difference whose CI excludes 0.\n");
-    for (size_t l = 0; l < b->n_lines; l++) {
-        printf("\nLine %s\n  %-34s", b->lines[l].name, "");
-        for (size_t i = 0; i < c->n; i++) {
-            char head[48];
-            if (i == 0) snprintf(head, sizeof head, "[1] base");
-            else snprintf(head, sizeof head, "[%zu] minus [1]", i + 1);
-            printf(" %22s", head);
+    printf("Each scenario's own value (the mean over replications), and under each variant its paired\n"
+           "difference from [1] with the difference's 95%% CI: * the CI excludes 0 (significant);\n"
+           "~ it excludes 0 but the change is smaller than the precision shown.\n");
+    for (size_t c0 = 1; c0 < c->n; c0 += TABLE_COLS - 1) {
+        size_t c1 = c0 + TABLE_COLS - 1 < c->n ? c0 + TABLE_COLS - 1 : c->n;
+        for (size_t l = 0; l < b->n_lines; l++) {
+            printf("\nLine %s\n", b->lines[l].name);
+            block_header(c0, c1);
+            for (size_t h = 0; h < sizeof headline / sizeof headline[0]; h++)
+                if (row_wanted(c, 0, l, headline[h])) kpi_rows(c, 0, l, headline[h], c0, c1);
         }
-        printf("\n");
-        for (size_t h = 0; h < sizeof headline / sizeof headline[0]; h++) {
-            int k = headline[h];
-            const cs_kpi_def *d = &cs_line_kpis[k];
-            double m0, h0;
-            cs_results_line(c->res[0], l, k, &m0, &h0);
-            int any = isfinite(m0) && m0 != 0;
-            for (size_t i = 1; i < c->n; i++) {
-                if (c->line_map[i][l] < 0) continue;
-                double m, hh;
-                cs_results_line(c->res[i], (size_t)c->line_map[i][l], k, &m, &hh);
-                if (isfinite(m) && m != 0) any = 1;
-            }
-            if (!any) continue;
-            char buf[64];
-            fmt_kpi(buf, sizeof buf, d->unit, m0);
-            printf("  %-34s %22s", d->label, buf);
-            for (size_t i = 1; i < c->n; i++) {
-                double diff, ci;
-                if (!diff_of(c, i, 0, l, k, &diff, &ci)) {
-                    printf(" %22s", "(no such line)");
-                    continue;
-                }
-                char db[64];
-                fmt_diff(db, sizeof db, d->unit, diff, ci);
-                printf(" [%zu] %17s", i + 1, db);
-            }
-            printf("\n");
-        }
-    }
-    for (size_t p = 0; p < b->n_pools; p++) {
-        printf("\nPool %s\n  %-34s", b->pools[p].name, "");
-        for (size_t i = 0; i < c->n; i++) {
-            char head[48];
-            if (i == 0) snprintf(head, sizeof head, "[1] base");
-            else snprintf(head, sizeof head, "[%zu] minus [1]", i + 1);
-            printf(" %22s", head);
-        }
-        printf("\n");
-        for (int k = 0; k < CS_PK_N; k++) {
-            const cs_kpi_def *d = &cs_pool_kpis[k];
-            double m0, h0;
-            cs_results_pool(c->res[0], p, k, &m0, &h0);
-            char buf[64];
-            fmt_kpi(buf, sizeof buf, d->unit, m0);
-            printf("  %-34s %22s", d->label, buf);
-            for (size_t i = 1; i < c->n; i++) {
-                double diff, ci;
-                if (!diff_of(c, i, 1, p, k, &diff, &ci)) {
-                    printf(" %22s", "(no such pool)");
-                    continue;
-                }
-                char db[64];
-                fmt_diff(db, sizeof db, d->unit, diff, ci);
-                printf(" [%zu] %17s", i + 1, db);
-            }
-            printf("\n");
+        for (size_t p = 0; p < b->n_pools; p++) {
+            printf("\nPool %s\n", b->pools[p].name);
+            block_header(c0, c1);
+            for (int k = 0; k < CS_PK_N; k++)
+                if (row_wanted(c, 1, p, k)) kpi_rows(c, 1, p, k, c0, c1);
         }
     }
 }
@@ -214,8 +225,8 @@ static void write_json(const cmp *c, cs_json_writer *w, int with_scenarios)
                     diff_of(c, i, pool, e, k, &d, &h);
                     cs_json_key(w, defs[k].name);
                     cs_json_begin_object(w);
-                    cs_json_kv_number(w, "diff", d);
-                    cs_json_kv_number(w, "ci95", h);
+                    cs_json_kv_number(w, "diff", cs_kpi_data_value(d));
+                    cs_json_kv_number(w, "ci95", cs_kpi_data_value(h));
                     cs_json_end_object(w);
                 }
                 cs_json_end_object(w);
@@ -226,6 +237,7 @@ static void write_json(const cmp *c, cs_json_writer *w, int with_scenarios)
     }
     cs_json_end_array(w);
     if (with_scenarios) {
+        cs_out_json_catalogue(w);
         cs_json_key(w, "resolved_scenarios");
         cs_json_begin_array(w);
         for (size_t i = 0; i < c->n; i++) cs_scn_write_json(w, c->scn[i]);
@@ -249,10 +261,10 @@ static void csv_row(FILE *f, const char *scn, const char *entity, const char *kp
                     double dh)
 {
     char a[40], b[40], c2[40], e[40];
-    cs_out_number(a, sizeof a, m);
-    cs_out_number(b, sizeof b, h);
-    cs_out_number(c2, sizeof c2, d);
-    cs_out_number(e, sizeof e, dh);
+    cs_out_number(a, sizeof a, cs_kpi_data_value(m));
+    cs_out_number(b, sizeof b, cs_kpi_data_value(h));
+    cs_out_number(c2, sizeof c2, cs_kpi_data_value(d));
+    cs_out_number(e, sizeof e, cs_kpi_data_value(dh));
     cs_out_csv_field(f, scn);
     fputc(',', f);
     cs_out_csv_field(f, entity);

@@ -1,13 +1,18 @@
-/* callsim fit: a scenario whose demand, handle times and patience come from a call log.
+/* callsim fit: a scenario whose demand, handle times, patience, IVR, redials and (with an agent
+ * column) handlers on duty come from a call log.
  *
  * One streaming pass over the log keeps, per line: arrival counts per hour of the week and
- * per calendar day (models/fit.h, bounded), and uniform random samples (reservoirs) of at
- * most SAMPLE_CAP handle times and SAMPLE_CAP patience observations.  Memory therefore does
- * not grow with the log; the estimates are exact below the cap and use a uniform random
- * sample above it (stated in the output).  Patience is right-censored (an answered caller
- * would have waited longer), so it is estimated with Kaplan-Meier and maximum likelihood
- * with censoring; the family with the lowest AIC is written. */
+ * per calendar day (models/fit.h, bounded), uniform random samples (reservoirs) of at most
+ * SAMPLE_CAP handle times and SAMPLE_CAP patience observations with their time of day, and
+ * outcome counts per hour.  Estimates are exact below the cap and use a uniform random sample
+ * above it (stated in the output).  Patience is right-censored (an answered caller would have
+ * waited longer), so it is estimated with Kaplan-Meier and maximum likelihood with censoring.
+ * Durations and IVR shares get time-of-day bands when the data say they differ
+ * (models/fitband.h).  Two things need every call, not a sample: the staffing (who answered
+ * when, and when callers waited: models/staffest.h, 40 bytes a call) and redials (identified
+ * callers' attempts: models/redial.h, 24 bytes an attempt). */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,33 +26,51 @@
 #include "io/calllog.h"
 #include "io/fityaml.h"
 #include "io/outdir.h"
+#include "io/staffing_csv.h"
 #include "io/timestamp.h"
 #include "io/units.h"
 #include "models/erlang.h"
 #include "models/fit.h"
+#include "models/calendar.h"
+#include "models/fitband.h"
+#include "models/overtake.h"
+#include "models/redial.h"
+#include "models/staffest.h"
 #include "plots/chart.h"
 #include "sim/rng.h"
 
 #define SAMPLE_CAP 100000
 #define MAX_LINES 32
+#define MAX_NOTES 16
+/* A patience whose fitted mean is beyond this is not a finding about callers (nobody waits two
+ * hours on the phone); see choose_patience(). */
+#define PATIENCE_LIMIT 7200.0
+/* ... nor one whose mean comes mostly from beyond the longest wait anyone was seen to endure. */
+#define TAIL_SHARE_LIMIT 0.5
+/* IVR shares are banded when hours have at least this many calls. */
+#define SHARE_BAND_MIN 300
 /* 1970-01-05 was a Monday: arrival times are counted from it so that the slot of the week is
  * the profile's slot. */
 #define MONDAY_EPOCH (4.0 * 86400.0)
 
-enum { F_OUT, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_QUEUED_ONLY, F_NAME, F_CHARTS, F_FORCE, F_HELP, F_N };
+enum { F_OUT, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_QUEUED_ONLY, F_NAME, F_CHARTS, F_LOGOFF, F_FORCE, F_HELP, F_N };
 
 typedef struct reservoir {
-    double *t;
+    double *t, *tod;   /* duration; local time of day of the call */
     int *ev;
     size_t n, cap;
     unsigned long long seen;
 } reservoir;
 
+/* Outcome categories counted per hour for the IVR shares (models/fitband.h). */
+enum { OC_IVR_ABANDON, OC_DEFLECT, OC_ON, OC_N };
+
 typedef struct line_fit {
     char name[64];
     cs_fit_arrivals_stream *arr;
     reservoir handle, patience;
-    long calls, answered, abandoned;
+    long calls, answered, abandoned, ivr_abandoned, deflected, cut_off, callback, failed;
+    double oc_h[24][CS_FITBAND_MAX_CAT];
 } line_fit;
 
 typedef struct fit_ctx {
@@ -55,9 +78,17 @@ typedef struct fit_ctx {
     size_t n_lines;
     gsl_rng *rng;
     double first_local, last_local;
+    int have_agent;              /* the log has an agent column */
+    cs_staffest *staff;
+    long answered_no_agent, answered_agent;
+    cs_redialest *redial;
+    long identified;
+    double *ov_arr, *ov_ans;     /* answered calls that waited: for queue priorities */
+    int *ov_line;
+    size_t ov_n, ov_cap;
 } fit_ctx;
 
-static int res_add(reservoir *r, gsl_rng *rng, double t, int ev)
+static int res_add(reservoir *r, gsl_rng *rng, double t, double tod, int ev)
 {
     r->seen++;
     if (r->n < SAMPLE_CAP) {
@@ -66,12 +97,16 @@ static int res_add(reservoir *r, gsl_rng *rng, double t, int ev)
             double *nt = realloc(r->t, cap * sizeof *nt);
             if (!nt) return -1;
             r->t = nt;
+            double *nd = realloc(r->tod, cap * sizeof *nd);
+            if (!nd) return -1;
+            r->tod = nd;
             int *ne = realloc(r->ev, cap * sizeof *ne);
             if (!ne) return -1;
             r->ev = ne;
             r->cap = cap;
         }
         r->t[r->n] = t;
+        r->tod[r->n] = tod;
         r->ev[r->n] = ev;
         r->n++;
         return 0;
@@ -80,6 +115,7 @@ static int res_add(reservoir *r, gsl_rng *rng, double t, int ev)
     unsigned long long j = (unsigned long long)(gsl_rng_uniform(rng) * (double)r->seen);
     if (j < SAMPLE_CAP) {
         r->t[j] = t;
+        r->tod[j] = tod;
         r->ev[j] = ev;
     }
     return 0;
@@ -111,11 +147,18 @@ static void ctx_free(fit_ctx *c)
     for (size_t i = 0; i < c->n_lines; i++) {
         free(c->lines[i].arr);
         free(c->lines[i].handle.t);
+        free(c->lines[i].handle.tod);
         free(c->lines[i].handle.ev);
         free(c->lines[i].patience.t);
+        free(c->lines[i].patience.tod);
         free(c->lines[i].patience.ev);
     }
     gsl_rng_free(c->rng);
+    cs_staffest_destroy(c->staff);
+    cs_redialest_destroy(c->redial);
+    free(c->ov_arr);
+    free(c->ov_ans);
+    free(c->ov_line);
 }
 
 static void print_fits(const char *what, const cs_fit_set *set, const cs_fit_result *best, int censored)
@@ -134,8 +177,9 @@ static void print_fits(const char *what, const cs_fit_set *set, const cs_fit_res
         snprintf(m, sizeof m, "%.1f s (%.1f to %.1f)", r->mean.est, r->mean.lo, r->mean.hi);
         if (censored) snprintf(g, sizeof g, "%.4f", r->km_maxdiff);
         else snprintf(g, sizeof g, "%.4f (%.2g)", r->ks_d, r->ks_p);
-        printf("    %-12s %-40s %12.1f %10.1f %10s%s\n", cs_fit_family_name((cs_fit_family)i), m, r->loglik, r->aic, g,
-               r == best ? "  <- lowest AIC" : "");
+        const cs_fit_result *low = cs_fit_best(set);
+        printf("    %-12s %-40s %12.1f %10.1f %10s%s%s\n", cs_fit_family_name((cs_fit_family)i), m, r->loglik, r->aic, g,
+               r == low ? "  <- lowest AIC" : "", r == best && r != low ? "  <- written (see the warning)" : "");
     }
 }
 
@@ -229,8 +273,14 @@ typedef struct line_out {
     cs_fit_arrivals_result *ar;
     cs_fit_set hs, ps;
     const cs_fit_result *hb, *pb;
+    cs_fitband_durations hband, pband;
+    cs_fitband_shares ivr;
+    cs_redialest_fit rd;
     double week, peak;
     double profile[CS_FIT_MAX_SLOTS];
+    char notes[MAX_NOTES][320];
+    const char *note_ptr[MAX_NOTES];
+    size_t n_notes;
 } line_out;
 
 static void outs_free(line_out *o, size_t n)
@@ -239,13 +289,109 @@ static void outs_free(line_out *o, size_t n)
         free(o[i].ar);
         cs_fit_set_fini(&o[i].hs);
         cs_fit_set_fini(&o[i].ps);
+        cs_fitband_durations_fini(&o[i].hband);
+        cs_fitband_durations_fini(&o[i].pband);
     }
     free(o);
 }
 
+/* A warning or what was done instead: printed now, loudly, and kept for the scenario file's
+ * comments. */
+static void note(line_out *o, const char *line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(line_out *o, const char *line, const char *fmt, ...)
+{
+    char buf[320];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "callsim fit: warning: line %s: %s\n", line, buf);
+    if (o->n_notes < MAX_NOTES) {
+        snprintf(o->notes[o->n_notes], sizeof o->notes[o->n_notes], "%s", buf);
+        o->note_ptr[o->n_notes] = o->notes[o->n_notes];
+        o->n_notes++;
+    }
+}
+
+static const char *const WEEKDAY[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+
+/* E[min(X, t)] = integral of the survival function over [0, t] (trapezoid, 4000 steps). */
+static double restricted_mean(const cs_dist *d, double t)
+{
+    enum { N = 4000 };
+    double h = t / N, sum = 0;
+    for (int i = 0; i <= N; i++) {
+        double sv = 1 - cs_dist_cdf(d, i * h);
+        sum += (i == 0 || i == N) ? sv / 2 : sv;
+    }
+    return sum * h;
+}
+
+/* The patience family to write: the lowest AIC among those whose mean is a finding.  A mean
+ * beyond PATIENCE_LIMIT, or one that comes mostly (TAIL_SHARE_LIMIT) from beyond the longest
+ * wait seen, rests on the fitted tail and a few callers, not on data: such a family is passed
+ * over, and the choice said out loud.  If every family is like that, the exponential is
+ * written: its mean is abandonments per second of waiting, which the data do pin down. */
+static const cs_fit_result *choose_patience(const cs_fit_set *ps, const reservoir *res, line_out *o,
+                                            const char *line)
+{
+    const cs_fit_result *best = cs_fit_best(ps);
+    if (!best) return NULL;
+    double tmax = 0;
+    for (size_t i = 0; i < res->n; i++)
+        if (res->t[i] > tmax) tmax = res->t[i];
+    const cs_fit_result *pick = NULL;
+    double tail[CS_FIT_N_FAMILIES];
+    for (int f = 0; f < CS_FIT_N_FAMILIES; f++) {
+        const cs_fit_result *r = &ps->fit[f];
+        tail[f] = NAN;
+        if (!r->ok || !(tmax > 0)) continue;
+        tail[f] = 1 - restricted_mean(&r->dist, tmax) / r->mean.est;
+        int plausible = r->mean.est <= PATIENCE_LIMIT && tail[f] <= TAIL_SHARE_LIMIT;
+        if (plausible && (!pick || r->aic < pick->aic)) pick = r;
+    }
+    if (pick == best) return best;
+    char why[200];
+    int fb = (int)best->family;
+    if (best->mean.est > PATIENCE_LIMIT)
+        snprintf(why, sizeof why, "a mean of %.1f h", best->mean.est / 3600);
+    else
+        snprintf(why, sizeof why, "a mean of %.0f s, %.0f%% of it beyond the longest wait seen (%.0f s)",
+                 best->mean.est, 100 * tail[fb], tmax);
+    if (!pick) pick = &ps->fit[CS_FIT_EXPONENTIAL];
+    note(o, line,
+         "patience: the best fit by AIC (%s) has %s: that rests on the fitted tail and a few callers, not on "
+         "data. Written instead: %s, mean %.0f s (95%% CI %.0f to %.0f), the best by AIC whose mean the "
+         "waits support%s",
+         cs_fit_family_name(best->family), why, cs_fit_family_name(pick->family), pick->mean.est, pick->mean.lo,
+         pick->mean.hi, pick->family == CS_FIT_EXPONENTIAL ? " (or the exponential, whose mean they always do)" : "");
+    return pick;
+}
+
+static void print_bands(const char *what, const cs_fitband_durations *b, double pooled_mean)
+{
+    const cs_fitband_test *t = &b->test;
+    if (!t->use_bands) {
+        printf("  %s by time of day: one fit for the whole day", what);
+        if (t->note[0]) printf(" (%s)", t->note);
+        else if (t->n_bands <= 1) printf(" (the hours do not differ enough: likelihood-ratio p = %.2g)", t->p_value);
+        printf("\n");
+        return;
+    }
+    printf("  %s by time of day: %zu bands (likelihood ratio %.1f on %.0f df, p = %.2g; AIC %.1f against %.1f "
+           "for one fit)\n", what, t->n_bands, t->lr, t->df, t->p_value, t->aic_bands, t->aic_pooled);
+    for (size_t i = 0; i < t->n_bands; i++) {
+        const cs_fit_result *r = &b->fit[i];
+        printf("    %02d:00-%02d:00  %6zu calls  mean %.1f s (95%% CI %.1f to %.1f)%s\n", (int)(b->from[i] / 3600),
+               (int)(b->to[i] / 3600), b->n[i], r->ok ? r->mean.est : 0, r->ok ? r->mean.lo : 0, r->ok ? r->mean.hi : 0,
+               r->ok ? "" : "  (not fitted: the day's fit applies)");
+    }
+    (void)pooled_mean;
+}
+
 /* Fits line li and prints its fits; charts go into chartdir (the temporary folder). */
-static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, const char *chartdir, line_out *o, int *staff,
-                          cs_error *err)
+static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t_end_local, const char *chartdir,
+                          cs_redialest *rde, line_out *o, int *staff, cs_error *err)
 {
     o->ar = malloc(sizeof *o->ar);
     if (!o->ar) return cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -264,27 +410,135 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, const ch
         else
             printf("  line %s: patience not fitted (%s); written as never\n", l->name, perr.msg);
     }
+    printf("\nLine %s: %ld calls, %ld answered, %ld abandoned in the queue", l->name, l->calls, l->answered,
+           l->abandoned);
+    if (l->ivr_abandoned) printf(", %ld hung up before the queue (IVR)", l->ivr_abandoned);
+    if (l->deflected) printf(", %ld deflected", l->deflected);
+    if (l->cut_off) printf(", %ld cut off", l->cut_off);
+    if (l->callback) printf(", %ld took a callback", l->callback);
+    printf("\n");
     o->hb = cs_fit_best(&o->hs);
-    o->pb = have_patience ? cs_fit_best(&o->ps) : NULL;
+    o->pb = have_patience ? choose_patience(&o->ps, &l->patience, o, l->name) : NULL;
+
+    /* Demand: only the weekdays the log covers.  A slot never observed is unknown, not zero;
+     * it is written as 0 (a profile needs a number) and said so. */
+    int covered[7] = {0};
+    double day_calls[7] = {0};
     for (size_t s = 0; s < ar->n_slots; s++) {
+        int wd = (int)((double)s * ar->slot_len / 86400.0);
+        if (wd > 6) wd = 6;
+        if (isfinite(ar->rate[s])) {
+            covered[wd] = 1;
+            day_calls[wd] += ar->rate[s] * ar->slot_len;
+        }
         o->profile[s] = isfinite(ar->rate[s]) ? ar->rate[s] * 3600 : 0.0;
         if (isfinite(ar->rate[s])) {
             o->week += ar->rate[s] * ar->slot_len;
             if (ar->rate[s] > o->peak) o->peak = ar->rate[s];
         }
     }
-    printf("\nLine %s: %ld calls, %ld answered, %ld abandoned in queue\n", l->name, l->calls, l->answered, l->abandoned);
-    printf("  Demand: %.0f calls per week (hour-of-week profile, peak %.1f calls/h)\n", o->week, o->peak * 3600);
+    int n_cov = 0;
+    char known[120] = "", unknown[120] = "";
+    for (int d = 0; d < 7; d++) {
+        char *dst = covered[d] ? known : unknown;
+        size_t k = strlen(dst);
+        snprintf(dst + k, 120 - k, "%s%.3s", k ? ", " : "", WEEKDAY[d]);
+        n_cov += covered[d];
+    }
+    printf("  Demand by weekday (calls on an average day; from the log's own days only):\n   ");
+    for (int d = 0; d < 7; d++) {
+        if (covered[d]) printf(" %.3s %.0f", WEEKDAY[d], day_calls[d]);
+        else printf(" %.3s unknown", WEEKDAY[d]);
+    }
+    printf("\n");
+    if (n_cov < 7)
+        note(o, l->name,
+             "demand is known for %s only: the log does not cover %s. Those days are written as 0 calls because a "
+             "profile needs a number, not because nobody called; a run of this scenario covers the log's own "
+             "dates", known, unknown);
     if (ar->cv_ok)
         printf("  Day-to-day variation: gamma daily factor with cv %.3f (95%% CI %.3f to %.3f)\n", ar->daily_cv,
                ar->daily_cv_lo, ar->daily_cv_hi);
     else
-        printf("  Day-to-day variation: not estimable from this log\n");
-    if (ar->note[0]) printf("    note: %s\n", ar->note);
+        printf("  Day-to-day variation: not estimable from this log (it needs the same weekday on at least two "
+               "days)\n");
     if (l->handle.seen > l->handle.n || l->patience.seen > l->patience.n)
         printf("  (durations fitted on a uniform random sample of %d calls)\n", SAMPLE_CAP);
     print_fits("Handle time (answered calls)", &o->hs, o->hb, 0);
-    if (o->pb) print_fits("Patience (queued calls, censored)", &o->ps, o->pb, 1);
+    if (l->handle.n < CS_FITBAND_MIN_OBS)
+        note(o, l->name,
+             "only %zu answered calls with a talk time: too few to tell the hours apart (a band needs %d), so one "
+             "talk-time fit serves the whole day, and its 95%% interval (%.0f to %.0f s) is wide",
+             l->handle.n, CS_FITBAND_MIN_OBS, o->hb->mean.lo, o->hb->mean.hi);
+
+    /* Time of day: the chosen family per band, on the same zero time as the whole day's fit. */
+    st = cs_fitband_fit_durations(o->hb->family, l->handle.t, NULL, l->handle.tod, l->handle.n, CS_FITBAND_MIN_OBS, 0,
+                                  o->hs.zero_time > 0 ? o->hs.zero_time : 0.5, &o->hband, err);
+    if (st != CS_OK) return st;
+    print_bands("Handle time", &o->hband, o->hb->mean.est);
+    if (o->pb) {
+        print_fits("Patience (queued calls, censored)", &o->ps, o->pb, 1);
+        if (o->ps.n_events < CS_FITBAND_MIN_EVENTS)
+            note(o, l->name,
+                 "only %zu callers abandoned in the queue: patience rests on few of them (one fit for the whole day, "
+                 "95%% interval of its mean %.0f to %.0f s)", o->ps.n_events, o->pb->mean.lo, o->pb->mean.hi);
+        st = cs_fitband_fit_durations(o->pb->family, l->patience.t, l->patience.ev, l->patience.tod, l->patience.n,
+                                      CS_FITBAND_MIN_OBS, CS_FITBAND_MIN_EVENTS,
+                                      o->ps.zero_time > 0 ? o->ps.zero_time : 0.5, &o->pband, err);
+        if (st != CS_OK) return st;
+        /* A band whose patience is implausible on its own is not written. */
+        for (size_t b = 0; o->pband.test.use_bands && b < o->pband.test.n_bands; b++)
+            if (o->pband.fit[b].ok && o->pband.fit[b].mean.est > PATIENCE_LIMIT) {
+                note(o, l->name,
+                     "patience by time of day: the %02d:00-%02d:00 band's mean is %.1f h, beyond belief; one "
+                     "patience for the whole day is written instead", (int)(o->pband.from[b] / 3600),
+                     (int)(o->pband.to[b] / 3600), o->pband.fit[b].mean.est / 3600);
+                o->pband.test.use_bands = 0;
+                o->pband.test.n_bands = 1;
+            }
+        print_bands("Patience", &o->pband, o->pb->mean.est);
+    }
+
+    /* The journey before the queue: IVR hang-ups and deflections (by time of day when the hours
+     * differ), cut-offs. */
+    if (l->ivr_abandoned + l->deflected > 0) {
+        st = cs_fitband_fit_shares((const double(*)[CS_FITBAND_MAX_CAT])l->oc_h, OC_N, SHARE_BAND_MIN, &o->ivr, err);
+        if (st != CS_OK) return st;
+        printf("  Before the queue: %.2f%% hung up in the IVR, %.2f%% deflected", 100 * o->ivr.p_all[OC_IVR_ABANDON],
+               100 * o->ivr.p_all[OC_DEFLECT]);
+        if (o->ivr.test.use_bands) {
+            printf("; by time of day (likelihood ratio p = %.2g):\n", o->ivr.test.p_value);
+            for (size_t b = 0; b < o->ivr.test.n_bands; b++)
+                printf("    %02d:00-%02d:00  %6.0f calls  IVR hang-ups %.2f%%, deflected %.2f%%\n",
+                       (int)(o->ivr.from[b] / 3600), (int)(o->ivr.to[b] / 3600), o->ivr.n[b],
+                       100 * o->ivr.p[b][OC_IVR_ABANDON], 100 * o->ivr.p[b][OC_DEFLECT]);
+        } else {
+            printf(" (the same through the day)\n");
+        }
+    }
+    if (l->cut_off > 0)
+        note(o, l->name,
+             "%ld calls (%.2f%%) were cut off (busy, no queue place). callsim makes cut-offs from a line's capacity "
+             "(trunks, queue places), not from a share, so none is written: give the line `capacity:` with its "
+             "real limits", l->cut_off, 100.0 * (double)l->cut_off / (double)l->calls);
+    if (l->callback > 0)
+        note(o, l->name, "%ld calls took a callback; callback offers are not fitted: configure `callback:` by hand",
+             l->callback);
+
+    /* Redials, from identified callers. */
+    if (rde) {
+        st = cs_redialest_estimate(rde, (int)li, t_end_local, &o->rd, err);
+        if (st != CS_OK) return st;
+        if (!o->rd.ok)
+            printf("  Redials: not estimated (%s)\n", o->rd.note);
+        else
+            printf("  Redials: %.1f%% of failed attempts (95%% CI %.1f to %.1f) were followed by another attempt "
+                   "within %.0f min beyond callers' usual calling again (%.1f%% after a failed attempt, %.1f%% after "
+                   "an answered one); delay median %.0f s (quartiles %.0f to %.0f s)%s%s\n",
+                   100 * o->rd.prob, 100 * o->rd.prob_lo, 100 * o->rd.prob_hi, o->rd.window / 60,
+                   100 * o->rd.p_failed, 100 * o->rd.p_answered, o->rd.delay_median, o->rd.delay_q1, o->rd.delay_q3,
+                   o->rd.note[0] ? "; " : "", o->rd.note);
+    }
 
     /* A placeholder headcount: the fewest handlers meeting 80% in 20 s at the peak hour
      * (Erlang A with the fitted means), so that the fitted scenario runs as it is. */
@@ -307,6 +561,98 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, const ch
         snprintf(m, sizeof m, "%s", err->msg);
         cs_error_set(err, st, "chart %s: %.600s", file, m);
     }
+    return st;
+}
+
+/* The natural logarithm (cs_cmd_fit names its log `log`). */
+static double ln(double x) { return log(x); }
+
+/* The scenario is dated (`start:` the log's first day) so that a run covers the log's days and
+ * the staffing file meets each of them. */
+#define DATED_STAFFING 1
+
+/* Handlers available by local date and time (models/staffest.h), as rows date,time,staff: a
+ * row at each change and at every local midnight, from the first day's 00:00 to the end of the
+ * last day. */
+static cs_status write_staffing(fit_ctx *c, double logoff, double first_local, double end_local, cs_outfile *sf,
+                                char notes[][320], size_t *n_notes, cs_error *err)
+{
+    double *t = NULL;
+    int *lv = NULL;
+    size_t n = 0;
+    cs_status st = cs_staffest_steps(c->staff, logoff, &t, &lv, &n, err);
+    if (st != CS_OK) return st;
+    /* Room for the row at the first midnight. */
+    long answered = c->answered_agent + c->answered_no_agent;
+    printf("\nStaffing from the agent column: %zu agents answered %ld calls; handlers on duty = agents talking, "
+           "plus agents idle between calls (a gap of at most %.0f min) while nobody waited\n",
+           cs_staffest_agents(c->staff), c->answered_agent, logoff / 60);
+    size_t counts[6];
+    const double edges[5] = {60, 600, 1800, 7200, 28800};
+    cs_staffest_gap_counts(c->staff, edges, 5, counts);
+    printf("  gaps between one agent's calls: %zu under 1 min, %zu 1-10 min, %zu 10-30 min, %zu 30 min-2 h, %zu 2-8 h, "
+           "%zu longer\n", counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+    if (answered > 0 && c->answered_no_agent > 0.01 * (double)answered) {
+        snprintf(notes[*n_notes], 320,
+                 "%ld answered calls (%.1f%%) name no agent: their handlers are missing from the staffing, which is "
+                 "low by about that share", c->answered_no_agent, 100.0 * (double)c->answered_no_agent / (double)answered);
+        fprintf(stderr, "callsim fit: warning: %s\n", notes[*n_notes]);
+        (*n_notes)++;
+    }
+    /* The steps are in local seconds (the log's wall clock); the file is on the scenario's
+     * clock (t = 0 at local midnight of the log's first day), written by io/staffing_csv, the
+     * format `on_duty:` reads.  In the repeated October hour the first reading is taken. */
+    cs_clock ck;
+    long day0 = (long)floor(first_local / 86400.0);
+    int y, m, d;
+    cs_ts_civil_from_days(day0, &y, &m, &d);
+    st = cs_clock_init_date(&ck, y, m, d, err);
+    double *ct = st == CS_OK && n ? malloc(n * sizeof *ct) : NULL;
+    if (st == CS_OK && n && !ct) st = cs_error_set(err, CS_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; st == CS_OK && i < n; i++) {
+        long day = (long)floor(t[i] / 86400.0);
+        double tt = cs_clock_t_of(&ck, day - day0, t[i] - (double)day * 86400.0, CS_DATE_FOLD_FIRST, NULL);
+        /* Rows are whole seconds: steps closer than that merge, the later level holding. */
+        tt = floor(tt + 0.5);
+        if (k > 0 && tt <= ct[k - 1]) {
+            lv[k - 1] = lv[i];
+            continue;
+        }
+        ct[k] = tt;
+        lv[k] = lv[i];
+        k++;
+    }
+    FILE *f = cs_outfile_stream(sf);
+    long last_day = (long)floor(end_local / 86400.0) - 1;
+    double end = cs_clock_t_of(&ck, last_day + 1 - day0, 0, CS_DATE_FOLD_FIRST, NULL);
+    /* Before the first session nobody is on duty: a row at the first day's midnight says so. */
+    if (st == CS_OK && (k == 0 || ct[0] > 0)) {
+        double *nt = malloc((k + 1) * sizeof *nt);
+        int *nl = malloc((k + 1) * sizeof *nl);
+        if (!nt || !nl) {
+            free(nt);
+            free(nl);
+            st = cs_error_set(err, CS_ENOMEM, "out of memory");
+        } else {
+            nt[0] = 0;
+            nl[0] = 0;
+            if (k) memcpy(nt + 1, ct, k * sizeof *nt);
+            if (k) memcpy(nl + 1, lv, k * sizeof *nl);
+            free(ct);
+            ct = nt;
+            free(lv);
+            lv = nl;
+            k++;
+        }
+    }
+    /* Calls talking past the last midnight are beyond the run: their steps are left out. */
+    while (k > 0 && ct[k - 1] >= end) k--;
+    if (st == CS_OK) st = cs_staffcsv_write(f, &ck, ct, lv, k, end, err);
+    free(ct);
+    free(t);
+    free(lv);
+    if (st == CS_OK && ferror(f)) return cs_error_set(err, CS_EIO, "cannot write the staffing file: %s", strerror(errno));
     return st;
 }
 
@@ -334,6 +680,7 @@ int cs_cmd_fit(int argc, char **argv)
         [F_QUEUED_ONLY] = {"queued-only", 0, CS_FLAG_BOOL, NULL, "fit demand from calls that reached the queue only", 0, NULL},
         [F_NAME] = {"name", 0, CS_FLAG_STRING, "TEXT", "scenario name (default: Fitted from LOG)", 0, NULL},
         [F_CHARTS] = {"charts", 0, CS_FLAG_STRING, "DIR", "folder for the fit charts (default: FILE without .yaml + -charts)", 0, NULL},
+        [F_LOGOFF] = {"logoff-gap", 0, CS_FLAG_STRING, "TIME", "with an agent column: a gap between one agent's calls longer than this means logged off (default 30m)", 0, NULL},
         [F_FORCE] = {"force", 0, CS_FLAG_BOOL, NULL, "replace FILE and the charts folder if they exist", 0, NULL},
         [F_HELP] = {"help", 'h', CS_FLAG_BOOL, NULL, "show this help", 0, NULL},
     };
@@ -342,11 +689,14 @@ int cs_cmd_fit(int argc, char **argv)
     if (cs_args_parse("fit", argc, argv, flags, F_N, pos, 1, &npos) != 0) return CS_EXIT_INPUT;
     if (flags[F_HELP].set) {
         printf("Usage: callsim fit LOG.csv -o fitted.yaml [options]\n\n"
-               "Builds a scenario from a call log: per line, the hour-of-week arrival profile and\n"
-               "day-to-day overdispersion, the handle-time distribution and the patience distribution\n"
-               "(censored: Kaplan-Meier and maximum likelihood), each family chosen by lowest AIC.\n"
+               "Builds a scenario from a call log: per line, the hour-of-week arrival profile (of the\n"
+               "weekdays the log covers) and day-to-day overdispersion, the handle-time and patience\n"
+               "distributions (censored: Kaplan-Meier and maximum likelihood), by time of day when the\n"
+               "hours differ, IVR hang-ups and deflections, and redials from identified callers. With an\n"
+               "agent column (--columns agent=NAME), the handlers on duty on each of the log's days, as a\n"
+               "dated staffing file beside FILE; without one the pool is a placeholder.\n"
                "Prints every fit with its goodness of fit and draws each against the data.\n"
-               "The scenario and the charts folder are written completely or not at all.\n\n");
+               "The scenario, the staffing file and the charts folder are written completely or not at all.\n\n");
         cs_args_help(flags, F_N);
         return CS_EXIT_OK;
     }
@@ -397,8 +747,35 @@ int cs_cmd_fit(int argc, char **argv)
     c.last_local = -INFINITY;
     long ignored = 0, rows = 0;
     st = cs_log_open(pos[0], &lo, &log, &err);
+    /* With an agent column the dated staffing goes beside the scenario: FILE without .yaml +
+     * -staffing.csv, in the same transaction. */
+    cs_outfile *sf = NULL;
+    char sfpath[1100] = "";
+    double logoff = 1800;
+    if (st == CS_OK && flags[F_LOGOFF].set) {
+        st = cs_units_parse_duration(flags[F_LOGOFF].value, &logoff, &err);
+        if (st == CS_OK && !(logoff > 0)) st = cs_error_set(&err, CS_EINPUT, "--logoff-gap must be longer than 0 s");
+        if (st != CS_OK) {
+            char m[sizeof err.msg];
+            snprintf(m, sizeof m, "%s", err.msg);
+            cs_error_set(&err, CS_EINPUT, "--logoff-gap: %.900s", m);
+        }
+    }
+    if (st == CS_OK && cs_log_has_key(log, "agent")) {
+        size_t n = strlen(outp);
+        int stem = (int)(n > 5 && strcmp(outp + n - 5, ".yaml") == 0 ? n - 5 : n);
+        snprintf(sfpath, sizeof sfpath, "%.*s-staffing.csv", stem, outp);
+        st = cs_outfile_begin(sfpath, flags[F_FORCE].set, cs_cli_note, (void *)"fit", &sf, &err);
+        if (st == CS_OK) cs_cli_watch_outfile2(sf);
+    }
     if (st == CS_OK && !(c.rng = cs_rng_stream(20240601, 0, "fit/reservoir")))
         st = cs_error_set(&err, CS_ENOMEM, "out of memory");
+    if (st == CS_OK) {
+        c.have_agent = cs_log_has_key(log, "agent");
+        if (c.have_agent && !(c.staff = cs_staffest_create())) st = cs_error_set(&err, CS_ENOMEM, "out of memory");
+        if (st == CS_OK && cs_log_has_key(log, "caller") && !(c.redial = cs_redialest_create()))
+            st = cs_error_set(&err, CS_ENOMEM, "out of memory");
+    }
     cs_log_rec rec;
     while (st == CS_OK) {
         int got = 0;
@@ -414,26 +791,85 @@ int cs_cmd_fit(int argc, char **argv)
             break;
         }
         double local = rec.arrival + cs_ts_utc_offset(rec.arrival, lo.tz);
+        double tod = local - 86400.0 * floor(local / 86400.0);
+        int hour = (int)(tod / 3600);
+        if (hour > 23) hour = 23;
         if (local < c.first_local) c.first_local = local;
         if (local > c.last_local) c.last_local = local;
         cs_fit_arrivals_stream_add(l->arr, local - MONDAY_EPOCH);
         l->calls++;
-        if (rec.outcome == CS_LOG_ANSWERED) {
+        int oc = OC_ON, failed = -1, mem = 0;
+        switch (rec.outcome) {
+        case CS_LOG_ANSWERED:
             l->answered++;
-            if (isfinite(rec.handle) && rec.handle > 0 && res_add(&l->handle, c.rng, rec.handle, 1) != 0) {
-                st = cs_error_set(&err, CS_ENOMEM, "out of memory");
-                break;
-            }
-            if (isfinite(rec.wait) && rec.wait >= 0 && res_add(&l->patience, c.rng, rec.wait, 0) != 0) {
-                st = cs_error_set(&err, CS_ENOMEM, "out of memory");
-                break;
-            }
-        } else if (rec.outcome == CS_LOG_ABANDONED) {
+            failed = 0;
+            if (isfinite(rec.handle) && rec.handle > 0) mem |= res_add(&l->handle, c.rng, rec.handle, tod, 1);
+            if (isfinite(rec.wait) && rec.wait >= 0) mem |= res_add(&l->patience, c.rng, rec.wait, tod, 0);
+            break;
+        case CS_LOG_ABANDONED:
             l->abandoned++;
-            if (isfinite(rec.wait) && rec.wait >= 0 && res_add(&l->patience, c.rng, rec.wait, 1) != 0) {
-                st = cs_error_set(&err, CS_ENOMEM, "out of memory");
-                break;
+            failed = 1;
+            if (isfinite(rec.wait) && rec.wait >= 0) mem |= res_add(&l->patience, c.rng, rec.wait, tod, 1);
+            break;
+        case CS_LOG_ABANDONED_IVR:
+            l->ivr_abandoned++;
+            oc = OC_IVR_ABANDON;
+            failed = 1;
+            break;
+        case CS_LOG_DEFLECTED:
+            l->deflected++;
+            oc = OC_DEFLECT;
+            break;
+        case CS_LOG_CUT_OFF:
+            l->cut_off++;
+            failed = 1;
+            break;
+        case CS_LOG_CALLBACK: l->callback++; break;
+        default: break;
+        }
+        l->oc_h[hour][oc] += 1;
+        if (failed == 1) l->failed++;
+        cs_error e2 = {CS_OK, ""};
+        /* Who answered, and when callers waited: the staffing estimate (local seconds). */
+        if (c.staff && rec.outcome == CS_LOG_ANSWERED) {
+            double at = isfinite(rec.answer) ? rec.answer + cs_ts_utc_offset(rec.answer, lo.tz) : NAN;
+            double busy = (isfinite(rec.handle) ? rec.handle : 0) + (isfinite(rec.wrap) && rec.wrap > 0 ? rec.wrap : 0);
+            if (rec.agent && isfinite(at)) {
+                c.answered_agent++;
+                if (cs_staffest_add(c.staff, rec.agent, at, at + busy, &e2) != CS_OK) mem |= e2.code == CS_ENOMEM;
+            } else {
+                c.answered_no_agent++;
             }
+        }
+        if (c.staff && isfinite(rec.wait) && rec.wait > 0 &&
+            cs_staffest_add_wait(c.staff, local, local + rec.wait, &e2) == CS_ENOMEM)
+            mem = 1;
+        if (rec.outcome == CS_LOG_ANSWERED && isfinite(rec.wait) && rec.wait > 0) {
+            if (c.ov_n == c.ov_cap) {
+                size_t nc = c.ov_cap ? 2 * c.ov_cap : 4096;
+                double *na = realloc(c.ov_arr, nc * sizeof *na);
+                if (na) c.ov_arr = na;
+                double *nb = na ? realloc(c.ov_ans, nc * sizeof *nb) : NULL;
+                if (nb) c.ov_ans = nb;
+                int *nl = nb ? realloc(c.ov_line, nc * sizeof *nl) : NULL;
+                if (nl) c.ov_line = nl;
+                if (!nl) mem = 1;
+                else c.ov_cap = nc;
+            }
+            if (c.ov_n < c.ov_cap) {
+                c.ov_arr[c.ov_n] = local;
+                c.ov_ans[c.ov_n] = local + rec.wait;
+                c.ov_line[c.ov_n] = (int)(l - c.lines);
+                c.ov_n++;
+            }
+        }
+        if (c.redial && rec.caller && failed >= 0) {
+            c.identified++;
+            if (cs_redialest_add(c.redial, rec.caller, local, (int)(l - c.lines), failed, &e2) == CS_ENOMEM) mem = 1;
+        }
+        if (mem) {
+            st = cs_error_set(&err, CS_ENOMEM, "out of memory");
+            break;
         }
     }
     if (log) {
@@ -459,20 +895,127 @@ int cs_cmd_fit(int argc, char **argv)
         if (!(lout = calloc(c.n_lines, sizeof *lout))) st = cs_error_set(&err, CS_ENOMEM, "out of memory");
     }
     int staff_total = 0;
+    double t_end_local = floor(c.last_local / 86400.0) * 86400.0 + 86400.0;
     for (size_t li = 0; st == CS_OK && li < c.n_lines; li++)
-        st = fit_line(&c.lines[li], li, t0, t1, cs_outdir_tmp(cd), &lout[li], &staff_total, &err);
+        st = fit_line(&c.lines[li], li, t0, t1, t_end_local, cs_outdir_tmp(cd), c.redial, &lout[li], &staff_total,
+                      &err);
+
+    /* Queue priorities between lines, from who overtook whom. */
+    cs_overtake ov;
+    memset(&ov, 0, sizeof ov);
+    if (st == CS_OK && c.n_lines > 1) {
+        st = cs_overtake_rank(c.ov_arr, c.ov_ans, c.ov_line, c.ov_n, c.n_lines, &ov, &err);
+        if (st == CS_OK && ov.any) {
+            printf("\nQueue priorities from the log (answered callers who overtook callers of another line "
+                   "waiting since before them):\n");
+            for (size_t a = 0; a < c.n_lines; a++) {
+                printf("  line %s: priority %d; overtook", c.lines[a].name, ov.priority[a]);
+                const char *sep = "";
+                for (size_t b = 0; b < c.n_lines; b++)
+                    if (b != a) {
+                        printf("%s %s %.0f times", sep, c.lines[b].name, ov.count[a][b]);
+                        sep = ",";
+                    }
+                printf("\n");
+            }
+        } else if (st == CS_OK) {
+            printf("\nQueue priorities: no line's callers are answered ahead of another's (all written as 0)\n");
+        }
+    }
+
+    /* Staffing from the agent column, or a plain warning that the pool is a placeholder. */
+    char fit_notes[4][320];
+    const char *fit_note_ptr[4];
+    size_t n_fit_notes = 0;
+    const char *on_duty = NULL;
+    if (st == CS_OK && c.have_agent && c.answered_agent == 0) {
+        /* An agent column that names nobody says nothing about staffing. */
+        fprintf(stderr, "callsim fit: warning: the agent column names no agent on any answered call, so staffing "
+                        "cannot come from it\n");
+        cs_cli_watch_outfile2(NULL);
+        cs_outfile_abort(sf);
+        sf = NULL;
+        c.have_agent = 0;
+    }
+    if (st == CS_OK && c.have_agent)
+        st = write_staffing(&c, logoff, c.first_local, t_end_local, sf, fit_notes, &n_fit_notes, &err);
+    if (st == CS_OK && c.have_agent) {
+        on_duty = strrchr(sfpath, '/') ? strrchr(sfpath, '/') + 1 : sfpath;
+        if (!DATED_STAFFING) on_duty = NULL;
+    }
+    if (st == CS_OK && !c.have_agent) {
+        fprintf(stderr, "callsim fit: warning: the log has no agent column (--columns agent=NAME), so staffing "
+                        "cannot come from it: THE POOL WRITTEN IS A PLACEHOLDER (%d handlers around the clock, "
+                        "Erlang A for 80%% in 20 s at the peak hour). Replace it with the real roster; replay "
+                        "warns when it is used.\n", staff_total);
+    }
+    for (size_t i = 0; i < n_fit_notes; i++) fit_note_ptr[i] = fit_notes[i];
     if (st == CS_OK) {
         cs_fityaml_line *yl = calloc(c.n_lines, sizeof *yl);
         if (!yl) st = cs_error_set(&err, CS_ENOMEM, "out of memory");
         for (size_t li = 0; yl && li < c.n_lines; li++) {
             const line_out *o = &lout[li];
-            yl[li] = (cs_fityaml_line){c.lines[li].name, o->week, o->profile, o->ar->n_slots, o->ar->cv_ok,
-                                       o->ar->daily_cv, o->ar->daily_cv_lo, o->ar->daily_cv_hi, o->hb, o->pb};
+            const line_fit *l = &c.lines[li];
+            cs_fityaml_line *y = &yl[li];
+            memset(y, 0, sizeof *y);
+            y->name = l->name;
+            y->priority = ov.priority[li];
+            y->profile = o->profile;
+            y->n_slots = o->ar->n_slots;
+            y->cv_ok = o->ar->cv_ok;
+            y->cv = o->ar->daily_cv;
+            y->cv_lo = o->ar->daily_cv_lo;
+            y->cv_hi = o->ar->daily_cv_hi;
+            y->handle = o->hb;
+            y->patience = o->pb;
+            y->handle_bands = o->hband.test.use_bands ? &o->hband : NULL;
+            y->patience_bands = o->pb && o->pband.test.use_bands ? &o->pband : NULL;
+            y->ivr = l->ivr_abandoned + l->deflected > 0;
+            y->ivr_abandon = o->ivr.p_all[OC_IVR_ABANDON];
+            y->ivr_deflect = o->ivr.p_all[OC_DEFLECT];
+            y->ivr_bands = y->ivr && o->ivr.test.use_bands ? &o->ivr : NULL;
+            /* Redials only when the data show them (the interval excludes 0).  The demand
+             * written is then callers' first attempts: the expected redials come off it, since
+             * a run adds them back. */
+            double scale = 1;
+            if (o->rd.ok && o->rd.prob_lo > 0) {
+                y->redial = 1;
+                y->redial_prob = o->rd.prob;
+                y->redial_mu = o->rd.lognormal_mu;
+                y->redial_sigma = o->rd.lognormal_sigma;
+                /* Attempts until the chance of yet another redial is under 1%. */
+                int mx = o->rd.prob < 1 ? 1 + (int)ceil(ln(0.01) / ln(o->rd.prob)) : 20;
+                y->redial_max = mx < 2 ? 2 : mx > 20 ? 20 : mx;
+                if (l->calls > 0) scale = 1 - o->rd.prob * (double)l->failed / (double)l->calls;
+                if (scale < 0.05) scale = 0.05;
+            }
+            y->per_week = o->week * scale;
+            if (scale != 1)
+                for (size_t k = 0; k < o->ar->n_slots; k++) lout[li].profile[k] *= scale;
+            y->notes = o->note_ptr;
+            y->n_notes = o->n_notes;
         }
         char name[sizeof ((cs_scn *)0)->name];
         if (flags[F_NAME].set) snprintf(name, sizeof name, "%s", flags[F_NAME].value);
         else default_name(name, sizeof name, base);
-        cs_fityaml_scenario ys = {name, base, rows, (t1 - t0) / 86400, yl, c.n_lines, staff_total};
+        char start[16];
+        int y, m, d;
+        cs_ts_civil_from_days((long)floor(c.first_local / 86400.0), &y, &m, &d);
+        snprintf(start, sizeof start, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+        cs_fityaml_scenario ys;
+        memset(&ys, 0, sizeof ys);
+        ys.name = name;
+        ys.source = base;
+        ys.rows = rows;
+        ys.days = (t1 - t0) / 86400;
+        ys.lines = yl;
+        ys.n_lines = c.n_lines;
+        ys.staff = staff_total;
+        ys.on_duty = on_duty;
+        ys.start = DATED_STAFFING ? start : NULL;
+        ys.horizon_days = (t1 - t0) / 86400;
+        ys.notes = fit_note_ptr;
+        ys.n_notes = n_fit_notes;
         if (yl) st = cs_fityaml_write(cs_outfile_stream(yf), &ys, &err);
         free(yl);
     }
@@ -482,15 +1025,19 @@ int cs_cmd_fit(int argc, char **argv)
         st = cs_error_set(&err, CS_EIO, "cannot write the fits to standard output: %s", strerror(errno));
     /* Charts first, then the scenario: the scenario is what marks a finished fit. */
     if (st == CS_OK) st = cs_outdir_commit(cd, &err);
+    if (st == CS_OK && sf) st = cs_outfile_commit(sf, &err);
     if (st == CS_OK) st = cs_outfile_commit(yf, &err);
     cs_cli_watch_outdir(NULL);
     cs_cli_watch_outfile(NULL);
+    cs_cli_watch_outfile2(NULL);
     if (st == CS_OK) cs_outdir_free(cd);
     else cs_outdir_abort(cd);
+    cs_outfile_abort(sf);
     cs_outfile_abort(yf);
     outs_free(lout, c.n_lines);
     ctx_free(&c);
     if (st != CS_OK) return cs_cli_fail("fit", st, err.msg);
-    printf("\nWrote %s and the fit charts in %s/\n", outp, chartdir);
+    if (sf) printf("\nWrote %s, the dated staffing %s and the fit charts in %s/\n", outp, sfpath, chartdir);
+    else printf("\nWrote %s and the fit charts in %s/\n", outp, chartdir);
     return CS_EXIT_OK;
 }

@@ -5,8 +5,10 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/national.h"
 #include "cli/outputs.h"
 #include "cli/progress.h"
+#include "io/national.h"
 #include "io/results.h"
 
 enum { F_SET, F_REPS, F_SEED, F_THREADS, F_JSON, F_OUT, F_FORCE, F_CALLS, F_INTERVAL, F_QUIET, F_REPORT, F_HELP, F_N };
@@ -33,13 +35,23 @@ int cs_cmd_run(int argc, char **argv)
     if (flags[F_HELP].set) {
         printf("Usage: callsim run SCENARIO.yaml [options]\n\n"
                "Simulates the scenario's replications and prints, per line and pool, every KPI\n"
-               "as the mean across replications with its 95%% confidence interval.\n\n");
+               "as the mean across replications with its 95%% confidence interval.\n"
+               "A national file (a list of forces, each a scenario file) prints the national\n"
+               "totals and the forces ranked; --out adds forces.csv and ranked charts.\n\n");
         cs_args_help(flags, F_N);
         return CS_EXIT_OK;
     }
     if (npos != 1) return cs_cli_fail("run", CS_EINPUT, "needs one scenario file: callsim run SCENARIO.yaml");
     if ((flags[F_CALLS].set || flags[F_REPORT].set || flags[F_FORCE].set) && !flags[F_OUT].set)
         return cs_cli_fail("run", CS_EINPUT, "--calls, --report and --force need --out DIR");
+    int national = cs_nat_detect(pos[0]);
+    if (national < 0) return cs_cli_fail("run", CS_ENOMEM, "out of memory while reading the scenario");
+    if (national) {
+        cs_nat_cli nc = {pos[0], flags[F_REPS].value, flags[F_SEED].value, flags[F_THREADS].value,
+                         flags[F_INTERVAL].value, flags[F_OUT].value, flags[F_JSON].set, flags[F_FORCE].set,
+                         flags[F_CALLS].set, flags[F_QUIET].set, flags[F_REPORT].set};
+        return cs_cli_run_national(&nc);
+    }
 
     /* Flags that need no scenario are checked first: a typo costs nothing. */
     int threads = 0, code = cs_cli_threads("run", flags[F_THREADS].value, &threads);

@@ -75,8 +75,8 @@ static void json_diff(cs_json_writer *w, const char *key, double d, double h)
 {
     cs_json_key(w, key);
     cs_json_begin_object(w);
-    cs_json_kv_number(w, "diff", d);
-    cs_json_kv_number(w, "ci95", h);
+    cs_json_kv_number(w, "diff", cs_kpi_data_value(d));
+    cs_json_kv_number(w, "ci95", cs_kpi_data_value(h));
     cs_json_end_object(w);
 }
 
@@ -109,8 +109,8 @@ static void write_json(const sens_cli *c, cs_json_writer *w, int full)
         cs_json_kv_string(w, "key", d->name);
         cs_json_kv_string(w, "label", d->label);
         cs_json_kv_string(w, "unit", d->unit);
-        cs_json_kv_number(w, "base", c->eff[q][0].base);
-        cs_json_kv_number(w, "base_ci95", c->eff[q][0].base_ci);
+        cs_json_kv_number(w, "base", cs_kpi_data_value(c->eff[q][0].base));
+        cs_json_kv_number(w, "base_ci95", cs_kpi_data_value(c->eff[q][0].base_ci));
         cs_json_key(w, "ranked");
         cs_json_begin_array(w);
         for (size_t r = 0; r < c->n; r++) {
@@ -151,7 +151,7 @@ static cs_status json_to(FILE *f, const sens_cli *c, int full, cs_error *err)
 static void num(FILE *f, double x)
 {
     char b[40];
-    cs_out_number(b, sizeof b, x);
+    cs_out_number(b, sizeof b, cs_kpi_data_value(x));
     fprintf(f, ",%s", b);
 }
 

@@ -105,8 +105,8 @@ static void json_differences(cs_json_writer *w, const cs_results *r, const cs_re
                 if (a && b) cs_exp_paired(a, b, r0->n_reps, &d, &h, NULL);
                 cs_json_key(w, cs_exp_kpi_def(&k)->name);
                 cs_json_begin_object(w);
-                cs_json_kv_number(w, "diff", d);
-                cs_json_kv_number(w, "ci95", h);
+                cs_json_kv_number(w, "diff", cs_kpi_data_value(d));
+                cs_json_kv_number(w, "ci95", cs_kpi_data_value(h));
                 cs_json_end_object(w);
             }
             cs_json_end_object(w);
@@ -212,8 +212,8 @@ static cs_status write_csv(const sweep_cli *c, FILE *f)
                     if (pool) cs_results_pool(r, e, q, &m, &h);
                     else cs_results_line(r, e, q, &m, &h);
                     char a[40], b[40];
-                    cs_out_number(a, sizeof a, m);
-                    cs_out_number(b, sizeof b, h);
+                    cs_out_number(a, sizeof a, cs_kpi_data_value(m));
+                    cs_out_number(b, sizeof b, cs_kpi_data_value(h));
                     fprintf(f, "%zu", p + 1);
                     for (size_t x = 0; x < s->n_axes; x++) {
                         fputc(',', f);

@@ -200,11 +200,12 @@ int cs_cli_log_opts(const char *cmd, cs_log_opts *lo, const char *columns, const
 
 /* The one piece of process-wide state in callsim: what a signal handler must clean up. */
 static cs_outdir *volatile watched;
-static cs_outfile *volatile watched_file;
+static cs_outfile *volatile watched_file, *volatile watched_file2;
 static volatile sig_atomic_t interrupted;
 
 void cs_cli_watch_outdir(cs_outdir *o) { watched = o; }
 void cs_cli_watch_outfile(cs_outfile *o) { watched_file = o; }
+void cs_cli_watch_outfile2(cs_outfile *o) { watched_file2 = o; }
 
 static void say(const char *msg, size_t n)
 {
@@ -216,6 +217,7 @@ static void on_signal(int sig)
     interrupted = 1;
     int r = cs_outdir_cleanup_signal_safe(watched);
     cs_outfile_cleanup_signal_safe(watched_file);
+    cs_outfile_cleanup_signal_safe(watched_file2);
     static const char none[] = "\ncallsim: interrupted; no results were written\n";
     static const char done[] = "\ncallsim: interrupted after the results were written in full\n";
     static const char either[] =
@@ -284,10 +286,17 @@ cs_status cs_cli_write_run_files(cs_outdir *o, const cs_results *r, int group, c
         cs_json_key(w, extra_key);
         extra(extra_ud, w);
     }
+    /* the KPI catalogue and the validation against Erlang A */
+    cs_status st = cs_out_json_summary_extras(w, r, err);
     cs_json_key(w, "resolved_scenario");
     cs_scn_write_json(w, r->scn);
     cs_json_end_object(w);
-    cs_status st = cs_json_writer_finish(w, err);
+    if (st != CS_OK) {
+        cs_json_writer_destroy(w);
+        fclose(f);
+        return st;
+    }
+    st = cs_json_writer_finish(w, err);
     cs_json_writer_destroy(w);
     if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write summary.json");
     if (st != CS_OK) return st;

@@ -66,6 +66,8 @@ int cs_cli_log_opts(const char *cmd, cs_log_opts *lo, const char *columns, const
  * the step in progress (io/outdir.h).  One of each at a time; NULL to stop watching. */
 void cs_cli_watch_outdir(cs_outdir *o);
 void cs_cli_watch_outfile(cs_outfile *o);
+/* A second file written in the same transaction (fit's dated staffing beside its scenario). */
+void cs_cli_watch_outfile2(cs_outfile *o);
 void cs_cli_install_signals(void);
 int cs_cli_interrupted(void);
 

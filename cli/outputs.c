@@ -151,7 +151,8 @@ cs_status cs_outputs_finish(cs_outputs *o, const cs_results *r, cs_error *err)
         st = cs_cli_copy_scenario(o->dir, o->opts.scenario_path, "scenario.yaml", o->opts.sets, o->opts.n_sets, err);
     if (st == CS_OK) {
         cs_chart_list list = {0};
-        st = cs_charts_run(r, cs_outputs_chart_path, o->dir, &list, err);
+        if (o->opts.extra_charts) st = o->opts.extra_charts(o->opts.extra_ud, cs_outputs_chart_path, o->dir, &list, err);
+        if (st == CS_OK) st = cs_charts_run(r, cs_outputs_chart_path, o->dir, &list, err);
         if (st == CS_OK) st = cs_outputs_write_manifest(o->dir, &list, err);
         cs_chart_list_free(&list);
     }

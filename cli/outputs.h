@@ -20,6 +20,10 @@ typedef struct cs_output_opts {
     const char *extra_key;
     void (*extra_json)(void *ud, void *json_writer);
     cs_status (*extra_files)(void *ud, void *outdir, cs_error *err);
+    /* Charts drawn before the run's own (replay: observed against simulated), through the
+     * folder's chart paths (plots/run_charts.h) and listed first in charts.json. */
+    cs_status (*extra_charts)(void *ud, int (*path)(void *, const char *, char *, size_t, cs_error *), void *path_ud,
+                              void *chart_list, cs_error *err);
     void *extra_ud;
 } cs_output_opts;
 

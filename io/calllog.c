@@ -24,12 +24,14 @@ enum {
     K_HANDLE,
     K_WRAP,
     K_QSTART,
+    K_AGENT,
     K_N
 };
 
 static const char *const KEY_NAME[K_N] = {"arrival", "date",    "line",   "caller",
                                           "outcome", "answer",  "abandon", "end",
-                                          "wait",    "handle",  "wrap",    "queue_start"};
+                                          "wait",    "handle",  "wrap",    "queue_start",
+                                          "agent"};
 
 static const char *const DEF_ARRIVAL[] = {"arrival",   "start", "call_start", "callstart",
                                           "timestamp", "time",  "datetime",   NULL};
@@ -45,10 +47,12 @@ static const char *const DEF_HANDLE[] = {"handle", "talk", "talk_time", "ser_tim
                                          NULL};
 static const char *const DEF_WRAP[] = {"wrap", "acw", "after_call_work", NULL};
 static const char *const DEF_QSTART[] = {"q_start", "queue_start", "queued_at", NULL};
+static const char *const DEF_AGENT[] = {"agent", "agent_id", "handler", "handler_id", "operator",
+                                        NULL};
 
 static const char *const *const KEY_DEFAULTS[K_N] = {
     DEF_ARRIVAL, DEF_DATE, DEF_LINE, DEF_CALLER, DEF_OUTCOME, DEF_ANSWER,
-    DEF_ABANDON, DEF_END,  DEF_WAIT, DEF_HANDLE, DEF_WRAP,    DEF_QSTART};
+    DEF_ABANDON, DEF_END,  DEF_WAIT, DEF_HANDLE, DEF_WRAP,    DEF_QSTART, DEF_AGENT};
 
 /* ---- outcome words --------------------------------------------------------------------------- */
 
@@ -79,6 +83,10 @@ static const outword BUILTIN[] = {
     {"diverted", CS_LOG_DEFLECTED},       {"other", CS_LOG_OTHER},
 };
 #define N_BUILTIN (sizeof BUILTIN / sizeof BUILTIN[0])
+
+/* Agent fields that name nobody (an unanswered call in an export that fills every cell). */
+static const char *const NO_AGENT[] = {"0", "-", "none", "no_server", "no_agent", "noagent", "n/a",
+                                       "na", "null", "unassigned", NULL};
 
 /* Callers who withheld their number: the same as unidentified. */
 static const char *const WITHHELD[] = {"anonymous", "withheld",    "private", "restricted",
@@ -489,6 +497,25 @@ static unsigned long long caller_id(const char *f)
     return h ? h : 1;
 }
 
+/* An agent's id: 0 for nobody, else a 64-bit FNV-1a hash of the trimmed text (never 0), so
+ * names, numbers and pseudonyms all work and the same text is the same agent. */
+static unsigned long long agent_id(const char *f)
+{
+    const char *b, *e;
+    trim(f, &b, &e);
+    if (b == e)
+        return 0;
+    for (size_t i = 0; NO_AGENT[i]; i++)
+        if (span_eq(b, e, NO_AGENT[i]))
+            return 0;
+    unsigned long long h = 1469598103934665603ULL;
+    for (const char *p = b; p < e; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
 /* ---- open ------------------------------------------------------------------------------------ */
 
 void cs_log_opts_init(cs_log_opts *o)
@@ -763,6 +790,7 @@ static cs_status read_row(cs_log *l, cs_log_rec *r, cs_error *e)
     }
 
     r->caller = l->col[K_CALLER] >= 0 ? caller_id(cs_csv_field(c, (size_t)l->col[K_CALLER])) : 0;
+    r->agent = l->col[K_AGENT] >= 0 ? agent_id(cs_csv_field(c, (size_t)l->col[K_AGENT])) : 0;
 
     double wait, handle, wrap;
     if ((st = get_duration(l, K_WAIT, &wait, e)) != CS_OK ||
@@ -831,6 +859,10 @@ static cs_status read_row(cs_log *l, cs_log_rec *r, cs_error *e)
             oc = CS_LOG_UNKNOWN;
     }
 
+    /* An abandoned call whose queue_start column says it never queued hung up before the
+     * queue: in the IVR (the bank's VRU-only calls). */
+    if (oc == CS_LOG_ABANDONED && l->col[K_QSTART] >= 0 && !isfinite(qstart) && !(wait > 0))
+        oc = CS_LOG_ABANDONED_IVR;
     int never_queued = oc == CS_LOG_ABANDONED_IVR || oc == CS_LOG_CUT_OFF || oc == CS_LOG_DEFLECTED;
     if (isnan(wait)) {
         if (oc == CS_LOG_ANSWERED && isfinite(answer))
@@ -858,6 +890,9 @@ static cs_status read_row(cs_log *l, cs_log_rec *r, cs_error *e)
     r->wait = wait;
     r->handle = handle;
     r->wrap = wrap;
+    r->answer = NAN;
+    if (oc == CS_LOG_ANSWERED)
+        r->answer = isfinite(answer) ? answer : isfinite(wait) ? arrival + wait : NAN;
     r->queued = queued;
     r->row = cs_csv_row(c);
 
@@ -917,6 +952,13 @@ size_t cs_log_buffer_capacity(const cs_log *l)
 {
     CS_REQUIRE(l != NULL);
     return cs_csv_buffer_capacity(l->csv);
+}
+
+int cs_log_has_key(const cs_log *l, const char *key)
+{
+    CS_REQUIRE(l != NULL && key != NULL);
+    int k = find_key(key);
+    return k >= 0 && l->col[k] >= 0;
 }
 
 const char *cs_log_outcome_name(cs_log_outcome o)

@@ -19,6 +19,8 @@
  *   handle       (handle, talk, talk_time, ser_time, duration)   M:SS or H:MM:SS; empty =
  *   wrap         (wrap, acw, after_call_work)                     unknown (NAN)
  *   queue_start  (q_start, queue_start, queued_at)           time the call joined the queue
+ *   agent        (agent, agent_id, handler, handler_id, operator)   who answered: any text;
+ *                empty, 0, -, none, no_server, no_agent, n/a, na, null, unassigned = nobody
  *
  * --columns "arrival=CallStart,line=Queue" overrides keys; "key=" (empty name) switches a key
  * off.  The times answer/abandon/end are looked up by their default names only when something
@@ -57,6 +59,10 @@
  * diverted; other).  An empty outcome, or no outcome column, is inferred: answered when an
  * answer time or a handle > 0 is present, abandoned when an abandon or end time is present,
  * else unknown.
+ *
+ * An abandoned call whose queue_start column is mapped and says it never queued (placeholder
+ * or empty, and no wait > 0) hung up before the queue: it is read as abandoned_ivr (the 1999
+ * bank's VRU-only calls, outcome HANG with q_start 0:00:00).
  *
  * Derived fields.  Without a wait column: answered -> answer - arrival, abandoned ->
  * (abandon, else end) - arrival; abandoned_ivr, cut_off and deflected -> 0.  Without a handle
@@ -108,6 +114,10 @@ typedef struct cs_log_rec {
     double arrival;            /* epoch seconds UTC of entering the queue (or the system) */
     char line[64];             /* from the line column, or opts->default_line */
     unsigned long long caller; /* 0 = unknown / not identified */
+    unsigned long long agent;  /* who answered: 0 = nobody or no agent column; else a hash of
+                                  the agent column's text (never 0) */
+    double answer;             /* answered calls: epoch seconds UTC of the pick-up (the answer
+                                  column, else arrival + wait); NAN otherwise or unknown */
     cs_log_outcome outcome;
     double wait;   /* seconds in queue before answer or abandonment; NAN if unknown */
     double handle; /* talk time; NAN if unknown */
@@ -187,6 +197,9 @@ size_t cs_log_buffer_capacity(const cs_log *l);
  *  caller <- customer_id, ..., times without offset read as UK local time".
  *  @return like snprintf: the length of the full text. */
 int cs_log_describe_mapping(const cs_log *l, char *buf, size_t n);
+
+/** @brief 1 when the mapping uses a column for `key` ("agent", "caller", "wait", ...). */
+int cs_log_has_key(const cs_log *l, const char *key);
 
 /** @brief "answered", "abandoned", "abandoned_ivr", "cut_off", "deflected", "callback",
  *  "other", "unknown" ("?" out of range). */

@@ -25,8 +25,8 @@ cs_status cs_out_daily_csv(FILE *f, const cs_results *r, cs_error *err)
             for (int k = 0; k < CS_DK_N; k++) {
                 double m, h;
                 cs_daily_result(r, l, d, k, &m, &h);
-                cs_out_number(a, sizeof a, m);
-                cs_out_number(b, sizeof b, h);
+                cs_out_number(a, sizeof a, cs_kpi_data_value(m));
+                cs_out_number(b, sizeof b, cs_kpi_data_value(h));
                 fprintf(f, "%s,", date);
                 cs_out_csv_field(f, s->lines[l].name);
                 fprintf(f, ",%s,%s,%s\n", cs_daily_kpis[k].name, a, b);

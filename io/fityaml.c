@@ -160,6 +160,102 @@ static void dist(em *m, const cs_fit_result *r)
     map_end(m);
 }
 
+static void kv_share(em *m, const char *k, double p)
+{
+    char b[64];
+    number(b, sizeof b, 100.0 * (p > 0 ? p : 0));
+    strcat(b, "%");
+    plain(m, k);
+    plain(m, b);
+}
+
+static void tod_text(char *b, size_t n, double s)
+{
+    long t = (long)llround(s);
+    snprintf(b, n, "%02ld:%02ld", (t / 3600) % 100, (t / 60) % 60);
+}
+
+/* The fit of `bands` covering [a, b), or NULL. */
+static const cs_fit_result *band_fit(const cs_fitband_durations *bands, double a, double b)
+{
+    if (!bands || !bands->test.use_bands) return NULL;
+    for (size_t i = 0; i < bands->test.n_bands; i++)
+        if (bands->from[i] <= a && b <= bands->to[i]) return bands->fit[i].ok ? &bands->fit[i] : NULL;
+    return NULL;
+}
+
+static int share_band(const cs_fitband_shares *sh, double a, double b, double *ab, double *de)
+{
+    if (!sh || !sh->test.use_bands) return 0;
+    for (size_t i = 0; i < sh->test.n_bands; i++)
+        if (sh->from[i] <= a && b <= sh->to[i]) {
+            *ab = sh->p[i][0];
+            *de = sh->p[i][1];
+            return 1;
+        }
+    return 0;
+}
+
+/* by_time_of_day: the cut points of every banded quantity, one band per piece between them,
+ * each with the parts that have bands. */
+static void time_bands(em *m, const cs_fityaml_line *l)
+{
+    double cut[3 * CS_FITBAND_MAX + 2];
+    size_t nc = 0;
+    const cs_fitband_durations *d[2] = {l->handle_bands, l->patience_bands};
+    for (int k = 0; k < 2; k++)
+        if (d[k] && d[k]->test.use_bands)
+            for (size_t i = 0; i < d[k]->test.n_bands; i++) cut[nc++] = d[k]->from[i];
+    if (l->ivr && l->ivr_bands && l->ivr_bands->test.use_bands)
+        for (size_t i = 0; i < l->ivr_bands->test.n_bands; i++) cut[nc++] = l->ivr_bands->from[i];
+    if (nc == 0) return;
+    cut[nc++] = 86400;
+    /* Sort and remove duplicates (a few dozen values). */
+    for (size_t i = 1; i < nc; i++)
+        for (size_t j = i; j > 0 && cut[j - 1] > cut[j]; j--) {
+            double t = cut[j];
+            cut[j] = cut[j - 1];
+            cut[j - 1] = t;
+        }
+    size_t u = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (u == 0 || cut[i] != cut[u - 1]) cut[u++] = cut[i];
+    plain(m, "by_time_of_day");
+    seq_start(m, 0);
+    for (size_t i = 0; i + 1 < u; i++) {
+        double a = cut[i], b = cut[i + 1];
+        const cs_fit_result *h = band_fit(l->handle_bands, a, b), *p = band_fit(l->patience_bands, a, b);
+        double ab = 0, de = 0;
+        int iv = l->ivr && share_band(l->ivr_bands, a, b, &ab, &de);
+        if (!h && !p && !iv) continue;
+        char f[16], t[16];
+        tod_text(f, sizeof f, a);
+        tod_text(t, sizeof t, b);
+        map_start(m, 1);
+        plain(m, "from");
+        text(m, f);
+        plain(m, "to");
+        text(m, t);
+        if (h) {
+            plain(m, "handle");
+            dist(m, h);
+        }
+        if (p) {
+            plain(m, "patience");
+            dist(m, p);
+        }
+        if (iv) {
+            plain(m, "ivr");
+            map_start(m, 1);
+            kv_share(m, "abandon", ab);
+            kv_share(m, "deflect", de);
+            map_end(m);
+        }
+        map_end(m);
+    }
+    seq_end(m);
+}
+
 /* A comment line: control characters (a line break would end the comment and let the rest
  * be read as YAML) become '?'. */
 static void comment(FILE *f, const char *fmt, const char *a)
@@ -178,8 +274,12 @@ static void header(FILE *f, const cs_fityaml_scenario *s)
 {
     comment(f, "# Fitted by callsim fit from %s", s->source);
     fprintf(f, " (%ld rows; %.0f days).\n", s->rows, s->days);
-    fprintf(f, "# Demand, handle time and patience come from the log; targets and staffing do not:\n"
-               "# replace the pool below with the real roster before using this for planning.\n");
+    if (s->on_duty)
+        comment(f, "# Handlers on duty by date and time come from the log's agent column (%s);\n", s->on_duty);
+    else
+        fprintf(f, "# Demand, handle time and patience come from the log; staffing does not (no agent column):\n"
+                   "# THE POOL IS A PLACEHOLDER. Replace it with the real roster before using this for planning.\n");
+    for (size_t i = 0; i < s->n_notes; i++) comment(f, "# %s\n", s->notes[i]);
     for (size_t i = 0; i < s->n_lines; i++) {
         const cs_fityaml_line *l = &s->lines[i];
         comment(f, "# Line \"%s\":", l->name);
@@ -190,12 +290,14 @@ static void header(FILE *f, const cs_fityaml_scenario *s)
                 h->mean.est, h->mean.lo, h->mean.hi);
         const cs_fit_result *p = l->patience;
         if (p)
-            fprintf(f, "; patience %s by lowest AIC (censored MLE), mean %.1f s (95%% CI %.1f to %.1f).\n",
+            fprintf(f, "; patience %s (censored MLE), mean %.1f s (95%% CI %.1f to %.1f).\n",
                     cs_fit_family_name(p->family), p->mean.est, p->mean.lo, p->mean.hi);
         else
             fprintf(f, "; patience never (no abandonments observed).\n");
+        for (size_t k = 0; k < l->n_notes; k++) comment(f, "#   %s\n", l->notes[k]);
     }
-    fprintf(f, "# The pool is a placeholder: Erlang A staffing for 80%% in 20 s at each line's peak hour.\n");
+    if (!s->on_duty)
+        fprintf(f, "# The pool is a placeholder: Erlang A staffing for 80%% in 20 s at each line's peak hour.\n");
 }
 
 static void line(em *m, const cs_fityaml_line *l)
@@ -203,6 +305,12 @@ static void line(em *m, const cs_fityaml_line *l)
     map_start(m, 0);
     plain(m, "name");
     text(m, l->name);
+    if (l->priority) {
+        char pr[16];
+        snprintf(pr, sizeof pr, "%d", l->priority);
+        plain(m, "priority");
+        plain(m, pr);
+    }
     plain(m, "arrivals");
     map_start(m, 0);
     kv_number(m, "per_week", l->per_week);
@@ -219,11 +327,42 @@ static void line(em *m, const cs_fityaml_line *l)
     map_end(m);
     if (l->cv_ok && l->cv > 0) kv_number(m, "overdispersion", l->cv);
     map_end(m);
+    if (l->ivr) {
+        /* The log's arrival is when the call reached the force's queue or menu; time spent in
+         * the menu before it is not in the data, so the IVR takes no time here. */
+        plain(m, "ivr");
+        map_start(m, 1);
+        plain(m, "time");
+        plain(m, "0s");
+        kv_share(m, "abandon", l->ivr_abandon);
+        kv_share(m, "deflect", l->ivr_deflect);
+        map_end(m);
+    }
     plain(m, "handle");
     dist(m, l->handle);
     plain(m, "patience");
     if (l->patience) dist(m, l->patience);
     else plain(m, "never");
+    if (l->redial && l->redial_prob > 0) {
+        double s2 = l->redial_sigma * l->redial_sigma;
+        double mean = exp(l->redial_mu + s2 / 2), sd = mean * sqrt(expm1(s2));
+        plain(m, "redial");
+        map_start(m, 1);
+        kv_share(m, "probability", l->redial_prob);
+        plain(m, "delay");
+        map_start(m, 1);
+        plain(m, "dist");
+        plain(m, "lognormal");
+        kv_duration(m, "mean", mean);
+        kv_duration(m, "sd", sd);
+        map_end(m);
+        char mx[16];
+        snprintf(mx, sizeof mx, "%d", l->redial_max > 0 ? l->redial_max : 1);
+        plain(m, "max_attempts");
+        plain(m, mx);
+        map_end(m);
+    }
+    time_bands(m, l);
     /* The placeholder pool has no roster, so the loader must not ask for one. */
     plain(m, "allow_unstaffed");
     plain(m, "true");
@@ -272,17 +411,38 @@ cs_status cs_fityaml_write(FILE *f, const cs_fityaml_scenario *s, cs_error *err)
     plain(&m, "name");
     text(&m, s->name);
     char desc[1024];
-    snprintf(desc, sizeof desc,
-             "Fitted by callsim fit from %.400s (%ld rows, %.0f days). Demand, handle time and patience come "
-             "from the log; targets and staffing do not: the pool is a placeholder, to be replaced by the real "
-             "roster before this is used for planning.",
-             s->source, s->rows, s->days);
+    if (s->on_duty)
+        snprintf(desc, sizeof desc,
+                 "Fitted by callsim fit from %.400s (%ld rows, %.0f days). Demand, handle time, patience and the "
+                 "handlers on duty each day come from the log; the service-level target does not.",
+                 s->source, s->rows, s->days);
+    else
+        snprintf(desc, sizeof desc,
+                 "Fitted by callsim fit from %.400s (%ld rows, %.0f days). Demand, handle time and patience come "
+                 "from the log; targets and staffing do not: the pool is a placeholder, to be replaced by the real "
+                 "roster before this is used for planning.",
+                 s->source, s->rows, s->days);
     plain(&m, "description");
     text(&m, desc);
-    plain(&m, "horizon");
-    plain(&m, "8d");
-    plain(&m, "warmup");
-    plain(&m, "1d");
+    if (s->start) {
+        /* The log's own days: a run covers them and nothing else. */
+        plain(&m, "start");
+        plain(&m, s->start);
+        char hz[32];
+        snprintf(hz, sizeof hz, "%.0fd", s->horizon_days);
+        plain(&m, "horizon");
+        plain(&m, hz);
+        plain(&m, "warmup");
+        plain(&m, "0d");
+        /* The profile is the log's own weekdays, holidays included: no UK holiday rules on top. */
+        plain(&m, "bank_holidays");
+        plain(&m, "off");
+    } else {
+        plain(&m, "horizon");
+        plain(&m, "8d");
+        plain(&m, "warmup");
+        plain(&m, "1d");
+    }
     plain(&m, "replications");
     plain(&m, "20");
     plain(&m, "seed");
@@ -300,10 +460,18 @@ cs_status cs_fityaml_write(FILE *f, const cs_fityaml_scenario *s, cs_error *err)
     seq_start(&m, 1);
     for (size_t i = 0; i < s->n_lines; i++) text(&m, s->lines[i].name);
     seq_end(&m);
-    char staff[32];
-    snprintf(staff, sizeof staff, "%d", s->staff);
-    plain(&m, "staff");
-    plain(&m, staff);
+    if (s->on_duty) {
+        plain(&m, "on_duty");
+        text(&m, s->on_duty);
+    } else {
+        char staff[32];
+        snprintf(staff, sizeof staff, "%d", s->staff);
+        plain(&m, "staff");
+        plain(&m, staff);
+        /* replay and run warn when a placeholder pool is used. */
+        plain(&m, "placeholder");
+        plain(&m, "true");
+    }
     map_end(&m);
     seq_end(&m);
     map_end(&m);

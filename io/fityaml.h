@@ -26,17 +26,29 @@
 #include <stdio.h>
 
 #include "models/fit.h"
+#include "models/fitband.h"
 #include "sim/status.h"
 
 typedef struct cs_fityaml_line {
     const char *name;
-    double per_week;                 /* calls in an average week */
+    int priority;                    /* queue priority (higher answered first); 0: none written */
+    double per_week;                 /* calls in an average week (unknown weekdays count 0) */
     const double *profile;           /* calls per hour in each slot of the week, from Monday 00:00 */
     size_t n_slots;                  /* 168 (hourly slots) */
     int cv_ok;                       /* 1: overdispersion estimated */
     double cv, cv_lo, cv_hi;         /* gamma daily factor's cv and its 95% CI */
     const cs_fit_result *handle;     /* the chosen handle-time fit (required) */
     const cs_fit_result *patience;   /* the chosen patience fit, NULL: never */
+    const cs_fitband_durations *handle_bands;     /* NULL or !test.use_bands: none */
+    const cs_fitband_durations *patience_bands;   /* idem */
+    int ivr;                         /* write an IVR: hang-ups or deflections seen before the queue */
+    double ivr_abandon, ivr_deflect; /* shares of the line's calls */
+    const cs_fitband_shares *ivr_bands;   /* categories: 0 abandoned in IVR, 1 deflected, 2 on */
+    int redial;                      /* write redials */
+    double redial_prob, redial_mu, redial_sigma;  /* probability; lognormal delay (log s) */
+    int redial_max;                  /* max_attempts */
+    const char *const *notes;        /* comment lines about this line (warnings, what was done) */
+    size_t n_notes;
 } cs_fityaml_line;
 
 typedef struct cs_fityaml_scenario {
@@ -47,6 +59,12 @@ typedef struct cs_fityaml_scenario {
     const cs_fityaml_line *lines;
     size_t n_lines;
     int staff;                       /* the placeholder pool's headcount */
+    const char *on_duty;             /* dated staffing file (relative to the scenario) estimated
+                                        from the agent column; NULL: the pool is a placeholder */
+    const char *start;               /* "1999-08-01": the log's first day, NULL: undated */
+    double horizon_days;             /* with start: the days the log covers */
+    const char *const *notes;        /* comment lines about the whole fit */
+    size_t n_notes;
 } cs_fityaml_scenario;
 
 /**

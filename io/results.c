@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "io/timestamp.h"
+#include "models/validate.h"
 #include "sim/text.h"
 
 #ifndef CS_VERSION
@@ -44,74 +45,54 @@ int cs_out_week_time(char *buf, size_t n, double s)
 
 /* ------------------------------------------------------------------------------ table */
 
-static void fmt_value(char *buf, size_t n, const char *unit, double v)
-{
-    if (!isfinite(v)) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    if (strcmp(unit, "share") == 0)
-        snprintf(buf, n, "%.2f %%", 100.0 * v);
-    else if (strcmp(unit, "s") == 0)
-        snprintf(buf, n, "%.1f s", v);
-    else if (strcmp(unit, "handlers") == 0)
-        snprintf(buf, n, "%.1f", v);
-    else
-        snprintf(buf, n, fabs(v) >= 100 ? "%.0f" : "%.2f", v);
-}
-
+/* One row: the catalogue's label and print rule (io/results.h: counts as whole numbers,
+ * shares as percentages, times as "1 min 06 s"); counts name their unit after the CI. */
 static void table_row(FILE *f, const cs_kpi_def *d, double m, double h, int per_year)
 {
-    char a[48], b[48];
-    fmt_value(a, sizeof a, d->unit, m);
-    /* Shares and times carry their unit in the number; counts name theirs after the CI. */
-    int count = strcmp(d->unit, "calls") == 0 && strcmp(d->name, "queue_mean") != 0;
-    const char *unit = strcmp(d->unit, "calls") == 0      ? (per_year && count ? "calls/year" : "calls")
+    char a[64], b[64];
+    cs_kpi_fmt(a, sizeof a, d, m, CS_KPI_FMT_FINE);
+    int kind = cs_kpi_kind_of(d);
+    const char *unit = kind == CS_KPI_COUNT       ? (per_year ? "calls/year" : "calls")
                        : strcmp(d->unit, "handlers") == 0 ? "handlers"
-                       : strcmp(d->unit, "hours") == 0    ? "hours"
-                                                          : "";
-    if (isfinite(h)) {
-        fmt_value(b, sizeof b, d->unit, h);
-        fprintf(f, "  %-38s %16s  ± %-10s %s\n", d->label, a, b, unit);
+                       : kind == CS_KPI_LEVEL     ? "callers"
+                       : kind == CS_KPI_HOURS     ? "hours"
+                                                  : "";
+    if (isfinite(m) && isfinite(h)) {
+        cs_kpi_fmt_ci(b, sizeof b, d, m, h, CS_KPI_FMT_FINE);
+        fprintf(f, "  %-50s %14s  ± %-12s %s\n", d->label, a, b, unit);
     } else {
-        fprintf(f, "  %-38s %16s  %-12s %s\n", d->label, a, "", unit);
+        fprintf(f, "  %-50s %14s  %-14s %s\n", d->label, a, "", unit);
     }
 }
 
-/* Rows that only mean something when the feature is in the scenario. */
-static int line_row_relevant(const cs_scn *s, size_t l, int k)
+int cs_out_kpi_relevant(const cs_scn *s, int scope, size_t e, const cs_kpi_def *d)
 {
-    const cs_line *L = &s->lines[l];
+    if (scope == CS_KPI_SCOPE_POOL) {
+        if (d->needs != CS_KPI_NEEDS_RINGBACK) return 1;
+        for (size_t l = 0; l < s->n_lines; l++) {   /* ring-back rows only where some are made */
+            const cs_ringback *rb = &s->lines[l].ringback;
+            if (!rb->enabled) continue;
+            if (rb->pool == (int)e) return 1;
+            for (size_t i = 0; rb->pool < 0 && i < s->pools[e].n_queues; i++)
+                if (s->pools[e].queues[i] == s->lines[l].queue) return 1;
+        }
+        return 0;
+    }
+    const cs_line *L = &s->lines[e];
     int any_spill_in = 0, has_transfer = 0;
     for (size_t i = 0; i < s->n_lines; i++)
-        if (s->lines[i].spill.to_line == (int)l) any_spill_in = 1;
+        if (s->lines[i].spill.to_line == (int)e) any_spill_in = 1;
     for (size_t q = 0; q < s->n_queues; q++)
-        if (s->queues[q].line == (int)l && s->queues[q].transfer_queue >= 0) has_transfer = 1;
-    switch (k) {
-    case CS_LK_ABANDONED_IVR:
-    case CS_LK_DEFLECTED: return L->ivr.enabled;
-    case CS_LK_CALLBACK:
-    case CS_LK_CB_ON_TIME:
-    case CS_LK_CB_LATE:
-    case CS_LK_CB_MISSED:
-    case CS_LK_CB_REACHED: return L->callback.enabled;
-    case CS_LK_REDIALS:
-    case CS_LK_CALLERS:
-    case CS_LK_NEVER_REACHED_RATE:
-    case CS_LK_CALLERS_REACHED_ANY:
-    case CS_LK_CALLERS_NEVER_REACHED:
-    case CS_LK_CALLERS_UNFINISHED:
-    case CS_LK_CALLERS_REACHED_ANY_RATE:
-    case CS_LK_CALLERS_NEVER_REACHED_RATE: return L->redial.prob > 0 || L->spill.to_line >= 0 || any_spill_in;
-    case CS_LK_RINGBACKS:
-    case CS_LK_RINGBACK_WAIT: return L->ringback.enabled;
-    case CS_LK_SPILLED: return L->spill.to_line >= 0;
-    case CS_LK_FROM_101:
-    case CS_LK_FROM_101_SHARE: return any_spill_in;
-    case CS_LK_TRANSFERRED:
-    case CS_LK_TRANSFER_ABANDONED:
-    case CS_LK_TRANSFER_ASA: return has_transfer;
-    case CS_LK_CUT_OFF: return L->trunks >= 0 || L->queue_places >= 0 || s->n_outages > 0;
+        if (s->queues[q].line == (int)e && s->queues[q].transfer_queue >= 0) has_transfer = 1;
+    switch (d->needs) {
+    case CS_KPI_NEEDS_IVR: return L->ivr.enabled;
+    case CS_KPI_NEEDS_CALLBACK: return L->callback.enabled;
+    case CS_KPI_NEEDS_REPEAT: return L->redial.prob > 0 || L->spill.to_line >= 0 || any_spill_in;
+    case CS_KPI_NEEDS_RINGBACK: return L->ringback.enabled;
+    case CS_KPI_NEEDS_SPILL_OUT: return L->spill.to_line >= 0;
+    case CS_KPI_NEEDS_SPILL_IN: return any_spill_in;
+    case CS_KPI_NEEDS_TRANSFER: return has_transfer;
+    case CS_KPI_NEEDS_CUT_OFF: return L->trunks >= 0 || L->queue_places >= 0 || s->n_outages > 0;
     default: return 1;
     }
 }
@@ -191,7 +172,7 @@ cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
             fprintf(f, "\nLine %s (target: at most %.4g%% abandoned; service level within %.0f s)\n", L->name,
                     100.0 * L->target_max_abandon, L->target_within);
         for (int k = 0; k < CS_LK_N; k++) {
-            if (!line_row_relevant(s, l, k)) continue;
+            if (!cs_out_kpi_relevant(s, CS_KPI_SCOPE_LINE, l, &cs_line_kpis[k])) continue;
             double m, ci;
             cs_results_line(r, l, k, &m, &ci);
             table_row(f, &cs_line_kpis[k], m, ci, per_year);
@@ -199,16 +180,8 @@ cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
     }
     for (size_t p = 0; p < s->n_pools; p++) {
         fprintf(f, "\nPool %s\n", s->pools[p].name);
-        int makes_ringbacks = 0;   /* the pool rows of ring-backs only where some are made */
-        for (size_t l = 0; l < s->n_lines; l++) {
-            const cs_ringback *rb = &s->lines[l].ringback;
-            if (!rb->enabled) continue;
-            if (rb->pool == (int)p) makes_ringbacks = 1;
-            for (size_t i = 0; rb->pool < 0 && i < s->pools[p].n_queues; i++)
-                if (s->pools[p].queues[i] == s->lines[l].queue) makes_ringbacks = 1;
-        }
         for (int k = 0; k < CS_PK_N; k++) {
-            if (k >= CS_PK_RINGBACKS_MADE && !makes_ringbacks) continue;
+            if (!cs_out_kpi_relevant(s, CS_KPI_SCOPE_POOL, p, &cs_pool_kpis[k])) continue;
             double m, ci;
             cs_results_pool(r, p, k, &m, &ci);
             table_row(f, &cs_pool_kpis[k], m, ci, per_year);
@@ -225,8 +198,8 @@ static void kv_mean_ci(cs_json_writer *w, const char *key, double m, double h)
 {
     cs_json_key(w, key);
     cs_json_begin_object(w);
-    cs_json_kv_number(w, "mean", m);
-    cs_json_kv_number(w, "ci95", h);
+    cs_json_kv_number(w, "mean", cs_kpi_data_value(m));
+    cs_json_kv_number(w, "ci95", cs_kpi_data_value(h));
     cs_json_end_object(w);
 }
 
@@ -262,6 +235,106 @@ static void json_period(cs_json_writer *w, const cs_scn *s)
         if (s->lines[l].counts == CS_COUNTS_ATTEMPTS)
             cs_json_kv_number(w, s->lines[l].name, s->lines[l].volume_factor);
     cs_json_end_object(w);
+}
+
+void cs_out_json_catalogue(cs_json_writer *w)
+{
+    static const char *const scope_key[CS_KPI_SCOPE_N] = {"lines", "pools", "intervals", "interval_pools",
+                                                          "daily"};
+    static const char *const kind_name[] = {"", "count", "share", "time", "level", "hours"};
+    cs_json_key(w, "kpi_catalogue");
+    cs_json_begin_object(w);
+    for (int sc = 0; sc < CS_KPI_SCOPE_N; sc++) {
+        size_t n;
+        const cs_kpi_def *t = cs_kpi_table(sc, &n);
+        cs_json_key(w, scope_key[sc]);
+        cs_json_begin_object(w);
+        for (size_t i = 0; i < n; i++) {
+            const cs_kpi_def *d = &t[i];
+            cs_json_key(w, d->name);
+            cs_json_begin_object(w);
+            cs_json_kv_string(w, "label", d->label);
+            cs_json_kv_string(w, "unit", d->unit);
+            cs_json_kv_string(w, "kind", kind_name[cs_kpi_kind_of(d)]);
+            cs_json_key(w, "better");
+            if (d->better > 0) cs_json_string(w, "higher");
+            else if (d->better < 0) cs_json_string(w, "lower");
+            else cs_json_null(w);
+            cs_json_kv_string(w, "meaning", d->meaning ? d->meaning : "");
+            cs_json_end_object(w);
+        }
+        cs_json_end_object(w);
+    }
+    cs_json_end_object(w);
+}
+
+static void kv_mci(cs_json_writer *w, const char *key, cs_valid_mci v)
+{
+    kv_mean_ci(w, key, v.mean, v.ci95);
+}
+
+cs_status cs_out_json_summary_extras(cs_json_writer *w, const cs_results *r, cs_error *err)
+{
+    cs_out_json_catalogue(w);
+    cs_valid_line v[CS_VALID_MAX_LINES];
+    size_t n = 0;
+    cs_status st = cs_valid_run(r, v, &n, 0, err);
+    if (st != CS_OK) return st;
+    cs_json_key(w, "validation");
+    cs_json_begin_object(w);
+    cs_json_kv_string(w, "method", "For each line's busiest interval of the week: Erlang A (Erlang C when callers never "
+                      "hang up) for M/M/n+M with that interval's offered rate, the mean busy time per call of the "
+                      "line's first queue, the callers' mean patience and the handlers on duty then less those busy "
+                      "with other queues; the engine on the same model; and the scenario's own result then.");
+    cs_json_kv_int(w, "replications", CS_VALID_REPS);
+    cs_json_key(w, "lines");
+    cs_json_begin_array(w);
+    for (size_t l = 0; l < n; l++) {
+        if (!v[l].ok) continue;
+        char when[32];
+        cs_out_week_time(when, sizeof when, v[l].slot_start);
+        cs_json_begin_object(w);
+        cs_json_kv_string(w, "line", r->scn->lines[l].name);
+        cs_json_kv_string(w, "interval_start", when);
+        cs_json_kv_number(w, "interval_s", v[l].slot_len);
+        cs_json_kv_number(w, "arrivals_per_hour", cs_kpi_data_value(v[l].lambda * 3600.0));
+        cs_json_kv_number(w, "busy_per_call_s", cs_kpi_data_value(v[l].mean_service));
+        cs_json_kv_number(w, "patience_s", v[l].erlang_c ? NAN : cs_kpi_data_value(v[l].mean_patience));
+        cs_json_kv_number(w, "handlers_on_duty", cs_kpi_data_value(v[l].on_duty));
+        cs_json_kv_number(w, "handlers_busy_elsewhere", cs_kpi_data_value(v[l].busy_other));
+        cs_json_kv_int(w, "handlers", v[l].agents);
+        cs_json_kv_number(w, "target_s", v[l].within);
+        cs_json_key(w, "erlang");
+        if (v[l].engine_ok) {
+            cs_json_begin_object(w);
+            cs_json_kv_string(w, "model", v[l].erlang_c ? "C" : "A");
+            cs_json_kv_number(w, "service_level", cs_kpi_data_value(v[l].erlang.service_level));
+            cs_json_kv_number(w, "abandon_rate", cs_kpi_data_value(v[l].erlang.p_abandon));
+            cs_json_kv_number(w, "asa", cs_kpi_data_value(v[l].erlang.asa));
+            cs_json_end_object(w);
+            cs_json_key(w, "engine");
+            cs_json_begin_object(w);
+            kv_mci(w, "service_level", v[l].engine_sl);
+            kv_mci(w, "abandon_rate", v[l].engine_ab);
+            kv_mci(w, "asa", v[l].engine_asa);
+            cs_json_kv_number(w, "calls", cs_kpi_data_value(v[l].engine_calls));
+            cs_json_end_object(w);
+        } else {
+            cs_json_null(w);
+            cs_json_key(w, "engine");
+            cs_json_null(w);
+        }
+        cs_json_key(w, "scenario");
+        cs_json_begin_object(w);
+        kv_mci(w, "service_level", v[l].scen_sl);
+        kv_mci(w, "abandon_rate", v[l].scen_ab);
+        kv_mci(w, "asa", v[l].scen_asa);
+        cs_json_end_object(w);
+        cs_json_end_object(w);
+    }
+    cs_json_end_array(w);
+    cs_json_end_object(w);
+    return CS_OK;
 }
 
 void cs_out_json_meta(cs_json_writer *w, const cs_results *r)
@@ -353,8 +426,13 @@ cs_status cs_out_intervals_csv(FILE *f, const cs_results *r, int group, cs_error
             for (int k = 0; k < CS_IK_N; k++) {
                 double m, h;
                 cs_results_line_slots(r, l, slots, n, k, &m, &h);
-                cs_out_number(a, sizeof a, m);
-                cs_out_number(b, sizeof b, h);
+                if (cs_interval_kpi_is_count(k)) {
+                    /* Counts per interval of this row's length, not per slot. */
+                    m *= (double)n;
+                    h *= (double)n;
+                }
+                cs_out_number(a, sizeof a, cs_kpi_data_value(m));
+                cs_out_number(b, sizeof b, cs_kpi_data_value(h));
                 cs_out_csv_field(f, s->lines[l].name);
                 fprintf(f, ",%s,%s,%s,%s\n", when, cs_interval_kpis[k].name, a, b);
             }
@@ -362,8 +440,8 @@ cs_status cs_out_intervals_csv(FILE *f, const cs_results *r, int group, cs_error
             for (int k = 0; k < CS_IPK_N; k++) {
                 double m, h;
                 cs_results_pool_slots(r, p, slots, n, k, &m, &h);
-                cs_out_number(a, sizeof a, m);
-                cs_out_number(b, sizeof b, h);
+                cs_out_number(a, sizeof a, cs_kpi_data_value(m));
+                cs_out_number(b, sizeof b, cs_kpi_data_value(h));
                 char ent[96];
                 snprintf(ent, sizeof ent, "pool:%s", s->pools[p].name);
                 cs_out_csv_field(f, ent);

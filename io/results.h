@@ -21,6 +21,30 @@ cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err);
  * object the caller has opened. */
 void cs_out_json_kpis(cs_json_writer *w, const cs_results *r);
 
+/* The member "kpi_catalogue": every KPI a results folder can hold, by table ("lines", "pools",
+ * "intervals", "interval_pools", "daily"), each key with its label, unit, kind ("count",
+ * "share", "time", "level", "hours"), which direction is better ("higher", "lower" or null)
+ * and its meaning (models/kpi.h), so that a summary.json explains its own keys. */
+void cs_out_json_catalogue(cs_json_writer *w);
+
+/* What summary.json holds beyond the KPIs: the catalogue (above) and "validation", each line's
+ * busiest interval with Erlang A next to the engine and the scenario (models/validate.h):
+ *   {"method": "...", "replications": 10, "lines": [{"line": "999", "interval_start": "Fri
+ *    19:00", "interval_s": 900, "arrivals_per_hour": 61.2, "busy_per_call_s": 285,
+ *    "patience_s": 112 (null: never), "handlers_on_duty": 22.1, "handlers_busy_elsewhere": 15.3,
+ *    "handlers": 7, "target_s": 10, "erlang": {"model": "A", "service_level": ..,
+ *    "abandon_rate": .., "asa": ..}, "engine": {"service_level": {"mean": .., "ci95": ..},
+ *    "abandon_rate": {..}, "asa": {..}, "calls": ..} (null when Erlang C is unstable),
+ *    "scenario": {"service_level": {..}, "abandon_rate": {..}, "asa": {..}}}]}
+ * The engine check runs a few simulations (a few tens of milliseconds).  Failures of those runs
+ * are returned; the writer w is then left mid-object (the caller abandons the file). */
+cs_status cs_out_json_summary_extras(cs_json_writer *w, const cs_results *r, cs_error *err);
+
+/* 1 when KPI d of line (scope CS_KPI_SCOPE_LINE) or pool (CS_KPI_SCOPE_POOL) e means
+ * something in scenario s (its `needs`: a callback row only where the line offers callbacks,
+ * ...); the tables leave the others out. */
+int cs_out_kpi_relevant(const cs_scn *s, int scope, size_t e, const cs_kpi_def *d);
+
 /* Run metadata members: callsim_version, scenario, seed, replications, horizon_s, warmup_s. */
 void cs_out_json_meta(cs_json_writer *w, const cs_results *r);
 

@@ -598,8 +598,9 @@ static void note_file(void *ud, const char *file)
     csi_scn_add_file(ud, file);
 }
 
-static cs_status load_text(const char *text, size_t len, const char *file, cs_scn_set *sets,
-                           size_t n_sets, cs_scn **out, cs_diags *diags)
+static cs_status load_text(const char *text, size_t len, const char *file,
+                           const cs_ydoc_node *over, cs_scn_set *sets, size_t n_sets, cs_scn **out,
+                           cs_diags *diags)
 {
     CS_REQUIRE(text && file && out);
     *out = NULL;
@@ -615,6 +616,13 @@ static cs_status load_text(const char *text, size_t len, const char *file, cs_sc
     if (strlen(chain[0]) < CSI_SCN_MAX_PATH) normalize_path(chain[0]);
     cs_ydoc_node *root = load_tree(&c, text, len, file, chain, 0);
     free(chain);
+    /* Keys laid over the file (a national file's horizon, seed, ...) win over the file's own
+     * and its bases', with the positions of the text they came from. */
+    if (root && over && !c.oom && root->kind == CS_YDOC_MAP) {
+        csi_scn_add_file(&c, over->file);
+        root = cs_ydoc_merge(c.doc, root, (cs_ydoc_node *)over);
+        if (!root) csi_scn_oom(&c);
+    }
     /* --set and experiments: changes to the merged document, then read like the file. */
     if (root && !c.oom && n_sets > 0 &&
         cs_override_apply(c.doc, &root, sets, n_sets, &c.diags, note_file, &c) == CS_ENOMEM)
@@ -635,7 +643,7 @@ cs_status cs_scn_load_string(const char *text, const char *virtual_path, cs_scn 
                              cs_diags *diags)
 {
     CS_REQUIRE(text != NULL && out != NULL);
-    return load_text(text, strlen(text), virtual_path ? virtual_path : "<string>", NULL, 0, out,
+    return load_text(text, strlen(text), virtual_path ? virtual_path : "<string>", NULL, NULL, 0, out,
                      diags);
 }
 
@@ -644,8 +652,23 @@ cs_status cs_scn_load(const char *path, cs_scn **out, cs_diags *diags)
     return cs_scn_load_set(path, NULL, 0, out, diags);
 }
 
+static cs_status load_file(const char *path, const cs_ydoc_node *over, cs_scn_set *sets,
+                           size_t n_sets, cs_scn **out, cs_diags *diags);
+
+cs_status cs_scn_load_over(const char *path, const cs_ydoc_node *over, cs_scn **out,
+                           cs_diags *diags)
+{
+    return load_file(path, over, NULL, 0, out, diags);
+}
+
 cs_status cs_scn_load_set(const char *path, cs_scn_set *sets, size_t n_sets, cs_scn **out,
                           cs_diags *diags)
+{
+    return load_file(path, NULL, sets, n_sets, out, diags);
+}
+
+static cs_status load_file(const char *path, const cs_ydoc_node *over, cs_scn_set *sets,
+                           size_t n_sets, cs_scn **out, cs_diags *diags)
 {
     CS_REQUIRE(path != NULL && out != NULL);
     *out = NULL;
@@ -661,7 +684,7 @@ cs_status cs_scn_load_set(const char *path, cs_scn_set *sets, size_t n_sets, cs_
             return CS_ENOMEM;
         return CS_EIO;
     }
-    cs_status st = load_text(text, len, path, sets, n_sets, out, diags);
+    cs_status st = load_text(text, len, path, over, sets, n_sets, out, diags);
     free(text);
     return st;
 }

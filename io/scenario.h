@@ -127,6 +127,16 @@ typedef struct cs_scn_set {
 cs_status cs_scn_load_set(const char *path, cs_scn_set *sets, size_t n_sets, cs_scn **out,
                           cs_diags *diags);
 
+/** @brief As cs_scn_load(), with a mapping of keys laid over the file after its `base:` chain
+ *  is merged, by the same rules as a variant over its base (io/yamldoc.h cs_ydoc_merge; a null
+ *  value removes the file's key).  A national file uses it to impose its horizon, seed, ...
+ *  on every force file; diagnostics about laid-over keys point into the text they came from.
+ *  @param over a CS_YDOC_MAP node, or NULL (then exactly cs_scn_load()); it may belong to
+ *         another document arena, which must outlive the call. */
+struct cs_ydoc_node;
+cs_status cs_scn_load_over(const char *path, const struct cs_ydoc_node *over, cs_scn **out,
+                           cs_diags *diags);
+
 /** @brief As cs_scn_load() on text in memory (tests, fuzzing).
  *  @param virtual_path the name used in diagnostics; `base:` and CSV paths resolve relative
  *  to its directory.  NULL means "<string>" in the current directory. */

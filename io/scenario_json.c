@@ -131,6 +131,25 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
             cs_json_end_object(w);
         }
         write_dist(w, "patience", &l->patience);
+        if (l->n_bands) {
+            /* Bands of the day with their own handle time, patience or IVR shares. */
+            cs_json_key(w, "by_time_of_day");
+            cs_json_begin_array(w);
+            for (size_t b = 0; b < l->n_bands; b++) {
+                const cs_tod_band *bd = &l->bands[b];
+                cs_json_begin_object(w);
+                cs_json_kv_number(w, "from_s", bd->from);
+                cs_json_kv_number(w, "to_s", bd->to);
+                if (bd->has_handle) write_dist(w, "handle", &bd->handle);
+                if (bd->has_patience) write_dist(w, "patience", &bd->patience);
+                if (bd->has_ivr) {
+                    cs_json_kv_number(w, "ivr_abandon", bd->ivr_abandon);
+                    cs_json_kv_number(w, "ivr_deflect", bd->ivr_deflect);
+                }
+                cs_json_end_object(w);
+            }
+            cs_json_end_array(w);
+        }
         cs_json_key(w, "target");
         cs_json_begin_object(w);
         cs_json_kv_number(w, "answer_within_s", l->target_within);

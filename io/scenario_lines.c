@@ -411,12 +411,100 @@ static void parse_ivr(ld *c, node *v, size_t li, cs_line *L)
     csi_scn_pop(c, pk);
 }
 
+/* `by_time_of_day`: bands of the local clock with their own handle time, patience or IVR
+ * shares (models/scenario.h, cs_tod_band).  Parsed after the line's own keys, so that a band's
+ * `ivr` can be checked against the line's IVR. */
+static void parse_bands(ld *c, node *v, cs_line *L)
+{
+    static const char *const keys[] = {"from", "to", "handle", "patience", "ivr", NULL};
+    static const char *const ivr_keys[] = {"abandon", "deflect", NULL};
+    if (csi_scn_need_kind(c, v, CS_YDOC_SEQ,
+                          "a list of bands such as {from: \"07:00\", to: \"12:00\", handle: 3m}") != 0)
+        return;
+    if (v->n_items == 0) return;
+    L->bands = calloc(v->n_items, sizeof *L->bands);
+    if (!L->bands) {
+        csi_scn_oom(c);
+        return;
+    }
+    size_t nb = 0;
+    for (size_t i = 0; i < v->n_items; i++) {
+        node *m = v->items[i];
+        size_t pi = csi_scn_push_index(c, i);
+        if (csi_scn_need_map(c, m, "a band such as {from: \"07:00\", to: \"12:00\", handle: 3m}")) {
+            csi_scn_pop(c, pi);
+            continue;
+        }
+        csi_scn_check_keys(c, m, keys);
+        cs_tod_band *b = &L->bands[nb];
+        int bad = csi_scn_get_with(c, m, "from", 1, csi_scn_v_tod, &b->from) != 1;
+        bad |= csi_scn_get_with(c, m, "to", 1, csi_scn_v_tod, &b->to) != 1;
+        if (!bad && b->from >= CS_DAY) {
+            csi_scn_err_at(c, m, "from must be before 24:00");
+            bad = 1;
+        }
+        if (!bad && b->to <= b->from) {
+            csi_scn_err_at(c, m, "to (%02ld:%02ld) must be after from (%02ld:%02ld): a band does not run past "
+                           "midnight; write two bands, one ending at \"24:00\" and one starting at \"00:00\"",
+                           (long)b->to / 3600, (long)b->to / 60 % 60, (long)b->from / 3600, (long)b->from / 60 % 60);
+            bad = 1;
+        }
+        b->has_handle = csi_scn_get_dist(c, m, "handle", 0, 0, &b->handle) == 1;
+        b->has_patience = csi_scn_get_dist(c, m, "patience", 0, 1, &b->patience) == 1;
+        node *iv;
+        if (csi_scn_field(c, m, "ivr", 0, &iv) == 1) {
+            size_t pk = csi_scn_push_key(c, "ivr");
+            if (csi_scn_need_map(c, iv, "{abandon: 5%, deflect: 2%}") == 0) {
+                csi_scn_check_keys(c, iv, ivr_keys);
+                b->ivr_abandon = L->ivr.abandon;
+                b->ivr_deflect = L->ivr.deflect;
+                int ra = csi_scn_get_with(c, iv, "abandon", 0, csi_scn_v_share, &b->ivr_abandon);
+                int rd = csi_scn_get_with(c, iv, "deflect", 0, csi_scn_v_share, &b->ivr_deflect);
+                if (!L->ivr.enabled)
+                    csi_scn_err_at(c, iv, "the line has no ivr: give the line an `ivr:` (its time and options) "
+                                   "before setting IVR shares by time of day");
+                else if (ra >= 0 && rd >= 0 && b->ivr_abandon + b->ivr_deflect > 1.0 + CSI_SCN_SHARE_TOL)
+                    csi_scn_err_at(c, iv, "abandon and deflect add up to %.6g%%, more than 100%% of callers",
+                                   (b->ivr_abandon + b->ivr_deflect) * 100);
+                else
+                    b->has_ivr = ra >= 0 && rd >= 0;
+            }
+            csi_scn_pop(c, pk);
+        }
+        if (!b->has_handle && !b->has_patience && !b->has_ivr && !bad)
+            csi_scn_err_at(c, m, "a band sets nothing: give it a handle, patience or ivr");
+        if (!bad) {
+            /* Kept in order of `from`; overlaps are refused. */
+            size_t j = nb;
+            while (j > 0 && L->bands[j - 1].from > b->from) j--;
+            cs_tod_band tmp = *b;
+            memmove(&L->bands[j + 1], &L->bands[j], (nb - j) * sizeof tmp);
+            L->bands[j] = tmp;
+            int overlap = (j > 0 && L->bands[j - 1].to > tmp.from) || (j + 1 <= nb && tmp.to > L->bands[j + 1].from);
+            if (overlap) {
+                const cs_tod_band *o = (j > 0 && L->bands[j - 1].to > tmp.from) ? &L->bands[j - 1] : &L->bands[j + 1];
+                csi_scn_err_at(c, m, "this band (%02ld:%02ld-%02ld:%02ld) overlaps another (%02ld:%02ld-%02ld:%02ld)",
+                               (long)tmp.from / 3600, (long)tmp.from / 60 % 60, (long)tmp.to / 3600,
+                               (long)tmp.to / 60 % 60, (long)o->from / 3600, (long)o->from / 60 % 60,
+                               (long)o->to / 3600, (long)o->to / 60 % 60);
+            }
+            nb++;
+        } else {
+            cs_dist_fini(&b->handle);
+            cs_dist_fini(&b->patience);
+            memset(b, 0, sizeof *b);
+        }
+        csi_scn_pop(c, pi);
+    }
+    L->n_bands = nb;
+}
+
 void csi_scn_parse_line(ld *c, size_t i, double interval)
 {
     static const char *const keys[] = {"name", "priority", "arrivals", "capacity", "ivr",
                                        "handle", "wrap", "patience", "target", "redial",
                                        "spillover", "callback", "transfer", "allow_unstaffed",
-                                       "connect", "ringback", NULL};
+                                       "connect", "ringback", "by_time_of_day", NULL};
     node *m = c->line_map[i];
     cs_line *L = &c->s->lines[i];
     cs_queue *Q = &c->s->queues[i];
@@ -479,6 +567,11 @@ void csi_scn_parse_line(ld *c, size_t i, double interval)
         case 5: parse_ivr(c, v, i, L); break;
         default: parse_ringback(c, v, L); break;
         }
+        csi_scn_pop(c, pk);
+    }
+    if (csi_scn_field(c, m, "by_time_of_day", 0, &v) == 1) {
+        size_t pk = csi_scn_push_key(c, "by_time_of_day");
+        parse_bands(c, v, L);
         csi_scn_pop(c, pk);
     }
     csi_scn_get_bool(c, m, "allow_unstaffed", &c->allow_unstaffed[i]);

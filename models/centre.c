@@ -17,6 +17,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/calendar.h"
+#include "models/count.h"
 #include "models/demand.h"
 #include "models/staffing.h"
 #include "sim/cal.h"
@@ -235,16 +236,8 @@ static inline int32_t slot_of(const cs_ctr *c, size_t *cur, double t)
     return (int32_t)s;
 }
 
-static inline double *slot_counters(cs_ctr *c, const call *k)
-{
-    return cs_rs_line_slot(c->rs, (size_t)k->line, (size_t)k->slot);
-}
-
-/* Daily counters of the attempt's line and day (runs measuring more than a week), or NULL. */
-static inline double *day_counters(cs_ctr *c, const call *k)
-{
-    return c->line_day ? c->line_day + ((size_t)k->line * c->rs->n_days + (size_t)k->day) * CS_DC_N : NULL;
-}
+/* The attempt's local day for the daily counters (models/count.h), -1 when none are kept. */
+static inline long day_index(const cs_ctr *c, const call *k) { return c->line_day ? (long)k->day : -1; }
 
 /* Local day index of an arrival at t (the attempts' cursor: t never goes back). */
 static int32_t day_of(cs_ctr *c, double t)
@@ -521,7 +514,9 @@ static void ev_replay(void *ctx, void *obj)
     k->handle = a.handle;
     k->patience = a.patience;
     k->patience_min = a.patience_min;
-    k->ivr_exit = 0xff;   /* marker: apply overrides in ev_attempt */
+    /* Marker for ev_attempt: 0xff apply overrides; 0xfc + exit also fix how the IVR ends (the
+     * log says the caller went on, hung up there or was deflected). */
+    k->ivr_exit = a.ivr_exit >= IVR_ROUTE && a.ivr_exit <= IVR_DEFLECT ? (uint8_t)(0xfc + a.ivr_exit) : 0xff;
     ev_attempt(c, k);
     feed_advance(c);
 }
@@ -582,6 +577,9 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
     line_rt *L = &c->lines[k->line];
     const cs_line *cfg = L->cfg;
     double t = now_of(c);
+    /* Only a lost attempt leads to another, so a caller lost at least once here is one whose
+     * first attempt here was lost. */
+    if (k->measured && k->attempt == 1) L->lc[CS_LC_CALLERS_LOST] += 1;
     if (cfg->spill.to_line >= 0) {
         double p = 0;
         if (waited >= cfg->spill.after) {
@@ -599,6 +597,7 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
                 if (k->measured) {
                     L->lc[CS_LC_SPILLED] += 1;
                     L->lc[from] += 1;
+                    cs_rs_line_slot(c->rs, (size_t)k->line, (size_t)k->slot)[CS_IC_SPILLED] += 1;
                 }
                 caller_done(c, k, 0);
                 k->line = (int16_t)cfg->spill.to_line;
@@ -624,12 +623,7 @@ static void give_up(cs_ctr *c, call *k, double waited, gave_up_from from)
 
 static void cut_off(cs_ctr *c, call *k)
 {
-    if (k->measured) {
-        c->lines[k->line].lc[CS_LC_CUT_OFF] += 1;
-        slot_counters(c, k)[CS_IC_CUT_OFF] += 1;
-        double *dc = day_counters(c, k);
-        if (dc) dc[CS_DC_CUT_OFF] += 1;
-    }
+    if (k->measured) cs_count_cut_off(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k));
     emit_trace(c, k, CS_OUT_CUT_OFF, 0, 0);
     give_up(c, k, 0, FROM_CUT);
 }
@@ -641,6 +635,18 @@ static int line_cut_by_outage(const cs_ctr *c, const line_rt *L, double t)
     return 0;
 }
 
+/* The line's band of the day (by_time_of_day) covering time t, or NULL: the time of day is
+ * the local clock's (with `start`, from the calendar, so bands keep their clock times across
+ * the clock changes). */
+static const cs_tod_band *tod_band(cs_ctr *c, const cs_line *cfg, double t)
+{
+    double w = c->days ? cs_days_week_s(c->days, &c->acur, t) : t;
+    double tod = w - CS_DAY * floor(w / CS_DAY);
+    for (size_t i = 0; i < cfg->n_bands; i++)
+        if (tod >= cfg->bands[i].from && tod < cfg->bands[i].to) return &cfg->bands[i];
+    return NULL;
+}
+
 /* A new attempt by the caller in k (first call, redial, or spillover onto this line). */
 static void ev_attempt(void *ctx, void *obj)
 {
@@ -649,7 +655,8 @@ static void ev_attempt(void *ctx, void *obj)
     line_rt *L = &c->lines[k->line];
     const cs_line *cfg = L->cfg;
     double t = now_of(c);
-    int replay = k->ivr_exit == 0xff;
+    int replay = k->ivr_exit >= 0xfc;
+    int rp_ivr = replay && k->ivr_exit != 0xff ? k->ivr_exit - 0xfc : -1;
     double rp_handle = k->handle, rp_patience = k->patience, rp_pmin = k->patience_min;
 
     k->attempt++;
@@ -665,30 +672,29 @@ static void ev_attempt(void *ctx, void *obj)
     if (k->attempt == 1) k->caller_measured = k->measured;
     if (k->attempt == 1) note_line_entry(k);
     if (k->measured) {
-        double *lc = L->lc;
-        lc[CS_LC_OFFERED] += 1;
-        slot_counters(c, k)[CS_IC_OFFERED] += 1;
-        double *dc = day_counters(c, k);
-        if (dc) dc[CS_DC_OFFERED] += 1;
-        if (k->attempt == 1) {
-            lc[CS_LC_CALLERS] += 1;
-            if (k->from_other) lc[CS_LC_FROM_OTHER] += 1;
-        } else {
-            lc[CS_LC_REDIALS] += 1;
+        cs_count_offered(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), k->attempt == 1);
+        if (k->attempt == 1 && k->from_other) {
+            L->lc[CS_LC_FROM_OTHER] += 1;
+            cs_rs_line_slot(c->rs, (size_t)k->line, (size_t)k->slot)[CS_IC_FROM_OTHER] += 1;
         }
     }
 
     /* Everything random about this attempt is drawn now, in a fixed order. */
     int q = cfg->queue;
+    const cs_tod_band *band = cfg->n_bands ? tod_band(c, cfg, t) : NULL;
     if (cfg->ivr.enabled) {
         double u = cs_rng_uniform(L->ivr_rng);
         double ivr_time = cs_dist_sample(&cfg->ivr.time, L->ivr_rng);
         double u_route = cs_rng_uniform(L->ivr_rng);
         double u_point = cs_rng_uniform(L->ivr_rng);
-        if (u < cfg->ivr.abandon) {
+        double p_ab = band && band->has_ivr ? band->ivr_abandon : cfg->ivr.abandon;
+        double p_de = band && band->has_ivr ? band->ivr_deflect : cfg->ivr.deflect;
+        int ex = u < p_ab ? IVR_ABANDON : u < p_ab + p_de ? IVR_DEFLECT : IVR_ROUTE;
+        if (rp_ivr >= 0) ex = rp_ivr;
+        if (ex == IVR_ABANDON) {
             k->ivr_exit = IVR_ABANDON;
             ivr_time *= u_point;
-        } else if (u < cfg->ivr.abandon + cfg->ivr.deflect) {
+        } else if (ex == IVR_DEFLECT) {
             k->ivr_exit = IVR_DEFLECT;
         } else {
             double acc = 0;
@@ -702,8 +708,10 @@ static void ev_attempt(void *ctx, void *obj)
         k->ivr_time = ivr_time;
     }
     k->queue = (int16_t)q;
-    k->patience = cs_dist_sample(&cfg->patience, L->patience_rng);
-    k->handle = cs_dist_sample(&c->scn->queues[q].handle, c->queues[q].handle_rng);
+    const cs_dist *pat = band && band->has_patience ? &band->patience : &cfg->patience;
+    const cs_dist *hd = band && band->has_handle && q == cfg->queue ? &band->handle : &c->scn->queues[q].handle;
+    k->patience = cs_dist_sample(pat, L->patience_rng);
+    k->handle = cs_dist_sample(hd, c->queues[q].handle_rng);
     if (replay) {
         if (rp_handle >= 0) k->handle = rp_handle;
         if (rp_patience >= 0) {
@@ -713,7 +721,7 @@ static void ev_attempt(void *ctx, void *obj)
              * never exceeds the observed wait falls back to the bound itself. */
             int tries = 0;
             while (k->patience <= rp_pmin && ++tries < 200)
-                k->patience = cs_dist_sample(&cfg->patience, L->patience_rng);
+                k->patience = cs_dist_sample(pat, L->patience_rng);
             if (k->patience <= rp_pmin) k->patience = rp_pmin;
         }
         k->patience_min = 0;
@@ -764,16 +772,9 @@ static void ev_connect_abandon(void *ctx, void *obj)
 {
     cs_ctr *c = ctx;
     call *k = obj;
-    line_rt *L = &c->lines[k->line];
     double wait = now_of(c) - k->arrival;
     k->timer = 0;
-    if (k->measured) {
-        L->lc[CS_LC_ABANDONED_QUEUE] += 1;
-        L->lc[CS_LC_WAIT_SUM_ALL] += wait;
-        slot_counters(c, k)[CS_IC_ABANDONED] += 1;
-        double *dc = day_counters(c, k);
-        if (dc) dc[CS_DC_ABANDONED] += 1;
-    }
+    if (k->measured) cs_count_abandoned_queue(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), wait);
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
     book_ringback(c, k);
     give_up(c, k, wait, FROM_QUEUE);
@@ -787,12 +788,7 @@ static void ev_ivr(void *ctx, void *obj)
     k->timer = 0;
     if (k->ivr_exit == IVR_ABANDON) {
         L->in_system--;
-        if (k->measured) {
-            L->lc[CS_LC_ABANDONED_IVR] += 1;
-            slot_counters(c, k)[CS_IC_ABANDONED] += 1;
-            double *dc = day_counters(c, k);
-            if (dc) dc[CS_DC_ABANDONED] += 1;
-        }
+        if (k->measured) cs_count_abandoned_ivr(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k));
         emit_trace(c, k, CS_OUT_ABANDONED_IVR, 0, 0);
         book_ringback(c, k);
         give_up(c, k, 0, FROM_IVR);
@@ -800,7 +796,7 @@ static void ev_ivr(void *ctx, void *obj)
     }
     if (k->ivr_exit == IVR_DEFLECT) {
         L->in_system--;
-        if (k->measured) L->lc[CS_LC_DEFLECTED] += 1;
+        if (k->measured) cs_count_deflected(c->rs, (size_t)k->line);
         emit_trace(c, k, CS_OUT_DEFLECTED, 0, 0);
         caller_done(c, k, 1);
         call_free(c, k);
@@ -830,25 +826,8 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
     if (!k->leg2) {
         k->waited = wait;
         if (k->measured) {
-            double *lc = L->lc, *sc = slot_counters(c, k);
-            lc[CS_LC_ANSWERED] += 1;
-            lc[CS_LC_WAIT_SUM_ANSWERED] += wait;
-            lc[CS_LC_WAIT_SUM_ALL] += wait;
-            if (wait > lc[CS_LC_WAIT_MAX]) lc[CS_LC_WAIT_MAX] = wait;
-            sc[CS_IC_ANSWERED] += 1;
-            sc[CS_IC_WAIT_SUM_ANSWERED] += wait;
-            if (wait <= L->cfg->target_within) {
-                lc[CS_LC_ANSWERED_WITHIN] += 1;
-                sc[CS_IC_ANSWERED_WITHIN] += 1;
-            }
-            double *dc = day_counters(c, k);
-            if (dc) {
-                dc[CS_DC_ANSWERED] += 1;
-                dc[CS_DC_WAIT_SUM_ANSWERED] += wait;
-                if (wait <= L->cfg->target_within) dc[CS_DC_ANSWERED_WITHIN] += 1;
-            }
-            cs_hist_add(&c->rs->wait[k->line], wait);
-            cs_tally_add(&c->rs->wait_tally[k->line], wait);
+            cs_count_answered(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), wait, L->cfg->target_within);
+            if (k->from_other) L->lc[CS_LC_FROM_OTHER_ANSWERED] += 1;
         }
     } else if (k->measured) {
         L->lc[CS_LC_TRANSFER_ANSWERED] += 1;
@@ -859,7 +838,7 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
     double h = k->handle * handle_factor(c, L, t);
     schedule(c, t + h, CS_PRIO_NORMAL, ev_talk_end, k, NULL);
     k->handle = h;
-    if (!k->leg2 && k->measured) cs_tally_add(&c->rs->talk_tally[k->line], h);
+    if (!k->leg2 && k->measured) cs_count_talk(c->rs, (size_t)k->line, h);
 }
 
 static void enter_queue(cs_ctr *c, call *k, int q)
@@ -881,8 +860,8 @@ static void enter_queue(cs_ctr *c, call *k, int q)
         cs_rng_uniform(L->cb_rng) < cfg->callback.accept) {
         L->in_system--;
         if (k->measured) {
-            L->lc[CS_LC_CALLBACK] += 1;
-            L->lc[CS_LC_QUEUED] += 1;
+            cs_count_callback(c->rs, (size_t)k->line);
+            cs_count_queued(c->rs, (size_t)k->line, (size_t)k->slot);
         }
         emit_trace(c, k, CS_OUT_CALLBACK, 0, 0);
         k->state = ST_CB_WAIT;
@@ -913,7 +892,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
     Q->tail = k;
     Q->len++;
     set_line_waiting(c, L, L->waiting + 1);
-    if (k->measured && !k->leg2) L->lc[CS_LC_QUEUED] += 1;
+    if (k->measured && !k->leg2) cs_count_queued(c->rs, (size_t)k->line, (size_t)k->slot);
     k->timer = 0;
     if (isfinite(k->patience)) schedule(c, k->enq + k->patience, CS_PRIO_NORMAL, ev_abandon, k, &k->timer);
 }
@@ -943,13 +922,7 @@ static void ev_abandon(void *ctx, void *obj)
         call_free(c, k);
         return;
     }
-    if (k->measured) {
-        L->lc[CS_LC_ABANDONED_QUEUE] += 1;
-        L->lc[CS_LC_WAIT_SUM_ALL] += wait;
-        slot_counters(c, k)[CS_IC_ABANDONED] += 1;
-        double *dc = day_counters(c, k);
-        if (dc) dc[CS_DC_ABANDONED] += 1;
-    }
+    if (k->measured) cs_count_abandoned_queue(c->rs, (size_t)k->line, (size_t)k->slot, day_index(c, k), wait);
     emit_trace(c, k, CS_OUT_ABANDONED_QUEUE, wait, 0);
     book_ringback(c, k);
     give_up(c, k, wait, FROM_QUEUE);
@@ -1680,9 +1653,13 @@ static void close_books(cs_ctr *c)
             if (k->state == ST_FREE || !k->measured) continue;
             line_rt *L = &c->lines[k->line];
             if (k->state == ST_IVR || k->state == ST_CONNECT || (k->state == ST_QUEUED && !k->leg2)) {
-                L->lc[CS_LC_UNFINISHED] += 1;
+                cs_count_unfinished(c->rs, (size_t)k->line, (size_t)k->slot);
                 emit_trace(c, k, CS_OUT_UNFINISHED, k->state == ST_QUEUED ? t - k->enq
                            : k->state == ST_CONNECT ? t - k->arrival : 0, 0);
+            } else if (k->state == ST_TALK && !k->leg2) {
+                /* Answered and still talking: traced with its whole talk time, as if it had
+                 * ended, so calls.csv has every measured attempt. */
+                emit_trace(c, k, CS_OUT_ANSWERED, k->waited, k->handle);
             } else if (k->state == ST_CB_WAIT && k->cb_dials == 0 &&
                        t - k->booked > L->cfg->callback.deadline) {
                 L->lc[CS_LC_CB_MISSED] += 1;

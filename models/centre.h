@@ -79,13 +79,16 @@ typedef void cs_trace_fn(void *ud, const cs_trace_rec *rec);
 /* One arrival from a replayed log.  handle/patience < 0: draw from the scenario instead.
  * patience_min > 0 (with patience < 0): the caller is known to have waited at least this
  * long (answered after that wait), so patience is drawn from the scenario's distribution
- * conditioned on exceeding it. */
+ * conditioned on exceeding it.  ivr_exit (lines with an IVR): -1 draw from the scenario's
+ * shares; 0 the caller goes on to a queue, 1 hangs up in the IVR, 2 is deflected (what the log
+ * says; the draws are still made, so the streams stay aligned). */
 typedef struct cs_arrival {
     double t;
     int line;
     double handle;
     double patience;
     double patience_min;
+    int ivr_exit;
 } cs_arrival;
 
 /* A replay source: fills *out with the next arrival in time order and returns 1, or 0 at the

@@ -8,13 +8,22 @@
 #include "sim/stat.h"
 
 const cs_kpi_def cs_daily_kpis[CS_DK_N] = {
-    [CS_DK_OFFERED] = {"offered", "Offered attempts per day", "calls"},
-    [CS_DK_ANSWERED] = {"answered", "Answered per day", "calls"},
-    [CS_DK_ABANDONED] = {"abandoned", "Abandoned per day", "calls"},
-    [CS_DK_CUT_OFF] = {"cut_off", "Cut off per day", "calls"},
-    [CS_DK_ABANDON_RATE] = {"abandon_rate", "Abandoned or cut off", "share"},
-    [CS_DK_SERVICE_LEVEL] = {"service_level", "Service level", "share"},
-    [CS_DK_ASA] = {"asa", "Average speed of answer", "s"},
+    [CS_DK_OFFERED] = {"offered", "Calls received per day", "calls", CS_KPI_COUNT, CS_KPI_PRINT_WHOLE, 0, 0,
+                       "Call attempts arriving on the day, redials included."},
+    [CS_DK_ANSWERED] = {"answered", "Calls answered per day", "calls", CS_KPI_COUNT, CS_KPI_PRINT_WHOLE, +1, 0,
+                        "Call attempts arriving on the day that were answered."},
+    [CS_DK_ABANDONED] = {"abandoned", "Hung up before contact per day", "calls", CS_KPI_COUNT, CS_KPI_PRINT_WHOLE,
+                         -1, 0, "Call attempts arriving on the day whose callers hung up before contact."},
+    [CS_DK_CUT_OFF] = {"cut_off", "Cut off per day", "calls", CS_KPI_COUNT, CS_KPI_PRINT_WHOLE, -1,
+                       CS_KPI_NEEDS_CUT_OFF, "Call attempts arriving on the day that were cut off."},
+    [CS_DK_ABANDON_RATE] = {"abandon_rate", "Calls abandoned or cut off before contact", "share", CS_KPI_SHARE,
+                            CS_KPI_PRINT_PERCENT, -1, 0, "The share of the day's call attempts that ended "
+                            "without reaching a handler."},
+    [CS_DK_SERVICE_LEVEL] = {"service_level", "Answered within the target time", "share", CS_KPI_SHARE,
+                             CS_KPI_PRINT_PERCENT, +1, 0, "The share of the day's call attempts answered "
+                             "within the line's target time."},
+    [CS_DK_ASA] = {"asa", "Average wait to be answered", "s", CS_KPI_TIME, CS_KPI_PRINT_DURATION, -1, 0,
+                   "The mean wait of the day's answered calls."},
 };
 
 size_t cs_daily_days(const cs_scn *s)

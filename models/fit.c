@@ -1378,7 +1378,7 @@ cs_status cs_fit_arrivals_finish(const cs_fit_arrivals_stream *stream, double t0
     if (out->n_unobserved)
         len = snprintf(out->note, sizeof out->note,
                        "%zu of %zu profile slots were never observed (the span is shorter "
-                       "than a week): their rate is NAN. ",
+                       "than a week): their rate is unknown. ",
                        out->n_unobserved, ns);
     if (out->n_days == 0 || !(B > 1e-9 * sum_e2) || !(sum_e2 > 0)) {
         snprintf(out->note + len, sizeof out->note - (size_t)len,

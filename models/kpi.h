@@ -19,20 +19,81 @@
 #include "models/repstats.h"
 #include "models/scenario.h"
 
+/* The KPI catalogue.  Every KPI any output shows (the terminal tables of run and compare, JSON,
+ * the CSVs, chart labels and the HTML report) is an entry of one of the tables below: its key,
+ * its label in plain words, its unit, what kind of quantity it is, how people read it, which
+ * direction is better, which part of a scenario makes it mean something, and one sentence
+ * saying what it measures.  Outputs take all of that from here (cs_kpi_find by key), so a KPI
+ * added to a table is labelled, formatted and explained everywhere at once, and tests/
+ * test_report.c fails when an output shows a key the catalogue does not know.
+ *
+ * Fields after `unit` may be left zero by an entry written before the catalogue had them
+ * (kind and print then follow the unit); `meaning` must be given (the test checks). */
+
+/* What a KPI measures, which decides how it adds up and how it is said. */
+typedef enum cs_kpi_kind {
+    CS_KPI_KIND_AUTO = 0, /* not given: from the unit */
+    CS_KPI_COUNT,         /* calls or callers in the measured period: adds up over time, so it
+                             can be said per week and per year */
+    CS_KPI_SHARE,         /* a fraction (0..1) of calls, callers or time */
+    CS_KPI_TIME,          /* a duration in seconds (a mean, a percentile, the longest) */
+    CS_KPI_LEVEL,         /* a time average of a number at an instant (handlers on duty,
+                             callers waiting): does not add up over time */
+    CS_KPI_HOURS          /* handler time summed over the period, in hours */
+} cs_kpi_kind;
+
+/* How people read a KPI (tables, the report, charts).  Data files (JSON, CSV) write every KPI
+ * value through cs_kpi_data_value() instead. */
+typedef enum cs_kpi_print {
+    CS_KPI_PRINT_AUTO = 0, /* from the kind */
+    CS_KPI_PRINT_WHOLE,    /* whole numbers with thousands separators: "6,138"; a mean above
+                              0 but under a half reads "under 1" */
+    CS_KPI_PRINT_PERCENT,  /* "64.8%" (CS_KPI_FMT_FINE: "64.83%"); differences in points */
+    CS_KPI_PRINT_DURATION, /* "9.7 s", "42 s", "1 min 06 s", "1 h 02 min" */
+    CS_KPI_PRINT_DECIMAL   /* one decimal: "16.9" handlers, "2.8" callers waiting */
+} cs_kpi_print;
+
+/* The part of a scenario without which a KPI is always zero or undefined, so that tables can
+ * leave its row out (summary.json keeps every KPI). */
+typedef enum cs_kpi_needs {
+    CS_KPI_NEEDS_NOTHING = 0,
+    CS_KPI_NEEDS_IVR,       /* the line has an IVR */
+    CS_KPI_NEEDS_CALLBACK,  /* the line offers callbacks */
+    CS_KPI_NEEDS_REPEAT,    /* callers can call more than once: redials or spillover */
+    CS_KPI_NEEDS_SPILL_OUT, /* the line spills to another line */
+    CS_KPI_NEEDS_SPILL_IN,  /* another line spills to this one */
+    CS_KPI_NEEDS_TRANSFER,  /* answered calls can be passed on to a second queue */
+    CS_KPI_NEEDS_CUT_OFF,   /* trunks, queue places or outages can cut calls off */
+    CS_KPI_NEEDS_RINGBACK   /* abandoned calls are rung back (lines) or made (pools) */
+} cs_kpi_needs;
+
 typedef struct cs_kpi_def {
-    const char *name;     /* JSON key */
-    const char *label;    /* for tables and charts */
+    const char *name;     /* key: JSON member, CSV `kpi` value, --kpi argument */
+    const char *label;    /* plain words for tables, charts and the report */
     const char *unit;     /* "calls", "share", "s", "handlers", "hours" */
+    int kind;             /* cs_kpi_kind */
+    int print;            /* cs_kpi_print */
+    int better;           /* +1 higher is better, -1 lower is better, 0 neither */
+    int needs;            /* cs_kpi_needs */
+    const char *meaning;  /* one sentence: what it measures, for the report and README */
 } cs_kpi_def;
+
+/* The tables a key can belong to (one key may mean one thing per line and another per
+ * interval: offered calls in the period, or per interval). */
+typedef enum cs_kpi_scope {
+    CS_KPI_SCOPE_LINE, CS_KPI_SCOPE_POOL, CS_KPI_SCOPE_INTERVAL, CS_KPI_SCOPE_INTERVAL_POOL,
+    CS_KPI_SCOPE_DAILY, CS_KPI_SCOPE_N
+} cs_kpi_scope;
 
 /* Whole-run KPIs per line, in output order. */
 enum cs_lk {
     CS_LK_OFFERED, CS_LK_CALLERS, CS_LK_ANSWERED, CS_LK_ABANDONED_IVR, CS_LK_ABANDONED_QUEUE,
     CS_LK_CUT_OFF, CS_LK_DEFLECTED, CS_LK_CALLBACK, CS_LK_UNFINISHED,
-    CS_LK_ABANDONED, CS_LK_ABANDON_RATE, CS_LK_NEVER_REACHED_RATE, CS_LK_SERVICE_LEVEL,
+    CS_LK_ABANDONED, CS_LK_LOST, CS_LK_ABANDON_RATE, CS_LK_NEVER_REACHED_RATE, CS_LK_CALLERS_LOST, CS_LK_SERVICE_LEVEL,
+    CS_LK_ANSWERED_WITHIN_SHARE,
     CS_LK_ASA, CS_LK_WAIT_SD, CS_LK_WAIT_P50, CS_LK_WAIT_P90, CS_LK_WAIT_P99, CS_LK_WAIT_MAX,
     CS_LK_P_WAIT, CS_LK_MEAN_WAIT, CS_LK_QUEUE_MEAN, CS_LK_AHT,
-    CS_LK_REDIALS, CS_LK_SPILLED, CS_LK_FROM_101, CS_LK_FROM_101_SHARE,
+    CS_LK_REDIALS, CS_LK_SPILLED, CS_LK_FROM_101, CS_LK_FROM_101_SHARE, CS_LK_FROM_101_ANSWERED,
     CS_LK_CB_ON_TIME, CS_LK_CB_LATE, CS_LK_CB_MISSED, CS_LK_CB_REACHED,
     CS_LK_TRANSFERRED, CS_LK_TRANSFER_ABANDONED, CS_LK_TRANSFER_ASA,
     CS_LK_CALLERS_REACHED_ANY, CS_LK_CALLERS_NEVER_REACHED, CS_LK_CALLERS_UNFINISHED,
@@ -51,14 +112,69 @@ enum cs_pk {
 /* Per interval of the week (or any set of intervals), per line and per pool. */
 enum cs_ik {
     CS_IK_OFFERED, CS_IK_ANSWERED, CS_IK_ABANDONED, CS_IK_CUT_OFF, CS_IK_ABANDON_RATE,
-    CS_IK_SERVICE_LEVEL, CS_IK_ASA, CS_IK_QUEUE_MEAN, CS_IK_N
+    CS_IK_SERVICE_LEVEL, CS_IK_ASA, CS_IK_QUEUE_MEAN, CS_IK_P_WAIT, CS_IK_MEAN_WAIT, CS_IK_N
 };
+/* 1 for the interval KPIs that are counts of attempts (offered, answered, abandoned, cut_off):
+ * cs_kpi_line_slots gives them per slot occurrence, so a row covering g slots shows g times
+ * that (calls per interval of the row's length). */
+int cs_interval_kpi_is_count(int ik);
 enum cs_ipk { CS_IPK_OCCUPANCY, CS_IPK_ON_DUTY, CS_IPK_N };
 
 extern const cs_kpi_def cs_line_kpis[CS_LK_N];
 extern const cs_kpi_def cs_pool_kpis[CS_PK_N];
 extern const cs_kpi_def cs_interval_kpis[CS_IK_N];
 extern const cs_kpi_def cs_interval_pool_kpis[CS_IPK_N];
+
+/** @brief The catalogue entry of key `name` in a scope, or NULL if there is none. */
+const cs_kpi_def *cs_kpi_find(int scope, const char *name);
+
+/** @brief The table of a scope and its length (*n), for walking the catalogue. */
+const cs_kpi_def *cs_kpi_table(int scope, size_t *n);
+
+/** @brief d's kind (cs_kpi_kind), from its unit when the entry leaves it 0. */
+int cs_kpi_kind_of(const cs_kpi_def *d);
+
+/** @brief d's print rule (cs_kpi_print), from its kind when the entry leaves it 0. */
+int cs_kpi_print_of(const cs_kpi_def *d);
+
+#define CS_KPI_FMT_SIGN 1u  /* '+' before values above zero (differences) */
+#define CS_KPI_FMT_FINE 2u  /* full tables: percentages with 2 decimals instead of 1 */
+#define CS_KPI_FMT_DIFF 4u  /* a difference: percentages as "points", whole numbers may be
+                               signed; "under 1" becomes "0" */
+#define CS_KPI_FMT_PLAIN 8u /* the end of an interval: a whole number under a half reads "0", not
+                               "under 1" ("(0 to 22)") */
+
+/** @brief v as people read it under d's print rule ("6,138", "64.8%", "1 min 06 s", "16.9");
+ *  a difference of shares (CS_KPI_FMT_DIFF) is in percentage points ("-4.1 points").  NaN or
+ *  infinite gives "-".  Locale-independent.
+ *  @return the length of the text (snprintf semantics). */
+int cs_kpi_fmt(char *buf, size_t n, const cs_kpi_def *d, double v, unsigned flags);
+
+/** @brief A 95% half-width h of a KPI whose mean is m, as people read it: in the mean's
+ *  precision under d's rule ("130", "0.78 points" with CS_KPI_FMT_FINE, "0.6 s"); a half-width
+ *  under a half of a whole-number KPI reads "under 1". */
+int cs_kpi_fmt_ci(char *buf, size_t n, const cs_kpi_def *d, double m, double h, unsigned flags);
+
+/* What a paired difference (variant minus base) with 95% half-width h says. */
+enum {
+    CS_KPI_DIFF_NONE = 0,  /* the interval includes zero: cannot be told from no change */
+    CS_KPI_DIFF_TINY,      /* the interval excludes zero, but its end nearer zero reads as zero
+                              at the precision people are shown ("0.0 (0.0 to 0.0)"): too small
+                              to show, never called significant */
+    CS_KPI_DIFF_REAL       /* significant: the interval excludes zero, visibly */
+};
+
+/** @brief The verdict (CS_KPI_DIFF_*) on a difference d +/- h of KPI def, judged at the
+ *  precision of cs_kpi_fmt with `flags` (CS_KPI_FMT_FINE or 0) so that tables never call
+ *  significant a change they print as zero.  NaN d or h: CS_KPI_DIFF_NONE. */
+int cs_kpi_diff_verdict(const cs_kpi_def *def, double d, double h, unsigned flags);
+
+/** @brief The value a data file (JSON, CSV) writes for a KPI: x rounded to 15 significant
+ *  digits, so that the arithmetic noise of the last bits (a mean of counts computed as
+ *  5.6000000000000005) is not written; 15 digits is beyond any meaningful precision of a
+ *  simulated KPI and the text is the shortest that reads back as this value.  NaN and
+ *  infinities are returned unchanged (the writers make them null or an empty field). */
+double cs_kpi_data_value(double x);
 
 typedef struct cs_results {
     const cs_scn *scn;     /* borrowed: must outlive the results */

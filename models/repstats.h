@@ -53,6 +53,9 @@ enum cs_lc {
     CS_LC_CALLERS_DONE,     /* callers whose journey ended within the run */
     CS_LC_NEVER_REACHED,    /* of those: every attempt abandoned or cut off, no callback reached them */
     CS_LC_QUEUE_AREA,       /* integral of the number waiting (caller-seconds) */
+    CS_LC_CALLERS_LOST,     /* callers whose first attempt here was abandoned or cut off (so at
+                             * least one attempt of theirs was: later ones follow only a loss) */
+    CS_LC_FROM_OTHER_ANSWERED,  /* callers from another line answered here */
     /* Callers across lines.  Every first attempt on a line (CS_LC_CALLERS, spill-ins
      * included) is counted once more on that line when the caller's whole journey, on every
      * line, is settled: reached somewhere, never reached anywhere, or still going at the end.
@@ -75,6 +78,12 @@ enum cs_ic {
     CS_IC_ANSWERED_WITHIN,
     CS_IC_WAIT_SUM_ANSWERED,
     CS_IC_QUEUE_AREA,
+    CS_IC_QUEUED,           /* had to wait (as CS_LC_QUEUED) */
+    CS_IC_WAIT_SUM_ALL,     /* time in queue of every attempt that reached it */
+    CS_IC_UNFINISHED,       /* still in the IVR or queue at the end */
+    CS_IC_SPILLED,          /* callers who gave up here and rang another line (the report's
+                               spillover chart, by the interval of this attempt's arrival) */
+    CS_IC_FROM_OTHER,       /* attempts that arrived as spillover from another line */
     CS_IC_N
 };
 

@@ -16,6 +16,11 @@ static void free_line(cs_line *l)
     cs_dist_fini(&l->redial.delay);
     cs_dist_fini(&l->spill.delay);
     cs_dist_fini(&l->callback.fail_time);
+    for (size_t i = 0; i < l->n_bands; i++) {
+        cs_dist_fini(&l->bands[i].handle);
+        cs_dist_fini(&l->bands[i].patience);
+    }
+    free(l->bands);
     cs_dist_fini(&l->ringback.time);
     cs_dist_fini(&l->connect);
 }

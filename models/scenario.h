@@ -102,6 +102,17 @@ typedef struct cs_callback {
     int pool;              /* pool that makes callbacks; -1 = any pool serving the main queue */
 } cs_callback;
 
+/* A band of the day with its own handle time, patience or IVR shares (a line's
+ * `by_time_of_day`): it applies to attempts arriving in [from, to) of the local clock.  has_*
+ * say which parts it sets; the line's own values apply to the rest and outside every band. */
+typedef struct cs_tod_band {
+    double from, to;       /* seconds after local midnight, 0 <= from < to <= 86400 */
+    int has_handle, has_patience, has_ivr;
+    cs_dist handle;        /* talk time on the line's main queue */
+    cs_dist patience;
+    double ivr_abandon, ivr_deflect;
+} cs_tod_band;
+
 /* How a line's stated volume counts calls (arrivals `counts:`). */
 typedef enum cs_counts {
     CS_COUNTS_FIRST = 0,   /* first attempts (new callers); redials and spill-ins come on top */
@@ -151,6 +162,8 @@ typedef struct cs_line {
     double target_share;   /* ... for this share of calls (reported, drawn on charts) */
     double target_max_abandon; /* ceiling on abandon_rate per interval for the staffing planner
                                 * (callsim staff); 0 = none */
+    cs_tod_band *bands;    /* by time of day: sorted by from, not overlapping */
+    size_t n_bands;
 } cs_line;
 
 typedef struct cs_queue {
@@ -210,6 +223,7 @@ typedef struct cs_pool {
     double headcount;      /* staff: N (no roster): N people on duty round the clock; else 0 */
     cs_shift *shifts;      /* as written, kept for reports */
     size_t n_shifts;
+    int placeholder;       /* staffing is a stand-in (fit had no agent column): replay warns */
     cs_staffing staffing;  /* the roster's expected week (after breaks and shrinkage), rounded:
                             * CS_ABSENCE_EXPECTED runs it when run_staffing is empty; with random
                             * absence each replication draws its own (models/roster.h) */

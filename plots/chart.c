@@ -126,6 +126,7 @@ typedef struct pool {
     void **ptr;
     size_t n, cap;
     int failed;
+    size_t shortened; /* texts of the current layout cut to fit (cs_chart_info) */
 } pool;
 
 static void *pool_alloc(pool *p, size_t size)
@@ -825,6 +826,7 @@ typedef struct layout {
     double W, H, k;
     double px0, px1, py0, py1;
     const char *title, *subtitle, *xlabel, *ylabel, *y2label, *footnote;
+    const char *title2, *subtitle2; /* second lines of a title or subtitle too long for one */
     double title_size, title_base, sub_base, xlabel_base, foot_base, ylabel_x, y2label_x;
     leg_item *leg;
     size_t n_leg;
@@ -833,6 +835,7 @@ typedef struct layout {
     double *xmark; /* x tick marks (LINE/STEP), mm */
     size_t n_xmark;
     int xmode;
+    double xl_size; /* font size of angled category labels (smaller when many) */
     double group_w; /* bars: world width of a group / stack */
     annot hl, vl;
     unsigned in_legend; /* TGT_H / TGT_V */
@@ -875,6 +878,7 @@ static const char *fit_text(pool *mem, double k, const char *s, double size, int
 {
     if (text_w(k, s, size, bold) <= maxw)
         return s;
+    mem->shortened++;
     char *buf = pool_alloc(mem, strlen(s) + 4);
     if (!buf)
         return s;
@@ -963,6 +967,45 @@ static size_t wrap_text(pool *mem, double k, const char *s, double size, double 
     return nl;
 }
 
+/* s on one line if it fits in maxw; else its longest first part ending at a space that fits,
+ * and the rest on a second line (shortened with an ellipsis only if it does not fit either). */
+static void split_two(pool *mem, double k, const char *s, double size, int bold, double maxw,
+                      const char **l1, const char **l2)
+{
+    *l2 = NULL;
+    if (text_w(k, s, size, bold) <= maxw) {
+        *l1 = s;
+        return;
+    }
+    size_t len = strlen(s), best = 0;
+    char *buf = pool_alloc(mem, len + 1);
+    if (!buf) {
+        *l1 = fit_text(mem, k, s, size, bold, maxw);
+        return;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if (s[i] != ' ')
+            continue;
+        memcpy(buf, s, i);
+        buf[i] = '\0';
+        if (text_w(k, buf, size, bold) <= maxw)
+            best = i;
+        else
+            break;
+    }
+    if (best == 0) {
+        *l1 = fit_text(mem, k, s, size, bold, maxw);
+        return;
+    }
+    buf[best] = '\0';
+    memcpy(buf, s, best);
+    *l1 = buf;
+    const char *rest = s + best;
+    while (*rest == ' ')
+        rest++;
+    *l2 = fit_text(mem, k, rest, size, bold, maxw);
+}
+
 static double x_to_mm(const plan *P, const layout *L, double x)
 {
     return L->px0 + (x - P->x0) / (P->x1 - P->x0) * (L->px1 - L->px0);
@@ -1037,8 +1080,12 @@ static double arrange_x(const plan *P, layout *L, pool *mem)
             L->xmode = XL_WRAPPED;
             return flat + (double)(rows - 1) * 1.2 * s;
         }
-        /* Angled at 45 degrees, shortened if need be, thinned if the slots are narrow. */
+        /* Angled at 45 degrees, shortened if need be, thinned if the slots are narrow.  Many
+         * categories (forces ranked, ...) first get a smaller font, down to 3/4 of the tick
+         * size, so that every one is named where that is enough. */
         L->xmode = XL_ANGLED;
+        if (1.3 * s > slot) s = fmax(0.75 * SZ_TICK, 0.999 * slot / 1.3);
+        L->xl_size = s;
         maxw = 0.0;
         for (size_t j = 0; j < nc; j++) {
             L->xl[j].line[0] = fit_text(mem, k, P->cat[j], s, 0, MAX_ROT_LEN);
@@ -1086,6 +1133,7 @@ static void make_layout(const plan *P, layout *L, pool *mem, int dev_w, int dev_
     double page_w_mm = dev_w * 25.4 / 72.0, page_h_mm = dev_h * 25.4 / 72.0;
     double k = page_w_mm / DESIGN_W;
     memset(L, 0, sizeof *L);
+    mem->shortened = 0;
     L->k = k;
     L->W = DESIGN_W;
     L->H = page_h_mm / k;
@@ -1094,18 +1142,25 @@ static void make_layout(const plan *P, layout *L, pool *mem, int dev_w, int dev_
 
     /* Top: title, subtitle, legend rows. */
     double top = L->H - M_TOP;
+    /* A title or subtitle too wide for the page goes on two lines (broken at a space) rather
+     * than being cut; only text too long for two lines is shortened. */
     if (P->title[0]) {
         L->title_size = SZ_TITLE;
         if (text_w(k, P->title, SZ_TITLE, 1) > avail)
             L->title_size = SZ_TITLE * 0.85;
-        L->title = fit_text(mem, k, P->title, L->title_size, 1, avail);
+        split_two(mem, k, P->title, L->title_size, 1, avail, &L->title, &L->title2);
         L->title_base = top - ASCENT * L->title_size;
-        top = L->title_base - DESCENT * L->title_size - 1.0;
+        top = L->title2 ? L->title_base - 1.2 * L->title_size : L->title_base;
+        top -= DESCENT * L->title_size + 1.0;
     }
     if (P->subtitle[0]) {
-        L->subtitle = fit_text(mem, k, P->subtitle, SZ_SUB, 0, avail);
+        split_two(mem, k, P->subtitle, SZ_SUB, 0, avail, &L->subtitle, &L->subtitle2);
         L->sub_base = top - ASCENT * SZ_SUB;
-        top = L->sub_base - DESCENT * SZ_SUB - 0.8;
+        if (L->subtitle2)
+            top = L->sub_base - 1.25 * SZ_SUB;
+        else
+            top = L->sub_base;
+        top -= DESCENT * SZ_SUB + 0.8;
     }
     size_t nl = 2;
     for (size_t i = 0; i < c->n_series; i++)
@@ -1207,7 +1262,7 @@ static void make_layout(const plan *P, layout *L, pool *mem, int dev_w, int dev_
         }
     } else if (L->xmode == XL_ANGLED && L->n_xl > 0) {
         /* The first angled label reaches down and left past its slot. */
-        double w0 = text_w(k, L->xl[0].line[0], SZ_TICK, 0);
+        double w0 = text_w(k, L->xl[0].line[0], L->xl_size, 0);
         double need = M_LEFT + 0.7071 * w0 - (L->xl[0].pos - L->px0);
         if (need > L->px0) {
             L->px0 = need;
@@ -1834,9 +1889,10 @@ static void draw_axes_and_text(const plan *P, const layout *L)
         if (!xl->shown)
             continue;
         if (L->xmode == XL_ANGLED) {
+            double a = L->xl_size;
             pen(C_TICKTEXT, 1.0);
-            set_font(L, s, 0, 0);
-            plptex(xl->pos + 0.35 * s, L->py0 - X_GAP + 0.15 * s, 1.0, 1.0, 1.0, xl->line[0]);
+            set_font(L, a, 0, 0);
+            plptex(xl->pos + 0.35 * a, L->py0 - X_GAP + 0.15 * a, 1.0, 1.0, 1.0, xl->line[0]);
             continue;
         }
         double base = L->py0 - X_GAP - ASCENT * s;
@@ -1850,7 +1906,13 @@ static void draw_axes_and_text(const plan *P, const layout *L)
     if (P->has_y2)
         text_vertical(L, L->y2label, L->y2label_x, (L->py0 + L->py1) / 2, SZ_AXIS, C_TEXT);
     text_at(L, L->title, M_LEFT, L->title_base, L->title_size, 1, 0.0, C_TITLE);
-    text_at(L, L->subtitle, M_LEFT, L->sub_base, SZ_SUB, 0, 0.0, C_MUTED);
+    if (L->title2)
+        text_at(L, L->title2, M_LEFT, L->title_base - 1.2 * L->title_size, L->title_size, 1, 0.0,
+                C_TITLE);
+    double sub_base = L->sub_base;
+    text_at(L, L->subtitle, M_LEFT, sub_base, SZ_SUB, 0, 0.0, C_MUTED);
+    if (L->subtitle2)
+        text_at(L, L->subtitle2, M_LEFT, sub_base - 1.25 * SZ_SUB, SZ_SUB, 0, 0.0, C_MUTED);
     text_at(L, L->footnote, M_LEFT, L->foot_base, SZ_NOTE, 0, 0.0, C_MUTED);
 }
 
@@ -2212,16 +2274,55 @@ void cs_chart_init(cs_chart *chart, cs_chart_kind kind)
     chart->vline = NAN;
 }
 
+/* The cairo drivers write the files themselves and report no write error, so a full disk
+ * leaves a truncated chart that looks written (finding F2).  Each format has a known ending: an
+ * SVG's "</svg>", a PDF's "%%EOF", a PNG's IEND chunk; a file without it is incomplete. */
+static cs_status check_complete(const char *path, unsigned flag, cs_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cs_error_set(err, CS_EIO, "cannot read back %s: %s", path, strerror(errno));
+    char tail[64];
+    size_t got = 0;
+    if (fseek(f, -(long)sizeof tail, SEEK_END) != 0)
+        rewind(f);
+    got = fread(tail, 1, sizeof tail, f);
+    int bad = ferror(f);
+    fclose(f);
+    static const unsigned char iend[8] = {'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    int ok = 0;
+    if (!bad && flag == CS_CHART_PNG)
+        ok = got >= 8 && memcmp(tail + got - 8, iend, 8) == 0;
+    else if (!bad) {
+        const char *want = flag == CS_CHART_SVG ? "</svg>" : "%%EOF";
+        size_t wl = strlen(want);
+        for (size_t i = 0; i + wl <= got; i++)
+            if (memcmp(tail + i, want, wl) == 0)
+                ok = 1;
+    }
+    if (!ok)
+        return cs_error_set(err, CS_EIO, "writing %s failed: the file is incomplete (disk full?)", path);
+    return CS_OK;
+}
+
 cs_status cs_chart_render(const cs_chart *chart, const char *path_base, unsigned formats,
                           cs_error *err)
 {
+    return cs_chart_render_info(chart, path_base, formats, NULL, err);
+}
+
+cs_status cs_chart_render_info(const cs_chart *chart, const char *path_base, unsigned formats,
+                               cs_chart_info *info, cs_error *err)
+{
     CS_REQUIRE(chart != NULL);
+    if (info)
+        memset(info, 0, sizeof *info);
     CS_REQUIRE(path_base != NULL);
     cs_status st = validate(chart, formats, err);
     if (st != CS_OK)
         return st;
 
-    pool mem = {NULL, 0, 0, 0};
+    pool mem = {NULL, 0, 0, 0, 0};
     char *paths[3] = {NULL, NULL, NULL};
     size_t blen = strlen(path_base);
     if (blen == 0) {
@@ -2279,10 +2380,22 @@ cs_status cs_chart_render(const cs_chart *chart, const char *path_base, unsigned
                               paths[d]);
             break;
         }
-        if (DEVICES[d].flag == CS_CHART_PDF)
+        st = check_complete(paths[d], DEVICES[d].flag, err);
+        if (st == CS_OK && DEVICES[d].flag == CS_CHART_PDF)
             st = pdf_fix_date(paths[d], err);
-        else if (DEVICES[d].flag == CS_CHART_SVG)
+        else if (st == CS_OK && DEVICES[d].flag == CS_CHART_SVG)
             st = svg_pin_ids(paths[d], err);
+    }
+    if (st == CS_OK && info) {
+        info->texts_shortened = mem.shortened;
+        for (size_t i = 0; i < chart->n_series; i++) {
+            if (chart->kind != CS_CHART_LINE && chart->kind != CS_CHART_STEP)
+                break;
+            if (chart->series[i].n > info->max_points)
+                info->max_points = chart->series[i].n;
+            if (chart->series[i].axis == 1)
+                info->right_axis = 1;
+        }
     }
 done:
     pool_free(&mem);

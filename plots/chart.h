@@ -147,6 +147,14 @@ typedef struct cs_chart {
     const char *vline_label;
 } cs_chart;
 
+/* What a render did, for callers and tests that check charts read at a glance. */
+typedef struct cs_chart_info {
+    size_t texts_shortened; /* strings cut short with an ellipsis to fit their space (titles
+                               and subtitles first go on two lines; 0 = all text shown whole) */
+    size_t max_points;      /* LINE/STEP: the most values in one series */
+    int right_axis;         /* a series used the right-hand y axis */
+} cs_chart_info;
+
 /**
  * @brief Resets *chart to an empty chart of the given kind: no strings, no series, all axis
  *        limits NAN (automatic), no target lines.
@@ -169,5 +177,14 @@ void cs_chart_init(cs_chart *chart, cs_chart_kind kind);
  */
 cs_status cs_chart_render(const cs_chart *chart, const char *path_base, unsigned formats,
                           cs_error *err);
+
+/**
+ * @brief cs_chart_render(), and what the render did in *info (may be NULL): how many texts had
+ *        to be shortened to fit (measured with PLplot's string length on the page they are
+ *        drawn on), the longest series, whether a right axis was used.  Every output file is
+ *        also checked to be complete (a full disk truncates them silently): CS_EIO if not.
+ */
+cs_status cs_chart_render_info(const cs_chart *chart, const char *path_base, unsigned formats,
+                               cs_chart_info *info, cs_error *err);
 
 #endif

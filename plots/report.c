@@ -221,6 +221,12 @@ static void about(report *r)
         lines_phrase(r, b);
         csi_rep_hf(b, " calls, using a computer simulation. The first, <b>%s</b>, is the base; each of the others "
               "changes part of it.</p>\n", r->sc[0].name ? r->sc[0].name : "base");
+    } else if (r->national) {
+        csi_rep_hf(b, "This report gives the results of a computer simulation of the control rooms of %d police "
+                      "forces taking ", (int)cs_json_size(cs_json_get(r->summary, "forces")));
+        lines_phrase(r, b);
+        cs_text_puts(b, " calls. Its figures are the totals over all forces, except in the section "
+                           "<a href=\"#forces\">Forces</a>, which gives each force.</p>\n");
     } else {
         cs_text_puts(b, "This report gives the results of a computer simulation of a police control room taking ");
         lines_phrase(r, b);
@@ -251,11 +257,13 @@ static void about(report *r)
     measured_phrase(r, b);
     cs_text_puts(b, "</p>\n<p>These are modelled figures, not measurements: they are as good as the assumptions, "
                "which are listed in full so that they can be checked and challenged.</p>\n");
-    cs_text_puts(b, "<nav class=\"toc\"><b>Contents</b><ol>");
+    cs_text_puts(b, "<nav class=\"toc\"><b>Contents</b><ol><li><a href=\"#summary\">Summary</a></li>");
     if (r->whatif) csi_rep_hf(b, "<li><a href=\"#whatif\">The %s</a></li>", csi_rep_whatif_kicker(r));
     cs_text_puts(b, "<li><a href=\"#headline\">Headline results</a></li>"
                "<li><a href=\"#charts\">Charts</a></li><li><a href=\"#tables\">Full results</a></li>"
                "<li><a href=\"#assumptions\">Assumptions in words</a></li>"
+               "<li><a href=\"#glossary\">Glossary of measures</a></li>"
+               "<li><a href=\"#validation\">Appendix: validation</a></li>"
                "<li><a href=\"#appendix\">Appendix: scenario file");
     cs_text_puts(b, r->comparison ? "s" : "");
     cs_text_puts(b, " and run details</a></li></ol></nav>\n</section>\n");
@@ -301,11 +309,69 @@ static cs_status show_file(report *r, const char *rel, const char *heading, cs_e
         return CS_OK;
     }
     if (st != CS_OK) return cs_error_set(err, st, "%s", e.msg);
-    cs_text_puts(b, "<pre class=\"file scenario\">");
-    csi_rep_esc_verbatim(b, text, len);
-    cs_text_puts(b, "</pre>\n");
+    cs_text_buf body = {0};
+    size_t dropped = csi_rep_scenario_text(&body, text, len);
     free(text);
+    if (body.oom) {
+        cs_text_free(&body);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
+    if (dropped > 0)
+        csi_rep_hf(b, "<p class=\"note\">The file as written, without its %d comment%s (the author&rsquo;s working "
+                   "notes; comments starting with <code>#!</code> are published and shown).</p>\n", (int)dropped,
+                   dropped == 1 ? "" : "s");
+    cs_text_puts(b, "<pre class=\"file scenario\">");
+    if (body.p) cs_text_puts(b, body.p);
+    cs_text_puts(b, "</pre>\n");
+    cs_text_free(&body);
     return CS_OK;
+}
+
+/* The data files the folder really holds, named in the appendix. */
+static void data_files(report *r)
+{
+    static const char *const files[] = {"summary.json", "intervals.csv", "daily.csv", "calls.csv", "comparison.csv",
+                                        "sweep.csv", "sensitivity.csv", "observed.csv", "observed_hours.csv",
+                                        "forces.csv"};
+    cs_text_buf *b = &r->out;
+    cs_text_puts(b, "<dt>Data files</dt><dd>");
+    int n = 0;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *p = csi_rep_path_join(r->dir, files[i]);
+        struct stat sb;
+        if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) csi_rep_hf(b, "%r%s", n++ ? ", " : "", files[i]);
+        free(p);
+    }
+    char *c = csi_rep_path_join(r->dir, "charts");
+    struct stat sb;
+    if (c && stat(c, &sb) == 0 && S_ISDIR(sb.st_mode))
+        csi_rep_hf(b, "%rcharts/ (PNG, SVG and PDF of every chart)", n++ ? ", " : "");
+    free(c);
+    cs_text_puts(b, n ? "</dd>\n</dl>\n" : "none besides this report</dd>\n</dl>\n");
+}
+
+/* What the figures come from, in one sentence: a run of the scenario file below, a replay of a
+ * call log through it, the forces of a national file, a comparison, a what-if experiment. */
+static void what_was_run(report *r)
+{
+    cs_text_buf *b = &r->out;
+    cs_text_puts(b, "<dt>What was run</dt><dd>");
+    if (r->comparison)
+        csi_rep_hf(b, "%d scenarios, each the file below under its name, on the same random callers (common "
+                   "random numbers)", (int)r->n_sc);
+    else if (r->national)
+        csi_rep_hf(b, "A national run: %d forces, each its own scenario, run together; the figures are the totals "
+                   "of the forces replication by replication; the first force's file is below",
+                   (int)cs_json_size(cs_json_get(r->summary, "forces")));
+    else if (csi_rep_is_replay(r))
+        cs_text_puts(b, "A replay: the control room of the scenario file below, driven by the arrivals of a call log "
+                        "instead of the scenario's own demand; the log's recorded outcomes are the observed figures");
+    else if (r->whatif)
+        csi_rep_hf(b, "A %s around the scenario file below; the tables are for its reference run", csi_rep_whatif_kicker(r));
+    else
+        cs_text_puts(b, "The scenario file below, as it stands (changes made on the command line are listed at its "
+                        "end)");
+    cs_text_puts(b, "</dd>\n");
 }
 
 static cs_status appendix(report *r, cs_error *err)
@@ -321,6 +387,7 @@ static cs_status appendix(report *r, cs_error *err)
     } else {
         csi_rep_hf(b, "<dt>Scenario</dt><dd>%s</dd>\n", r->sc[0].name ? r->sc[0].name : "(unnamed)");
     }
+    what_was_run(r);
     char t1[64], t2[64];
     csi_rep_dur_words(t1, sizeof t1, r->horizon);
     csi_rep_dur_words(t2, sizeof t2, r->warmup);
@@ -335,8 +402,7 @@ static cs_status appendix(report *r, cs_error *err)
         csi_rep_hf(b, "<dt>Simulated</dt><dd>%s, including a warm-up of %s</dd>\n", t1, t2);
     }
     csi_rep_hf(b, "<dt>callsim version</dt><dd>%s</dd>\n<dt>Generated</dt><dd>%s</dd>\n", r->version, r->generated);
-    csi_rep_hf(b, "<dt>Data files</dt><dd>summary.json%r, charts/ (PNG, SVG and PDF of every chart)</dd>\n</dl>\n",
-       r->whatif ? csi_rep_whatif_files(r) : r->comparison ? ", comparison.csv" : ", intervals.csv");
+    data_files(r);
     cs_text_puts(b, "<p>To reproduce these results, run callsim with the same version, scenario file");
     cs_text_puts(b, r->comparison ? "s" : "");
     cs_text_puts(b, " and seed. A scenario that starts with <code>base:</code> also needs the file it names.</p>\n");
@@ -427,20 +493,25 @@ static cs_status load(report *r, cs_error *err)
     static const char *const whatif[] = {"sweep", "sensitivity", "calibration"};
     for (size_t i = 0; i < sizeof whatif / sizeof whatif[0]; i++)
         if (csi_rep_jstreq(S, "kind", whatif[i])) r->whatif = whatif[i];
-    if (kind && !r->whatif && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison")) {
+    if (kind && !r->whatif && !csi_rep_jstreq(S, "kind", "run") && !csi_rep_jstreq(S, "kind", "comparison") &&
+        !csi_rep_jstreq(S, "kind", "national")) {
         cs_json_position(kind, &line, &col);
-        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\" or \"comparison\" (or "
-                          "\"sweep\", \"sensitivity\", \"calibration\")", path, line, col);
+        st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: \"kind\" must be \"run\", \"comparison\" or "
+                          "\"national\" (or \"sweep\", \"sensitivity\", \"calibration\")", path, line, col);
         free(path);
         return st;
     }
     r->comparison = csi_rep_jstreq(S, "kind", "comparison");
+    r->national = csi_rep_jstreq(S, "kind", "national");
     const cs_json *v = cs_json_get(S, "callsim_version");
     snprintf(r->version, sizeof r->version, "%s", cs_json_string_value(v) ? cs_json_string_value(v) : "unknown");
     csi_rep_int_text(cs_json_get(S, "seed"), r->seed, sizeof r->seed);
     csi_rep_int_text(cs_json_get(S, "replications"), r->reps, sizeof r->reps);
     if (!r->comparison) {
-        const cs_json *lines = cs_json_get(S, "lines");
+        /* A national run is read as a run of its totals; the first force's resolved scenario
+         * tells which rows mean something (forces of one national file share their shape). */
+        const cs_json *top = r->national ? cs_json_get(S, "totals") : S;
+        const cs_json *lines = cs_json_get(top, "lines");
         if (cs_json_type_of(lines) != CS_JSON_OBJECT || cs_json_size(lines) == 0) {
             cs_json_position(lines ? lines : S, &line, &col);
             st = cs_error_set(err, CS_EINPUT, "%s: line %u, column %u: a run summary needs a \"lines\" object "
@@ -455,10 +526,10 @@ static cs_status load(report *r, cs_error *err)
         }
         r->n_sc = 1;
         r->sc[0].lines = lines;
-        r->sc[0].pools = cs_json_get(S, "pools");
-        r->sc[0].resolved = cs_json_get(S, "resolved_scenario");
-        r->sc[0].name = csi_rep_jstr(S, "scenario") ? csi_rep_jstr(S, "scenario")
-                                                     : csi_rep_jstr(r->sc[0].resolved, "name");
+        r->sc[0].pools = cs_json_get(top, "pools");
+        r->sc[0].resolved = r->national ? cs_json_get(cs_json_member_value(cs_json_get(S, "forces"), 0), "resolved_scenario")
+                                        : cs_json_get(S, "resolved_scenario");
+        r->sc[0].name = csi_rep_jstr(S, "scenario") ? csi_rep_jstr(S, "scenario") : csi_rep_jstr(r->sc[0].resolved, "name");
         r->horizon = csi_rep_jnum(S, "horizon_s");
         r->warmup = csi_rep_jnum(S, "warmup_s");
         r->start = csi_rep_jstr(S, "start");
@@ -603,17 +674,24 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
         const char *title = r.sc[0].name ? r.sc[0].name : "Unnamed scenario";
         page_head(&r, title);
         masthead(&r);
-        about(&r);
+        csi_rep_summary(&r);
+        if (csi_rep_is_replay(&r)) st = csi_rep_replay_lead(&r, err);
+        else about(&r);
         if (r.whatif) csi_rep_whatif(&r);
-        if (!r.comparison) csi_rep_staffing(&r);   /* callsim staff's folder (report_staff.c) */
-        csi_rep_headline(&r);
-        st = csi_rep_charts(&r, err);
+        if (st == CS_OK && !r.comparison) csi_rep_staffing(&r);   /* callsim staff's folder (report_staff.c) */
+        if (st == CS_OK) csi_rep_headline(&r);
+        if (st == CS_OK && r.national) csi_rep_national(&r);
+        if (st == CS_OK) st = csi_rep_charts(&r, err);
     }
     if (st == CS_OK) {
         csi_rep_full_tables(&r);
         if (!csi_rep_assumptions(&r)) st = cs_error_set(err, CS_ENOMEM, "out of memory");
     }
-    if (st == CS_OK) st = appendix(&r, err);
+    if (st == CS_OK) {
+        csi_rep_glossary(&r);
+        csi_rep_validation(&r);
+        st = appendix(&r, err);
+    }
     if (st == CS_OK) {
         footer(&r);
         if (r.out.oom) st = cs_error_set(err, CS_ENOMEM, "out of memory while building the report");

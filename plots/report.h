@@ -3,36 +3,49 @@
  * Concept.  `callsim run --out DIR` and `callsim compare --out DIR` leave a folder of data
  * (summary.json, charts/, scenario files; README.md "Outputs and KPIs").  cs_report_write() turns
  * it into DIR/report.html: one self-contained page meant for readers who have never seen
- * callsim (Police and Crime Commissioners' inquiry teams, the public).  It has
- *   - a title (the scenario name) and a paragraph saying what the figures are: a simulation,
- *     N replications, means with 95% confidence intervals, the measured period;
+ * callsim (Police and Crime Commissioners' inquiry teams, the public), to be published as it
+ * stands.  It has
+ *   - a title (the scenario name), then the "Summary": three to five plain sentences with the
+ *     headline numbers per week and per year, the target gaps and, with 101 -> 999 spillover,
+ *     the 999 calls 101's failures cause; for a comparison, which plan helps each line most
+ *     (with its cost where pools give one) and every plan that makes something worse;
+ *   - a paragraph saying what the figures are: a simulation, N replications, means with 95%
+ *     confidence intervals, the measured period;
  *   - "Headline results": per line, the measures a PCC asks about in plain words ("Calls
  *     abandoned or cut off before contact", "Answered within 10 seconds (target 90%)", ...),
  *     each as "12.3% (11.9% to 12.7%)"; for a comparison, the scenarios are columns (base
  *     first) and each variant shows its difference from the base with the difference's 95%
- *     interval, called "significant" when that interval excludes zero;
+ *     interval, called "significant" when that interval excludes zero at the precision printed;
  *   - the charts of charts/charts.json, inline, each with its title and caption;
  *   - full tables of every line and pool KPI (mean and 95% CI, with units);
  *   - "Assumptions in words", generated from the resolved scenario (for a comparison: the base
  *     in full, then what each variant changes);
- *   - an appendix with the scenario file(s) verbatim, the seed, replications, callsim version
- *     and the generation date.
- * It prints on A4 (charts and table rows are not split across pages, table headers repeat).
+ *   - a glossary of the measures shown (the KPI catalogue, models/kpi.h, labels every KPI);
+ *   - a validation appendix: each line's busiest interval, Erlang A next to the engine on the
+ *     same simple model and next to the scenario (summary.json "validation"), and a STRESS-DES
+ *     checklist;
+ *   - an appendix with the scenario file(s) as written but without comments, except those
+ *     marked for publication ("#!"), the seed, replications, callsim version, the date and
+ *     the data files the folder holds.
+ * It prints on A4 (charts and table rows are not split across pages, table headers repeat, no
+ * forced page breaks, lines kept together at breaks).
  *
  * Self-contained.  No scripts, no external CSS, fonts or images, no links out: the charts are
  * the SVG files' markup inlined.  Each SVG loses its XML prolog, DOCTYPE, comments and xmlns
  * attributes, gets a viewBox if it had none (from width/height) and scales to the page width;
  * its ids are prefixed per chart ("c2-glyph0-1"), because cairo names the glyphs of every file
  * the same way and the first definition would otherwise win for all charts on the page.
- * An SVG holding a <script>, a <foreignObject>, an on...= event attribute or a reference to
- * anything outside itself (href/url() not starting with '#', other than data:) is refused.
+ * Only the elements and attributes cairo writes are allowed (an allowlist); an SVG holding any
+ * other (a <script>, an <img>, a <foreignObject>), an on...= event attribute, a '<' that starts
+ * no element name, or a reference to anything outside itself (href/url() not starting with '#',
+ * other than data:) is refused.
  *
  * Text.  Every string from summary.json, charts.json and the scenario files is HTML-escaped
  * (scenario names are user text).  Scenario files are shown verbatim; invalid UTF-8 and control
  * characters in them become U+FFFD.
  *
- * Numbers.  Shares as percentages ("12.3%"), times as "6.8 s", "4 min 05 s" or "1 h 02 min",
- * counts with thousands separators.  Intervals are mean -/+ ci95, cut at the natural range
+ * Numbers.  By the KPI catalogue's print rules: shares as percentages ("12.3%"), times as
+ * "6.8 s", "4 min 05 s" or "1 h 02 min", counts as whole numbers with thousands separators.  Intervals are mean -/+ ci95, cut at the natural range
  * (a share between 0% and 100%, a count or time not below 0).  Differences of shares are in
  * percentage points.  A null mean (no calls) is shown as "not defined (no calls)".
  *

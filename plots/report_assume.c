@@ -258,6 +258,36 @@ static void journey_items(items *it, const cs_json *L)
         key2(key, sizeof key, "patience", name);
         add_item(it, G_JOURNEY, key, &h);
     }
+    /* Bands of the day with their own talk time, patience or IVR shares (by_time_of_day). */
+    const cs_json *bands = cs_json_get(L, "by_time_of_day");
+    if (cs_json_size(bands) > 0) {
+        csi_rep_hf(&h, "<b>Line %s by time of day</b>: ", name);
+        for (size_t i = 0; i < cs_json_size(bands); i++) {
+            const cs_json *b = cs_json_at(bands, i);
+            csi_rep_hhmm(t1, sizeof t1, csi_rep_jnum(b, "from_s"));
+            csi_rep_hhmm(t2, sizeof t2, csi_rep_jnum(b, "to_s"));
+            csi_rep_hf(&h, "%s%s to %s, ", i ? "; " : "", t1, t2);
+            int any = 0;
+            if (cs_json_get(b, "handle")) {
+                cs_text_puts(&h, "talk time ");
+                dist_phrase(&h, cs_json_get(b, "handle"));
+                any = 1;
+            }
+            if (cs_json_get(b, "patience")) {
+                cs_text_puts(&h, any ? ", patience " : "patience ");
+                dist_phrase(&h, cs_json_get(b, "patience"));
+                any = 1;
+            }
+            if (isfinite(csi_rep_jnum(b, "ivr_abandon"))) {
+                csi_rep_pct_words(t3, sizeof t3, csi_rep_jnum(b, "ivr_abandon"));
+                csi_rep_pct_words(t4, sizeof t4, csi_rep_jnum(b, "ivr_deflect"));
+                csi_rep_hf(&h, "%s%s hang up in the menu and %s are sent elsewhere", any ? ", " : "", t3, t4);
+            }
+        }
+        cs_text_puts(&h, ". Outside these hours, and for what a band does not set, the line's own values apply.");
+        key2(key, sizeof key, "bands", name);
+        add_item(it, G_JOURNEY, key, &h);
+    }
     const cs_json *rd = cs_json_get(L, "redial");
     if (rd) {
         csi_rep_pct_words(t1, sizeof t1, csi_rep_jnum(rd, "probability"));
@@ -549,8 +579,7 @@ static void run_item(items *it, const cs_json *R)
     long long reps = 0;
     cs_json_int_value(cs_json_get(R, "replications"), &reps);
     csi_rep_hf(&h, "%s simulated, including a warm-up of %s that is not counted; %d replications from seed %s; "
-               "results are also kept for each %s interval of the week (intervals.csv).", t1, t2, (int)reps, seed,
-               t3);
+               "results are also measured for each %s interval of the week.", t1, t2, (int)reps, seed, t3);
     add_item(it, G_RUN, "run", &h);
 }
 
@@ -587,6 +616,11 @@ int csi_rep_assumptions(report *r)
         csi_rep_hf(b, "<p>Everything the base scenario, <b>%s</b>, assumes, in words; then what each other scenario "
               "changes. Each line is generated from the scenario as the simulation read it, after defaults "
               "were filled in.</p>\n", r->sc[0].name);
+    else if (r->national)
+        csi_rep_hf(b, "<p>A national run has one scenario per force. Everything the first force, <b>%s</b>, assumes "
+              "is listed here in words, as an example; every force's own file is in the <code>forces/</code> folder "
+              "of the results and its resolved scenario in summary.json.</p>\n",
+              cs_json_member_key(cs_json_get(r->summary, "forces"), 0));
     else
         cs_text_puts(b, "<p>Everything the simulation assumed, in words, generated from the scenario as the "
                    "simulation read it (after defaults were filled in). The scenario file itself is in the "

@@ -131,6 +131,7 @@ static const member pool_m[] = {{"name", T_STRZ, NULL},
                                 {"pick", T_STRZ, NULL},
                                 {"weights", T_ARR | T_NULL, &sh_numbers},
                                 {"shrinkage", T_NUMZ, NULL},
+                                {"cost_per_hour", T_NUMZ, NULL},
                                 {"staffing", T_ARR | T_NULL, &sh_steps},
                                 {"on_duty_file", T_STRZ, NULL},
                                 {NULL, 0, NULL}};
@@ -166,6 +167,33 @@ static const member scen_m[] = {{"name", T_STRZ, NULL}, {"file", T_STRZ, NULL},
 static const shape sh_scen = {SH_OBJECT, scen_m, 0, NULL, ""};
 static const shape sh_scens = {SH_ARRAY, NULL, T_OBJ, &sh_scen, ""};
 
+/* The validation of each line's busiest interval (io/results.h), and the KPI catalogue. */
+static const shape sh_mci = {SH_OBJECT, kpi_m, 0, NULL, " such as {\"mean\": 0.5, \"ci95\": 0.01}"};
+static const member erl_m[] = {{"model", T_STRZ, NULL}, {"service_level", T_NUMZ, NULL},
+                               {"abandon_rate", T_NUMZ, NULL}, {"asa", T_NUMZ, NULL}, {NULL, 0, NULL}};
+static const shape sh_erl = {SH_OBJECT, erl_m, 0, NULL, ""};
+static const member vres_m[] = {{"service_level", T_OBJ | T_NULL, &sh_mci}, {"abandon_rate", T_OBJ | T_NULL, &sh_mci},
+                                {"asa", T_OBJ | T_NULL, &sh_mci}, {"calls", T_NUMZ, NULL}, {NULL, 0, NULL}};
+static const shape sh_vres = {SH_OBJECT, vres_m, 0, NULL, ""};
+static const member vline_m[] = {
+    {"line", T_STRZ, NULL},           {"interval_start", T_STRZ, NULL},  {"interval_s", T_NUMZ, NULL},
+    {"arrivals_per_hour", T_NUMZ, NULL}, {"busy_per_call_s", T_NUMZ, NULL}, {"patience_s", T_NUMZ, NULL},
+    {"handlers_on_duty", T_NUMZ, NULL}, {"handlers_busy_elsewhere", T_NUMZ, NULL},
+    {"handlers", T_NUMZ, NULL},       {"target_s", T_NUMZ, NULL},
+    {"erlang", T_OBJ | T_NULL, &sh_erl}, {"engine", T_OBJ | T_NULL, &sh_vres},
+    {"scenario", T_OBJ | T_NULL, &sh_vres}, {NULL, 0, NULL}};
+static const shape sh_vline = {SH_OBJECT, vline_m, 0, NULL, ""};
+static const shape sh_vlines = {SH_ARRAY, NULL, T_OBJ, &sh_vline, ""};
+static const member valid_m[] = {{"lines", T_ARR | T_NULL, &sh_vlines}, {NULL, 0, NULL}};
+static const shape sh_valid = {SH_OBJECT, valid_m, 0, NULL, ""};
+static const member catkpi_m[] = {{"label", T_STRZ, NULL}, {"unit", T_STRZ, NULL}, {"meaning", T_STRZ, NULL},
+                                  {"better", T_STRZ, NULL}, {NULL, 0, NULL}};
+static const shape sh_catkpi = {SH_OBJECT, catkpi_m, 0, NULL, " such as {\"label\": \"...\", \"unit\": \"calls\"}"};
+static const shape sh_catkpis = {SH_MAP, NULL, T_OBJ, &sh_catkpi, ""};
+static const member cat_m[] = {{"lines", T_OBJ | T_NULL, &sh_catkpis}, {"pools", T_OBJ | T_NULL, &sh_catkpis},
+                               {NULL, 0, NULL}};
+static const shape sh_cat = {SH_OBJECT, cat_m, 0, NULL, ""};
+
 static const member root_m[] = {
     {"kind", T_STRZ, NULL},               {"callsim_version", T_STRZ, NULL},
     {"scenario", T_STRZ, NULL},           {"seed", T_NUM | T_STRZ, NULL},
@@ -177,7 +205,9 @@ static const member root_m[] = {
     {"lines", T_OBJ | T_NULL, &sh_named_kpis}, {"pools", T_OBJ | T_NULL, &sh_named_kpis},
     {"resolved_scenario", T_OBJ | T_NULL, &sh_resolved},
     {"scenarios", T_ARR | T_NULL, &sh_scens}, {"differences", T_ARR | T_NULL, &sh_scens},
-    {"resolved_scenarios", T_ARR | T_NULL, &sh_resolveds}, {NULL, 0, NULL}};
+    {"resolved_scenarios", T_ARR | T_NULL, &sh_resolveds},
+    {"validation", T_OBJ | T_NULL, &sh_valid},   {"kpi_catalogue", T_OBJ | T_NULL, &sh_cat},
+    {NULL, 0, NULL}};
 static const shape sh_summary = {SH_OBJECT, root_m, 0, NULL, ""};
 
 /* charts/charts.json */

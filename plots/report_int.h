@@ -1,16 +1,22 @@
 /* Private to the HTML report (plots/report*.c); nothing else includes this.
  *
- * The report is one module (cs_report_write, plots/report.h) in eight files:
+ * The report is one module (cs_report_write, plots/report.h) in twelve files:
  *   report.c         the driver: reading the folder (summary.json, charts.json), the page head,
  *                    masthead and "What this is", the appendix, writing report.html atomically;
  *   report_check.c   the JSON types of everything the report reads, checked first;
  *   report_text.c    the page buffer, HTML escaping and hf() (printf that escapes), JSON
  *                    access, numbers ("12.3%", "4 min 05 s") and times in words;
  *   report_svg.c     the Charts section: each SVG of charts.json checked and inlined;
- *   report_tables.c  the KPI labels, the headline tables and the full tables;
+ *   report_summary.c the Summary: three to five sentences a reader takes away (run, comparison);
+ *   report_tables.c  the headline tables, the full tables and the glossary, from the KPI
+ *                    catalogue (models/kpi.h);
+ *   report_valid.c   the validation appendix (Erlang A at the busiest interval, STRESS-DES);
  *   report_assume.c  "Assumptions in words", generated from the resolved scenario;
  *   report_whatif.c  the section of a sweep, sensitivity analysis or calibration folder;
- *   report_staff.c   the staffing plan of a `callsim staff` folder;
+ *   report_national.c  the Forces section of a national run;
+ *   report_replay.c  a replay's lead section: the log, and observed against simulated by hour;
+ *   report_staff.c   the staffing plan of a `callsim staff` folder: required against rostered
+ *                    and cost;
  *   report_css.c     the stylesheet and nothing else.
  *
  * Conventions.  Every part appends to r->out (a cs_text_buf) through hf(), which escapes %s, so
@@ -22,21 +28,13 @@
 #include <stddef.h>
 
 #include "io/json.h"
+#include "models/kpi.h"
 #include "sim/status.h"
 #include "sim/text.h"
 
-/* Units of a KPI, for formatting. */
+/* Units of a what-if KPI, for formatting (report_whatif.c); the run and comparison tables take
+ * theirs from the KPI catalogue (models/kpi.h). */
 enum { U_COUNT, U_SHARE, U_TIME, U_STAFF };
-
-/* Which scenario feature makes a KPI row meaningful. */
-enum { F_ALL, F_IVR, F_CB, F_REACH, F_SPILL, F_SPILL_IN, F_XFER, F_CUTOFF };
-
-typedef struct kpi_def {
-    const char *key;
-    const char *label;
-    unsigned char unit, feature;
-    signed char better; /* +1 higher is better, -1 lower is better, 0 neither */
-} kpi_def;
 
 /* The folder's content, for one or several scenarios. */
 typedef struct scen {
@@ -53,6 +51,7 @@ typedef struct report {
     const char *generated;
     cs_json *summary, *manifest;
     int comparison;
+    int national;            /* "kind": "national": sc[0] holds the national totals */
     const char *whatif;     /* "sweep", "sensitivity", "calibration" (report_whatif.c), else NULL */
     scen *sc;
     size_t n_sc;
@@ -69,7 +68,7 @@ typedef struct report {
 /* What a line of a scenario uses, to decide which rows mean something. */
 typedef struct feat {
     int known;
-    int ivr, cb, redial, spill, spill_in, xfer, cutoff;
+    int ivr, cb, redial, spill, spill_in, xfer, cutoff, ringback;
     const char *spill_to, *xfer_to;
     double target_s, target_share, cb_deadline;
 } feat;
@@ -109,6 +108,12 @@ cs_status csi_rep_read_all(const char *path, const char *why, size_t max, char *
 void csi_rep_esc(cs_text_buf *b, const char *s);
 /* A file shown verbatim in <pre>: escaped, invalid UTF-8 and controls as U+FFFD. */
 void csi_rep_esc_verbatim(cs_text_buf *b, const char *text, size_t n);
+/* A scenario file for the appendix, escaped as csi_rep_esc_verbatim does: every comment is
+ * left out (a scenario's comments are the author's working notes) except those marked for
+ * publication, which start with "#!" (kept as written, marker included), and the lines callsim
+ * appends for --set changes.  A '#' inside quotes or a block scalar is not a comment.  Blank
+ * lines left by the removed comments are collapsed.  Returns the number of comments left out. */
+size_t csi_rep_scenario_text(cs_text_buf *b, const char *text, size_t n);
 /* printf for HTML: %s is escaped text, %r raw markup, %d an int, %% a percent sign. */
 void csi_rep_hf(cs_text_buf *b, const char *fmt, ...);
 
@@ -138,6 +143,17 @@ void csi_rep_name_list(cs_text_buf *b, const char *const *names, size_t n, const
 void csi_rep_line_title(cs_text_buf *b, const char *line);   /* "Line 999" */
 /* How long the measured period is, for count labels ("in the week"). */
 void csi_rep_period_phrase(const report *r, char *buf, size_t n);
+/* The measured period in seconds (a dated run's local days), NAN if unknown. */
+double csi_rep_measured_s(const report *r);
+/* A count of the measured period said for the other natural period: "about 320,000 a year"
+ * for a week's run, "about 7,400 a week" for a year's; 0 (and "") when the period is unknown
+ * or the count is not positive. */
+int csi_rep_other_period(const report *r, double count, char *buf, size_t n);
+/* A count per week and per year from the measured period's count: *week, *year (NAN when the
+ * period is unknown). */
+void csi_rep_rates(const report *r, double count, double *week, double *year);
+/* "about 390" (two significant figures from 100 up, whole numbers below), grouped. */
+void csi_rep_about(char *buf, size_t n, double x);
 /* "1 April 2025, 00:00" from "2025-04-01T00:00:00+01:00"; the text as is otherwise. */
 void csi_rep_iso_words(char *buf, size_t n, const char *iso);
 
@@ -151,8 +167,32 @@ cs_status csi_rep_check_manifest(const cs_json *root, const char *file, cs_error
 /* ---- the sections ---------------------------------------------------------------------- */
 
 cs_status csi_rep_charts(report *r, cs_error *err);   /* report_svg.c */
+void csi_rep_summary(report *r);                      /* report_summary.c: the first section */
+/* The replay charts (charts.json entries named replay_*), which csi_rep_charts leaves out. */
+cs_status csi_rep_replay_figures(report *r, cs_error *err);   /* report_svg.c */
+/* A replay's report leads with observed against simulated and describes the log. */
+int csi_rep_is_replay(const report *r);                       /* report_replay.c */
+cs_status csi_rep_replay_lead(report *r, cs_error *err);      /* report_replay.c */
 void csi_rep_headline(report *r);                     /* report_tables.c */
 void csi_rep_full_tables(report *r);                  /* report_tables.c */
+void csi_rep_glossary(report *r);                     /* report_tables.c: what each measure means */
+/* The validation appendix: Erlang A against the engine and the scenario at each line's busiest
+ * interval, and the STRESS-DES checklist (report_valid.c). */
+void csi_rep_validation(report *r);
+
+/* ---- report_tables.c: KPIs of the folder ---------------------------------------------- */
+
+/* The catalogue entry of a line (pool = 0) or pool KPI key; a key the catalogue does not know
+ * is described in *buf from summary.json's "kpi_catalogue" (or by its key). */
+const cs_kpi_def *csi_rep_kpi_def(const report *r, int pool, const char *key, cs_kpi_def *buf);
+feat csi_rep_line_feat(const scen *s, const char *line);
+int csi_rep_relevant(const feat *f, int needs);   /* cs_kpi_needs */
+mci csi_rep_mci(const cs_json *kpis, const char *key, const char *mkey);   /* mkey "mean" or "diff" */
+/* mean -/+ h cut at the range the KPI can take (a share within 0..1, a count not below 0). */
+void csi_rep_kpi_interval(const cs_kpi_def *d, double m, double h, double *lo, double *hi);
+size_t csi_rep_all_lines(const report *r, const char **names, size_t max);
+size_t csi_rep_all_pools(const report *r, const char **names, size_t max);
+void csi_rep_national(report *r);                     /* report_national.c: forces ranked */
 int csi_rep_assumptions(report *r);                   /* report_assume.c; 0 when out of memory */
 /* What a sweep, sensitivity analysis or calibration found, in words and tables
  * (report_whatif.c); the run tables that follow are for its reference scenario. */

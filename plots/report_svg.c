@@ -74,6 +74,41 @@ static double svg_px(const char *v, size_t n)
     return NAN;
 }
 
+/* What a chart may hold: the elements and attributes cairo's SVG surface writes (and the few
+ * hand-written test charts use), nothing else.  An allowlist, because a list of what is
+ * dangerous always misses something: an <img src> inside inline SVG leaves SVG for HTML and
+ * loads its URL when the report is opened (finding F4). */
+static const char *const ok_elements[] = {
+    "svg", "g", "defs", "symbol", "use", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+    "clipPath", "mask", "linearGradient", "radialGradient", "stop", "pattern", "image", "desc", "title", "text",
+    "tspan", "filter", "feColorMatrix", "feComposite", "feFlood", "feOffset", "feGaussianBlur", "feBlend"};
+static const char *const ok_attributes[] = {
+    "id", "d", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy", "dx", "dy", "width",
+    "height", "viewBox", "version", "style", "class", "transform", "overflow", "clip-path", "clip-rule",
+    "clipPathUnits", "fill", "fill-rule", "fill-opacity", "stroke", "stroke-width", "stroke-linecap",
+    "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "stroke-opacity", "opacity",
+    "mask", "maskUnits", "maskContentUnits", "xlink:href", "href", "preserveAspectRatio", "points", "offset",
+    "stop-color", "stop-opacity", "gradientUnits", "gradientTransform", "spreadMethod", "patternUnits",
+    "patternContentUnits", "patternTransform", "text-anchor", "font-family", "font-size", "font-weight",
+    "font-style", "dominant-baseline", "xmlns", "xmlns:xlink", "filter", "filterUnits", "color", "visibility",
+    "display", "rotate", "textLength", "lengthAdjust", "xml:space", "type", "values", "in", "in2", "result",
+    "operator", "mode", "stdDeviation", "flood-color", "flood-opacity", "k1", "k2", "k3", "k4", "image-rendering",
+    "color-interpolation-filters", "encoding"};
+
+static int in_list(const char *const *list, size_t n, const char *s, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0) return 1;
+    return 0;
+}
+
+static int name_char(char c, int first)
+{
+    int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return first ? letter || c == '_' : letter || cs_text_is_digit((unsigned char)c) || c == '_' || c == ':' ||
+                                            c == '.' || c == '-';
+}
+
 /* One start tag at x->i (just after '<').  *depth_delta is 1 unless the tag closes itself. */
 static cs_status svg_start_tag(svgx *x, int root, const char *label, int *opened)
 {
@@ -87,6 +122,13 @@ static cs_status svg_start_tag(svgx *x, int root, const char *label, int *opened
     while (i < n && !cs_text_is_space(s[i]) && s[i] != '>' && s[i] != '/') i++;
     size_t name_len = i - name0;
     if (name_len == 0) return cs_error_set(x->err, CS_EINPUT, "%s: malformed tag", x->path);
+    /* A browser reads '<' followed by anything but a letter as text, so "<$x a=\"<script>\">"
+     * would turn the quoted value into markup (finding F5): such a file is not a chart. */
+    for (size_t k = 0; k < name_len; k++)
+        if (!name_char(s[name0 + k], k == 0) || (k == 0 && s[name0] == '_'))
+            return cs_error_set(x->err, CS_EINPUT, "%s: '<' is not followed by an element name (<%.*s); a chart "
+                                "drawn by callsim never has that, so it is not inlined", x->path,
+                                (int)(name_len > 40 ? 40 : name_len), s + name0);
     for (size_t f = 0; f < sizeof forbidden / sizeof forbidden[0]; f++)
         if (cs_text_ieq_n(s + name0, name_len, forbidden[f]))
             return cs_error_set(x->err, CS_EINPUT, "%s: contains a <%s> element; a chart drawn by callsim "
@@ -95,6 +137,10 @@ static cs_status svg_start_tag(svgx *x, int root, const char *label, int *opened
     if (root && !cs_text_ieq_n(s + name0, name_len, "svg"))
         return cs_error_set(x->err, CS_EINPUT, "%s: not an SVG file (the first element is <%.*s>, "
                             "expected <svg>)", x->path, (int)(name_len > 40 ? 40 : name_len), s + name0);
+    if (!in_list(ok_elements, sizeof ok_elements / sizeof ok_elements[0], s + name0, name_len))
+        return cs_error_set(x->err, CS_EINPUT, "%s: contains a <%.*s> element, which is not one a chart drawn by "
+                            "callsim has, so it is not inlined", x->path, (int)(name_len > 40 ? 40 : name_len),
+                            s + name0);
     cs_text_putn(x->out, "<", 1);
     cs_text_putn(x->out, s + name0, name_len);
     double w = NAN, h = NAN;
@@ -128,11 +174,18 @@ static cs_status svg_start_tag(svgx *x, int root, const char *label, int *opened
             }
         }
         const char *a = s + a0;
+        for (size_t k = 0; k < alen; k++)
+            if (!name_char(a[k], k == 0))
+                return cs_error_set(x->err, CS_EINPUT, "%s: malformed attribute name '%.*s'", x->path,
+                                    (int)(alen > 40 ? 40 : alen), a);
         if (alen > 2 && (a[0] == 'o' || a[0] == 'O') && (a[1] == 'n' || a[1] == 'N'))
             return cs_error_set(x->err, CS_EINPUT, "%s: has an event handler (%.*s=); the report runs "
                                 "nothing, so it is not inlined", x->path, (int)(alen > 40 ? 40 : alen), a);
         if ((alen == 5 && memcmp(a, "xmlns", 5) == 0) || (alen > 6 && memcmp(a, "xmlns:", 6) == 0))
             continue; /* the HTML parser puts <svg> in the SVG namespace itself */
+        if (!in_list(ok_attributes, sizeof ok_attributes / sizeof ok_attributes[0], a, alen))
+            return cs_error_set(x->err, CS_EINPUT, "%s: has an attribute %.*s= that a chart drawn by callsim does "
+                                "not have, so it is not inlined", x->path, (int)(alen > 40 ? 40 : alen), a);
         if (root) {
             if (alen == 5 && memcmp(a, "width", 5) == 0) {
                 w = svg_px(val, vlen);
@@ -241,6 +294,11 @@ static cs_status svg_inline(cs_text_buf *out, const char *s, size_t n, int seq, 
         } else if (n - i >= 2 && s[i + 1] == '/') {
             const char *e = memchr(s + i, '>', n - i);
             if (!e || !started) return cs_error_set(err, CS_EINPUT, "%s: malformed end tag", path);
+            /* "</$..." is a bogus comment to a browser, not an end tag: refuse it as above. */
+            for (size_t k = i + 2; k < (size_t)(e - s) && !cs_text_is_space(s[k]); k++)
+                if (!name_char(s[k], k == i + 2))
+                    return cs_error_set(err, CS_EINPUT, "%s: malformed end tag (</%.*s)", path,
+                                        (int)((size_t)(e - s) - i - 2 > 40 ? 40 : (size_t)(e - s) - i - 2), s + i + 2);
             cs_text_putn(out, s + i, (size_t)(e - s) + 1 - i);
             x.i = (size_t)(e - s) + 1;
             if (--depth == 0) return CS_OK; /* the root is closed: whatever follows is not drawn */
@@ -270,12 +328,13 @@ static int safe_chart_name(const char *f)
     return 1;
 }
 
-cs_status csi_rep_charts(report *r, cs_error *err)
+static cs_status chart_figures(report *r, int replay, cs_error *err)
 {
     cs_text_buf *b = &r->out;
-    cs_text_puts(b, "<section class=\"charts\" id=\"charts\">\n<h2>Charts</h2>\n");
+    if (!replay) cs_text_puts(b, "<section class=\"charts\" id=\"charts\">\n<h2>Charts</h2>\n");
     const cs_json *list = cs_json_get(r->manifest, "charts");
     char *mpath = NULL;
+    if (replay && (!r->manifest || cs_json_size(list) == 0)) return CS_OK;
     if (!r->manifest || cs_json_size(list) == 0) {
         cs_text_puts(b, "<p class=\"note\">This folder has no charts (charts/charts.json is missing or lists "
                    "none).</p>\n</section>\n");
@@ -285,6 +344,7 @@ cs_status csi_rep_charts(report *r, cs_error *err)
     if (!mpath) return cs_error_set(err, CS_ENOMEM, "out of memory");
     cs_status st = CS_OK;
     size_t total = 0;   /* bytes of SVG inlined so far */
+    int fig = 0;        /* figures shown, for their numbers */
     for (size_t i = 0; i < cs_json_size(list) && st == CS_OK; i++) {
         const cs_json *c = cs_json_at(list, i);
         const char *file = csi_rep_jstr(c, "file");
@@ -295,6 +355,8 @@ cs_status csi_rep_charts(report *r, cs_error *err)
                               "file in charts/ without a folder (e.g. \"abandonment_by_hour\")", mpath, line, col, i + 1);
             break;
         }
+        /* Replay charts lead the report; the Charts section has the rest. */
+        if ((strncmp(file, "replay_", 7) == 0) != replay) continue;
         size_t fl = strlen(file);
         int has_ext = fl > 4 && strcmp(file + fl - 4, ".svg") == 0;
         char *rel = malloc(fl + 12);
@@ -321,18 +383,24 @@ cs_status csi_rep_charts(report *r, cs_error *err)
         if (st == CS_OK) {
             const char *title = csi_rep_jstr(c, "title");
             const char *caption = csi_rep_jstr(c, "caption");
-            csi_rep_hf(b, "<figure class=\"chart\" id=\"chart-%d\">\n<h3>Figure %d. %s</h3>\n", (int)i + 1,
-                       (int)i + 1, title && *title ? title : file);
+            /* The chart draws its own title; the caption names the figure and says what it shows. */
+            if (replay) csi_rep_hf(b, "<figure class=\"chart\" id=\"replay-chart-%d\">\n", (int)i + 1);
+            else csi_rep_hf(b, "<figure class=\"chart\" id=\"chart-%d\">\n", fig + 1);
+            fig++;
             st = svg_inline(b, text, len, (int)i + 1, path, title && *title ? title : file, err);
-            cs_text_puts(b, "\n");
-            if (caption && *caption) csi_rep_hf(b, "<figcaption>%s</figcaption>\n", caption);
-            cs_text_puts(b, "</figure>\n");
+            if (replay) csi_rep_hf(b, "\n<figcaption><b>%s.</b>", title && *title ? title : file);
+            else csi_rep_hf(b, "\n<figcaption><b>Figure %d. %s.</b>", fig, title && *title ? title : file);
+            if (caption && *caption) csi_rep_hf(b, " %s", caption);
+            cs_text_puts(b, "</figcaption>\n</figure>\n");
         }
         free(text);
         free(path);
     }
     free(mpath);
-    cs_text_puts(b, "</section>\n");
+    if (!replay) cs_text_puts(b, "</section>\n");
     return st;
 }
+
+cs_status csi_rep_charts(report *r, cs_error *err) { return chart_figures(r, 0, err); }
+cs_status csi_rep_replay_figures(report *r, cs_error *err) { return chart_figures(r, 1, err); }
 

@@ -201,7 +201,7 @@ int csi_rep_decimals_for(int unit, double mean, int full)
     case U_SHARE: return full ? 2 : 1;
     case U_TIME: return a < 10 ? 1 : 0;
     case U_STAFF: return 1;
-    default: return a >= 100 ? 0 : a >= 10 ? 1 : 2;
+    default: (void)a; return 0;   /* counts read as counts: whole numbers */
     }
 }
 
@@ -369,3 +369,157 @@ void csi_rep_period_phrase(const report *r, char *buf, size_t n)
     }
 }
 
+
+double csi_rep_measured_s(const report *r)
+{
+    if (r->measured_from && isfinite(r->horizon_days) && isfinite(r->warmup_days))
+        return (r->horizon_days - r->warmup_days) * DAY_S;
+    double m = r->horizon - r->warmup;
+    return isfinite(m) && m > 0 ? m : NAN;
+}
+
+void csi_rep_rates(const report *r, double count, double *week, double *year)
+{
+    double m = csi_rep_measured_s(r);
+    *week = *year = NAN;
+    if (!isfinite(count)) return;
+    if (r->per_year) {
+        *year = count;
+        *week = count * 7.0 / 365.25;   /* a measured year, as an average week */
+        return;
+    }
+    if (!(m > 0)) return;
+    *week = count * WEEK_S / m;
+    *year = count * 365.25 * DAY_S / m;
+}
+
+void csi_rep_about(char *buf, size_t n, double x)
+{
+    double a = fabs(x);
+    if (a >= 100) {
+        double p = pow(10.0, floor(log10(a)) - 1);   /* two significant figures */
+        x = round(x / p) * p;
+    }
+    cs_text_fmt_fixed(buf, n, x, 0, CS_TEXT_GROUP);
+}
+
+int csi_rep_other_period(const report *r, double count, char *buf, size_t n)
+{
+    double week, year;
+    buf[0] = '\0';
+    if (!(count > 0)) return 0;
+    csi_rep_rates(r, count, &week, &year);
+    char a[48];
+    if (r->per_year) {
+        if (!isfinite(week)) return 0;
+        csi_rep_about(a, sizeof a, week);
+        snprintf(buf, n, "about %s a week", a);
+    } else {
+        if (!isfinite(year)) return 0;
+        csi_rep_about(a, sizeof a, year);
+        snprintf(buf, n, "about %s a year", a);
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * A scenario file for publication
+ * ---------------------------------------------------------------------------------------- */
+
+/* Where the comment of a YAML line starts (a '#' at the start or after a blank, outside
+ * quotes), or len if it has none. */
+static size_t comment_at(const char *s, size_t len)
+{
+    char q = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (q) {
+            if (c == q) {
+                if (q == '\'' && i + 1 < len && s[i + 1] == '\'') i++;   /* '' inside '...' */
+                else q = 0;
+            } else if (q == '"' && c == '\\') i++;
+        } else if (c == '"' || c == '\'') {
+            /* A quote opens a string only where a scalar starts (after ": ", "- ", "[", "{", ","
+             * or at the line's start); elsewhere it is part of a plain scalar (it's). */
+            size_t j = i;
+            while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t')) j--;
+            if (j == 0 || s[j - 1] == ':' || s[j - 1] == '-' || s[j - 1] == '[' || s[j - 1] == '{' || s[j - 1] == ',')
+                q = c;
+        } else if (c == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) {
+            return i;
+        }
+    }
+    return len;
+}
+
+/* A comment published with the file: "#!" (the marker), or the lines callsim appends for
+ * --set changes, which readers need to reproduce the run. */
+static int published(const char *c, size_t n, int *in_set_block)
+{
+    static const char set_head[] = "# This run changed the file above from the command line (--set)";
+    if (n >= 2 && c[1] == '!') return 1;
+    if (n >= sizeof set_head - 1 && memcmp(c, set_head, sizeof set_head - 1) == 0) {
+        *in_set_block = 1;
+        return 1;
+    }
+    return *in_set_block && n >= 11 && memcmp(c, "#   --set '", 11) == 0;
+}
+
+size_t csi_rep_scenario_text(cs_text_buf *b, const char *text, size_t n)
+{
+    cs_text_buf out = {0};
+    size_t dropped = 0, i = 0;
+    int block = -1;        /* indentation of the key of a block scalar being copied, or -1 */
+    int set_block = 0, last_blank = 1;
+    if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) i = 3;
+    while (i < n) {
+        size_t e = i;
+        while (e < n && text[e] != '\n' && text[e] != '\r') e++;
+        const char *s = text + i;
+        size_t len = e - i, ind = 0;
+        while (ind < len && (s[ind] == ' ' || s[ind] == '\t')) ind++;
+        int blank = ind == len;
+        if (block >= 0 && (blank || (int)ind > block)) {
+            /* Inside a block scalar ("description: >"): text, where '#' is no comment. */
+            cs_text_putn(&out, s, len);
+            cs_text_puts(&out, "\n");
+            last_blank = blank;
+        } else {
+            block = -1;
+            size_t c = comment_at(s, len);
+            int pub = c < len && published(s + c, len - c, &set_block);
+            if (c < len && c > ind) set_block = 0;
+            size_t keep = c;
+            while (keep > 0 && (s[keep - 1] == ' ' || s[keep - 1] == '\t')) keep--;
+            if (blank) {
+                if (!last_blank) cs_text_puts(&out, "\n");
+                last_blank = 1;
+            } else if (keep == 0 && !pub) {
+                dropped++;   /* a whole-line comment: nothing left of the line */
+            } else {
+                cs_text_putn(&out, s, pub ? len : keep);
+                cs_text_puts(&out, "\n");
+                if (c < len && !pub) dropped++;
+                last_blank = 0;
+                /* A key whose value is a block scalar: "key: |", "key: >-", "- >" ... */
+                size_t v = keep;
+                while (v > ind && s[v - 1] != ' ' && s[v - 1] != ':' && s[v - 1] != '-') v--;
+                if (keep > v && (s[v] == '|' || s[v] == '>') && v > ind &&
+                    (s[v - 1] == ' ' || s[v - 1] == ':' || s[v - 1] == '-')) {
+                    int ok = 1;
+                    for (size_t k = v + 1; k < keep; k++)
+                        if (!(s[k] == '+' || s[k] == '-' || cs_text_is_digit((unsigned char)s[k]))) ok = 0;
+                    if (ok) block = (int)ind;
+                }
+            }
+        }
+        i = e;
+        if (i < n && text[i] == '\r') i++;
+        if (i < n && text[i] == '\n') i++;
+    }
+    while (out.n > 0 && out.p[out.n - 1] == '\n' && out.n > 1 && out.p[out.n - 2] == '\n') out.p[--out.n] = '\0';
+    if (out.oom) b->oom = 1;
+    else if (out.p) csi_rep_esc_verbatim(b, out.p, out.n);
+    cs_text_free(&out);
+    return dropped;
+}

@@ -18,7 +18,10 @@ typedef int cs_chart_path_fn(void *ud, const char *file, char *out, size_t n, cs
 typedef struct cs_chart_entry {
     char file[64];
     char title[160];
-    char caption[512];
+    char caption[1024];
+    size_t texts_shortened;  /* from cs_chart_render_info: text cut to fit (0 for a good chart) */
+    size_t max_points;       /* the longest line series (a week hour by hour is 168) */
+    int right_axis;          /* a second y axis was used */
 } cs_chart_entry;
 
 typedef struct cs_chart_list {

@@ -237,7 +237,8 @@ static void test_bank_like_mapping(void **state)
 
     /* August is BST: local minus one hour; rows out of order are kept in file order */
     const double arr[6] = {1280736920, 1280703550, 1280642412, 1280657572, 1280841598, 1280647809};
-    const cs_log_outcome oc[6] = {CS_LOG_ANSWERED, CS_LOG_ABANDONED, CS_LOG_ABANDONED,
+    /* Row 4: HANG with q_start 0:00:00 never queued: it hung up in the VRU (abandoned_ivr). */
+    const cs_log_outcome oc[6] = {CS_LOG_ANSWERED, CS_LOG_ABANDONED, CS_LOG_ABANDONED_IVR,
                                   CS_LOG_ANSWERED, CS_LOG_OTHER,     CS_LOG_ANSWERED};
     const double wait[6] = {45, 90, 0, 0, 5, 70};
     const double handle[6] = {210, 0, 0, 99, 0, 4452};
@@ -258,6 +259,38 @@ static void test_bank_like_mapping(void **state)
     cs_log_close(l);
 }
 
+/* The agent column: names are hashed (the same name, the same agent), NO_SERVER is nobody; the
+ * answer time of an answered call is its arrival plus its wait. */
+static void test_agent_column(void **state)
+{
+    (void)state;
+    cs_log_opts o;
+    cs_log_opts_init(&o);
+    o.columns = BANK_COLUMNS ",agent=server";
+    o.outcomes = BANK_OUTCOMES;
+    cs_log *l = open_ok(DIR "bank_like.csv", &o);
+    char d[400];
+    cs_log_describe_mapping(l, d, sizeof d);
+    assert_non_null(strstr(d, "agent <- server"));
+    cs_log_rec r[MAXREC];
+    size_t n = read_all(l, r, MAXREC);
+    assert_int_equal(n, 6);
+    assert_true(r[0].agent != 0 && r[3].agent != 0 && r[5].agent != 0);
+    assert_true(r[0].agent != r[3].agent && r[3].agent != r[5].agent);
+    assert_true(r[1].agent == 0 && r[2].agent == 0 && r[4].agent == 0);   /* NO_SERVER */
+    assert_true(r[0].answer == r[0].arrival + 45);
+    assert_true(isnan(r[1].answer));
+    cs_log_close(l);
+    /* Without the mapping, the bank's `server` column is not taken for an agent. */
+    cs_log_opts_init(&o);
+    o.columns = BANK_COLUMNS;
+    o.outcomes = BANK_OUTCOMES;
+    l = open_ok(DIR "bank_like.csv", &o);
+    n = read_all(l, r, MAXREC);
+    for (size_t i = 0; i < n; i++) assert_true(r[i].agent == 0);
+    cs_log_close(l);
+}
+
 /* Without the wait column, waits come from the clocks: q_exit 0:00:40 after q_start 23:59:10
  * passed midnight (90 s), and ser_start one second before vru_exit is reported. */
 static void test_bank_like_derived_waits(void **state)
@@ -275,8 +308,10 @@ static void test_bank_like_derived_waits(void **state)
     assert_int_equal(n, 5);
     assert_true(r[0].wait == 45.0);            /* 9:16:05 - 9:15:20 */
     assert_true(r[1].wait == 90.0);            /* 0:00:40 next day - 23:59:10 */
-    assert_true(isnan(r[2].wait));             /* HANG with 0:00:00 placeholders: unknown */
-    assert_int_equal(r[2].queued, 0);          /* q_start placeholder: never queued */
+    /* HANG with a q_start placeholder never queued: abandoned in the IVR, so no wait. */
+    assert_int_equal(r[2].outcome, CS_LOG_ABANDONED_IVR);
+    assert_true(r[2].wait == 0);
+    assert_int_equal(r[2].queued, 0);
     assert_true(isnan(r[3].wait));             /* PHANTOM (other): no rule to derive it */
     assert_true(r[4].wait == 70.0);            /* 8:31:19 - 8:30:09 */
     assert_int_equal(r[3].row, 6);
@@ -814,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_bank_like_needs_mapping),
         cmocka_unit_test(test_bank_like_mapping),
         cmocka_unit_test(test_bank_like_derived_waits),
+        cmocka_unit_test(test_agent_column),
         cmocka_unit_test(test_iso_offsets),
         cmocka_unit_test(test_inferred_outcome_and_default_line),
         cmocka_unit_test(test_separator_outcome_map_callers),

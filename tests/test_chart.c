@@ -21,9 +21,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <plplot.h>
 
+#include "io/scenario.h"
+#include "models/run.h"
 #include "plots/chart.h"
+#include "plots/run_charts.h"
 
 /* cairo SVG colours of the Okabe-Ito palette entries used below. */
 #define SVG_BLUE "rgb(0%,44.705882%,69.803922%)"      /* #0072B2 */
@@ -672,6 +679,150 @@ static void test_plplot_is_quiet_and_stream_restored(void **state)
     assert_int_equal(before, after);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Issue 13: text is measured against its space (PLplot's string length) and never cut when a
+ * second line holds it; the charts of a run read at a glance; a truncated file is an error.
+ * ---------------------------------------------------------------------------------------- */
+
+static cs_chart_info render_info(const cs_chart *c, const char *name)
+{
+    char base[256];
+    snprintf(base, sizeof base, "%s/%s", g_dir, name);
+    cs_chart_info info;
+    cs_error err = {CS_OK, ""};
+    cs_status st = cs_chart_render_info(c, base, CS_CHART_SVG | CS_CHART_PNG, &info, &err);
+    if (st != CS_OK)
+        fail_msg("render %s: %s", name, err.msg);
+    return info;
+}
+
+static void test_long_subtitle_wraps_not_cut(void **state)
+{
+    (void)state;
+    static const double x[3] = {0, 1, 2}, y[3] = {1, 2, 3};
+    cs_chart_series s = {"series", 3, x, y, NULL, NULL, 0, 0, 0};
+    cs_chart c;
+    cs_chart_init(&c, CS_CHART_LINE);
+    c.series = &s;
+    c.n_series = 1;
+    c.title = "Demand against staffing over the week";
+    /* The subtitle the old demand-vs-staffing chart cut off with an ellipsis. */
+    c.subtitle = "Offered attempts per hour (incl. redials) and handlers on duty after shrinkage and breaks, with a "
+                 "little more text";
+    cs_chart_info a = render_info(&c, "wrap_two_lines");
+    assert_int_equal(a.texts_shortened, 0);
+    assert_int_equal(a.max_points, 3);
+    assert_int_equal(a.right_axis, 0);
+    /* Negative control: a subtitle three lines long cannot be shown whole and is counted. */
+    c.subtitle = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+                 "seventeen eighteen nineteen twenty twenty-one twenty-two twenty-three twenty-four twenty-five "
+                 "twenty-six twenty-seven twenty-eight twenty-nine thirty thirty-one thirty-two";
+    cs_chart_info b = render_info(&c, "wrap_too_long");
+    assert_true(b.texts_shortened >= 1);
+    /* A right-hand axis is reported. */
+    cs_chart_series s2[2] = {s, {"other", 3, x, y, NULL, NULL, 1, 1, 0}};
+    c.series = s2;
+    c.n_series = 2;
+    c.subtitle = NULL;
+    assert_int_equal(render_info(&c, "right_axis").right_axis, 1);
+}
+
+/* A disk that fills up truncates what the cairo drivers write (finding F2): the render must say
+ * so, not leave a broken chart that looks written.  A file-size limit of 4 KB stands in for
+ * the full disk, in a child process. */
+static void test_truncated_file_is_an_error(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {4096, 4096};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        static const double x[3] = {0, 1, 2}, y[3] = {1, 2, 3};
+        cs_chart_series s = {"series", 3, x, y, NULL, NULL, 0, 0, 0};
+        cs_chart c;
+        cs_chart_init(&c, CS_CHART_LINE);
+        c.series = &s;
+        c.n_series = 1;
+        c.title = "A chart larger than 4 KB";
+        char base[256];
+        snprintf(base, sizeof base, "%s/truncated", g_dir);
+        cs_error err = {CS_OK, ""};
+        cs_status st = cs_chart_render(&c, base, CS_CHART_SVG, &err);
+        _exit(st == CS_EIO && strstr(err.msg, "incomplete") ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* The charts of the baseline: nothing cut, no week chart of 15-minute points, no second axis,
+ * and the 101 -> 999 spillover chart is there. */
+static int run_chart_path(void *ud, const char *file, char *out, size_t n, cs_error *err)
+{
+    (void)ud;
+    (void)err;
+    snprintf(out, n, "%s/run_%s", g_dir, file);
+    return 0;
+}
+
+static void test_run_charts_read_at_a_glance(void **state)
+{
+    (void)state;
+    cs_scn *scn = NULL;
+    cs_diags diags = {0};
+    assert_int_equal(cs_scn_load("scenarios/baseline.yaml", &scn, &diags), CS_OK);
+    cs_diags_free(&diags);
+    scn->replications = 2;
+    cs_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.threads = 2;
+    cs_results *r = NULL;
+    cs_error err = {CS_OK, ""};
+    assert_int_equal(cs_run(scn, &o, &r, &err), CS_OK);
+    cs_chart_list list = {0};
+    assert_int_equal(cs_charts_run(r, run_chart_path, NULL, &list, &err), CS_OK);
+    int spill = 0, demand = 0, staffing = 0;
+    for (size_t i = 0; i < list.n; i++) {
+        const cs_chart_entry *e = &list.items[i];
+        if (e->texts_shortened)
+            fail_msg("chart %s: %zu text(s) cut to fit", e->file, e->texts_shortened);
+        /* The week's charts hour by hour (168 points, not 672 quarter hours); the waiting-time
+         * curves have 240 points, a smooth line. */
+        int week = strncmp(e->file, "service_level", 13) == 0 || strcmp(e->file, "demand") == 0 ||
+                   strcmp(e->file, "staffing") == 0;
+        if (e->max_points > (week ? 168u : 240u))
+            fail_msg("chart %s: a series of %zu points", e->file, e->max_points);
+        if (e->right_axis) fail_msg("chart %s has a second y axis", e->file);
+        spill += strcmp(e->file, "spillover_line2") == 0;
+        demand += strcmp(e->file, "demand") == 0;
+        staffing += strcmp(e->file, "staffing") == 0;
+    }
+    assert_int_equal(spill, 1);
+    assert_int_equal(demand, 1);
+    assert_int_equal(staffing, 1);
+    cs_chart_list_free(&list);
+    /* A comparison of five scenarios with long names: the names are not cut under the bars
+     * (they are numbered, the caption names them), and the legend holds the lines only. */
+    const cs_results *rs[5] = {r, r, r, r, r};
+    const char *names[5] = {"[1] Baseline - mid-sized force", "[2] Variant - 6 more handlers in the evening",
+                            "[3] Variant - 101 callback offer", "[4] Variant - silent 999 calls rung back",
+                            "[5] Variant - 999 measured with BT's connection time"};
+    cs_chart_list cl = {0};
+    assert_int_equal(cs_charts_compare(rs, names, 5, run_chart_path, NULL, &cl, &err), CS_OK);
+    assert_int_equal(cl.n, 4);
+    for (size_t i = 0; i < cl.n; i++) {
+        if (cl.items[i].texts_shortened)
+            fail_msg("chart %s: %zu text(s) cut to fit", cl.items[i].file, cl.items[i].texts_shortened);
+        assert_non_null(strstr(cl.items[i].caption, names[4]));
+    }
+    cs_chart_list_free(&cl);
+    cs_results_free(r);
+    cs_scn_free(scn);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 static int make_dir(void **state)
@@ -719,6 +870,9 @@ int main(void)
         cmocka_unit_test(test_awkward_data_renders),
         cmocka_unit_test(test_output_is_deterministic),
         cmocka_unit_test(test_plplot_is_quiet_and_stream_restored),
+        cmocka_unit_test(test_long_subtitle_wraps_not_cut),
+        cmocka_unit_test(test_truncated_file_is_an_error),
+        cmocka_unit_test(test_run_charts_read_at_a_glance),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }

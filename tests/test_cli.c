@@ -250,11 +250,11 @@ static void test_json_matches_summary_and_is_reproducible(void **st)
     cs_json_free(js);
 
     /* intervals.csv: header and one row per KPI per interval: 42 h measured of 15 minutes =
-     * 168 intervals x (2 lines x 8 KPIs + 1 pool x 2 KPIs). */
+     * 168 intervals x (2 lines x 10 KPIs + 1 pool x 2 KPIs). */
     assert_true(strncmp(i1, "line,interval_start,kpi,mean,ci95\n", 34) == 0);
     size_t rows = 0;
     for (char *c = i1; *c; c++) rows += *c == '\n';
-    assert_int_equal(rows - 1, 168 * (2 * 8 + 2));
+    assert_int_equal(rows - 1, 168 * (2 * 10 + 2));
     free(s1);
     free(s2);
     free(i1);

@@ -34,6 +34,7 @@
 #include <gsl/gsl_sf_psi.h>
 
 #include "models/fit.h"
+#include "models/fitband.h"
 
 #define Z_TOL 4.5
 #define DAY 86400.0
@@ -942,6 +943,104 @@ static void test_arrivals_errors(void **state)
     free(a);
 }
 
+/* ------------------------------------------------------------------------------------
+ * Time-of-day bands (models/fitband) */
+
+/* Lognormal handle times with mean 205 s before 12:00 and 150 s from 12:00 (sd = 0.8 mean),
+ * 4000 calls each, spread uniformly over 07:00-24:00: the bands must split at 12:00 and give
+ * each side's mean within Z_TOL of its reported SE.  The same data with one mean throughout
+ * must give one band (AIC), the negative control. */
+static void test_bands_recover_handle_means(void **state)
+{
+    (void)state;
+    enum { N = 8000 };
+    double *t = malloc(N * sizeof *t), *tod = malloc(N * sizeof *tod);
+    gsl_rng *r = rng_new(4242);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < N; i++) {
+            int am = i < N / 2;
+            tod[i] = am ? 7 * 3600 + gsl_rng_uniform(r) * 5 * 3600 : 12 * 3600 + gsl_rng_uniform(r) * 12 * 3600;
+            double mean = pass == 0 ? (am ? 205.0 : 150.0) : 180.0, cv = 0.8;
+            double s2 = log(1 + cv * cv), mu = log(mean) - s2 / 2;
+            t[i] = gsl_ran_lognormal(r, mu, sqrt(s2));
+        }
+        cs_fitband_durations b;
+        cs_error err = {CS_OK, ""};
+        assert_int_equal(cs_fitband_fit_durations(CS_FIT_LOGNORMAL, t, NULL, tod, N, CS_FITBAND_MIN_OBS, 0, 0.5, &b,
+                                                   &err),
+                         CS_OK);
+        if (pass == 1) {
+            assert_int_equal(b.test.n_bands, 1);
+            assert_false(b.test.use_bands);
+            assert_z(b.fit[0].mean.est, b.fit[0].mean.se, 180.0, "pooled mean");
+            cs_fitband_durations_fini(&b);
+            continue;
+        }
+        assert_true(b.test.use_bands);
+        assert_true(b.test.p_value < 1e-6);
+        assert_true(b.test.aic_bands < b.test.aic_pooled);
+        /* Every band lies on one side of 12:00, and the sides' means are recovered. */
+        for (size_t k = 0; k < b.test.n_bands; k++) {
+            assert_true(b.to[k] <= 12 * 3600 || b.from[k] >= 12 * 3600);
+            assert_true(b.n[k] >= CS_FITBAND_MIN_OBS || b.n[k] == 0);
+            if (b.n[k] == 0) continue;
+            double truth = b.to[k] <= 12 * 3600 ? 205.0 : 150.0;
+            assert_z(b.fit[k].mean.est, b.fit[k].mean.se, truth, "band mean");
+        }
+        assert_true(b.from[0] == 0 && b.to[b.test.n_bands - 1] == 86400);
+        cs_fitband_durations_fini(&b);
+    }
+    gsl_rng_free(r);
+    free(t);
+    free(tod);
+}
+
+/* Shares of IVR hang-ups: 4% before 18:00, 20% after, 3000 calls each side.  Each band's share
+ * must lie within 4.5 binomial SDs of its truth; without a difference, one band. */
+static void test_bands_recover_shares(void **state)
+{
+    (void)state;
+    gsl_rng *r = rng_new(777);
+    for (int pass = 0; pass < 2; pass++) {
+        double counts[24][CS_FITBAND_MAX_CAT];
+        memset(counts, 0, sizeof counts);
+        for (int h = 8; h < 24; h++) {
+            double p = pass == 1 ? 0.1 : h < 18 ? 0.04 : 0.20;
+            unsigned n = h < 18 ? 300 : 500;
+            unsigned x = gsl_ran_binomial(r, p, n);
+            counts[h][0] = x;
+            counts[h][1] = n - x;
+        }
+        cs_fitband_shares s;
+        cs_error err = {CS_OK, ""};
+        assert_int_equal(cs_fitband_fit_shares(counts, 2, CS_FITBAND_MIN_OBS, &s, &err), CS_OK);
+        if (pass == 1) {
+            assert_int_equal(s.test.n_bands, 1);
+            assert_true(fabs(s.p[0][0] - 0.1) < Z_TOL * sqrt(0.1 * 0.9 / s.n[0]));
+            continue;
+        }
+        assert_true(s.test.use_bands);
+        for (size_t k = 0; k < s.test.n_bands; k++) {
+            if (s.n[k] == 0) continue;
+            assert_true(s.to[k] <= 18 * 3600 || s.from[k] >= 18 * 3600);
+            double truth = s.to[k] <= 18 * 3600 ? 0.04 : 0.20;
+            double sd = sqrt(truth * (1 - truth) / s.n[k]);
+            if (!(fabs(s.p[k][0] - truth) < Z_TOL * sd)) {
+                print_error("band %zu: share %.4f, truth %.2f, sd %.4f\n", k, s.p[k][0], truth, sd);
+                fail();
+            }
+        }
+    }
+    cs_error err = {CS_OK, ""};
+    double bad[24][CS_FITBAND_MAX_CAT];
+    memset(bad, 0, sizeof bad);
+    cs_fitband_shares s;
+    assert_int_equal(cs_fitband_fit_shares(bad, 1, 10, &s, &err), CS_EINPUT);
+    bad[3][1] = -1;
+    assert_int_equal(cs_fitband_fit_shares(bad, 2, 10, &s, &err), CS_EINPUT);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -969,6 +1068,8 @@ int main(void)
         cmocka_unit_test(test_arrivals_gamma_days),
         cmocka_unit_test(test_arrivals_cv_coverage),
         cmocka_unit_test(test_arrivals_errors),
+        cmocka_unit_test(test_bands_recover_handle_means),
+        cmocka_unit_test(test_bands_recover_shares),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -467,7 +467,9 @@ static void test_run_report(void **state)
     /* The fixture's 101 ASA is over a minute: "4 min 05 s (3 min 51 s to 4 min 20 s)". */
     expect_time(val, fx(sum, "lines.101.asa.mean"), fx(sum, "lines.101.asa.ci95"));
     assert_non_null(strstr(val, " min "));
-    assert_contains(text, "101 callers who gave up and rang 999, in the week 93.6 (85.2 to 102.0)");
+    /* Counts read as counts (issue 13): whole numbers, and what they add up to in a year. */
+    assert_contains(text, "101 callers who gave up and rang 999, in the week 94 (85 to 102) about 4,900 a year");
+    assert_null(strstr(text, "93.6"));
     /* 999 has no spillover of its own, no transfers and no callbacks: those rows are not shown. */
     assert_null(strstr(text, "999 callers who gave up"));
     assert_int_equal(count_of(text, "Calls passed on to crime bureau, in the week"), 1);
@@ -496,7 +498,7 @@ static void test_run_report(void **state)
     assert_contains(text, "Seed 2026 Replications 20");
     assert_contains(text, "callsim version 0.1.0 Generated " GENERATED);
     /* The scenario file verbatim, escaped. */
-    assert_contains(html, "# (fixture note: &lt;b&gt;bold&lt;/b&gt; &amp; \"quotes\" must show as text)");
+    assert_contains(html, "#! (fixture note: &lt;b&gt;bold&lt;/b&gt; &amp; \"quotes\" must show as text)");
     assert_contains(html, "name: Baseline - mid-sized force\ndescription: &gt;\n");
 
     /* Print rules. */
@@ -587,9 +589,9 @@ static void test_comparison_report(void **state)
     sprintf(want, "%s significantly better", dif);
     assert_contains(text, want);
     assert_true(dif[0] == '+');
-    /* Full tables: the difference of 999 redials (-1.4 +- 5.2) is not starred. */
-    assert_contains(text, "-1.4 \xc2\xb1 5.2 ");
-    assert_null(strstr(text, "-1.4 \xc2\xb1 5.2 *"));
+    /* Full tables: the difference of 999 redials (-1.4 +- 5.2, a count: -1 +- 5) is not starred. */
+    assert_contains(text, "-1 \xc2\xb1 5 ");
+    assert_null(strstr(text, "-1 \xc2\xb1 5 *"));
 
     /* What each variant changes, in words. */
     sprintf(want, "What changes in \xe2\x80\x9c%s\xe2\x80\x9d New: Technology \xe2\x80\x9cnew contact system\xe2\x80\x9d : "
@@ -647,7 +649,7 @@ static void test_hostile_text_is_escaped(void **state)
     assert_contains(html, "<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co</h1>");
     assert_contains(html, "<title>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co: simulation report</title>");
     assert_contains(html, "&lt;iframe src=x&gt;&lt;/iframe&gt; a mid-sized");
-    assert_contains(html, "figure 2. &lt;img src=x onerror=alert(1)&gt;</h3>");
+    assert_contains(html, "<b>figure 2. &lt;img src=x onerror=alert(1)&gt;.</b>");
     assert_contains(html, "aria-label=\"&lt;img src=x onerror=alert(1)&gt;\"");
     free(html);
     free(sum);
@@ -742,7 +744,7 @@ static void test_malformed_summary(void **state)
 
     /* Valid JSON but not a summary: an unknown kind, with its position. */
     write_file(sum, "{\n  \"kind\": \"forecast\",\n  \"lines\": {}\n}\n");
-    snprintf(want, sizeof want, "%s: line 2, column 11: \"kind\" must be \"run\" or \"comparison\"", sum);
+    snprintf(want, sizeof want, "%s: line 2, column 11: \"kind\" must be \"run\", \"comparison\" or \"national\"", sum);
     expect_failure(dir, CS_EINPUT, want);
     write_file(sum, "{\"kind\": \"run\", \"lines\": []}");
     expect_failure(dir, CS_EINPUT, "needs a \"lines\" object");
@@ -888,6 +890,257 @@ static void test_unbounded_inputs_refused(void **state)
 
 /* D2 and D13 through the command line: exit status 2, the position on stderr, no crash or
  * hang.  Skipped when the binary is not there ($CALLSIM, set by make check). */
+/* ------------------------------------------------------------------------------------------
+ * Issue 13: a report a PCC can publish as it stands
+ * ---------------------------------------------------------------------------------------- */
+
+/* The text of the Summary's paragraph. */
+static char *summary_text(const char *html)
+{
+    const char *s = strstr(html, "<section class=\"summary\" id=\"summary\">");
+    assert_non_null(s);
+    const char *p = strstr(s, "<p class=\"exec\">"), *e = strstr(s, "</p>");
+    assert_non_null(p);
+    assert_non_null(e);
+    size_t n = (size_t)(e - p) + 4;
+    char *frag = malloc(n + 1);
+    memcpy(frag, p, n);
+    frag[n] = '\0';
+    char *t = text_of(frag);
+    free(frag);
+    return t;
+}
+
+/* Sentences: a full stop followed by a space or the end (decimal points have digits after). */
+static size_t sentences(const char *t)
+{
+    size_t n = 0;
+    for (const char *p = t; *p; p++)
+        if (*p == '.' && (p[1] == ' ' || p[1] == '\0')) n++;
+    return n;
+}
+
+static void test_summary_comes_first(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *html = generate(dir);
+    /* The first section after the masthead is the Summary. */
+    const char *first = strstr(html, "<section");
+    assert_non_null(first);
+    static const char head[] = "<section class=\"summary\" id=\"summary\">\n<h2>Summary</h2>";
+    assert_true(strncmp(first, head, sizeof head - 1) == 0);
+    char *t = summary_text(html);
+    size_t n = sentences(t);
+    if (n < 3 || n > 5) fail_msg("the Summary has %zu sentences (3 to 5 wanted): %s", n, t);
+    /* Per week and per year, the target gaps, and what 101's failure costs 999. */
+    assert_contains(t, "In the simulated week, the 999 line received 5,912 calls (about 310,000 a year) and answered "
+                       "86.1% of them within 10 seconds against a target of 90%: 3.9 points short .");
+    assert_contains(t, "41.3% of them within 30 seconds against a target of 90%: 48.7 points short .");
+    assert_contains(t, "Failure on 101 adds to 999's load: about 94 calls a week (4,900 a year) reached 999 from "
+                       "callers who had given up on 101 (95% interval 85 to 102 a week)");
+    assert_null(strstr(t, "93.6"));
+    free(t);
+    free(html);
+    remove_tree(dir);
+    free(dir);
+}
+
+static void test_comparison_summary(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(CMP_FIXTURE);
+    char *html = generate(dir);
+    char *t = summary_text(html);
+    size_t n = sentences(t);
+    if (n < 2 || n > 5) fail_msg("the Summary has %zu sentences: %s", n, t);
+    /* Which plan helps which line most. */
+    assert_contains(t, "For the 999 line, \xe2\x80\x9cVariant - 6 more handlers in the evening\xe2\x80\x9d helps most : "
+                       "calls answered within 10 seconds rise from 86.1% to 89.2% (+3.0 points; 95% interval +2.3 to "
+                       "+3.8).");
+    assert_contains(t, "For the 101 line, \xe2\x80\x9cVariant - new system cuts wrap-up by 30%\xe2\x80\x9d helps most :");
+    assert_contains(t, "No plan makes any line's service level");
+    free(t);
+    free(html);
+    /* A plan that makes something worse is said plainly. */
+    char *sum = join(dir, "summary.json");
+    replace_once(sum, "\"diff\": 0.010337", "\"diff\": -0.040337");
+    html = generate(dir);
+    t = summary_text(html);
+    assert_contains(t, "\xe2\x80\x9cVariant - new system cuts wrap-up by 30%\xe2\x80\x9d makes things worse : on the 999 "
+                       "line, calls answered within 10 seconds fall");
+    free(t);
+    free(html);
+    free(sum);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* "0.0 (0.0 to 0.0)" is not called a significant change. */
+static void test_tiny_difference_not_significant(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(CMP_FIXTURE);
+    char *sum = join(dir, "summary.json");
+    /* The first variant's call handlers on duty: a difference of 0.01 handlers with a half-width
+     * of 0.005.  Its interval excludes zero, but every end of it prints as 0.0. */
+    replace_first(sum, "\"diff\": 0.0,\n            \"ci95\": 0.0084852814",
+                  "\"diff\": 0.01,\n            \"ci95\": 0.005");
+    char *html = generate(dir);
+    char *tx = text_of(html);
+    const char *row = strstr(tx, "call handlers: handlers on duty, on average");
+    assert_non_null(row);
+    const char *next = strstr(row, "crime bureau:");
+    assert_non_null(next);
+    char cell[1024];
+    snprintf(cell, sizeof cell, "%.*s", (int)(next - row < 1023 ? next - row : 1023), row);
+    /* The first variant's cell (the second has +2.2 handlers, a real change). */
+    char *first = strstr(cell, " 20.6 ");
+    assert_non_null(first);
+    *first = '\0';
+    assert_contains(cell, "0.0 (0.0 to 0.0) too small to matter");
+    if (strstr(cell, "significant"))
+        fail_msg("a difference printed as 0.0 (0.0 to 0.0) is called significant: %s", cell);
+    free(tx);
+    free(html);
+    free(sum);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* The appendix shows the scenario file as written, without its comments unless the author
+ * marked them "#!": no internal notes ("domain.md 1b"), quoted '#' and block text kept. */
+static void test_scenario_comments(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *html = generate(dir);
+    assert_null(strstr(html, "domain.md"));
+    assert_null(strstr(html, "[assumption"));
+    assert_contains(html, "#! Sources: https://www.apccs.police.uk/");
+    assert_contains(html, "interval: 15m\n");   /* the trailing comment gone, the value kept */
+    assert_contains(html, "comments starting with <code>#!</code> are published");
+    free(html);
+    char *yaml = join(dir, "scenario.yaml");
+    write_file(yaml, "# working note: see domain.md 1b\n"
+                     "name: \"Team #1\"   # a comment after a quoted '#'\n"
+                     "description: >\n"
+                     "  Line one # not a comment, block text\n"
+                     "\n"
+                     "  # nor this\n"
+                     "horizon: 8d # note\n"
+                     "#! Published: figures from the force's 2024 return.\n"
+                     "title: its number 1   #! published after a value\n"
+                     "\n"
+                     "\n"
+                     "# This run changed the file above from the command line (--set), in this order:\n"
+                     "#   --set 'horizon=8d'\n");
+    html = generate(dir);
+    const char *pre = strstr(html, "<pre class=\"file scenario\">");
+    assert_non_null(pre);
+    const char *end = strstr(pre, "</pre>");
+    char shown[2048];
+    snprintf(shown, sizeof shown, "%.*s", (int)(end - pre - 27), pre + 27);
+    assert_string_equal(shown, "name: \"Team #1\"\n"
+                               "description: &gt;\n"
+                               "  Line one # not a comment, block text\n"
+                               "\n"
+                               "  # nor this\n"
+                               "horizon: 8d\n"
+                               "#! Published: figures from the force's 2024 return.\n"
+                               "title: its number 1   #! published after a value\n"
+                               "\n"
+                               "# This run changed the file above from the command line (--set), in this order:\n"
+                               "#   --set 'horizon=8d'\n");
+    assert_contains(html, "without its 3 comments");
+    free(html);
+    free(yaml);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* The validation appendix: Erlang A next to the engine and the scenario, and the checklist. */
+static void test_validation_appendix(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(RUN_FIXTURE);
+    char *sum = join(dir, "summary.json");
+    replace_once(sum, "\"resolved_scenario\":",
+                 "\"validation\": {\"lines\": [{\"line\": \"999\", \"interval_start\": \"Sat 20:00\", "
+                 "\"interval_s\": 900, \"arrivals_per_hour\": 99.2, \"busy_per_call_s\": 285, \"patience_s\": 108.5, "
+                 "\"handlers_on_duty\": 12.0, \"handlers_busy_elsewhere\": 7.6, \"handlers\": 4, \"target_s\": 10, "
+                 "\"erlang\": {\"model\": \"A\", \"service_level\": 0.1723, \"abandon_rate\": 0.5167, \"asa\": 54.28}, "
+                 "\"engine\": {\"service_level\": {\"mean\": 0.1737, \"ci95\": 0.0092}, \"abandon_rate\": {\"mean\": "
+                 "0.5145, \"ci95\": 0.0100}, \"asa\": {\"mean\": 53.6, \"ci95\": 1.7}, \"calls\": 3968}, "
+                 "\"scenario\": {\"service_level\": {\"mean\": 0.153, \"ci95\": 0.059}, \"abandon_rate\": {\"mean\": "
+                 "0.407, \"ci95\": 0.079}, \"asa\": {\"mean\": 44.1, \"ci95\": 11.6}}}]},\n  \"resolved_scenario\":");
+    char *html = generate(dir);
+    char *t = text_of(html);
+    assert_contains(t, "Appendix: validation");
+    assert_contains(t, "Line 999: Saturday 20:00\xe2\x80\x93" "20:15");
+    assert_contains(t, "the simple model (M/M/n+M, Erlang A) has 4 handlers");
+    assert_contains(t, "Answered within 10 seconds 17.2% 17.4% \xc2\xb1 0.9 points 15.3% \xc2\xb1 5.9 points");
+    assert_contains(t, "The engine agrees with the formula");
+    for (int i = 1; i <= 6; i++) {
+        char item[16];
+        sprintf(item, "%d. ", i);
+        assert_contains(t, item);
+    }
+    assert_contains(t, "1. Objectives");
+    assert_contains(t, "6. Code access");
+    free(t);
+    free(html);
+    /* Negative control: an engine far from the formula is reported, not hidden. */
+    replace_once(sum, "\"mean\": 0.1737, \"ci95\": 0.0092", "\"mean\": 0.2737, \"ci95\": 0.0092");
+    html = generate(dir);
+    assert_contains(html, "The engine and the formula differ");
+    free(html);
+    free(sum);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* Comparison tables keep to the page: three scenario columns at most, fixed layout. */
+static void test_comparison_tables_fit(void **state)
+{
+    (void)state;
+    char *dir = fresh_copy(CMP_FIXTURE);
+    char *html = generate(dir);
+    assert_null(strstr(html, " cols4"));
+    assert_contains(html, "<table class=\"kpi cmp headline cols3\">");
+    assert_contains(html, "table.cmp { font-size: 9pt; table-layout: fixed }");
+    assert_null(strstr(html, "intervals.csv"));
+    assert_contains(html, "comparison.csv");
+    free(html);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* The README shows the new summary and how to make a PDF without the browser's header. */
+static void test_readme_print_advice(void **state)
+{
+    (void)state;
+    char *readme = read_file("README.md", NULL);
+    if (!readme) {
+        print_message("README.md not found from the working directory: skipped\n");
+        skip();
+    }
+    assert_contains(readme, "callsim report DIR --pdf");
+    assert_contains(readme, "In the simulated week, the 999 line received");
+    for (const char *p = strstr(readme, "--print-to-pdf"); p; p = strstr(p + 1, "--print-to-pdf")) {
+        const char *ls = p, *le = strchr(p, '\n');
+        while (ls > readme && ls[-1] != '\n') ls--;
+        /* the command may continue on the line before it (a trailing backslash) */
+        const char *prev = ls > readme + 1 ? ls - 2 : ls;
+        while (prev > readme && prev[-1] != '\n') prev--;
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "%.*s", (int)((le ? le : p + 80) - prev), prev);
+        if (!strstr(cmd, "--no-pdf-header-footer"))
+            fail_msg("README's print command lacks --no-pdf-header-footer (the date header): %s", cmd);
+    }
+    free(readme);
+}
+
 static void test_cli_exit_codes(void **state)
 {
     (void)state;
@@ -952,6 +1205,15 @@ static void test_unsafe_svg_refused(void **state)
         {"<svg viewBox=\"0 0 10 10\"><rect/>", "ends before </svg>"},
         {"<svg><rect/></svg>", "neither a viewBox"},
         {"", "no <svg> element"},
+        /* F5: '<' and a non-letter is text to a browser, so the quoted "attribute" is live markup. */
+        {"<svg width=\"10\" height=\"10\"><$x a=\"<script>alert(1)</script>\"/></svg>", "not followed by an element name"},
+        {"<svg width=\"10\" height=\"10\"><|ext a=\"<style>*{}</style>\"/></svg>", "not followed by an element name"},
+        {"<svg width=\"10\" height=\"10\"><rect x=\"5\"%y=\"<style>\"/></svg>", "malformed attribute name"},
+        {"<svg width=\"10\" height=\"10\"><g></$g a=\"<script>\"></svg>", "malformed end tag"},
+        /* F4: HTML inside inline SVG loads what it names. */
+        {"<svg width=\"10\" height=\"10\"><img src=\"http://evil.example/x.png\"/></svg>", "<img> element"},
+        {"<svg width=\"10\" height=\"10\"><video poster=\"http://evil.example/x.png\"/></svg>", "<video> element"},
+        {"<svg width=\"10\" height=\"10\"><rect src=\"http://evil.example/x.png\"/></svg>", "attribute src="},
     };
     char *dir = fresh_copy(RUN_FIXTURE);
     char *svg = join(dir, "charts/abandonment_by_hour.svg");
@@ -987,6 +1249,13 @@ int main(void)
         cmocka_unit_test(test_cli_exit_codes),
         cmocka_unit_test(test_missing_chart),
         cmocka_unit_test(test_unsafe_svg_refused),
+        cmocka_unit_test(test_summary_comes_first),
+        cmocka_unit_test(test_comparison_summary),
+        cmocka_unit_test(test_tiny_difference_not_significant),
+        cmocka_unit_test(test_scenario_comments),
+        cmocka_unit_test(test_validation_appendix),
+        cmocka_unit_test(test_comparison_tables_fit),
+        cmocka_unit_test(test_readme_print_advice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,13 @@
  *    observed abandonment and ASA lie within the replay's own 99% CI widened by the log's
  *    sampling error.
  * 3. `callsim fit` writes a scenario that loads and runs.
+ * 4. The journey and time of day: a log simulated from a scenario whose talk time and IVR
+ *    hang-ups differ before and after noon, with redials, is fitted by the CLI: the fitted
+ *    bands split at noon with the talk-time means within 4.5 standard errors and the IVR shares
+ *    within 4.5 binomial SDs of the truth, the redial probability within 4.5 SDs of 30%; the
+ *    pool is a placeholder (no agent column), fit says so and replay warns.
+ * 5. The example export (a weekend): fit warns about the weekdays it cannot see, and no NaN is
+ *    printed or written.
  * These use the library for exact checks and the CLI ($CALLSIM) end to end. */
 #include <math.h>
 #include <setjmp.h>
@@ -29,6 +36,7 @@
 #include "io/replay.h"
 #include "io/results.h"
 #include "io/scenario.h"
+#include "models/scenario.h"
 #include "models/fit.h"
 #include "models/kpi.h"
 #include "models/run.h"
@@ -268,12 +276,169 @@ static void test_fit_cli_writes_a_runnable_scenario(void **st)
     free(out);
 }
 
+static const char *bands_yaml =
+    "name: bands\nhorizon: 8d\nwarmup: 1d\nreplications: 1\nseed: 5\n"
+    "lines:\n  - name: \"101\"\n    arrivals: {rate: 150/h}\n"
+    "    ivr: {time: 10s, abandon: 5%}\n"
+    "    handle: {dist: lognormal, mean: 160s, sd: 120s}\n"
+    "    patience: {dist: exponential, mean: 10m}\n"
+    "    redial: {probability: 30%, delay: {dist: exponential, mean: 5m}, max_attempts: 8}\n"
+    "    by_time_of_day:\n"
+    "      - {from: \"00:00\", to: \"12:00\", handle: {dist: lognormal, mean: 240s, sd: 180s}, ivr: {abandon: 15%}}\n"
+    "pools:\n  - name: handlers\n    lines: [\"101\"]\n    staff: 12\n";
+
+/* stdout and stderr of the CLI together. */
+static char *run_cli_all(const char *const *args, int *code)
+{
+    char cmd[2048] = "";
+    size_t n = (size_t)snprintf(cmd, sizeof cmd, "'%s'", bin());
+    for (size_t i = 0; args[i]; i++) n += (size_t)snprintf(cmd + n, sizeof cmd - n, " '%s'", args[i]);
+    snprintf(cmd + n, sizeof cmd - n, " 2>&1");
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    size_t k;
+    while ((k = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+        len += k;
+        if (cap - len < 2) buf = realloc(buf, cap *= 2);
+    }
+    buf[len] = 0;
+    int status = pclose(p);
+    *code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return buf;
+}
+
+static int has_nan(const char *s)
+{
+    for (const char *p = s; *p; p++)
+        if ((p[0] == 'n' || p[0] == 'N') && (p[1] == 'a' || p[1] == 'A') && (p[2] == 'n' || p[2] == 'N') &&
+            (p == s || !((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z'))) &&
+            !((p[3] >= 'a' && p[3] <= 'z') || (p[3] >= 'A' && p[3] <= 'Z')))
+            return 1;
+    return 0;
+}
+
+static void test_fit_bands_journey_redials(void **st)
+{
+    (void)st;
+    char yaml[400], log2[400], fitted[400], charts[400];
+    snprintf(yaml, sizeof yaml, "%s/bands.yaml", dir);
+    snprintf(log2, sizeof log2, "%s/bands-calls.csv", dir);
+    snprintf(fitted, sizeof fitted, "%s/bands-fitted.yaml", dir);
+    snprintf(charts, sizeof charts, "%s/bands-charts", dir);
+    FILE *f = fopen(yaml, "w");
+    fputs(bands_yaml, f);
+    fclose(f);
+    cs_scn *s = NULL;
+    cs_diags d = {0};
+    assert_int_equal(cs_scn_load(yaml, &s, &d), CS_OK);
+    cs_diags_free(&d);
+    FILE *lf = fopen(log2, "w");
+    cs_calls_writer *w = cs_calls_writer_create(lf, s);
+    cs_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.threads = 1;
+    o.trace = cs_calls_writer_trace;
+    o.trace_ud = w;
+    cs_results *r = NULL;
+    cs_error err;
+    assert_int_equal(cs_run(s, &o, &r, &err), CS_OK);
+    cs_calls_writer_destroy(w);
+    fclose(lf);
+    cs_results_free(r);
+    cs_scn_free(s);
+
+    int code;
+    char *out = run_cli_all((const char *const[]){"fit", log2, "-o", fitted, "--charts", charts, "--tz", "utc", NULL},
+                            &code);
+    if (code != 0) fail_msg("fit: %s", out);
+    assert_non_null(strstr(out, "THE POOL WRITTEN IS A PLACEHOLDER"));
+    assert_false(has_nan(out));
+    free(out);
+    s = NULL;
+    assert_int_equal(cs_scn_load(fitted, &s, &d), CS_OK);
+    cs_diags_free(&d);
+    const cs_line *L = &s->lines[0];
+    assert_true(s->pools[0].placeholder);
+    assert_true(s->clock.dated);
+    assert_true(L->n_bands >= 2);
+    /* Talk time: about 7 days x 12 h x 150/h x 85% answered = 10,000 calls a side; lognormal sd
+     * 0.75 of the mean gives an SE of the mean of 0.75 mean / sqrt(10,000). */
+    for (size_t b = 0; b < L->n_bands; b++) {
+        const cs_tod_band *bd = &L->bands[b];
+        assert_true(bd->to <= 12 * 3600 || bd->from >= 12 * 3600);   /* no band straddles noon */
+        double truth = bd->to <= 12 * 3600 ? 240 : 160;
+        if (bd->has_handle) {
+            double m = cs_dist_mean(&bd->handle), se = 0.75 * truth / sqrt(10000.0 * (bd->to - bd->from) / 43200);
+            print_message("  band %.0f-%.0f h: talk mean %.1f s (truth %.0f, se %.2f)\n", bd->from / 3600, bd->to / 3600,
+                          m, truth, se);
+            assert_true(fabs(m - truth) < 4.5 * se);
+        }
+        if (bd->has_ivr) {
+            double p = truth == 240 ? 0.15 : 0.05, n = 7 * 150 * (bd->to - bd->from) / 3600;
+            double sd = sqrt(p * (1 - p) / n);
+            print_message("  band %.0f-%.0f h: IVR hang-ups %.4f (truth %.2f, sd %.4f)\n", bd->from / 3600, bd->to / 3600,
+                          bd->ivr_abandon, p, sd);
+            assert_true(fabs(bd->ivr_abandon - p) < 4.5 * sd);
+        }
+    }
+    /* Redials: callers' only repeat calls are redials here, 30% after each failed attempt. */
+    double failed = 7 * 24 * 150 * 0.15;   /* at least this many failed attempts */
+    double sd = sqrt(0.3 * 0.7 / failed);
+    print_message("  redial probability %.4f (truth 0.30, sd at most %.4f)\n", L->redial.prob, sd);
+    assert_true(fabs(L->redial.prob - 0.3) < 4.5 * sd);
+    cs_scn_free(s);
+
+    /* Replaying the log against the fitted scenario: it runs on the log's dates, and warns that
+     * the pool is a placeholder. */
+    out = run_cli_all((const char *const[]){"replay", log2, "--scenario", fitted, "--tz", "utc", "--quiet", "--reps", "2",
+                                            NULL},
+                      &code);
+    if (code != 0) fail_msg("replay: %s", out);
+    assert_non_null(strstr(out, "is a placeholder"));
+    free(out);
+}
+
+static void test_fit_example_export_is_honest(void **st)
+{
+    (void)st;
+    char fitted[400], charts[400];
+    snprintf(fitted, sizeof fitted, "%s/example.yaml", dir);
+    snprintf(charts, sizeof charts, "%s/example-charts", dir);
+    int code;
+    char *out = run_cli_all(
+        (const char *const[]){"fit", "scenarios/logs/example_force_export.csv", "-o", fitted, "--charts", charts,
+                              "--columns",
+                              "arrival=CallTime,date=CallDate,line=Queue,caller=CallerRef,outcome=Result,wait=QueueTime,"
+                              "handle=TalkTime",
+                              "--outcomes",
+                              "answered=ANSWERED,abandoned=ABANDONED,abandoned_ivr=IVR HANGUP,deflected=ONLINE,cut_off=BUSY",
+                              NULL},
+        &code);
+    if (code != 0) fail_msg("fit: %s", out);
+    assert_non_null(strstr(out, "demand is known for Sat, Sun only"));
+    assert_non_null(strstr(out, "Mon unknown"));
+    assert_false(has_nan(out));
+    free(out);
+    FILE *f = fopen(fitted, "r");
+    assert_non_null(f);
+    char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    assert_false(has_nan(buf));
+    assert_non_null(strstr(buf, "demand is known for Sat, Sun only"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fit_recovers_parameters),
         cmocka_unit_test(test_replay_reproduces_kpis),
         cmocka_unit_test(test_fit_cli_writes_a_runnable_scenario),
+        cmocka_unit_test(test_fit_bands_journey_redials),
+        cmocka_unit_test(test_fit_example_export_is_honest),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -218,7 +218,7 @@ static void test_variant_and_folder(void **st)
                                         "verification.csv", "cost_curve.csv", "staffed.yaml", "scenario.yaml",
                                         "report.html", "charts/required_vs_rostered_1.svg",
                                         "charts/required_vs_rostered_2.png", "charts/cost_vs_abandonment.pdf",
-                                        "charts/demand_vs_staffing.svg"};
+                                        "charts/staffing.svg", "charts/demand.svg"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(f, sizeof f, "%s/%s", d, files[i]);
         if (!exists(f)) print_error("missing %s\n", f);
