@@ -472,7 +472,8 @@ static void print_plan(const staff_cli *c)
     const cs_results *r = c->ver;
     size_t sig = 0;
     for (size_t l = 0; l < s->n_lines; l++)
-        for (size_t k = 0; k < pl->n_slots; k++) sig += significant_miss(r, l, k);
+        for (size_t k = 0; k < pl->n_slots; k++)
+            if (significant_miss(r, l, k)) sig++;
     if (c->ver_missed) printf("  %zu of the misses are below the target beyond the 95%% CI of the verification run.\n", sig);
     int shown = 0;
     for (size_t l = 0; l < s->n_lines; l++)
@@ -656,7 +657,8 @@ static void json_staffing(void *ud, void *wv)
     cs_json_kv_int(w, "cells", (long long)c->ver_cells);
     size_t sig = 0;
     for (size_t l = 0; l < s->n_lines; l++)
-        for (size_t k = 0; k < pl->n_slots; k++) sig += significant_miss(c->ver, l, k);
+        for (size_t k = 0; k < pl->n_slots; k++)
+            if (significant_miss(c->ver, l, k)) sig++;
     cs_json_kv_int(w, "significant", (long long)sig);
     cs_json_kv_number(w, "current_met_share", c->base_met);
     cs_json_kv_int(w, "current_missed", (long long)c->base_missed);

@@ -595,12 +595,12 @@ cs_status cs_isa_run(cs_scn *scn, const cs_isa_opts *opts, cs_isa **out, cs_erro
                 /* Back to a value of the last rounds (n -> m -> n, or a cycle of three): the edge
                  * of the target within the noise, or intervals pushing each other; settle on the
                  * largest value of the cycle, the safe side. */
-                int j = 0;
+                size_t j = 0;
                 while (j < HIST && prev[c * HIST + j] != next[c]) j++;
                 if (j < HIST) {
                     settled[c] = 1;
                     int m = cur[c];
-                    for (int i = 0; i <= j; i++)
+                    for (size_t i = 0; i <= j; i++)
                         if (prev[c * HIST + i] > m) m = prev[c * HIST + i];
                     next[c] = m;
                 }

@@ -246,6 +246,15 @@ static cs_status solve(cs_staff_plan *plan, const cs_staff_opts *o, cs_error *er
 
 /* ---- rosters ----------------------------------------------------------------------------- */
 
+/* Weekdays set in a Monday = bit 0 mask. */
+static int n_days(unsigned days)
+{
+    int n = 0;
+    for (unsigned d = 0; d < 7; d++)
+        if ((days >> d) & 1u) n++;
+    return n;
+}
+
 static int same_shift(const cs_staff_shift *a, const cs_staff_shift *b)
 {
     return a->pool == b->pool && a->kind == b->kind && a->start == b->start && a->length == b->length &&
@@ -281,8 +290,7 @@ cs_status cs_staff_apply(cs_staff_plan *plan, cs_scn *scn, const int *heads, cs_
             s.length = pi->length;
             s.break_time = pi->break_time;
             s.staff = h;
-            int nd = 0;
-            for (int d = 0; d < 7; d++) nd += (s.days >> d) & 1u;
+            int nd = n_days(s.days);
             s.shifts_week = h * nd;
             pc->shifts_week += s.shifts_week;
             s.paid_hours = h * pi->paid_hours / (pi->rotation ? 2 : 1);
@@ -355,8 +363,7 @@ static void current_cost(cs_staff_plan *plan, const cs_scn *scn)
         }
         for (size_t i = 0; i < P->n_shifts; i++) {
             const cs_shift *s = &P->shifts[i];
-            int nd = 0;
-            for (int d = 0; d < 7; d++) nd += (s->days >> d) & 1u;
+            int nd = n_days(s->days);
             c->paid_hours += s->staff * nd * s->length / 3600.0;
             c->shifts_week += s->staff * nd;
         }

@@ -424,6 +424,7 @@ static void test_plan_patterns_and_budget(void **state)
     cs_status st = cs_staff_plan_run(s, &o, &pl, &e);
     if (st != CS_OK) print_error("%s\n", e.msg);
     assert_int_equal(st, CS_OK);
+    print_message("least cost: %s, %.2f s\n", pl->sol.glpk_text, pl->sol.seconds);
     check_cover(pl, s);
     /* Only allowed starts; a rotation appears as its two watches with the same crew size. */
     int days = -1, nights = -1;
@@ -441,18 +442,24 @@ static void test_plan_patterns_and_budget(void **state)
         if (h >= 13) assert_true(x->days == 0x7Fu);   /* by_day: false: one head count for all */
     }
     assert_int_equal(days, nights);
-    /* Within a budget of 70% of the plan's paid hours: kept, and worse covered. */
+    /* Within a budget of 70% of the plan's paid hours: kept, and worse covered.  GLPK is slow to
+     * prove the weighted budget problem (30 s reach a 4.9% proven gap here); what is asserted
+     * holds for any feasible roster it returns, so the solves are cut at 2 s. */
+    o.time_limit = 2;
     double budget = 0.7 * pl->sol.paid_hours;
     cs_cover_solution b = {0};
     st = cs_staff_budget(pl, s, CS_STAFF_WEEKLY, budget, CS_COVER_HOURS, &o, &b, &e);
     if (st != CS_OK) print_error("%s\n", e.msg);
     assert_int_equal(st, CS_OK);
+    print_message("budget weekly: %s, %.2f s, gap %.2f%%\n", b.glpk_text, b.seconds, 100 * b.proven_gap);
+    assert_true(b.result == CS_COVER_OPTIMAL || b.result == CS_COVER_FEASIBLE);
     assert_true(b.paid_hours <= budget + 1e-6);
     assert_true(b.total_short > 0);
     cs_cover_solution_free(&b);
     st = cs_staff_budget(pl, s, CS_STAFF_WORST, budget, CS_COVER_HOURS, &o, &b, &e);
     assert_int_equal(st, CS_OK);
     assert_true(b.paid_hours <= budget + 1e-6);
+    print_message("budget worst: %s, %.2f s, gap %.2f%%\n", b.glpk_text, b.seconds, 100 * b.proven_gap);
     assert_true(b.worst_short > 0 && b.worst_short < 1);
     cs_cover_solution_free(&b);
     cs_staff_plan_free(pl);
