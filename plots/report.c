@@ -259,6 +259,8 @@ static void about(report *r)
                "which are listed in full so that they can be checked and challenged.</p>\n");
     cs_text_puts(b, "<nav class=\"toc\"><b>Contents</b><ol><li><a href=\"#summary\">Summary</a></li>");
     if (r->whatif) csi_rep_hf(b, "<li><a href=\"#whatif\">The %s</a></li>", csi_rep_whatif_kicker(r));
+    if (!r->comparison && cs_json_get(r->summary, "staffing"))
+        cs_text_puts(b, "<li><a href=\"#staffing\">Staffing plan</a></li>");
     cs_text_puts(b, "<li><a href=\"#headline\">Headline results</a></li>"
                "<li><a href=\"#charts\">Charts</a></li><li><a href=\"#tables\">Full results</a></li>"
                "<li><a href=\"#assumptions\">Assumptions in words</a></li>"

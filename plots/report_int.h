@@ -203,6 +203,9 @@ void csi_rep_whatif(report *r);
 /* The "Staffing plan" section of a `callsim staff` folder (summary.json "staffing"); nothing
  * when the member is absent. */
 void csi_rep_staffing(report *r);
+/* The Summary's sentence on a staffing plan (paid hours and cost against the current roster,
+ * the share of hours meeting the targets); 1 when written, 0 when the folder has no plan. */
+int csi_rep_staffing_sentence(report *r, cs_text_buf *b);   /* report_staff.c */
 const char *csi_rep_whatif_kicker(const report *r);   /* "sweep", ... for the masthead */
 const char *csi_rep_whatif_files(const report *r);    /* ", sweep.csv" for the appendix */
 

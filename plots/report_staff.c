@@ -226,17 +226,66 @@ static void curve_table(report *r, const cs_json *cv)
     cs_text_puts(b, "</tbody></table>\n");
 }
 
+/* The staffing interval in words: "hour", "half hour", "15-minute interval". */
+static void interval_words(const cs_json *st, char *iv, size_t n)
+{
+    double interval = csi_rep_jnum(st, "interval_s");
+    if (!isfinite(interval) || interval == 3600) snprintf(iv, n, "hour");
+    else if (interval == 1800) snprintf(iv, n, "half hour");
+    else snprintf(iv, n, "%g-minute interval", interval / 60);
+}
+
+int csi_rep_staffing_sentence(report *r, cs_text_buf *b)
+{
+    const cs_json *st = cs_json_get(r->summary, "staffing");
+    if (r->comparison || !st || cs_json_type_of(st) != CS_JSON_OBJECT) return 0;
+    const cs_json *pools = cs_json_get(st, "pools"), *v = cs_json_get(st, "verification");
+    size_t n = pools ? cs_json_size(pools) : 0;
+    double h[2] = {0, 0}, c[2] = {0, 0};
+    int costed = 1;
+    for (size_t i = 0; i < n; i++) {
+        const cs_json *P = cs_json_at(pools, i);
+        costed &= isfinite(csi_rep_jnum(P, "cost_per_hour"));
+        for (int w = 0; w < 2; w++) {
+            const cs_json *x = cs_json_get(P, w ? "plan" : "now");
+            h[w] += csi_rep_jnum(x, "paid_hours_week");
+            c[w] += csi_rep_jnum(x, "cost_week");
+        }
+    }
+    if (!n || !isfinite(h[0]) || !isfinite(h[1])) return 0;
+    int budget = strcmp(str(st, "roster"), "budget") == 0;
+    char a[48], y[48], ch[32];
+    int money = costed && isfinite(c[1]) && isfinite(c[0]);
+    double now = money ? c[0] : h[0], plan = money ? c[1] : h[1];
+    group0(a, sizeof a, plan);
+    group0(y, sizeof y, plan * WEEKS_PER_YEAR);
+    change(ch, sizeof ch, now, plan);
+    csi_rep_hf(b, "These figures are for the %s roster of the staffing plan below, which %s %s%s a week (%s a year",
+               budget ? "budget's" : "least-cost", money ? "costs" : "pays for", a, money ? "" : " paid hours", y);
+    if (money) {
+        char ph[48];
+        group0(ph, sizeof ph, h[1]);
+        csi_rep_hf(b, "; %s paid hours a week", ph);
+    }
+    csi_rep_hf(b, "), %s against the current roster", ch);
+    char met[32], cur[32], iv[48];
+    pct(met, sizeof met, csi_rep_jnum(v, "met_share"));
+    pct(cur, sizeof cur, csi_rep_jnum(v, "current_met_share"));
+    interval_words(st, iv, sizeof iv);
+    csi_rep_hf(b, "; on fresh calls, each line meets its targets in %s of the %ss of the week (%s with the current "
+                  "roster). ",
+               met, iv, cur);
+    return 1;
+}
+
 void csi_rep_staffing(report *r)
 {
     const cs_json *st = cs_json_get(r->summary, "staffing");
     if (!st || cs_json_type_of(st) != CS_JSON_OBJECT) return;
     cs_text_buf *b = &r->out;
     const cs_json *isa = cs_json_get(st, "isa"), *cov = cs_json_get(st, "cover"), *v = cs_json_get(st, "verification");
-    double interval = csi_rep_jnum(st, "interval_s");
     char iv[48];
-    if (!isfinite(interval) || interval == 3600) snprintf(iv, sizeof iv, "hour");
-    else if (interval == 1800) snprintf(iv, sizeof iv, "half hour");
-    else snprintf(iv, sizeof iv, "%g-minute interval", interval / 60);
+    interval_words(st, iv, sizeof iv);
     cs_text_puts(b, "<section id=\"staffing\">\n<h2>Staffing plan</h2>\n<p class=\"lead\">How many call handlers each "
                     "team needs on duty, in every ");
     csi_rep_hf(b, "%s of the week, to meet ", iv);
@@ -276,8 +325,9 @@ void csi_rep_staffing(report *r)
     double sig = csi_rep_jnum(v, "significant");
     csi_rep_hf(b, "<p><b>Checked on fresh calls.</b> The figures in the rest of this report are a final simulation "
                   "of the planned roster on random calls the planner never saw. In it, %s of the %d pairs of a line "
-                  "and an %s of the week meet their targets (%d fall short",
-               met, isfinite(cells) ? (int)cells : 0, iv, isfinite(missed) ? (int)missed : 0);
+                  "and an %s of the week meet their targets (%d fall%s short",
+               met, isfinite(cells) ? (int)cells : 0, iv, isfinite(missed) ? (int)missed : 0,
+               isfinite(missed) && (int)missed == 1 ? "s" : "");
     if (isfinite(sig) && isfinite(missed) && missed > 0)
         csi_rep_hf(b, ", %d of them by more than the simulation's 95%% margin of error", (int)sig);
     csi_rep_hf(b, "); with the current roster, %s do.</p>\n", cur);

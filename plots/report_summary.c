@@ -207,8 +207,8 @@ static void run_summary(report *r, cs_text_buf *b)
     size_t nl = 0;
     for (size_t i = 0; i < cs_json_size(r->sc[0].lines) && nl < 64; i++)
         lines[nl++] = cs_json_member_key(r->sc[0].lines, i);
-    int n = 0;
-    for (size_t i = 0; i < nl && i < MAX_LINES; i++) n += line_sentence(r, b, lines[i], n == 0);
+    int n = csi_rep_staffing_sentence(r, b), n0 = n;   /* a staffing plan leads (report_staff.c) */
+    for (size_t i = 0; i < nl && i < MAX_LINES; i++) n += line_sentence(r, b, lines[i], n == n0);
     if (nl > MAX_LINES) {
         csi_rep_hf(b, "The other %d lines are in the tables below. ", (int)(nl - MAX_LINES));
         n++;
