@@ -680,7 +680,7 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
         if (csi_rep_is_replay(&r)) st = csi_rep_replay_lead(&r, err);
         else about(&r);
         if (r.whatif) csi_rep_whatif(&r);
-        if (st == CS_OK && !r.comparison) csi_rep_staffing(&r);   /* callsim staff's folder (report_staff.c) */
+        if (st == CS_OK && !r.comparison) st = csi_rep_staffing(&r, err);   /* callsim staff's folder (report_staff.c) */
         if (st == CS_OK) csi_rep_headline(&r);
         if (st == CS_OK && r.national) csi_rep_national(&r);
         if (st == CS_OK) st = csi_rep_charts(&r, err);

@@ -170,6 +170,8 @@ cs_status csi_rep_charts(report *r, cs_error *err);   /* report_svg.c */
 void csi_rep_summary(report *r);                      /* report_summary.c: the first section */
 /* The replay charts (charts.json entries named replay_*), which csi_rep_charts leaves out. */
 cs_status csi_rep_replay_figures(report *r, cs_error *err);   /* report_svg.c */
+/* The staffing charts (required_vs_rostered_*, cost_vs_abandonment), likewise left out there. */
+cs_status csi_rep_staff_figures(report *r, cs_error *err);    /* report_svg.c */
 /* A replay's report leads with observed against simulated and describes the log. */
 int csi_rep_is_replay(const report *r);                       /* report_replay.c */
 cs_status csi_rep_replay_lead(report *r, cs_error *err);      /* report_replay.c */
@@ -200,9 +202,9 @@ void csi_rep_whatif(report *r);
 
 /* ---- report_staff.c ------------------------------------------------------------------------ */
 
-/* The "Staffing plan" section of a `callsim staff` folder (summary.json "staffing"); nothing
- * when the member is absent. */
-void csi_rep_staffing(report *r);
+/* The "Staffing plan" section of a `callsim staff` folder (summary.json "staffing"): required
+ * against rostered and cost, with the staffing charts; nothing when the member is absent. */
+cs_status csi_rep_staffing(report *r, cs_error *err);
 /* The Summary's sentence on a staffing plan (paid hours and cost against the current roster,
  * the share of hours meeting the targets); 1 when written, 0 when the folder has no plan. */
 int csi_rep_staffing_sentence(report *r, cs_text_buf *b);   /* report_staff.c */

@@ -278,10 +278,10 @@ int csi_rep_staffing_sentence(report *r, cs_text_buf *b)
     return 1;
 }
 
-void csi_rep_staffing(report *r)
+cs_status csi_rep_staffing(report *r, cs_error *err)
 {
     const cs_json *st = cs_json_get(r->summary, "staffing");
-    if (!st || cs_json_type_of(st) != CS_JSON_OBJECT) return;
+    if (!st || cs_json_type_of(st) != CS_JSON_OBJECT) return CS_OK;
     cs_text_buf *b = &r->out;
     const cs_json *isa = cs_json_get(st, "isa"), *cov = cs_json_get(st, "cover"), *v = cs_json_get(st, "verification");
     char iv[48];
@@ -333,6 +333,8 @@ void csi_rep_staffing(report *r)
     csi_rep_hf(b, "); with the current roster, %s do.</p>\n", cur);
     misses(r, v);
     cost_table(r, st);
+    cs_status status = csi_rep_staff_figures(r, err);
+    if (status != CS_OK) return status;
     shift_table(r, st);
     double gap = csi_rep_jnum(cov, "gap"), pgap = csi_rep_jnum(cov, "proven_gap");
     if (isfinite(gap)) {
@@ -347,4 +349,5 @@ void csi_rep_staffing(report *r)
     const cs_json *cv = cs_json_get(st, "curve");
     if (cv) curve_table(r, cv);
     cs_text_puts(b, "</section>\n");
+    return CS_OK;
 }
