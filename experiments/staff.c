@@ -634,6 +634,49 @@ void cs_staff_points_free(cs_staff_point *p, size_t n)
     }
 }
 
+/* The roster of one budget put into scn, and pt's feasible, paid_hours, cost, cover_gap; *found
+ * 0 when no roster fits (logged, not an error).  A budget the least-cost roster (keep) fits in
+ * buys that roster: it covers every interval, the optimum of either aim (no shortfall), which
+ * GLPK may take its whole time limit to prove when the objective's bound is zero. */
+static cs_status budget_roster(cs_staff_plan *plan, cs_scn *scn, cs_staff_aim aim, double budget, cs_cover_unit unit,
+                               const cs_staff_opts *o, const int *keep, cs_staff_point *pt, int *found,
+                               cs_error *err)
+{
+    *found = 0;
+    double own = unit == CS_COVER_HOURS ? plan->sol.paid_hours : plan->sol.cost;
+    const int *heads = keep;
+    cs_cover_solution sol = {0};
+    if (budget >= own - 1e-9 * fabs(own)) {
+        pt->cover_gap = 0;
+        logf_(o, "budget %.6g: the least-cost roster fits in it", budget);
+    } else {
+        cs_status st = cs_staff_budget(plan, scn, aim, budget, unit, o, &sol, err);
+        if (st == CS_EINPUT && (sol.result == CS_COVER_INFEASIBLE || sol.result == CS_COVER_NO_SOLUTION)) {
+            cs_cover_solution_free(&sol);
+            logf_(o, "budget %.6g: no roster (below the minimum head counts, or no solution in time)", budget);
+            return CS_OK;
+        }
+        if (st != CS_OK) {
+            cs_cover_solution_free(&sol);
+            return st;
+        }
+        pt->cover_gap = sol.proven_gap;
+        logf_(o, "budget %.6g: integer program %s, proven within %.2f%% (%.1f s)", budget, sol.glpk_text,
+              100 * sol.proven_gap, sol.seconds);
+        heads = sol.heads;
+    }
+    cs_status st = cs_staff_apply(plan, scn, heads, err);
+    cs_cover_solution_free(&sol);
+    if (st != CS_OK) return st;
+    *found = pt->feasible = 1;
+    pt->paid_hours = pt->cost = 0;
+    for (size_t p = 0; p < plan->n_pools; p++) {
+        pt->paid_hours += plan->plan[p].paid_hours;
+        pt->cost += plan->plan[p].cost;
+    }
+    return CS_OK;
+}
+
 cs_status cs_staff_curve(cs_staff_plan *plan, cs_scn *scn, cs_staff_aim aim, cs_cover_unit unit,
                          const double *budgets, size_t n, uint64_t verify_seed, const cs_staff_opts *o,
                          cs_staff_point *points, cs_error *err)
@@ -644,7 +687,6 @@ cs_status cs_staff_curve(cs_staff_plan *plan, cs_scn *scn, cs_staff_aim aim, cs_
     int *keep = malloc((plan->sol.n_patterns + 1) * sizeof *keep);
     if (!keep) return cs_error_set(err, CS_ENOMEM, "out of memory");
     memcpy(keep, plan->sol.heads, plan->sol.n_patterns * sizeof *keep);
-    cs_staff_shift *keep_shifts = NULL;
     cs_status st = CS_OK;
     for (size_t i = 0; i < n && st == CS_OK; i++) {
         cs_staff_point *pt = &points[i];
@@ -658,30 +700,12 @@ cs_status cs_staff_curve(cs_staff_plan *plan, cs_scn *scn, cs_staff_aim aim, cs_
         pt->abandon_ci = pt->abandon + nl;
         pt->sl = pt->abandon_ci + nl;
         pt->sl_ci = pt->sl + nl;
-        cs_cover_solution sol = {0};
-        st = cs_staff_budget(plan, scn, aim, budgets[i], unit, o, &sol, err);
-        if (st == CS_EINPUT && (sol.result == CS_COVER_INFEASIBLE || sol.result == CS_COVER_NO_SOLUTION)) {
-            cs_cover_solution_free(&sol);
-            logf_(o, "budget %.6g: no roster (below the minimum head counts, or no solution in time)", budgets[i]);
-            st = CS_OK;
-            continue;
-        }
-        if (st != CS_OK) {
-            cs_cover_solution_free(&sol);
-            break;
-        }
-        pt->feasible = 1;
-        pt->paid_hours = sol.paid_hours;
-        pt->cover_gap = sol.proven_gap;
-        logf_(o, "budget %.6g: integer program %s, proven within %.2f%% (%.1f s)", budgets[i], sol.glpk_text,
-              100 * sol.proven_gap, sol.seconds);
-        st = cs_staff_apply(plan, scn, sol.heads, err);
-        double cost = 0;
-        for (size_t p = 0; p < plan->n_pools; p++) cost += plan->plan[p].cost;
-        pt->cost = cost;
-        cs_cover_solution_free(&sol);
+        int found = 0;
+        st = budget_roster(plan, scn, aim, budgets[i], unit, o, keep, pt, &found, err);
+        if (st != CS_OK) break;
+        if (!found) continue;
         cs_results *res = NULL;
-        if (st == CS_OK) st = cs_staff_simulate(scn, plan, reps, verify_seed, threads, &res, err);
+        st = cs_staff_simulate(scn, plan, reps, verify_seed, threads, &res, err);
         if (st != CS_OK) break;
         for (size_t l = 0; l < nl; l++) {
             cs_results_line(res, l, CS_LK_ABANDON_RATE, &pt->abandon[l], &pt->abandon_ci[l]);
@@ -702,6 +726,5 @@ cs_status cs_staff_curve(cs_staff_plan *plan, cs_scn *scn, cs_staff_aim aim, cs_
     /* Back to the plan's roster. */
     if (st == CS_OK) st = cs_staff_apply(plan, scn, keep, err);
     free(keep);
-    free(keep_shifts);
     return st;
 }
