@@ -299,23 +299,23 @@ int cs_cmd_staff(int argc, char **argv)
 {
     cs_flag flags[F_N] = {
         [F_SET] = {"set", 0, CS_FLAG_LIST, "PATH=VALUE", "change one value of the scenario first (repeatable)", 0, NULL},
-        [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications of every simulation (default: the file's, at least 40)", 0, NULL},
-        [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed of the requirement (the verification uses S+1, the checks S+2, S+3, ...)", 0, NULL},
+        [F_REPS] = {"reps", 0, CS_FLAG_STRING, "N", "replications of every simulation (default: the scenario's, raised to 40 if fewer)", 0, NULL},
+        [F_SEED] = {"seed", 0, CS_FLAG_STRING, "S", "seed of the requirement (default: the scenario's; the verification uses S+1, the checks S+2, S+3, ...)", 0, NULL},
         [F_THREADS] = {"threads", 'j', CS_FLAG_STRING, "N", "worker threads (default: one per CPU; results do not depend on it)", 0, NULL},
-        [F_INTERVAL] = {"interval", 0, CS_FLAG_STRING, "TIME", "staffing interval: 1h (default), 30m, 15m, ...", 0, NULL},
-        [F_ROUNDS] = {"rounds", 0, CS_FLAG_STRING, "N", "most rounds of the iterative staffing algorithm (default 20)", 0, NULL},
-        [F_CHECKS] = {"checks", 0, CS_FLAG_STRING, "N", "simulation checks of the roster, each re-covering the intervals that miss (default 5; 0 = none)", 0, NULL},
+        [F_INTERVAL] = {"interval", 0, CS_FLAG_STRING, "TIME", "staffing interval, a time that divides a day: 1h (default), 30m, 15m", 0, NULL},
+        [F_ROUNDS] = {"rounds", 0, CS_FLAG_STRING, "N", "most rounds of the iterative staffing algorithm (default 20; 1 to 1000)", 0, NULL},
+        [F_CHECKS] = {"checks", 0, CS_FLAG_STRING, "N", "simulation checks of the roster, each raising the cover where an interval misses (default 5; 0 = none)", 0, NULL},
         [F_OUTPUT] = {"output", 'o', CS_FLAG_STRING, "FILE", "write the staffed variant (base: the scenario, plus the new rosters)", 0, NULL},
         [F_NAME] = {"name", 0, CS_FLAG_STRING, "TEXT", "the variant's name (default: the scenario's, with \" (staffed)\")", 0, NULL},
-        [F_OUT] = {"out", 0, CS_FLAG_STRING, "DIR", "write the requirement, shifts, costs, verification run, charts into DIR", 0, NULL},
+        [F_OUT] = {"out", 0, CS_FLAG_STRING, "DIR", "write requirements.csv, shifts.csv, costs.csv, verification.csv, the verification run's files and charts into DIR", 0, NULL},
         [F_FORCE] = {"force", 0, CS_FLAG_BOOL, NULL, "replace FILE or DIR if it exists", 0, NULL},
         [F_REPORT] = {"report", 0, CS_FLAG_BOOL, NULL, "also write DIR/report.html", 0, NULL},
-        [F_BUDGET_HOURS] = {"budget-hours", 0, CS_FLAG_STRING, "H", "roster within H paid hours a week (all pools)", 0, NULL},
-        [F_BUDGET_COST] = {"budget-cost", 0, CS_FLAG_STRING, "C", "roster within a cost of C a week (needs cost_per_hour)", 0, NULL},
-        [F_AIM] = {"aim", 0, CS_FLAG_STRING, "weekly|worst", "within a budget, minimise the week's abandoned calls (default) or the worst interval's shortfall", 0, NULL},
-        [F_CURVE] = {"curve", 0, CS_FLAG_STRING, "N", "cost-versus-abandonment curve: N budgets from 60% to 100% of the least-cost roster", 0, NULL},
-        [F_TIME_LIMIT] = {"time-limit", 0, CS_FLAG_STRING, "S", "seconds per integer program solve (default 60; 30 for each budget)", 0, NULL},
-        [F_GAP] = {"gap", 0, CS_FLAG_STRING, "G", "stop a solve once proven within G of the best roster, e.g. 1% (default: 1%; 2% for budgets)", 0, NULL},
+        [F_BUDGET_HOURS] = {"budget-hours", 0, CS_FLAG_STRING, "H", "budget mode: the best roster within H paid hours a week (all pools together)", 0, NULL},
+        [F_BUDGET_COST] = {"budget-cost", 0, CS_FLAG_STRING, "C", "budget mode: the best roster within C a week, in the currency of the pools' cost_per_hour", 0, NULL},
+        [F_AIM] = {"aim", 0, CS_FLAG_STRING, "weekly|worst", "what a budget roster minimises: weekly = the week's abandoned calls (default), worst = the worst interval's shortfall", 0, NULL},
+        [F_CURVE] = {"curve", 0, CS_FLAG_STRING, "N", "cost-versus-abandonment curve: N (2 to 50) budgets from 60% to 100% of the least-cost roster's weekly cost (paid hours without cost_per_hour), each simulated", 0, NULL},
+        [F_TIME_LIMIT] = {"time-limit", 0, CS_FLAG_STRING, "S", "wall-clock seconds per integer program solve (default 60; 30 for each budget); a solve cut short keeps its best roster and says so", 0, NULL},
+        [F_GAP] = {"gap", 0, CS_FLAG_STRING, "G", "stop a solve once proven within G of the best roster: 1% or 0.01 (default 1%; 2% for budgets)", 0, NULL},
         [F_QUIET] = {"quiet", 'q', CS_FLAG_BOOL, NULL, "no progress lines", 0, NULL},
         [F_HELP] = {"help", 'h', CS_FLAG_BOOL, NULL, "show this help", 0, NULL},
     };
@@ -324,11 +324,13 @@ int cs_cmd_staff(int argc, char **argv)
     if (cs_args_parse("staff", argc, argv, flags, F_N, pos, 1, &npos) != 0) return CS_EXIT_INPUT;
     if (flags[F_HELP].set) {
         printf("Usage: callsim staff SCENARIO.yaml [-o staffed.yaml] [--out DIR [--report]] [options]\n\n"
-               "How many handlers each pool needs on duty in every interval of the week for every line's\n"
-               "targets (the iterative staffing algorithm: simulation from an Erlang A start), the roster\n"
+               "How many handlers each pool needs on duty in every interval of the week so that every\n"
+               "line meets its target in that interval (target: answer_within + share, and/or max_abandon),\n"
+               "found by the iterative staffing algorithm (simulation from an Erlang A start); the roster\n"
                "of allowed shifts (the pool's patterns:, else its roster's shifts) that covers it after\n"
-               "shrinkage and breaks at the least paid cost (an integer program, GLPK), checked by\n"
-               "simulation, with paid hours and cost against the current roster.\n\n");
+               "shrinkage and breaks at the least paid cost (an integer program, GLPK, with its LP bound),\n"
+               "checked by simulation on fresh seeds, with paid hours and cost (cost_per_hour) a week and\n"
+               "a year against the current roster.  Dated scenarios (start:) are refused.  README: \"callsim staff\".\n\n");
         cs_args_help(flags, F_N);
         return CS_EXIT_OK;
     }
