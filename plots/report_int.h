@@ -71,6 +71,7 @@ typedef struct feat {
     int ivr, cb, redial, spill, spill_in, xfer, cutoff, ringback;
     const char *spill_to, *xfer_to;
     double target_s, target_share, cb_deadline;
+    double max_abandon;   /* target's ceiling on abandon_rate (callsim staff), NAN if none */
 } feat;
 
 /* mean and half-width of one KPI, NAN where absent or null. */

@@ -43,7 +43,7 @@ feat csi_rep_line_feat(const scen *s, const char *line)
 {
     feat f;
     memset(&f, 0, sizeof f);
-    f.target_s = f.target_share = f.cb_deadline = NAN;
+    f.target_s = f.target_share = f.cb_deadline = f.max_abandon = NAN;
     const cs_json *lines = cs_json_get(s->resolved, "lines");
     const cs_json *L = csi_rep_find_named(lines, line);
     if (!L) {
@@ -79,6 +79,7 @@ feat csi_rep_line_feat(const scen *s, const char *line)
     const cs_json *t = cs_json_get(L, "target");
     f.target_s = csi_rep_jnum(t, "answer_within_s");
     f.target_share = csi_rep_jnum(t, "share");
+    f.max_abandon = csi_rep_jnum(t, "max_abandon");
     return f;
 }
 
@@ -126,6 +127,9 @@ static void headline_label(report *r, cs_text_buf *b, const cs_kpi_def *d, const
             csi_rep_target_words(t1, sizeof t1, f->target_s);
             csi_rep_pct_words(t2, sizeof t2, f->target_share);
             csi_rep_hf(b, "Answered within %s (target %s)", t1, t2);
+        } else if (isfinite(f->target_s)) {
+            csi_rep_target_words(t1, sizeof t1, f->target_s);
+            csi_rep_hf(b, "Answered within %s", t1);
         } else cs_text_puts(b, "Answered within the target time");
     } else if (strcmp(key, "spilled_to_999") == 0)
         csi_rep_hf(b, "%s callers who gave up and rang %s, %s", line, f->spill_to ? f->spill_to : "another line",
@@ -207,6 +211,28 @@ static void diff_cell(cs_text_buf *b, const cs_kpi_def *d, mci dv)
         csi_rep_hf(b, " <span class=\"dci\">(%s to %s)</span>", lo, hi);
     }
     csi_rep_hf(b, " <span class=\"tag\">%s</span></span>", tag);
+}
+
+/* Abandonment against a target that is a ceiling alone (target: {max_abandon: 10%}). */
+static void ceiling_verdict(cs_text_buf *b, const char *line, const feat *f, mci ab)
+{
+    if (!isfinite(ab.m) || !isfinite(ab.h) || !(f->max_abandon > 0)) return;
+    const cs_kpi_def *d = &cs_line_kpis[CS_LK_ABANDON_RATE];
+    char m[32], lo[32], hi[32], c[32];
+    double l, h;
+    csi_rep_kpi_interval(d, ab.m, ab.h, &l, &h);
+    cs_kpi_fmt(m, sizeof m, d, ab.m, 0);
+    cs_kpi_fmt(lo, sizeof lo, d, l, 0);
+    cs_kpi_fmt(hi, sizeof hi, d, h, 0);
+    csi_rep_pct_words(c, sizeof c, f->max_abandon);
+    csi_rep_hf(b, "<p class=\"verdict\">On the %s line, %s of calls were abandoned or cut off before contact against a "
+                  "ceiling of %s: ", line, m, c);
+    if (l > f->max_abandon)
+        csi_rep_hf(b, "<b>above the ceiling</b>; even the bottom of the 95%% interval (%s) is over it.</p>\n", lo);
+    else if (h <= f->max_abandon)
+        csi_rep_hf(b, "<b>target met</b>; even the top of the 95%% interval (%s) is within it.</p>\n", hi);
+    else
+        csi_rep_hf(b, "<b>too close to call</b>; the 95%% interval (%s to %s) straddles the ceiling.</p>\n", lo, hi);
 }
 
 /* Service level against the target, in a sentence under the table. */
@@ -336,6 +362,7 @@ void csi_rep_headline(report *r)
             }
             cs_text_puts(b, "</tbody>\n</table>\n");
             verdict(b, line, &f0, csi_rep_mci(k, "service_level", "mean"));
+            if (!isfinite(f0.target_share)) ceiling_verdict(b, line, &f0, csi_rep_mci(k, "abandon_rate", "mean"));
             continue;
         }
         FOR_CHUNKS(c0, c1, r->n_sc) {
