@@ -15,6 +15,7 @@
 #   4. the same baseline run with --threads 1 and --threads 2: wall time and speed-up (under
 #      a real-time priority where chrt allows it, so that other processes do not take the cores);
 #   5. callsim fit on generated 10^6 and 10^7-row logs (memory must stay flat).
+#   6. callsim staff on the baseline (one run each with --threads 2 and 1: wall and CPU time).
 set -eu
 BUILD=${1:-build}
 RUNS=${RUNS:-5}
