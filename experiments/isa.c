@@ -579,7 +579,7 @@ cs_status cs_isa_run(cs_scn *scn, const cs_isa_opts *opts, cs_isa **out, cs_erro
     }
     if (st == CS_OK) {
         describe_unreachable(&R);
-        memcpy(cur, R.x->start, pc * sizeof *cur);
+        memcpy(cur, opts && opts->start ? opts->start : R.x->start, pc * sizeof *cur);
         for (size_t c = 0; c < pc * HIST; c++) prev[c] = -1;
     }
     int round = 0;

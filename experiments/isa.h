@@ -84,6 +84,10 @@ typedef struct cs_isa_opts {
     int reps;            /* replications per round; 0 = the scenario's */
     int max_rounds;      /* simulations at most; 0 = 20 */
     int threads;         /* 0 = one per CPU */
+    const int *start;    /* [n_pools][week / interval] the first round's handlers on duty instead
+                            of Erlang A's (a previous plan's requirement; tests start away from
+                            the answer to show the rounds reach it); NULL = Erlang A.  The
+                            result's start[] is Erlang A's either way */
     /* After each round (may be NULL): round 1, 2, ..., intervals changed by it. */
     void (*round)(void *ud, int round, size_t changed, size_t settled);
     void *round_ud;

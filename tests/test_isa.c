@@ -5,6 +5,7 @@
  *    says meets the target, for 12, 105 and 358 handlers, with the service level binding or the
  *    abandonment ceiling binding.  Each target is placed halfway between what n - 1 and n
  *    handlers give, so the answer is n exactly and half a handler's effect from either side.
+ *    Started 4 handlers below or above n, the rounds reach n (the fixed point is the answer).
  *    Negative control: with deterministic handle times Erlang A is wrong (it assumes
  *    exponential ones) and the simulation's requirement is below it: the simulation decides.
  *  - Time-varying demand with long calls: the requirement found keeps the service level stable
@@ -78,7 +79,7 @@ static double midpoint(const mm_case *c, double *margin)
 
 /* One day measured (Monday 01:00-24:00 after an hour of warm-up), the staffing interval a day:
  * slot 0 is the measured one, the others keep the start. */
-static cs_isa *run_mm(const mm_case *c, double target, int *erlang_n)
+static cs_isa *run_mm(const mm_case *c, double target, const int *start, int *erlang_n)
 {
     char handle[160], patience[96], tg[96], y[1400];
     if (c->handle) snprintf(handle, sizeof handle, "%s", c->handle);
@@ -96,6 +97,7 @@ static cs_isa *run_mm(const mm_case *c, double target, int *erlang_n)
     cs_isa_opts o = {0};
     o.interval = 86400;
     o.threads = 2;
+    o.start = start;
     cs_isa *x = NULL;
     cs_error e;
     cs_status st = cs_isa_run(s, &o, &x, &e);
@@ -114,7 +116,7 @@ static void check_mm(const mm_case *c)
 {
     double margin, target = midpoint(c, &margin);
     int start;
-    cs_isa *x = run_mm(c, target, &start);
+    cs_isa *x = run_mm(c, target, NULL, &start);
     /* The start is Erlang A's own answer ... */
     assert_int_equal(start, c->n);
     /* ... the simulation ran and measured the day ... */
@@ -167,6 +169,28 @@ static void test_stationary_erlang_c(void **state)
     check_mm(&c);
 }
 
+/* Started away from the answer (4 handlers short, then 4 too many, every day of the week), the
+ * rounds reach Erlang A's n: the fixed point is the answer, not the start kept by the dead band
+ * (which only holds an interval the simulation cannot tell from its target). */
+static void test_stationary_from_away(void **state)
+{
+    (void)state;
+    mm_case c = {0.5, 200, 180, 20, 105, 0, NULL, 20};
+    double margin, target = midpoint(&c, &margin);
+    for (int off = -4; off <= 4; off += 8) {
+        int from[7], erl;
+        for (int d = 0; d < 7; d++) from[d] = c.n + off;
+        cs_isa *x = run_mm(&c, target, from, &erl);
+        assert_int_equal(erl, c.n);
+        print_message("from %d: required %d after %d rounds (sl %.4f, target %.4f)\n", c.n + off, x->required[0],
+                      x->rounds, x->sl[0], target);
+        assert_int_equal(x->required[0], c.n);
+        assert_true(x->rounds >= 2);   /* it moved, then confirmed */
+        assert_true(x->converged);
+        cs_isa_free(x);
+    }
+}
+
 /* Negative control: deterministic handle times.  Erlang A's answer (which assumes exponential
  * ones) is then too many; the simulation, which has the real times, needs fewer. */
 static void test_simulation_decides(void **state)
@@ -175,7 +199,7 @@ static void test_simulation_decides(void **state)
     mm_case c = {0.5, 200, 180, 20, 105, 0, "{dist: deterministic, value: 200s}", 20};
     double margin, target = midpoint(&c, &margin);
     int start;
-    cs_isa *x = run_mm(&c, target, &start);
+    cs_isa *x = run_mm(&c, target, NULL, &start);
     assert_int_equal(start, 105);
     assert_true(x->required[0] < 105);
     /* ... and it still meets the target, in the simulation. */
@@ -489,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_stationary_large),
         cmocka_unit_test(test_stationary_abandon_ceiling),
         cmocka_unit_test(test_stationary_erlang_c),
+        cmocka_unit_test(test_stationary_from_away),
         cmocka_unit_test(test_simulation_decides),
         cmocka_unit_test(test_time_stable),
         cmocka_unit_test(test_plan_current_shifts),
