@@ -291,6 +291,28 @@ static void test_variant_and_folder(void **st)
     t = slurp(f);
     assert_non_null(strstr(t, "<h2>Staffing plan</h2>"));
     assert_non_null(strstr(t, "What each budget buys"));
+    /* The Summary comes first and leads with the plan's cost; the Staffing plan section (listed in
+     * the Contents) holds required against rostered and cost, its charts among them, before the
+     * headline results of the verification run. */
+    const char *sum = strstr(t, "<h2>Summary</h2>"), *plan = strstr(t, "<section id=\"staffing\">");
+    const char *head = strstr(t, "id=\"headline\"");
+    assert_non_null(sum);
+    assert_non_null(plan);
+    assert_non_null(head);
+    assert_true(sum < plan && plan < head);
+    assert_non_null(strstr(sum, "roster of the staffing plan below"));
+    assert_non_null(strstr(t, "href=\"#staffing\""));
+    const char *cost = strstr(plan, "Paid hours a year"), *fig = strstr(plan, "handlers needed and rostered");
+    assert_true(cost && cost < head);
+    assert_true(fig && fig < head);
+    assert_true(strstr(plan, "Cost a year") && strstr(plan, "Cost a year") < head);
+    free(t);
+    /* The run's staffing chart carries the Erlang A "handlers needed" line, said to be an estimate. */
+    snprintf(f, sizeof f, "%s/charts/charts.json", d);
+    t = slurp(f);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "would need on duty for its lines' targets by the Erlang A formula"));
+    assert_non_null(strstr(t, "approximation"));
     free(t);
 }
 
