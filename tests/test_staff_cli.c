@@ -342,6 +342,35 @@ static void test_budget(void **st)
     free(t);
 }
 
+/* The same plan whatever the threads: the terminal tables (requirement, shifts, costs,
+ * verification) and the variant, byte for byte. */
+static void test_threads(void **st)
+{
+    (void)st;
+    char s[512], v1[512], v2[512];
+    scenario_path(s, sizeof s);
+    path_in(v1, sizeof v1, "threads1.yaml");
+    path_in(v2, sizeof v2, "threads2.yaml");
+    out a = RUN("staff", s, "-o", v1, "--checks", "1", "-q", "-j", "1");
+    out b = RUN("staff", s, "-o", v2, "--checks", "1", "-q", "-j", "2");
+    assert_int_equal(a.code, 0);
+    assert_int_equal(b.code, 0);
+    /* The last line names the file written; everything before it must agree. */
+    char *ea = strstr(a.out, "\nWrote "), *eb = strstr(b.out, "\nWrote ");
+    assert_non_null(ea);
+    assert_non_null(eb);
+    *ea = *eb = '\0';
+    assert_string_equal(a.out, b.out);
+    out_free(&a);
+    out_free(&b);
+    char *x = slurp(v1), *y = slurp(v2);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_string_equal(x, y);
+    free(x);
+    free(y);
+}
+
 static void test_errors(void **st)
 {
     (void)st;
@@ -405,6 +434,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_variant_and_folder),
         cmocka_unit_test(test_budget),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
