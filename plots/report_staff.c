@@ -174,9 +174,10 @@ static void misses(report *r, const cs_json *v)
         pct(val, sizeof val, csi_rep_jnum(x, "mean"));
         pct(h, sizeof h, csi_rep_jnum(x, "ci95"));
         pct(tg, sizeof tg, csi_rep_jnum(x, "target"));
-        int sl = strcmp(str(x, "kpi"), "service_level") == 0;
-        csi_rep_hf(b, "<li>Line %s, %s: %s %s &plusmn; %s against a target of %s</li>\n", str(x, "line"), when,
-                   sl ? "answered within the target time" : "abandoned or cut off", val, h, tg);
+        /* The KPI's label from the catalogue (models/kpi), as every table of the report has it. */
+        const cs_kpi_def *d = cs_kpi_find(CS_KPI_SCOPE_INTERVAL, str(x, "kpi"));
+        csi_rep_hf(b, "<li>Line %s, %s. %s: %s &plusmn; %s against a target of %s</li>\n", str(x, "line"), when,
+                   d ? d->label : str(x, "kpi"), val, h, tg);
     }
     if (n > MAX_MISSES) csi_rep_hf(b, "<li>and %d more (verification.csv lists every interval)</li>\n", (int)(n - MAX_MISSES));
     cs_text_puts(b, "</ul>\n");
@@ -199,7 +200,9 @@ static void curve_table(report *r, const cs_json *cv)
                money ? "weekly cost" : "weekly paid hours");
     csi_rep_hf(b, "<table class=\"kpi\"><thead><tr><th class=\"num\">Budget a week</th><th class=\"num\">Paid hours "
                   "a week</th>");
-    for (size_t l = 0; l < nl; l++) csi_rep_hf(b, "<th class=\"num\">Line %s abandoned or cut off</th>", cs_json_member_key(first, l));
+    const cs_kpi_def *ab = cs_kpi_find(CS_KPI_SCOPE_LINE, "abandon_rate");
+    for (size_t l = 0; l < nl; l++)
+        csi_rep_hf(b, "<th class=\"num\">Line %s: %s</th>", cs_json_member_key(first, l), ab ? ab->label : "abandon_rate");
     cs_text_puts(b, "<th class=\"num\">Hours meeting targets</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < n; i++) {
         const cs_json *q = cs_json_at(pts, i);
