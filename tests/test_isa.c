@@ -302,9 +302,10 @@ static void test_need_queue_targets(void **state)
     /* 101 through an IVR that loses 4% and deflects 5%: 90% of all attempts within 30 s asks for
      * 98.9% of those reaching the queue; a 10% ceiling on abandonment leaves 6.6% for the
      * queue; 95% within 30 s is out of reach. */
+    /* A format (the share is filled in): every literal % is written %%. */
     const char *y =
         "name: ivr\nlines:\n  - name: \"101\"\n    arrivals: {rate: 100/h}\n"
-        "    ivr: {time: 30s, abandon: 4%, deflect: 5%}\n    handle: {dist: exponential, mean: 6m}\n"
+        "    ivr: {time: 30s, abandon: 4%%, deflect: 5%%}\n    handle: {dist: exponential, mean: 6m}\n"
         "    patience: {dist: exponential, mean: 5m}\n    target: {answer_within: 30s, share: %s, max_abandon: 10%%}\n"
         "pools:\n  - {name: P, lines: [\"101\"], staff: 20}\n";
     char buf[800];
@@ -349,7 +350,7 @@ static const char *shift_yaml =
     "        hours: [0.3, 0.3, 0.3, 0.3, 0.4, 0.6, 0.9, 1.2, 1.5, 1.6, 1.6, 1.5,\n"
     "                1.4, 1.4, 1.5, 1.5, 1.5, 1.4, 1.3, 1.1, 0.9, 0.7, 0.5, 0.4]\n"
     "    handle: {dist: exponential, mean: 5m}\n    patience: {dist: exponential, mean: 3m}\n"
-    "    target: {answer_within: 20s, share: 80%}\n"
+    "    target: {answer_within: 20s, share: 80%%}\n"
     "pools:\n  - name: P\n    lines: [L]\n    shrinkage: 25%%\n    absence: %s\n    cost_per_hour: 20\n"
     "    roster:\n      - {days: all, start: \"06:00\", length: 8h, staff: 6, breaks: 30m}\n"
     "      - {days: all, start: \"14:00\", length: 8h, staff: 6, breaks: 30m}\n"
