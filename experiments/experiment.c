@@ -266,23 +266,16 @@ void cs_exp_kpi_mean(const cs_results *r, const cs_exp_kpi *k, double *mean, dou
 
 void cs_exp_paired(const double *a, const double *b, uint32_t n, double *mean, double *ci95, double *var)
 {
-    double *d = calloc(n ? n : 1, sizeof *d);
-    if (!d) {
-        *mean = *ci95 = NAN;
-        if (var) *var = NAN;
-        return;
-    }
-    uint32_t m = 0;
+    cs_ci_acc acc = {0, 0, 0};
+    cs_tally t;
+    cs_tally_reset(&t);
     for (uint32_t i = 0; i < n; i++)
-        if (isfinite(a[i]) && isfinite(b[i])) d[m++] = a[i] - b[i];
-    cs_ci95(d, m, mean, ci95);
-    if (var) {
-        cs_tally t;
-        cs_tally_reset(&t);
-        for (uint32_t i = 0; i < m; i++) cs_tally_add(&t, d[i]);
-        *var = cs_tally_variance(&t);
-    }
-    free(d);
+        if (isfinite(a[i]) && isfinite(b[i])) {
+            cs_ci_acc_add(&acc, a[i] - b[i]);
+            cs_tally_add(&t, a[i] - b[i]);
+        }
+    cs_ci_acc_end(&acc, 0.95, mean, ci95);
+    if (var) *var = cs_tally_variance(&t);
 }
 
 int cs_exp_kpi_used(const cs_results *const *res, size_t n, const cs_exp_kpi *k)
