@@ -113,21 +113,6 @@ static const struct {
     {"fit*", F_SIGNAL, "D11"},
     {"fit*", F_TMPFS, "D11, F2, F7"},
     {"fit*", F_FSIZE, "D11, F2, F7"},
-    /* D12: --json in compare, replay and erlang uses an unchecked JSON writer (CS_REQUIRE
-     * abort when the writer cannot be allocated); a NULL feed_ok in models/run.c. */
-    {"erlang-json", F_ALLOC, "D12"},
-    {"erlang-json", F_ALLOC_PERSIST, "D12"},
-    {"compare-json", F_ALLOC, "D12, F6"},
-    {"compare-json", F_ALLOC_PERSIST, "D12"},
-    {"replay*", F_ALLOC, "D12, F1"},
-    {"replay*", F_ALLOC_PERSIST, "D12, F1"},
-    /* F1: cs_results_line_slots / cs_results_pool_slots (models/kpi.c) turn a failed
-     * allocation into NaN: intervals.csv, observed.csv and charts lose values, exit 0. */
-    {"run", F_ALLOC, "F1"},
-    {"run-force", F_ALLOC, "F1"},
-    {"compare", F_ALLOC, "F1, F6"},
-    /* F6: paired() in cli/cmd_compare.c, the same: a failed allocation makes a paired
-     * difference null in the JSON and comparison.csv, exit 0. */
     /* F2: a chart write that fails (full disk) is not noticed (plots/chart.c: PLplot/cairo
      * write errors are not checked): a truncated SVG/PDF/PNG with exit 0, or exit 2 "bad
      * input" when the report then reads the truncated SVG. */
