@@ -34,9 +34,7 @@ LDSAN     := -fsanitize=address,undefined,float-cast-overflow
 SUFFIX    := -san
 else ifeq ($(TSAN),1)
 BUILD     ?= build-tsan
-# GCC's range analysis under -fsanitize=thread sees a possible truncation that the other
-# builds do not (cli/cmd_compare.c's "[%zu/%zu]" label): a warning here, not an error.
-OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=thread -Wno-error=format-truncation
+OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 LDSAN     := -fsanitize=thread
 SUFFIX    := -tsan
 else
