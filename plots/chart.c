@@ -28,7 +28,8 @@
  *  - plOpenFile() on an unwritable path prints "Can't open" ten times and then plexit()s, and
  *    with no file name it prompts on stdin; so every target is opened by us before PLplot sees
  *    it and a bad path is an ordinary CS_EIO.
- *  - an unknown device name makes plinit() list devices and prompt on stdin; we check plgDevs().
+ *  - an unknown device name makes plinit() list devices and prompt on stdin; we check plgDevs(),
+ *    inside the same trap (it exit()s when the temporary folder is full).
  *  - the cairo driver ignores strings of 500+ characters (printing to stdout), so text is capped
  *    at 200 characters.
  */
@@ -2013,6 +2014,8 @@ static const device DEVICES[3] = {
     {CS_CHART_PDF, "pdfcairo", ".pdf", VEC_W, VEC_H},
 };
 
+/* Only inside the plexit trap (render_guarded, devices_guarded): plgDevs() reads PLplot's driver
+ * list through a temporary file and exit()s when it cannot write one. */
 static int device_available(const char *name)
 {
     const char *menu[256], *names[256];
@@ -2023,6 +2026,40 @@ static int device_available(const char *name)
         if (names[i] && strcmp(names[i], name) == 0)
             return 1;
     return 0;
+}
+
+/* Checks that PLplot has the drivers of `formats`, with PLplot's exit() turned into an error.
+ * PLplot copies its driver list into a file in TMPDIR (or /tmp); when that folder is full or
+ * not writable it says "No device drivers found - please check the environment variable
+ * PLPLOT_DRV_DIR" and exits, which blames the installation: the message here names the
+ * temporary folder instead.  t lives in the caller's frame, as for render_guarded. */
+static cs_status devices_guarded(unsigned formats, trap *t, cs_error *err)
+{
+    t->msg[0] = '\0';
+    t->strm = -1;
+    plsexit(on_plexit);
+    if (setjmp(t->jb)) {
+        const char *tmp = getenv("TMPDIR");
+        return cs_error_set(err, CS_EIO,
+                            "cannot draw charts: PLplot could not list its drivers; it writes "
+                            "that list to a temporary file in %s: check that this folder "
+                            "exists, is writable and is not full (or set TMPDIR to one that "
+                            "is); if it is, check the PLplot cairo driver is installed "
+                            "(PLplot said: %s)",
+                            tmp && *tmp ? tmp : "/tmp", t->msg);
+    }
+    cs_chart_active_trap = t;
+    for (int d = 0; d < 3; d++) {
+        if (!(formats & DEVICES[d].flag) || device_available(DEVICES[d].name))
+            continue;
+        cs_chart_active_trap = NULL;
+        return cs_error_set(err, CS_EINTERNAL,
+                            "PLplot has no '%s' driver; install the PLplot cairo driver "
+                            "(Debian: plplot-driver-cairo)",
+                            DEVICES[d].name);
+    }
+    cs_chart_active_trap = NULL;
+    return CS_OK;
 }
 
 /* Starts a private stream on dev writing to path; errors go to ec/emsg, not stderr. */
@@ -2354,13 +2391,12 @@ cs_status cs_chart_render_info(const cs_chart *chart, const char *path_base, uns
             goto done;
         }
         fclose(f);
-        if (!device_available(DEVICES[d].name)) {
-            st = cs_error_set(err, CS_EINTERNAL,
-                              "PLplot has no '%s' driver; install the PLplot cairo driver "
-                              "(Debian: plplot-driver-cairo)",
-                              DEVICES[d].name);
+    }
+    {
+        trap t;
+        st = devices_guarded(formats, &t, err);
+        if (st != CS_OK)
             goto done;
-        }
     }
 
     plan P;
