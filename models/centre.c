@@ -173,13 +173,6 @@ static const char *const outcome_names[CS_OUT_N] = {
 
 const char *cs_outcome_name(cs_outcome o) { return (o >= 0 && o < CS_OUT_N) ? outcome_names[o] : "?"; }
 
-int cs_outcome_from_name(const char *s)
-{
-    for (int i = 0; i < CS_OUT_N; i++)
-        if (strcmp(s, outcome_names[i]) == 0) return i;
-    return -1;
-}
-
 /* ---------------------------------------------------------------- call records */
 
 static call *call_new(cs_ctr *c)

@@ -530,7 +530,7 @@ double cs_kpi_line_slots(const cs_repstats *rs, const cs_line *cfg, size_t line,
     }
 }
 
-double cs_kpi_pool_slots(const cs_repstats *rs, size_t pool, const size_t *slots, size_t n_slots, int ipk)
+static double kpi_pool_slots(const cs_repstats *rs, size_t pool, const size_t *slots, size_t n_slots, int ipk)
 {
     double busy = 0, duty = 0, time = 0;
     for (size_t i = 0; i < n_slots; i++) {
@@ -557,6 +557,6 @@ void cs_results_pool_slots(const cs_results *r, size_t pool, const size_t *slots
                            int ipk, double *mean, double *ci95)
 {
     cs_ci_acc a = {0, 0, 0};
-    for (uint32_t i = 0; i < r->n_reps; i++) cs_ci_acc_add(&a, cs_kpi_pool_slots(&r->reps[i], pool, slots, n_slots, ipk));
+    for (uint32_t i = 0; i < r->n_reps; i++) cs_ci_acc_add(&a, kpi_pool_slots(&r->reps[i], pool, slots, n_slots, ipk));
     cs_ci_acc_end(&a, 0.95, mean, ci95);
 }
