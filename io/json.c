@@ -69,6 +69,11 @@ static void wfail(cs_json_writer *w, cs_status code, const char *fmt, ...)
     w->status = code;
 }
 
+void cs_json_writer_fail(cs_json_writer *w, cs_status code, const char *msg)
+{
+    wfail(w, code, "%s", msg);
+}
+
 static void wfail_io(cs_json_writer *w, int errnum)
 {
     if (errnum)
