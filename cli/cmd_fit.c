@@ -405,10 +405,13 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t
     int have_patience = 0;
     if (l->patience.n >= 2) {
         cs_error perr = {CS_OK, ""};
-        if (cs_fit_durations(l->patience.t, l->patience.n, l->patience.ev, NULL, &o->ps, &perr) == CS_OK)
+        cs_status pst = cs_fit_durations(l->patience.t, l->patience.n, l->patience.ev, NULL, &o->ps, &perr);
+        if (pst == CS_OK)
             have_patience = 1;
-        else
+        else if (pst == CS_EDOM || pst == CS_EINPUT)   /* the data cannot say; the machine did not fail */
             printf("  line %s: patience not fitted (%s); written as never\n", l->name, perr.msg);
+        else
+            return cs_error_set(err, pst, "line %s: patience: %s", l->name, perr.msg);
     }
     printf("\nLine %s: %ld calls, %ld answered, %ld abandoned in the queue", l->name, l->calls, l->answered,
            l->abandoned);
