@@ -23,7 +23,7 @@ TSAN      ?= 0
 PREFIX    ?= /usr/local
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-             -Wundef -Wwrite-strings -Wpointer-arith -Wvla
+             -Wundef -Wwrite-strings -Wpointer-arith -Wvla -Wconversion -Wsign-conversion
 # float-cast-overflow is named because GCC's -fsanitize=undefined leaves it out (clang's has it):
 # a double too large for the int it is converted to is undefined behaviour, not a wrap.
 ifeq ($(SANITIZE),1)

@@ -516,7 +516,7 @@ static double nll_family(cs_fit_family fam, const fdata *D, const double th[2], 
         f = nll_weibull(D, th, g);
         break;
     default:
-        CS_REQUIRE(!"nll_family: not a two-parameter family");
+        CS_UNREACHABLE("nll_family: not a two-parameter family");
         return NAN;
     }
     return f;

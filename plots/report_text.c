@@ -99,7 +99,7 @@ void csi_rep_hf(cs_text_buf *b, const char *fmt, ...)
         }
         case 'd': cs_text_printf(b, "%d", va_arg(ap, int)); break;
         case '%': cs_text_putn(b, "%", 1); break;
-        default: CS_REQUIRE(!"hf: unknown conversion");
+        default: CS_UNREACHABLE("hf: unknown conversion");
         }
         p = q + 2;
     }
