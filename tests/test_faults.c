@@ -111,25 +111,17 @@ static const struct {
     {"fit*", F_ALLOC, "D11"},
     {"fit*", F_ALLOC_PERSIST, "D11"},
     {"fit*", F_SIGNAL, "D11"},
-    {"fit*", F_TMPFS, "D11, F2, F7"},
-    {"fit*", F_FSIZE, "D11, F2, F7"},
+    {"fit*", F_TMPFS, "D11, F2"},
+    {"fit*", F_FSIZE, "D11, F2"},
     /* F2: a chart write that fails (full disk) is not noticed (plots/chart.c: PLplot/cairo
      * write errors are not checked): a truncated SVG/PDF/PNG with exit 0, or exit 2 "bad
      * input" when the report then reads the truncated SVG. */
-    {"run*", F_FSIZE, "F2, F7"},
-    {"compare*", F_FSIZE, "F2, F7"},
-    {"replay*", F_FSIZE, "F2, F7"},
-    {"run*", F_TMPFS, "F2, F7"},
-    {"compare*", F_TMPFS, "F2, F7"},
-    {"replay*", F_TMPFS, "F2, F7"},
-    {"run*", F_TMPDIR, "F7"},
-    {"compare*", F_TMPDIR, "F7"},
-    {"replay*", F_TMPDIR, "F7"},
-    {"fit*", F_TMPDIR, "F7"},
-    /* F7: plots/chart.c asks PLplot for its devices (plgDevs) outside the plexit trap; PLplot
-     * writes its driver list to a temporary file, and when it cannot ("No device drivers
-     * found") it exit()s the process: callsim's cleanup never runs and the partial output
-     * folder or file stays. */
+    {"run*", F_FSIZE, "F2"},
+    {"compare*", F_FSIZE, "F2"},
+    {"replay*", F_FSIZE, "F2"},
+    {"run*", F_TMPFS, "F2"},
+    {"compare*", F_TMPFS, "F2"},
+    {"replay*", F_TMPFS, "F2"},
 };
 
 static const char *xfail_of(const char *id, fault f)
