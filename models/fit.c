@@ -937,3 +937,52 @@ const cs_fit_result *cs_fit_best(const cs_fit_set *set)
     }
     return best;
 }
+
+/* E[min(X, t)] = integral of the survival function over [0, t] (trapezoid, 4000 steps). */
+static double restricted_mean(const cs_dist *d, double t)
+{
+    enum { N = 4000 };
+    double h = t / N, sum = 0;
+    for (int i = 0; i <= N; i++) {
+        double sv = 1 - cs_dist_cdf(d, i * h);
+        sum += (i == 0 || i == N) ? sv / 2 : sv;
+    }
+    return sum * h;
+}
+
+const cs_fit_result *cs_fit_choose_patience(const cs_fit_set *ps, const double *t, size_t n, char *note,
+                                            size_t note_n)
+{
+    if (note_n) note[0] = '\0';
+    const cs_fit_result *best = cs_fit_best(ps);
+    if (!best) return NULL;
+    double tmax = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] > tmax) tmax = t[i];
+    const cs_fit_result *pick = NULL;
+    double tail[CS_FIT_N_FAMILIES];
+    for (int f = 0; f < CS_FIT_N_FAMILIES; f++) {
+        const cs_fit_result *r = &ps->fit[f];
+        tail[f] = NAN;
+        if (!r->ok || !(tmax > 0)) continue;
+        tail[f] = 1 - restricted_mean(&r->dist, tmax) / r->mean.est;
+        int plausible = r->mean.est <= CS_FIT_PATIENCE_LIMIT && tail[f] <= CS_FIT_TAIL_SHARE_LIMIT;
+        if (plausible && (!pick || r->aic < pick->aic)) pick = r;
+    }
+    if (pick == best) return best;
+    char why[200];
+    int fb = (int)best->family;
+    if (best->mean.est > CS_FIT_PATIENCE_LIMIT)
+        snprintf(why, sizeof why, "a mean of %.1f h", best->mean.est / 3600);
+    else
+        snprintf(why, sizeof why, "a mean of %.0f s, %.0f%% of it beyond the longest wait seen (%.0f s)",
+                 best->mean.est, 100 * tail[fb], tmax);
+    if (!pick) pick = &ps->fit[CS_FIT_EXPONENTIAL];
+    snprintf(note, note_n,
+             "patience: the best fit by AIC (%s) has %s: that rests on the fitted tail and a few callers, not on "
+             "data. Written instead: %s, mean %.0f s (95%% CI %.0f to %.0f), the best by AIC whose mean the "
+             "waits support%s",
+             cs_fit_family_name(best->family), why, cs_fit_family_name(pick->family), pick->mean.est, pick->mean.lo,
+             pick->mean.hi, pick->family == CS_FIT_EXPONENTIAL ? " (or the exponential, whose mean they always do)" : "");
+    return pick;
+}
