@@ -14,6 +14,7 @@
  * models/staffest.h, 40 bytes a call; written by io/fitlog.h) and redials (identified callers'
  * attempts: models/redial.h, 24 bytes an attempt).  The charts are plots/fit_charts.h. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
@@ -361,6 +362,21 @@ static cs_status write_staffing(cs_fitlog *c, double logoff, double first_local,
     return cs_fitlog_staffing_csv(cs_outfile_stream(sf), first_local, end_local, t, lv, n, err);
 }
 
+/* A signal between creating a partial output and handing it to the handler, or between the
+ * commits of the charts, the staffing and the scenario, would leave half a fit: such signals
+ * wait (blocked) until the step is done, then the handler cleans up or finds the fit whole. */
+static void hold_signals(sigset_t *old)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    sigaddset(&s, SIGHUP);
+    sigprocmask(SIG_BLOCK, &s, old);
+}
+
+static void release_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
+
 /* "Fitted from LOG", cut at a character boundary to fit a scenario name. */
 static void default_name(char *buf, size_t n, const char *base)
 {
@@ -430,6 +446,8 @@ int cs_cmd_fit(int argc, char **argv)
     cs_cli_install_signals();
     cs_outfile *yf = NULL;
     cs_outdir *cd = NULL;
+    sigset_t held;
+    hold_signals(&held);
     cs_status st = cs_outfile_begin(outp, flags[F_FORCE].set, cs_cli_note, (void *)"fit", &yf, &err);
     if (st == CS_OK) {
         cs_cli_watch_outfile(yf);
@@ -439,6 +457,7 @@ int cs_cmd_fit(int argc, char **argv)
             cs_error_set(&err, CS_EINPUT, "charts folder '%s' already exists; add --force to replace it, or choose "
                                           "another with --charts DIR", chartdir);
     }
+    release_signals(&held);
     if (st != CS_OK) {
         cs_cli_watch_outfile(NULL);
         cs_outfile_abort(yf);
@@ -468,8 +487,10 @@ int cs_cmd_fit(int argc, char **argv)
         size_t n = strlen(outp);
         int stem = (int)(n > 5 && strcmp(outp + n - 5, ".yaml") == 0 ? n - 5 : n);
         snprintf(sfpath, sizeof sfpath, "%.*s-staffing.csv", stem, outp);
+        hold_signals(&held);
         st = cs_outfile_begin(sfpath, flags[F_FORCE].set, cs_cli_note, (void *)"fit", &sf, &err);
         if (st == CS_OK) cs_cli_watch_outfile2(sf);
+        release_signals(&held);
     }
     if (st == CS_OK) st = cs_fitlog_init(&c, cs_log_has_key(log, "agent"), cs_log_has_key(log, "caller"), &err);
     cs_log_rec rec;
@@ -631,9 +652,11 @@ int cs_cmd_fit(int argc, char **argv)
     if (st == CS_OK && (fflush(stdout) != 0 || ferror(stdout)))
         st = cs_error_set(&err, CS_EIO, "cannot write the fits to standard output: %s", strerror(errno));
     /* Charts first, then the scenario: the scenario is what marks a finished fit. */
+    hold_signals(&held);
     if (st == CS_OK) st = cs_outdir_commit(cd, &err);
     if (st == CS_OK && sf) st = cs_outfile_commit(sf, &err);
     if (st == CS_OK) st = cs_outfile_commit(yf, &err);
+    release_signals(&held);
     cs_cli_watch_outdir(NULL);
     cs_cli_watch_outfile(NULL);
     cs_cli_watch_outfile2(NULL);
