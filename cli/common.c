@@ -23,11 +23,6 @@
 #include "io/units.h"
 #include "models/volume.h"
 
-cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code)
-{
-    return cs_cli_load_scenario_set(cmd, path, NULL, 0, exit_code);
-}
-
 cs_scn *cs_cli_load_scenario_set(const char *cmd, const char *path, const char *const *sets, size_t n_sets,
                                  int *exit_code)
 {
@@ -242,8 +237,6 @@ void cs_cli_install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 }
-
-int cs_cli_interrupted(void) { return interrupted; }
 
 int cs_cli_calibrate(const char *cmd, cs_scn *s, int threads)
 {

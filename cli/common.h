@@ -9,12 +9,10 @@
 #include "models/run.h"
 #include "models/scenario.h"
 
-/* Loads a scenario, printing every diagnostic to stderr.  Returns NULL on error and sets
- * *exit_code (2 for input errors). */
-cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code);
-
-/* As cs_cli_load_scenario, with the --set changes sets[0..n_sets) applied to the document before
- * it is read (io/override.h); a problem in one names the flag: "--set #2 'PATH=VALUE': ...". */
+/* Loads a scenario, printing every diagnostic to stderr, with the --set changes sets[0..n_sets)
+ * applied to the document before it is read (io/override.h); a problem in one names the flag:
+ * "--set #2 'PATH=VALUE': ...".  Returns NULL on error and sets *exit_code (2 for input
+ * errors). */
 cs_scn *cs_cli_load_scenario_set(const char *cmd, const char *path, const char *const *sets, size_t n_sets,
                                  int *exit_code);
 
@@ -69,7 +67,6 @@ void cs_cli_watch_outfile(cs_outfile *o);
 /* A second file written in the same transaction (fit's dated staffing beside its scenario). */
 void cs_cli_watch_outfile2(cs_outfile *o);
 void cs_cli_install_signals(void);
-int cs_cli_interrupted(void);
 
 /* Writes summary.json (meta, resolved scenario, KPIs) and intervals.csv into o. */
 cs_status cs_cli_write_run_files(cs_outdir *o, const cs_results *r, int group, const char *extra_key,

@@ -39,7 +39,8 @@ static void usage(FILE *f)
             CS_VERSION);
 }
 
-int cs_exit_code(cs_status st)
+/* Maps a status to an exit code (input errors are 2, everything else 1). */
+static int exit_code(cs_status st)
 {
     if (st == CS_OK) return CS_EXIT_OK;
     return st == CS_EINPUT ? CS_EXIT_INPUT : CS_EXIT_FAIL;
@@ -48,7 +49,7 @@ int cs_exit_code(cs_status st)
 int cs_cli_fail(const char *cmd, cs_status st, const char *msg)
 {
     fprintf(stderr, "callsim %s: %s\n", cmd, msg);
-    return cs_exit_code(st);
+    return exit_code(st);
 }
 
 int main(int argc, char **argv)

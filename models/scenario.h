@@ -294,8 +294,4 @@ int cs_scn_staff_at(const cs_pool *pool, double t);
  * 366 days. */
 int cs_scn_measures_a_year(const cs_scn *s);
 
-/* Undated copy of the calendar: forgets the start date and every dated member, so the scenario
- * repeats weekly (replay, whose clock starts on the Monday of a log's first week, uses this). */
-void cs_scn_drop_dates(cs_scn *s);
-
 #endif

@@ -341,11 +341,13 @@ static void data_files(report *r)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *p = csi_rep_path_join(r->dir, files[i]);
         struct stat sb;
+        if (!p) b->oom = 1;   /* the page fails as a whole rather than leave a file out */
         if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) csi_rep_hf(b, "%r%s", n++ ? ", " : "", files[i]);
         free(p);
     }
     char *c = csi_rep_path_join(r->dir, "charts");
     struct stat sb;
+    if (!c) b->oom = 1;
     if (c && stat(c, &sb) == 0 && S_ISDIR(sb.st_mode))
         csi_rep_hf(b, "%rcharts/ (PNG, SVG and PDF of every chart)", n++ ? ", " : "");
     free(c);

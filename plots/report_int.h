@@ -107,9 +107,7 @@ cs_status csi_rep_read_all(const char *path, const char *why, size_t max, char *
 
 /* Text from JSON, escaped; control characters become spaces. */
 void csi_rep_esc(cs_text_buf *b, const char *s);
-/* A file shown verbatim in <pre>: escaped, invalid UTF-8 and controls as U+FFFD. */
-void csi_rep_esc_verbatim(cs_text_buf *b, const char *text, size_t n);
-/* A scenario file for the appendix, escaped as csi_rep_esc_verbatim does: every comment is
+/* A scenario file for the appendix, escaped as a file shown verbatim in <pre> (invalid UTF-8 and controls as U+FFFD): every comment is
  * left out (a scenario's comments are the author's working notes) except those marked for
  * publication, which start with "#!" (kept as written, marker included), and the lines callsim
  * appends for --set changes.  A '#' inside quotes or a block scalar is not a comment.  Blank
@@ -185,14 +183,9 @@ void csi_rep_validation(report *r);
 
 /* ---- report_tables.c: KPIs of the folder ---------------------------------------------- */
 
-/* The catalogue entry of a line (pool = 0) or pool KPI key; a key the catalogue does not know
- * is described in *buf from summary.json's "kpi_catalogue" (or by its key). */
-const cs_kpi_def *csi_rep_kpi_def(const report *r, int pool, const char *key, cs_kpi_def *buf);
 feat csi_rep_line_feat(const scen *s, const char *line);
 int csi_rep_relevant(const feat *f, int needs);   /* cs_kpi_needs */
 mci csi_rep_mci(const cs_json *kpis, const char *key, const char *mkey);   /* mkey "mean" or "diff" */
-/* mean -/+ h cut at the range the KPI can take (a share within 0..1, a count not below 0). */
-void csi_rep_kpi_interval(const cs_kpi_def *d, double m, double h, double *lo, double *hi);
 size_t csi_rep_all_lines(const report *r, const char **names, size_t max);
 size_t csi_rep_all_pools(const report *r, const char **names, size_t max);
 void csi_rep_national(report *r);                     /* report_national.c: forces ranked */
@@ -210,6 +203,5 @@ cs_status csi_rep_staffing(report *r, cs_error *err);
  * the share of hours meeting the targets); 1 when written, 0 when the folder has no plan. */
 int csi_rep_staffing_sentence(report *r, cs_text_buf *b);   /* report_staff.c */
 const char *csi_rep_whatif_kicker(const report *r);   /* "sweep", ... for the masthead */
-const char *csi_rep_whatif_files(const report *r);    /* ", sweep.csv" for the appendix */
 
 #endif

@@ -20,7 +20,7 @@
  * label from the folder's own "kpi_catalogue" when summary.json has one.
  * ---------------------------------------------------------------------------------------- */
 
-const cs_kpi_def *csi_rep_kpi_def(const report *r, int pool, const char *key, cs_kpi_def *buf)
+static const cs_kpi_def *kpi_def(const report *r, int pool, const char *key, cs_kpi_def *buf)
 {
     const cs_kpi_def *d = cs_kpi_find(pool ? CS_KPI_SCOPE_POOL : CS_KPI_SCOPE_LINE, key);
     if (d) return d;
@@ -149,7 +149,8 @@ static void headline_label(report *r, cs_text_buf *b, const cs_kpi_def *d, const
     } else csi_rep_esc(b, d->label);
 }
 
-void csi_rep_kpi_interval(const cs_kpi_def *d, double m, double h, double *lo, double *hi)
+/* mean -/+ h cut at the range the KPI can take (a share within 0..1, a count not below 0). */
+static void kpi_interval(const cs_kpi_def *d, double m, double h, double *lo, double *hi)
 {
     *lo = m - h;
     *hi = m + h;
@@ -170,7 +171,7 @@ static void result_cell(report *r, cs_text_buf *b, const cs_kpi_def *d, mci v, u
     csi_rep_hf(b, "<span class=\"m\">%s</span>", m);
     if (isfinite(v.h)) {
         double l, h;
-        csi_rep_kpi_interval(d, v.m, v.h, &l, &h);
+        kpi_interval(d, v.m, v.h, &l, &h);
         cs_kpi_fmt(lo, sizeof lo, d, l, flags | CS_KPI_FMT_PLAIN);
         cs_kpi_fmt(hi, sizeof hi, d, h, flags | CS_KPI_FMT_PLAIN);
         csi_rep_hf(b, " <span class=\"ci\">(%s to %s)</span>", lo, hi);
@@ -242,7 +243,7 @@ static void verdict(cs_text_buf *b, const char *line, const feat *f, mci sl)
     const cs_kpi_def *d = &cs_line_kpis[CS_LK_SERVICE_LEVEL];
     char m[32], lo[32], hi[32], t[48], ts[32];
     double l, h;
-    csi_rep_kpi_interval(d, sl.m, sl.h, &l, &h);
+    kpi_interval(d, sl.m, sl.h, &l, &h);
     cs_kpi_fmt(m, sizeof m, d, sl.m, 0);
     cs_kpi_fmt(lo, sizeof lo, d, l, 0);
     cs_kpi_fmt(hi, sizeof hi, d, h, 0);
@@ -569,7 +570,7 @@ static void full_table(report *r, const char *name, int pool)
         cs_text_puts(b, "<tbody>\n");
         for (size_t i = 0; i < nk; i++) {
             cs_kpi_def buf;
-            const cs_kpi_def *d = csi_rep_kpi_def(r, pool, keys[i], &buf);
+            const cs_kpi_def *d = kpi_def(r, pool, keys[i], &buf);
             cs_text_puts(b, "<tr><th scope=\"row\">");
             full_label(b, d, &f0);
             cs_text_puts(b, "</th>");
