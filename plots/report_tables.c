@@ -221,7 +221,7 @@ static void ceiling_verdict(cs_text_buf *b, const char *line, const feat *f, mci
     const cs_kpi_def *d = &cs_line_kpis[CS_LK_ABANDON_RATE];
     char m[32], lo[32], hi[32], c[32];
     double l, h;
-    csi_rep_kpi_interval(d, ab.m, ab.h, &l, &h);
+    kpi_interval(d, ab.m, ab.h, &l, &h);
     cs_kpi_fmt(m, sizeof m, d, ab.m, 0);
     cs_kpi_fmt(lo, sizeof lo, d, l, 0);
     cs_kpi_fmt(hi, sizeof hi, d, h, 0);
