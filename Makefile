@@ -33,7 +33,7 @@ FLAVOUR   := -mpi
 endif
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-             -Wundef -Wwrite-strings -Wpointer-arith -Wvla
+             -Wundef -Wwrite-strings -Wpointer-arith -Wvla -Wconversion -Wsign-conversion
 # float-cast-overflow is named because GCC's -fsanitize=undefined leaves it out (clang's has it):
 # a double too large for the int it is converted to is undefined behaviour, not a wrap.
 ifeq ($(SANITIZE),1)
@@ -44,9 +44,7 @@ LDSAN     := -fsanitize=address,undefined,float-cast-overflow
 SUFFIX    := -san
 else ifeq ($(TSAN),1)
 BUILD     ?= build-tsan$(FLAVOUR)
-# GCC's range analysis under -fsanitize=thread sees a possible truncation that the other
-# builds do not (cli/cmd_compare.c's "[%zu/%zu]" label): a warning here, not an error.
-OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=thread -Wno-error=format-truncation
+OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 LDSAN     := -fsanitize=thread
 SUFFIX    := -tsan
 else

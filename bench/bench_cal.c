@@ -24,7 +24,7 @@ typedef struct bench {
 static double uniform(bench *b)
 {
     b->state = b->state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return ((b->state >> 11) + 0.5) * 0x1.0p-53;
+    return ((double)(b->state >> 11) + 0.5) * 0x1.0p-53;
 }
 
 static void on_event(void *ctx, void *obj)

@@ -15,7 +15,8 @@
 #   4. the same baseline run with --threads 1 and --threads 2: wall time and speed-up (under
 #      a real-time priority where chrt allows it, so that other processes do not take the cores);
 #   5. callsim fit on generated 10^6 and 10^7-row logs (memory must stay flat);
-#   6. a national year (scenarios/national/england_wales.yaml, 43 forces, about 42 million
+#   6. callsim staff on the baseline (one run each with --threads 2 and 1: wall and CPU time);
+#   7. a national year (scenarios/national/england_wales.yaml, 43 forces, about 42 million
 #      attempts a replication): CPU time and peak memory of 1 replication on one thread (set-up
 #      included: loading 43 force files is a small part), then 2 replications on 2 threads
 #      (CPU/wall shows whether the (force, replication) items kept both cores busy to the end,
@@ -159,6 +160,21 @@ for rows in 1000000 10000000; do
     s=$(field wall_s "$TMP/err.txt"); kb=$(field peak_rss_kb "$TMP/err.txt")
     awk -v r="$rows" -v s="$s" -v k="$kb" 'BEGIN { printf "%-10s %12.1f %14.0f %11.1f MB\n", r, s, r/s, k/1024 }'
     rm -f "$TMP/log.csv"
+done
+
+# The staffing planner on the baseline as shipped (its roster's shifts, both pools, 40
+# replications a simulation, 1-hour intervals): the iterative staffing algorithm's rounds, the
+# cover and its checks, the verification.  One run (it takes tens of seconds); wall and CPU
+# time, on all cores (--threads default) and on one.
+echo
+echo "== callsim staff scenarios/baseline.yaml (wall and CPU time of one run; simulations on the threads)"
+printf "%-10s %10s %10s %s\n" threads "wall s" "CPU s" "rounds, checks, simulations"
+for th in 2 1; do
+    once ./callsim staff scenarios/baseline.yaml --threads "$th" --quiet
+    info=$(awk '/stable after|not stable/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) r = $i }
+                /^Checks of the roster/ { n = split($0, a, "->"); c = n }
+                END { printf "%s rounds, %s checks, %s simulations of 40 replications x 8 days", r, c, r + c + 2 }' "$TMP/out.txt")
+    printf "%-10s %10.1f %10.1f %s\n" "$th" "$W" "$C" "$info"
 done
 
 # A national year.  The replication count is set on the command line; everything else is the

@@ -6,7 +6,7 @@
 
 #include "io/units.h"
 
-cs_flag *cs_args_find(cs_flag *flags, size_t n_flags, const char *name)
+static cs_flag *find_flag(cs_flag *flags, size_t n_flags, const char *name)
 {
     for (size_t i = 0; i < n_flags; i++)
         if (strcmp(flags[i].name, name) == 0) return &flags[i];
@@ -76,7 +76,7 @@ static int walk(const char *cmd, int argc, char **argv, cs_flag *flags, size_t n
             memcpy(name, a + 2, len);
             name[len] = 0;
             if (eq) inline_val = eq + 1;
-            f = cs_args_find(flags, n_flags, name);
+            f = find_flag(flags, n_flags, name);
         } else if (a[2] == 0) {
             for (size_t k = 0; k < n_flags; k++)
                 if (flags[k].short_name == a[1]) f = &flags[k];
@@ -129,7 +129,7 @@ int cs_args_parse(const char *cmd, int argc, char **argv, cs_flag *flags, size_t
 size_t cs_args_list(int argc, char **argv, cs_flag *flags, size_t n_flags, const char *name,
                     const char **out, size_t max)
 {
-    const cs_flag *f = cs_args_find(flags, n_flags, name);
+    const cs_flag *f = find_flag(flags, n_flags, name);
     CS_REQUIRE(f && f->kind == CS_FLAG_LIST);
     size_t n_pos = 0, n = 0;
     walk("", argc, argv, flags, n_flags, NULL, 0, &n_pos, f, out, max, &n);

@@ -34,7 +34,6 @@ void cs_args_help(const cs_flag *flags, size_t n_flags);
  * cs_args_parse() accepted: at most max into out; returns how many there are. */
 size_t cs_args_list(int argc, char **argv, cs_flag *flags, size_t n_flags, const char *name,
                     const char **out, size_t max);
-cs_flag *cs_args_find(cs_flag *flags, size_t n_flags, const char *name);
 
 /* Parses a whole number in [min, max] (digits only, as a scenario's counts); -1 after printing
  * "callsim CMD: --FLAG: ..." on error.  0 <= min <= max. */

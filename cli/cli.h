@@ -21,12 +21,10 @@ int cs_cmd_compare(int argc, char **argv);
 int cs_cmd_report(int argc, char **argv);
 int cs_cmd_replay(int argc, char **argv);
 int cs_cmd_fit(int argc, char **argv);
+int cs_cmd_staff(int argc, char **argv);
 int cs_cmd_sweep(int argc, char **argv);
 int cs_cmd_sensitivity(int argc, char **argv);
 int cs_cmd_calibrate(int argc, char **argv);
-
-/* Maps a status to an exit code (input errors are 2, everything else 1). */
-int cs_exit_code(cs_status st);
 
 /* Prints "callsim CMD: message" to stderr and returns the exit code for st. */
 int cs_cli_fail(const char *cmd, cs_status st, const char *msg);

@@ -366,37 +366,6 @@ static cs_status json_to(FILE *f, const cal_cli *c, int full, cs_error *err)
 
 /* ---- the variant file ---------------------------------------------------------------------- */
 
-/* How the variant names its base: relative to the folder the variant is written in when both
- * are below a common folder, else absolute. */
-static void base_path(const char *scenario, const char *output, char *buf, size_t n)
-{
-    char sa[PATH_MAX], od[PATH_MAX], tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", output);
-    char *slash = strrchr(tmp, '/');
-    if (slash) *slash = '\0';
-    else snprintf(tmp, sizeof tmp, ".");
-    if (!realpath(scenario, sa) || !realpath(tmp[0] ? tmp : "/", od)) {
-        snprintf(buf, n, "%s", scenario);
-        return;
-    }
-    /* Common leading folders, then one ".." per folder left in the output's. */
-    size_t i = 0, last = 0;
-    while (sa[i] && od[i] && sa[i] == od[i]) {
-        if (sa[i] == '/') last = i;
-        i++;
-    }
-    if (od[i] == '\0' && sa[i] == '/') last = i;
-    if (last == 0) { /* nothing in common but the root: the absolute path reads better */
-        snprintf(buf, n, "%s", sa);
-        return;
-    }
-    size_t o = 0;
-    buf[0] = '\0';
-    for (const char *p = od + last; *p; p++)
-        if (*p == '/' && o + 4 < n) o += (size_t)snprintf(buf + o, n - o, "../");
-    snprintf(buf + o, n - o, "%s", sa + last + 1);
-}
-
 static cs_status write_variant(const cal_cli *c, FILE *f, const char *output, const char *name, cs_error *err)
 {
     /* The changes: the user's --set, then the fitted values; loaded once more on the scenario to
@@ -447,7 +416,7 @@ static cs_status write_variant(const cal_cli *c, FILE *f, const char *output, co
     for (size_t i = 0; i < c->n_warn; i++) ADD("Warning: %s\n", c->warn[i]);
 #undef ADD
     char base[PATH_MAX + 64];
-    base_path(c->w.scenario, output, base, sizeof base);
+    cs_cli_base_path(c->w.scenario, output, base, sizeof base);
     return cs_variant_write(f, base, name, comment, ch, n, err);
 }
 

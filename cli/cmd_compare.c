@@ -47,14 +47,9 @@ typedef struct cmp {
 /* Paired difference of a per-replication KPI between scenario i and the base. */
 static void paired(const double *v, const double *b, uint32_t n, double *diff, double *ci)
 {
-    double *d = malloc(n * sizeof *d);
-    if (!d) {
-        *diff = *ci = NAN;
-        return;
-    }
-    for (uint32_t k = 0; k < n; k++) d[k] = v[k] - b[k];
-    cs_ci95(d, n, diff, ci);
-    free(d);
+    cs_ci_acc a = {0, 0, 0};
+    for (uint32_t k = 0; k < n; k++) cs_ci_acc_add(&a, v[k] - b[k]);
+    cs_ci_acc_end(&a, 0.95, diff, ci);
 }
 
 /* The paired difference of KPI k of scenario i against the base, for the base's line (pool = 0)
@@ -424,7 +419,9 @@ int cs_cmd_compare(int argc, char **argv)
         memset(&ro, 0, sizeof ro);
         ro.threads = threads;
         for (size_t i = 0; i < c.n && st == CS_OK; i++) {
-            char label[32];
+            /* Room for two 20-digit size_t and "[/]" with its NUL, whatever the compiler can
+             * prove about i and c.n (GCC's -Wformat-truncation under -O1 cannot). */
+            char label[2 * 20 + 4];
             snprintf(label, sizeof label, "[%zu/%zu]", i + 1, c.n);
             cs_progress *bar = cs_progress_create(label, !flags[F_QUIET].set);
             ro.progress = cs_progress_update;

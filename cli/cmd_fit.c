@@ -1,165 +1,48 @@
 /* callsim fit: a scenario whose demand, handle times, patience, IVR, redials and (with an agent
  * column) handlers on duty come from a call log.
  *
- * One streaming pass over the log keeps, per line: arrival counts per hour of the week and
- * per calendar day (models/fit.h, bounded), uniform random samples (reservoirs) of at most
- * SAMPLE_CAP handle times and SAMPLE_CAP patience observations with their time of day, and
+ * Here: the flags, the output transaction, and what is printed.  The work is below the cli:
+ * one streaming pass over the log (io/fitlog.h) keeps, per line, arrival counts per hour of the
+ * week and per calendar day (models/fit.h, bounded), uniform random samples (reservoirs) of at
+ * most CS_FITLOG_SAMPLE_CAP handle times and patience observations with their time of day, and
  * outcome counts per hour.  Estimates are exact below the cap and use a uniform random sample
  * above it (stated in the output).  Patience is right-censored (an answered caller would have
- * waited longer), so it is estimated with Kaplan-Meier and maximum likelihood with censoring.
- * Durations and IVR shares get time-of-day bands when the data say they differ
- * (models/fitband.h).  Two things need every call, not a sample: the staffing (who answered
- * when, and when callers waited: models/staffest.h, 40 bytes a call) and redials (identified
- * callers' attempts: models/redial.h, 24 bytes an attempt). */
+ * waited longer), so it is estimated with Kaplan-Meier and maximum likelihood with censoring
+ * (models/fit.h, which also chooses the family to write).  Durations and IVR shares get
+ * time-of-day bands when the data say they differ (models/fitband.h).  Two things need every
+ * call, not a sample: the staffing (who answered when, and when callers waited:
+ * models/staffest.h, 40 bytes a call; written by io/fitlog.h) and redials (identified callers'
+ * attempts: models/redial.h, 24 bytes an attempt).  The charts are plots/fit_charts.h. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "io/calllog.h"
+#include "io/fitlog.h"
 #include "io/fityaml.h"
 #include "io/outdir.h"
-#include "io/staffing_csv.h"
 #include "io/timestamp.h"
 #include "io/units.h"
 #include "models/erlang.h"
 #include "models/fit.h"
-#include "models/calendar.h"
 #include "models/fitband.h"
 #include "models/overtake.h"
 #include "models/redial.h"
 #include "models/staffest.h"
-#include "plots/chart.h"
-#include "sim/rng.h"
+#include "plots/fit_charts.h"
 
-#define SAMPLE_CAP 100000
-#define MAX_LINES 32
 #define MAX_NOTES 16
-/* A patience whose fitted mean is beyond this is not a finding about callers (nobody waits two
- * hours on the phone); see choose_patience(). */
-#define PATIENCE_LIMIT 7200.0
-/* ... nor one whose mean comes mostly from beyond the longest wait anyone was seen to endure. */
-#define TAIL_SHARE_LIMIT 0.5
 /* IVR shares are banded when hours have at least this many calls. */
 #define SHARE_BAND_MIN 300
-/* 1970-01-05 was a Monday: arrival times are counted from it so that the slot of the week is
- * the profile's slot. */
-#define MONDAY_EPOCH (4.0 * 86400.0)
 
 enum { F_OUT, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_QUEUED_ONLY, F_NAME, F_CHARTS, F_LOGOFF, F_FORCE, F_HELP, F_N };
-
-typedef struct reservoir {
-    double *t, *tod;   /* duration; local time of day of the call */
-    int *ev;
-    size_t n, cap;
-    unsigned long long seen;
-} reservoir;
-
-/* Outcome categories counted per hour for the IVR shares (models/fitband.h). */
-enum { OC_IVR_ABANDON, OC_DEFLECT, OC_ON, OC_N };
-
-typedef struct line_fit {
-    char name[64];
-    cs_fit_arrivals_stream *arr;
-    reservoir handle, patience;
-    long calls, answered, abandoned, ivr_abandoned, deflected, cut_off, callback, failed;
-    double oc_h[24][CS_FITBAND_MAX_CAT];
-} line_fit;
-
-typedef struct fit_ctx {
-    line_fit lines[MAX_LINES];
-    size_t n_lines;
-    gsl_rng *rng;
-    double first_local, last_local;
-    int have_agent;              /* the log has an agent column */
-    cs_staffest *staff;
-    long answered_no_agent, answered_agent;
-    cs_redialest *redial;
-    long identified;
-    double *ov_arr, *ov_ans;     /* answered calls that waited: for queue priorities */
-    int *ov_line;
-    size_t ov_n, ov_cap;
-} fit_ctx;
-
-static int res_add(reservoir *r, gsl_rng *rng, double t, double tod, int ev)
-{
-    r->seen++;
-    if (r->n < SAMPLE_CAP) {
-        if (r->n == r->cap) {
-            size_t cap = r->cap ? 2 * r->cap : 1024;
-            double *nt = realloc(r->t, cap * sizeof *nt);
-            if (!nt) return -1;
-            r->t = nt;
-            double *nd = realloc(r->tod, cap * sizeof *nd);
-            if (!nd) return -1;
-            r->tod = nd;
-            int *ne = realloc(r->ev, cap * sizeof *ne);
-            if (!ne) return -1;
-            r->ev = ne;
-            r->cap = cap;
-        }
-        r->t[r->n] = t;
-        r->tod[r->n] = tod;
-        r->ev[r->n] = ev;
-        r->n++;
-        return 0;
-    }
-    /* Algorithm R: the new item replaces a random one with probability cap/seen. */
-    unsigned long long j = (unsigned long long)(gsl_rng_uniform(rng) * (double)r->seen);
-    if (j < SAMPLE_CAP) {
-        r->t[j] = t;
-        r->tod[j] = tod;
-        r->ev[j] = ev;
-    }
-    return 0;
-}
-
-static line_fit *line_for(fit_ctx *c, const char *name, cs_error *err)
-{
-    for (size_t i = 0; i < c->n_lines; i++)
-        if (strcmp(c->lines[i].name, name) == 0) return &c->lines[i];
-    if (c->n_lines == MAX_LINES) {
-        cs_error_set(err, CS_EINPUT, "the log has more than %d lines; map fewer with --columns line=...", MAX_LINES);
-        return NULL;
-    }
-    line_fit *l = &c->lines[c->n_lines];
-    memset(l, 0, sizeof *l);
-    snprintf(l->name, sizeof l->name, "%s", name);
-    l->arr = malloc(sizeof *l->arr);
-    if (!l->arr || cs_fit_arrivals_stream_init(l->arr, 3600, err) != CS_OK) {
-        free(l->arr);
-        cs_error_set(err, CS_ENOMEM, "out of memory");
-        return NULL;
-    }
-    c->n_lines++;
-    return l;
-}
-
-static void ctx_free(fit_ctx *c)
-{
-    for (size_t i = 0; i < c->n_lines; i++) {
-        free(c->lines[i].arr);
-        free(c->lines[i].handle.t);
-        free(c->lines[i].handle.tod);
-        free(c->lines[i].handle.ev);
-        free(c->lines[i].patience.t);
-        free(c->lines[i].patience.tod);
-        free(c->lines[i].patience.ev);
-    }
-    gsl_rng_free(c->rng);
-    cs_staffest_destroy(c->staff);
-    cs_redialest_destroy(c->redial);
-    free(c->ov_arr);
-    free(c->ov_ans);
-    free(c->ov_line);
-}
 
 static void print_fits(const char *what, const cs_fit_set *set, const cs_fit_result *best, int censored)
 {
@@ -181,91 +64,6 @@ static void print_fits(const char *what, const cs_fit_set *set, const cs_fit_res
         printf("    %-12s %-40s %12.1f %10.1f %10s%s%s\n", cs_fit_family_name((cs_fit_family)i), m, r->loglik, r->aic, g,
                r == low ? "  <- lowest AIC" : "", r == best && r != low ? "  <- written (see the warning)" : "");
     }
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Empirical CDF (or KM survival) against every fitted family. */
-static cs_status fit_chart(const char *dir, const char *file, const char *title, const char *line, const reservoir *res,
-                           const cs_fit_set *set, const cs_fit_result *best, int censored, cs_error *err)
-{
-    enum { NP = 200 };
-    double tmax = 0;
-    for (size_t i = 0; i < res->n; i++)
-        if (res->t[i] > tmax) tmax = res->t[i];
-    /* Show the bulk: up to the 99th percentile of the data (sorted copy). */
-    double *sorted = malloc(res->n * sizeof *sorted);
-    if (!sorted) return cs_error_set(err, CS_ENOMEM, "out of memory");
-    memcpy(sorted, res->t, res->n * sizeof *sorted);
-    qsort(sorted, res->n, sizeof *sorted, cmp_double);
-    double xmax = sorted[(size_t)(0.99 * (double)(res->n - 1))] * 1.2;
-    if (!(xmax > 0)) xmax = tmax > 0 ? tmax : 1;
-    double x[NP], emp[NP], fy[CS_FIT_N_FAMILIES][NP], lo[NP], hi[NP];
-    cs_fit_km_result km;
-    memset(&km, 0, sizeof km);
-    if (censored && cs_fit_km(res->t, res->ev, res->n, &km, err) != CS_OK) {
-        free(sorted);
-        return err->code;
-    }
-    size_t j = 0;
-    for (int i = 0; i < NP; i++) {
-        x[i] = xmax * i / (NP - 1);
-        if (censored) {
-            emp[i] = cs_fit_km_eval(&km, x[i]);
-            lo[i] = hi[i] = emp[i];
-            for (size_t k = 0; k < km.n_steps && km.time[k] <= x[i]; k++)
-                if (isfinite(km.lo[k])) {
-                    lo[i] = km.lo[k];
-                    hi[i] = km.hi[k];
-                }
-        } else {
-            while (j < res->n && sorted[j] <= x[i]) j++;
-            emp[i] = (double)j / (double)res->n;
-        }
-        for (int f = 0; f < CS_FIT_N_FAMILIES; f++) {
-            double c = set->fit[f].ok ? cs_dist_cdf(&set->fit[f].dist, x[i]) : NAN;
-            fy[f][i] = censored ? 1 - c : c;
-        }
-    }
-    if (censored) cs_fit_km_fini(&km);
-    free(sorted);
-    double unit = xmax > 1200 ? 60.0 : 1.0;
-    for (int i = 0; i < NP; i++) x[i] /= unit;
-    cs_chart_series ser[1 + CS_FIT_N_FAMILIES];
-    char labels[CS_FIT_N_FAMILIES][64];
-    size_t ns = 0;
-    ser[ns++] = (cs_chart_series){censored ? "Kaplan-Meier estimate (95% band)" : "Data (empirical)", NP, x, emp,
-                                  censored ? lo : NULL, censored ? hi : NULL, 0, 0, 1};
-    for (int f = 0; f < CS_FIT_N_FAMILIES; f++) {
-        if (!set->fit[f].ok) continue;
-        snprintf(labels[f], sizeof labels[f], "%s%s", cs_fit_family_name((cs_fit_family)f),
-                 &set->fit[f] == best ? " (chosen)" : "");
-        ser[ns++] = (cs_chart_series){labels[f], NP, x, fy[f], NULL, NULL, &set->fit[f] != best, 0, 0};
-    }
-    char t[160], sub[200], xl[64], path[1200];
-    snprintf(t, sizeof t, "Line %s: %s", line, title);
-    snprintf(sub, sizeof sub, "%zu observations%s; maximum likelihood, lowest AIC chosen", res->n,
-             censored ? ", answered callers censored" : "");
-    snprintf(xl, sizeof xl, "Time (%s)", unit > 1 ? "minutes" : "seconds");
-    cs_chart ch;
-    cs_chart_init(&ch, CS_CHART_LINE);
-    ch.title = t;
-    ch.subtitle = sub;
-    ch.xlabel = xl;
-    ch.ylabel = censored ? "Share still willing to wait" : "Share of calls at most this long";
-    ch.y_percent = 1;
-    ch.ymin = 0;
-    ch.ymax = 1;
-    ch.xmin = 0;
-    ch.xmax = xmax / unit;
-    ch.series = ser;
-    ch.n_series = ns;
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    return cs_chart_render(&ch, path, CS_CHART_PNG | CS_CHART_SVG | CS_CHART_PDF, err);
 }
 
 /* What one line's fit leaves for the scenario file and the charts. */
@@ -315,56 +113,13 @@ static void note(line_out *o, const char *line, const char *fmt, ...)
 
 static const char *const WEEKDAY[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 
-/* E[min(X, t)] = integral of the survival function over [0, t] (trapezoid, 4000 steps). */
-static double restricted_mean(const cs_dist *d, double t)
-{
-    enum { N = 4000 };
-    double h = t / N, sum = 0;
-    for (int i = 0; i <= N; i++) {
-        double sv = 1 - cs_dist_cdf(d, i * h);
-        sum += (i == 0 || i == N) ? sv / 2 : sv;
-    }
-    return sum * h;
-}
-
-/* The patience family to write: the lowest AIC among those whose mean is a finding.  A mean
- * beyond PATIENCE_LIMIT, or one that comes mostly (TAIL_SHARE_LIMIT) from beyond the longest
- * wait seen, rests on the fitted tail and a few callers, not on data: such a family is passed
- * over, and the choice said out loud.  If every family is like that, the exponential is
- * written: its mean is abandonments per second of waiting, which the data do pin down. */
-static const cs_fit_result *choose_patience(const cs_fit_set *ps, const reservoir *res, line_out *o,
+/* The patience to write (models/fit.h), its reason said out loud when it is not the lowest AIC. */
+static const cs_fit_result *choose_patience(const cs_fit_set *ps, const cs_fitlog_sample *res, line_out *o,
                                             const char *line)
 {
-    const cs_fit_result *best = cs_fit_best(ps);
-    if (!best) return NULL;
-    double tmax = 0;
-    for (size_t i = 0; i < res->n; i++)
-        if (res->t[i] > tmax) tmax = res->t[i];
-    const cs_fit_result *pick = NULL;
-    double tail[CS_FIT_N_FAMILIES];
-    for (int f = 0; f < CS_FIT_N_FAMILIES; f++) {
-        const cs_fit_result *r = &ps->fit[f];
-        tail[f] = NAN;
-        if (!r->ok || !(tmax > 0)) continue;
-        tail[f] = 1 - restricted_mean(&r->dist, tmax) / r->mean.est;
-        int plausible = r->mean.est <= PATIENCE_LIMIT && tail[f] <= TAIL_SHARE_LIMIT;
-        if (plausible && (!pick || r->aic < pick->aic)) pick = r;
-    }
-    if (pick == best) return best;
-    char why[200];
-    int fb = (int)best->family;
-    if (best->mean.est > PATIENCE_LIMIT)
-        snprintf(why, sizeof why, "a mean of %.1f h", best->mean.est / 3600);
-    else
-        snprintf(why, sizeof why, "a mean of %.0f s, %.0f%% of it beyond the longest wait seen (%.0f s)",
-                 best->mean.est, 100 * tail[fb], tmax);
-    if (!pick) pick = &ps->fit[CS_FIT_EXPONENTIAL];
-    note(o, line,
-         "patience: the best fit by AIC (%s) has %s: that rests on the fitted tail and a few callers, not on "
-         "data. Written instead: %s, mean %.0f s (95%% CI %.0f to %.0f), the best by AIC whose mean the "
-         "waits support%s",
-         cs_fit_family_name(best->family), why, cs_fit_family_name(pick->family), pick->mean.est, pick->mean.lo,
-         pick->mean.hi, pick->family == CS_FIT_EXPONENTIAL ? " (or the exponential, whose mean they always do)" : "");
+    char why[320];
+    const cs_fit_result *pick = cs_fit_choose_patience(ps, res->t, res->n, why, sizeof why);
+    if (why[0]) note(o, line, "%s", why);
     return pick;
 }
 
@@ -390,7 +145,7 @@ static void print_bands(const char *what, const cs_fitband_durations *b, double 
 }
 
 /* Fits line li and prints its fits; charts go into chartdir (the temporary folder). */
-static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t_end_local, const char *chartdir,
+static cs_status fit_line(cs_fitlog_line *l, size_t li, double t0, double t1, double t_end_local, const char *chartdir,
                           cs_redialest *rde, line_out *o, int *staff, cs_error *err)
 {
     o->ar = malloc(sizeof *o->ar);
@@ -405,10 +160,13 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t
     int have_patience = 0;
     if (l->patience.n >= 2) {
         cs_error perr = {CS_OK, ""};
-        if (cs_fit_durations(l->patience.t, l->patience.n, l->patience.ev, NULL, &o->ps, &perr) == CS_OK)
+        cs_status pst = cs_fit_durations(l->patience.t, l->patience.n, l->patience.ev, NULL, &o->ps, &perr);
+        if (pst == CS_OK)
             have_patience = 1;
-        else
+        else if (pst == CS_EDOM || pst == CS_EINPUT)   /* the data cannot say; the machine did not fail */
             printf("  line %s: patience not fitted (%s); written as never\n", l->name, perr.msg);
+        else
+            return cs_error_set(err, pst, "line %s: patience: %s", l->name, perr.msg);
     }
     printf("\nLine %s: %ld calls, %ld answered, %ld abandoned in the queue", l->name, l->calls, l->answered,
            l->abandoned);
@@ -463,7 +221,7 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t
         printf("  Day-to-day variation: not estimable from this log (it needs the same weekday on at least two "
                "days)\n");
     if (l->handle.seen > l->handle.n || l->patience.seen > l->patience.n)
-        printf("  (durations fitted on a uniform random sample of %d calls)\n", SAMPLE_CAP);
+        printf("  (durations fitted on a uniform random sample of %d calls)\n", CS_FITLOG_SAMPLE_CAP);
     print_fits("Handle time (answered calls)", &o->hs, o->hb, 0);
     if (l->handle.n < CS_FITBAND_MIN_OBS)
         note(o, l->name,
@@ -488,7 +246,7 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t
         if (st != CS_OK) return st;
         /* A band whose patience is implausible on its own is not written. */
         for (size_t b = 0; o->pband.test.use_bands && b < o->pband.test.n_bands; b++)
-            if (o->pband.fit[b].ok && o->pband.fit[b].mean.est > PATIENCE_LIMIT) {
+            if (o->pband.fit[b].ok && o->pband.fit[b].mean.est > CS_FIT_PATIENCE_LIMIT) {
                 note(o, l->name,
                      "patience by time of day: the %02d:00-%02d:00 band's mean is %.1f h, beyond belief; one "
                      "patience for the whole day is written instead", (int)(o->pband.from[b] / 3600),
@@ -502,16 +260,16 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t
     /* The journey before the queue: IVR hang-ups and deflections (by time of day when the hours
      * differ), cut-offs. */
     if (l->ivr_abandoned + l->deflected > 0) {
-        st = cs_fitband_fit_shares((const double(*)[CS_FITBAND_MAX_CAT])l->oc_h, OC_N, SHARE_BAND_MIN, &o->ivr, err);
+        st = cs_fitband_fit_shares((const double(*)[CS_FITBAND_MAX_CAT])l->oc_h, CS_FITLOG_OC_N, SHARE_BAND_MIN, &o->ivr, err);
         if (st != CS_OK) return st;
-        printf("  Before the queue: %.2f%% hung up in the IVR, %.2f%% deflected", 100 * o->ivr.p_all[OC_IVR_ABANDON],
-               100 * o->ivr.p_all[OC_DEFLECT]);
+        printf("  Before the queue: %.2f%% hung up in the IVR, %.2f%% deflected", 100 * o->ivr.p_all[CS_FITLOG_OC_IVR_ABANDON],
+               100 * o->ivr.p_all[CS_FITLOG_OC_DEFLECT]);
         if (o->ivr.test.use_bands) {
             printf("; by time of day (likelihood ratio p = %.2g):\n", o->ivr.test.p_value);
             for (size_t b = 0; b < o->ivr.test.n_bands; b++)
                 printf("    %02d:00-%02d:00  %6.0f calls  IVR hang-ups %.2f%%, deflected %.2f%%\n",
                        (int)(o->ivr.from[b] / 3600), (int)(o->ivr.to[b] / 3600), o->ivr.n[b],
-                       100 * o->ivr.p[b][OC_IVR_ABANDON], 100 * o->ivr.p[b][OC_DEFLECT]);
+                       100 * o->ivr.p[b][CS_FITLOG_OC_IVR_ABANDON], 100 * o->ivr.p[b][CS_FITLOG_OC_DEFLECT]);
         } else {
             printf(" (the same through the day)\n");
         }
@@ -551,10 +309,12 @@ static cs_status fit_line(line_fit *l, size_t li, double t0, double t1, double t
 
     char file[96];
     snprintf(file, sizeof file, "handle_line%zu", li + 1);
-    st = fit_chart(chartdir, file, "handle time fitted to the data", l->name, &l->handle, &o->hs, o->hb, 0, err);
+    st = cs_charts_fit(chartdir, file, "handle time fitted to the data", l->name, l->handle.t, l->handle.ev,
+                       l->handle.n, &o->hs, o->hb, 0, err);
     if (st == CS_OK && o->pb) {
         snprintf(file, sizeof file, "patience_line%zu", li + 1);
-        st = fit_chart(chartdir, file, "patience fitted to censored waits", l->name, &l->patience, &o->ps, o->pb, 1, err);
+        st = cs_charts_fit(chartdir, file, "patience fitted to censored waits", l->name, l->patience.t,
+                           l->patience.ev, l->patience.n, &o->ps, o->pb, 1, err);
     }
     if (st != CS_OK) {
         char m[sizeof err->msg];
@@ -574,7 +334,7 @@ static double ln(double x) { return log(x); }
 /* Handlers available by local date and time (models/staffest.h), as rows date,time,staff: a
  * row at each change and at every local midnight, from the first day's 00:00 to the end of the
  * last day. */
-static cs_status write_staffing(fit_ctx *c, double logoff, double first_local, double end_local, cs_outfile *sf,
+static cs_status write_staffing(cs_fitlog *c, double logoff, double first_local, double end_local, cs_outfile *sf,
                                 char notes[][320], size_t *n_notes, cs_error *err)
 {
     double *t = NULL;
@@ -599,62 +359,23 @@ static cs_status write_staffing(fit_ctx *c, double logoff, double first_local, d
         fprintf(stderr, "callsim fit: warning: %s\n", notes[*n_notes]);
         (*n_notes)++;
     }
-    /* The steps are in local seconds (the log's wall clock); the file is on the scenario's
-     * clock (t = 0 at local midnight of the log's first day), written by io/staffing_csv, the
-     * format `on_duty:` reads.  In the repeated October hour the first reading is taken. */
-    cs_clock ck;
-    long day0 = (long)floor(first_local / 86400.0);
-    int y, m, d;
-    cs_ts_civil_from_days(day0, &y, &m, &d);
-    st = cs_clock_init_date(&ck, y, m, d, err);
-    double *ct = st == CS_OK && n ? malloc(n * sizeof *ct) : NULL;
-    if (st == CS_OK && n && !ct) st = cs_error_set(err, CS_ENOMEM, "out of memory");
-    size_t k = 0;
-    for (size_t i = 0; st == CS_OK && i < n; i++) {
-        long day = (long)floor(t[i] / 86400.0);
-        double tt = cs_clock_t_of(&ck, day - day0, t[i] - (double)day * 86400.0, CS_DATE_FOLD_FIRST, NULL);
-        /* Rows are whole seconds: steps closer than that merge, the later level holding. */
-        tt = floor(tt + 0.5);
-        if (k > 0 && tt <= ct[k - 1]) {
-            lv[k - 1] = lv[i];
-            continue;
-        }
-        ct[k] = tt;
-        lv[k] = lv[i];
-        k++;
-    }
-    FILE *f = cs_outfile_stream(sf);
-    long last_day = (long)floor(end_local / 86400.0) - 1;
-    double end = cs_clock_t_of(&ck, last_day + 1 - day0, 0, CS_DATE_FOLD_FIRST, NULL);
-    /* Before the first session nobody is on duty: a row at the first day's midnight says so. */
-    if (st == CS_OK && (k == 0 || ct[0] > 0)) {
-        double *nt = malloc((k + 1) * sizeof *nt);
-        int *nl = malloc((k + 1) * sizeof *nl);
-        if (!nt || !nl) {
-            free(nt);
-            free(nl);
-            st = cs_error_set(err, CS_ENOMEM, "out of memory");
-        } else {
-            nt[0] = 0;
-            nl[0] = 0;
-            if (k) memcpy(nt + 1, ct, k * sizeof *nt);
-            if (k) memcpy(nl + 1, lv, k * sizeof *nl);
-            free(ct);
-            ct = nt;
-            free(lv);
-            lv = nl;
-            k++;
-        }
-    }
-    /* Calls talking past the last midnight are beyond the run: their steps are left out. */
-    while (k > 0 && ct[k - 1] >= end) k--;
-    if (st == CS_OK) st = cs_staffcsv_write(f, &ck, ct, lv, k, end, err);
-    free(ct);
-    free(t);
-    free(lv);
-    if (st == CS_OK && ferror(f)) return cs_error_set(err, CS_EIO, "cannot write the staffing file: %s", strerror(errno));
-    return st;
+    return cs_fitlog_staffing_csv(cs_outfile_stream(sf), first_local, end_local, t, lv, n, err);
 }
+
+/* A signal between creating a partial output and handing it to the handler, or between the
+ * commits of the charts, the staffing and the scenario, would leave half a fit: such signals
+ * wait (blocked) until the step is done, then the handler cleans up or finds the fit whole. */
+static void hold_signals(sigset_t *old)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    sigaddset(&s, SIGHUP);
+    sigprocmask(SIG_BLOCK, &s, old);
+}
+
+static void release_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
 
 /* "Fitted from LOG", cut at a character boundary to fit a scenario name. */
 static void default_name(char *buf, size_t n, const char *base)
@@ -725,6 +446,8 @@ int cs_cmd_fit(int argc, char **argv)
     cs_cli_install_signals();
     cs_outfile *yf = NULL;
     cs_outdir *cd = NULL;
+    sigset_t held;
+    hold_signals(&held);
     cs_status st = cs_outfile_begin(outp, flags[F_FORCE].set, cs_cli_note, (void *)"fit", &yf, &err);
     if (st == CS_OK) {
         cs_cli_watch_outfile(yf);
@@ -734,6 +457,7 @@ int cs_cmd_fit(int argc, char **argv)
             cs_error_set(&err, CS_EINPUT, "charts folder '%s' already exists; add --force to replace it, or choose "
                                           "another with --charts DIR", chartdir);
     }
+    release_signals(&held);
     if (st != CS_OK) {
         cs_cli_watch_outfile(NULL);
         cs_outfile_abort(yf);
@@ -741,11 +465,9 @@ int cs_cmd_fit(int argc, char **argv)
     }
 
     cs_log *log = NULL;
-    fit_ctx c;
+    cs_fitlog c;
     memset(&c, 0, sizeof c);
-    c.first_local = INFINITY;
-    c.last_local = -INFINITY;
-    long ignored = 0, rows = 0;
+    long rows = 0;
     st = cs_log_open(pos[0], &lo, &log, &err);
     /* With an agent column the dated staffing goes beside the scenario: FILE without .yaml +
      * -staffing.csv, in the same transaction. */
@@ -765,112 +487,18 @@ int cs_cmd_fit(int argc, char **argv)
         size_t n = strlen(outp);
         int stem = (int)(n > 5 && strcmp(outp + n - 5, ".yaml") == 0 ? n - 5 : n);
         snprintf(sfpath, sizeof sfpath, "%.*s-staffing.csv", stem, outp);
+        hold_signals(&held);
         st = cs_outfile_begin(sfpath, flags[F_FORCE].set, cs_cli_note, (void *)"fit", &sf, &err);
         if (st == CS_OK) cs_cli_watch_outfile2(sf);
+        release_signals(&held);
     }
-    if (st == CS_OK && !(c.rng = cs_rng_stream(20240601, 0, "fit/reservoir")))
-        st = cs_error_set(&err, CS_ENOMEM, "out of memory");
-    if (st == CS_OK) {
-        c.have_agent = cs_log_has_key(log, "agent");
-        if (c.have_agent && !(c.staff = cs_staffest_create())) st = cs_error_set(&err, CS_ENOMEM, "out of memory");
-        if (st == CS_OK && cs_log_has_key(log, "caller") && !(c.redial = cs_redialest_create()))
-            st = cs_error_set(&err, CS_ENOMEM, "out of memory");
-    }
+    if (st == CS_OK) st = cs_fitlog_init(&c, cs_log_has_key(log, "agent"), cs_log_has_key(log, "caller"), &err);
     cs_log_rec rec;
     while (st == CS_OK) {
         int got = 0;
         st = cs_log_next(log, &rec, &got, &err);
         if (st != CS_OK || !got) break;
-        if (rec.outcome == CS_LOG_OTHER || (flags[F_QUEUED_ONLY].set && rec.queued == 0)) {
-            ignored++;
-            continue;
-        }
-        line_fit *l = line_for(&c, rec.line, &err);
-        if (!l) {
-            st = err.code;
-            break;
-        }
-        double local = rec.arrival + cs_ts_utc_offset(rec.arrival, lo.tz);
-        double tod = local - 86400.0 * floor(local / 86400.0);
-        int hour = (int)(tod / 3600);
-        if (hour > 23) hour = 23;
-        if (local < c.first_local) c.first_local = local;
-        if (local > c.last_local) c.last_local = local;
-        cs_fit_arrivals_stream_add(l->arr, local - MONDAY_EPOCH);
-        l->calls++;
-        int oc = OC_ON, failed = -1, mem = 0;
-        switch (rec.outcome) {
-        case CS_LOG_ANSWERED:
-            l->answered++;
-            failed = 0;
-            if (isfinite(rec.handle) && rec.handle > 0) mem |= res_add(&l->handle, c.rng, rec.handle, tod, 1);
-            if (isfinite(rec.wait) && rec.wait >= 0) mem |= res_add(&l->patience, c.rng, rec.wait, tod, 0);
-            break;
-        case CS_LOG_ABANDONED:
-            l->abandoned++;
-            failed = 1;
-            if (isfinite(rec.wait) && rec.wait >= 0) mem |= res_add(&l->patience, c.rng, rec.wait, tod, 1);
-            break;
-        case CS_LOG_ABANDONED_IVR:
-            l->ivr_abandoned++;
-            oc = OC_IVR_ABANDON;
-            failed = 1;
-            break;
-        case CS_LOG_DEFLECTED:
-            l->deflected++;
-            oc = OC_DEFLECT;
-            break;
-        case CS_LOG_CUT_OFF:
-            l->cut_off++;
-            failed = 1;
-            break;
-        case CS_LOG_CALLBACK: l->callback++; break;
-        default: break;
-        }
-        l->oc_h[hour][oc] += 1;
-        if (failed == 1) l->failed++;
-        cs_error e2 = {CS_OK, ""};
-        /* Who answered, and when callers waited: the staffing estimate (local seconds). */
-        if (c.staff && rec.outcome == CS_LOG_ANSWERED) {
-            double at = isfinite(rec.answer) ? rec.answer + cs_ts_utc_offset(rec.answer, lo.tz) : NAN;
-            double busy = (isfinite(rec.handle) ? rec.handle : 0) + (isfinite(rec.wrap) && rec.wrap > 0 ? rec.wrap : 0);
-            if (rec.agent && isfinite(at)) {
-                c.answered_agent++;
-                if (cs_staffest_add(c.staff, rec.agent, at, at + busy, &e2) != CS_OK) mem |= e2.code == CS_ENOMEM;
-            } else {
-                c.answered_no_agent++;
-            }
-        }
-        if (c.staff && isfinite(rec.wait) && rec.wait > 0 &&
-            cs_staffest_add_wait(c.staff, local, local + rec.wait, &e2) == CS_ENOMEM)
-            mem = 1;
-        if (rec.outcome == CS_LOG_ANSWERED && isfinite(rec.wait) && rec.wait > 0) {
-            if (c.ov_n == c.ov_cap) {
-                size_t nc = c.ov_cap ? 2 * c.ov_cap : 4096;
-                double *na = realloc(c.ov_arr, nc * sizeof *na);
-                if (na) c.ov_arr = na;
-                double *nb = na ? realloc(c.ov_ans, nc * sizeof *nb) : NULL;
-                if (nb) c.ov_ans = nb;
-                int *nl = nb ? realloc(c.ov_line, nc * sizeof *nl) : NULL;
-                if (nl) c.ov_line = nl;
-                if (!nl) mem = 1;
-                else c.ov_cap = nc;
-            }
-            if (c.ov_n < c.ov_cap) {
-                c.ov_arr[c.ov_n] = local;
-                c.ov_ans[c.ov_n] = local + rec.wait;
-                c.ov_line[c.ov_n] = (int)(l - c.lines);
-                c.ov_n++;
-            }
-        }
-        if (c.redial && rec.caller && failed >= 0) {
-            c.identified++;
-            if (cs_redialest_add(c.redial, rec.caller, local, (int)(l - c.lines), failed, &e2) == CS_ENOMEM) mem = 1;
-        }
-        if (mem) {
-            st = cs_error_set(&err, CS_ENOMEM, "out of memory");
-            break;
-        }
+        st = cs_fitlog_add(&c, &rec, lo.tz, flags[F_QUEUED_ONLY].set, &err);
     }
     if (log) {
         const cs_log_skips *sk = cs_log_skipped(log);
@@ -887,9 +515,9 @@ int cs_cmd_fit(int argc, char **argv)
     base = base ? base + 1 : pos[0];
     line_out *lout = NULL;
     if (st == CS_OK) {
-        t0 = floor(c.first_local / 86400.0) * 86400.0 - MONDAY_EPOCH;
-        t1 = (floor(c.last_local / 86400.0) + 1) * 86400.0 - MONDAY_EPOCH;
-        printf("Fitted %s: %ld rows, %ld not used (other outcomes%s), %zu line%s, %.0f days\n", pos[0], rows, ignored,
+        t0 = floor(c.first_local / 86400.0) * 86400.0 - CS_FITLOG_MONDAY_EPOCH;
+        t1 = (floor(c.last_local / 86400.0) + 1) * 86400.0 - CS_FITLOG_MONDAY_EPOCH;
+        printf("Fitted %s: %ld rows, %ld not used (other outcomes%s), %zu line%s, %.0f days\n", pos[0], rows, c.ignored,
                flags[F_QUEUED_ONLY].set ? " or never queued" : "", c.n_lines, c.n_lines == 1 ? "" : "s",
                (t1 - t0) / 86400);
         if (!(lout = calloc(c.n_lines, sizeof *lout))) st = cs_error_set(&err, CS_ENOMEM, "out of memory");
@@ -955,7 +583,7 @@ int cs_cmd_fit(int argc, char **argv)
         if (!yl) st = cs_error_set(&err, CS_ENOMEM, "out of memory");
         for (size_t li = 0; yl && li < c.n_lines; li++) {
             const line_out *o = &lout[li];
-            const line_fit *l = &c.lines[li];
+            const cs_fitlog_line *l = &c.lines[li];
             cs_fityaml_line *y = &yl[li];
             memset(y, 0, sizeof *y);
             y->name = l->name;
@@ -971,8 +599,8 @@ int cs_cmd_fit(int argc, char **argv)
             y->handle_bands = o->hband.test.use_bands ? &o->hband : NULL;
             y->patience_bands = o->pb && o->pband.test.use_bands ? &o->pband : NULL;
             y->ivr = l->ivr_abandoned + l->deflected > 0;
-            y->ivr_abandon = o->ivr.p_all[OC_IVR_ABANDON];
-            y->ivr_deflect = o->ivr.p_all[OC_DEFLECT];
+            y->ivr_abandon = o->ivr.p_all[CS_FITLOG_OC_IVR_ABANDON];
+            y->ivr_deflect = o->ivr.p_all[CS_FITLOG_OC_DEFLECT];
             y->ivr_bands = y->ivr && o->ivr.test.use_bands ? &o->ivr : NULL;
             /* Redials only when the data show them (the interval excludes 0).  The demand
              * written is then callers' first attempts: the expected redials come off it, since
@@ -1024,9 +652,11 @@ int cs_cmd_fit(int argc, char **argv)
     if (st == CS_OK && (fflush(stdout) != 0 || ferror(stdout)))
         st = cs_error_set(&err, CS_EIO, "cannot write the fits to standard output: %s", strerror(errno));
     /* Charts first, then the scenario: the scenario is what marks a finished fit. */
+    hold_signals(&held);
     if (st == CS_OK) st = cs_outdir_commit(cd, &err);
     if (st == CS_OK && sf) st = cs_outfile_commit(sf, &err);
     if (st == CS_OK) st = cs_outfile_commit(yf, &err);
+    release_signals(&held);
     cs_cli_watch_outdir(NULL);
     cs_cli_watch_outfile(NULL);
     cs_cli_watch_outfile2(NULL);
@@ -1035,7 +665,7 @@ int cs_cmd_fit(int argc, char **argv)
     cs_outfile_abort(sf);
     cs_outfile_abort(yf);
     outs_free(lout, c.n_lines);
-    ctx_free(&c);
+    cs_fitlog_fini(&c);
     if (st != CS_OK) return cs_cli_fail("fit", st, err.msg);
     if (sf) printf("\nWrote %s, the dated staffing %s and the fit charts in %s/\n", outp, sfpath, chartdir);
     else printf("\nWrote %s and the fit charts in %s/\n", outp, chartdir);

@@ -57,11 +57,11 @@ static size_t hour_slots(const cs_repstats *o, size_t hr, size_t *slots)
 
 /* By hour of day: the first sanity check of an analyst.  '*' marks an observed value outside the
  * range a single replication falls in (95%). */
-static void print_hours(const cs_replay_data *d, const cs_results *r, size_t l)
+static cs_status print_hours(const cs_replay_data *d, const cs_results *r, size_t l, cs_error *err)
 {
     const cs_repstats *o = &d->observed;
     size_t *slots = malloc(o->n_slots * sizeof *slots);
-    if (!slots) return;
+    if (!slots) return cs_error_set(err, CS_ENOMEM, "out of memory");
     printf("  By hour of day     offered/h   abandoned or cut off (obs | sim)          mean wait (obs | sim)\n");
     int flagged = 0;
     for (size_t hr = 0; hr < 24; hr++) {
@@ -79,6 +79,7 @@ static void print_hours(const cs_replay_data *d, const cs_results *r, size_t l)
     }
     if (flagged) printf("  * observed outside the range that 95%% of single replications fall in\n");
     free(slots);
+    return CS_OK;
 }
 
 /* summary.json: the hour-of-day comparison of line l of (d, r). */
@@ -135,7 +136,7 @@ static void chart_hours(cs_replay_hours *h, const char *name, const cs_replay_da
     }
 }
 
-static void print_side_by_side(const replay_ctx *x, const char *log)
+static cs_status print_side_by_side(const replay_ctx *x, const char *log, cs_error *err)
 {
     const cs_replay_data *d = x->d;
     const cs_results *r = x->r;
@@ -163,17 +164,20 @@ static void print_side_by_side(const replay_ctx *x, const char *log)
             printf("  %-40s %14s %16s  ± %s\n", cs_line_kpis[k].label, a, b, c);
         }
         if (!d->has_outcomes) continue;
-        print_hours(d, r, l);
+        cs_status st = print_hours(d, r, l, err);
+        if (st != CS_OK) return st;
     }
     if (d->has_outcomes && s->n_lines > 1) {
         cs_replay_all all;
-        cs_error e = {CS_OK, ""};
-        if (cs_replay_all_lines(d, r, &all, &e) == CS_OK) {
+        cs_status st = cs_replay_all_lines(d, r, &all, err);
+        if (st == CS_OK) {
             printf("\nAll lines together\n");
-            print_hours(&all.d, &all.r, 0);
+            st = print_hours(&all.d, &all.r, 0, err);
         }
         cs_replay_all_free(&all);
+        return st;
     }
+    return CS_OK;
 }
 
 static void observed_json(void *ud, void *wv)
@@ -239,6 +243,7 @@ static void replay_json(void *ud, void *wv)
         cs_json_key(w, "by_hour");
         cs_json_begin_object(w);
         size_t *slots = malloc(d->observed.n_slots * sizeof *slots);
+        if (!slots) cs_json_writer_fail(w, CS_ENOMEM, "out of memory");
         for (size_t l = 0; slots && l < s->n_lines; l++) {
             cs_json_key(w, s->lines[l].name);
             json_hours(w, d, x->r, l, slots);
@@ -249,6 +254,8 @@ static void replay_json(void *ud, void *wv)
             if (cs_replay_all_lines(d, x->r, &all, &e) == CS_OK) {
                 cs_json_key(w, CS_REPLAY_ALL_LINES);
                 json_hours(w, &all.d, &all.r, 0, slots);
+            } else {
+                cs_json_writer_fail(w, e.code, e.msg);
             }
             cs_replay_all_free(&all);
         }
@@ -487,8 +494,8 @@ int cs_cmd_replay(int argc, char **argv)
                 st = cs_json_writer_finish(w, &err);
                 cs_json_writer_destroy(w);
             } else if (st == CS_OK) {
-                print_side_by_side(&x, pos[0]);
-                if (fflush(stdout) != 0 || ferror(stdout))
+                st = print_side_by_side(&x, pos[0], &err);
+                if (st == CS_OK && (fflush(stdout) != 0 || ferror(stdout)))
                     st = cs_error_set(&err, CS_EIO, "cannot write the results table: %s", strerror(errno));
             }
             if (st == CS_OK) st = cs_outputs_finish(outs, res, &err);

@@ -1,6 +1,9 @@
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli/common.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -19,11 +22,6 @@
 #include "io/scenario_json.h"
 #include "io/units.h"
 #include "models/volume.h"
-
-cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code)
-{
-    return cs_cli_load_scenario_set(cmd, path, NULL, 0, exit_code);
-}
 
 cs_scn *cs_cli_load_scenario_set(const char *cmd, const char *path, const char *const *sets, size_t n_sets,
                                  int *exit_code)
@@ -240,8 +238,6 @@ void cs_cli_install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
-int cs_cli_interrupted(void) { return interrupted; }
-
 int cs_cli_calibrate(const char *cmd, cs_scn *s, int threads)
 {
     cs_error err = {CS_OK, ""};
@@ -303,4 +299,35 @@ cs_status cs_cli_write_run_files(cs_outdir *o, const cs_results *r, int group, c
     if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write intervals.csv");
     if (st == CS_OK && cs_out_daily_wanted(r)) st = write_daily(o, r, err);
     return st;
+}
+
+/* How the variant names its base: relative to the folder the variant is written in when both
+ * are below a common folder, else absolute. */
+void cs_cli_base_path(const char *scenario, const char *output, char *buf, size_t n)
+{
+    char sa[PATH_MAX], od[PATH_MAX], tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", output);
+    char *slash = strrchr(tmp, '/');
+    if (slash) *slash = '\0';
+    else snprintf(tmp, sizeof tmp, ".");
+    if (!realpath(scenario, sa) || !realpath(tmp[0] ? tmp : "/", od)) {
+        snprintf(buf, n, "%s", scenario);
+        return;
+    }
+    /* Common leading folders, then one ".." per folder left in the output's. */
+    size_t i = 0, last = 0;
+    while (sa[i] && od[i] && sa[i] == od[i]) {
+        if (sa[i] == '/') last = i;
+        i++;
+    }
+    if (od[i] == '\0' && sa[i] == '/') last = i;
+    if (last == 0) { /* nothing in common but the root: the absolute path reads better */
+        snprintf(buf, n, "%s", sa);
+        return;
+    }
+    size_t o = 0;
+    buf[0] = '\0';
+    for (const char *p = od + last; *p; p++)
+        if (*p == '/' && o + 4 < n) o += (size_t)snprintf(buf + o, n - o, "../");
+    snprintf(buf + o, n - o, "%s", sa + last + 1);
 }

@@ -9,12 +9,10 @@
 #include "models/run.h"
 #include "models/scenario.h"
 
-/* Loads a scenario, printing every diagnostic to stderr.  Returns NULL on error and sets
- * *exit_code (2 for input errors). */
-cs_scn *cs_cli_load_scenario(const char *cmd, const char *path, int *exit_code);
-
-/* As cs_cli_load_scenario, with the --set changes sets[0..n_sets) applied to the document before
- * it is read (io/override.h); a problem in one names the flag: "--set #2 'PATH=VALUE': ...". */
+/* Loads a scenario, printing every diagnostic to stderr, with the --set changes sets[0..n_sets)
+ * applied to the document before it is read (io/override.h); a problem in one names the flag:
+ * "--set #2 'PATH=VALUE': ...".  Returns NULL on error and sets *exit_code (2 for input
+ * errors). */
 cs_scn *cs_cli_load_scenario_set(const char *cmd, const char *path, const char *const *sets, size_t n_sets,
                                  int *exit_code);
 
@@ -29,6 +27,10 @@ int cs_cli_list(const char *cmd, int argc, char **argv, cs_flag *flags, size_t n
  * comment that lists them (the file alone would not give the same run). */
 cs_status cs_cli_copy_scenario(cs_outdir *dir, const char *src, const char *rel, const char *const *sets,
                                size_t n_sets, cs_error *err);
+
+/* How a variant file written at `output` names its base `scenario`: relative to the variant's
+ * folder when both are below a common folder, else absolute (calibrate -o, staff -o). */
+void cs_cli_base_path(const char *scenario, const char *output, char *buf, size_t n);
 
 /* Applies --reps, --seed (NULL = keep the file's).  Returns 0 or an exit code. */
 int cs_cli_override(const char *cmd, cs_scn *s, const char *reps, const char *seed);
@@ -65,7 +67,6 @@ void cs_cli_watch_outfile(cs_outfile *o);
 /* A second file written in the same transaction (fit's dated staffing beside its scenario). */
 void cs_cli_watch_outfile2(cs_outfile *o);
 void cs_cli_install_signals(void);
-int cs_cli_interrupted(void);
 
 /* Writes summary.json (meta, resolved scenario, KPIs) and intervals.csv into o. */
 cs_status cs_cli_write_run_files(cs_outdir *o, const cs_results *r, int group, const char *extra_key,

@@ -28,6 +28,8 @@ static void usage(FILE *f)
             "  erlang              analytic Erlang C / Erlang A values for one queue\n"
             "  replay LOG.csv --scenario S.yaml   drive a scenario with a real call log's arrivals\n"
             "  fit LOG.csv -o fitted.yaml         build a scenario from a call log\n"
+            "  staff FILE.yaml -o staffed.yaml   handlers needed per interval, the least-cost roster\n"
+            "                      of allowed shifts for them, checked by simulation, with its cost\n"
             "  report DIR          (re)write DIR/report.html from a results folder\n"
             "  sweep FILE.yaml --vary PATH=VALUES   the KPIs over a grid of input values\n"
             "  sensitivity FILE.yaml --vary PATH=LOW,HIGH   which uncertain input moves the KPIs most\n"
@@ -38,7 +40,8 @@ static void usage(FILE *f)
             CS_VERSION);
 }
 
-int cs_exit_code(cs_status st)
+/* Maps a status to an exit code (input errors are 2, everything else 1). */
+static int exit_code(cs_status st)
 {
     if (st == CS_OK) return CS_EXIT_OK;
     return st == CS_EINPUT ? CS_EXIT_INPUT : CS_EXIT_FAIL;
@@ -47,7 +50,7 @@ int cs_exit_code(cs_status st)
 int cs_cli_fail(const char *cmd, cs_status st, const char *msg)
 {
     fprintf(stderr, "callsim %s: %s\n", cmd, msg);
-    return cs_exit_code(st);
+    return exit_code(st);
 }
 
 static int run_command(int argc, char **argv);
@@ -82,7 +85,8 @@ static int run_command(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {{"run", cs_cmd_run},       {"erlang", cs_cmd_erlang}, {"compare", cs_cmd_compare},
                 {"report", cs_cmd_report}, {"replay", cs_cmd_replay}, {"fit", cs_cmd_fit},
-                {"sweep", cs_cmd_sweep},   {"sensitivity", cs_cmd_sensitivity}, {"calibrate", cs_cmd_calibrate}};
+                {"sweep", cs_cmd_sweep},   {"sensitivity", cs_cmd_sensitivity}, {"calibrate", cs_cmd_calibrate},
+                {"staff", cs_cmd_staff}};
     /* A closed pipe (callsim ... | head) must not kill the process silently halfway through
      * an output folder: writes then fail with EPIPE, which every writer reports. */
     signal(SIGPIPE, SIG_IGN);

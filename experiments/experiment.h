@@ -64,18 +64,14 @@ typedef struct cs_exp_opts {
 cs_status cs_exp_run(cs_scn *const *scns, size_t n, const cs_scn *crn, const char *const *labels,
                      const cs_exp_opts *opts, cs_results **res, cs_error *err);
 
-/** @brief Frees the per-replication sums of r (models/repstats.h), keeping every whole-run
- *  KPI value (line and pool KPIs per replication, merged wait histograms): all that sweeps and
- *  sensitivity analyses read, at a small fraction of the memory.  Interval KPIs are gone after. */
-void cs_exp_trim(cs_results *r);
-
 /* Scenarios per batch of cs_exp_run_trimmed: bounds memory (one batch's per-replication sums
  * exist at once) while keeping the threads busy. */
 #define CS_EXP_BATCH 16
 
-/** @brief cs_exp_run in batches of CS_EXP_BATCH scenarios, each result trimmed (cs_exp_trim)
- *  as its batch ends, progress counted across batches: for sweeps and sensitivity analyses,
- *  whose grids may be large and which read whole-run KPIs only. */
+/** @brief cs_exp_run in batches of CS_EXP_BATCH scenarios, each result trimmed as its batch
+ *  ends (per-replication sums freed, every whole-run KPI kept), progress counted across
+ *  batches: for sweeps and sensitivity analyses, whose grids may be large and which read
+ *  whole-run KPIs only. */
 cs_status cs_exp_run_trimmed(cs_scn *const *scns, size_t n, const cs_scn *crn, const char *const *labels,
                              const cs_exp_opts *opts, cs_results **res, cs_error *err);
 

@@ -89,6 +89,13 @@ cs_json_writer *cs_json_writer_create_buffer(int indent);
 const char *cs_json_writer_buffer(const cs_json_writer *w, size_t *len);
 
 /**
+ * @brief Records a failure of the code producing the document (an allocation it needed, a
+ *  computation that failed), so that cs_json_writer_finish returns it instead of a document
+ *  with a member silently left out.  Only the first error is kept; msg is copied.
+ */
+void cs_json_writer_fail(cs_json_writer *w, cs_status code, const char *msg);
+
+/**
  * @brief Checks the document is complete, terminates it, flushes the stream.
  * @return CS_OK, or the first recorded error (see the header comment: CS_EINTERNAL, CS_ENOMEM,
  *         CS_EIO) with a message in err.  Calling it again returns the same status and

@@ -282,13 +282,11 @@ void cs_replay_compare(const cs_replay_data *d, const cs_results *r, size_t line
     const cs_line *cfg = &r->scn->lines[line];
     double scale = cs_interval_kpi_is_count(ik) ? per / d->observed.interval : 1.0;
     out->observed = cs_kpi_line_slots(&d->observed, cfg, line, slots, n, ik) * scale;
-    double *v = malloc((r->n_reps ? r->n_reps : 1) * sizeof *v);
-    out->mean = out->ci95 = out->range_lo = out->range_hi = NAN;
+    out->range_lo = out->range_hi = NAN;
     out->outside = 0;
-    if (!v) return;
-    for (uint32_t i = 0; i < r->n_reps; i++) v[i] = cs_kpi_line_slots(&r->reps[i], cfg, line, slots, n, ik) * scale;
-    size_t used = cs_ci95(v, r->n_reps, &out->mean, &out->ci95);
-    free(v);
+    cs_ci_acc a = {0, 0, 0};
+    for (uint32_t i = 0; i < r->n_reps; i++) cs_ci_acc_add(&a, cs_kpi_line_slots(&r->reps[i], cfg, line, slots, n, ik) * scale);
+    size_t used = cs_ci_acc_end(&a, 0.95, &out->mean, &out->ci95);
     /* t sd sqrt(1 + 1/n) = ci95 sqrt(n + 1): the range one more replication falls in. */
     if (used >= 2 && isfinite(out->ci95)) {
         double w = out->ci95 * sqrt((double)used + 1.0);

@@ -161,8 +161,16 @@ cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
     int per_year = cs_scn_measures_a_year(s);
     table_header(f, r, per_year);
     for (size_t l = 0; l < s->n_lines; l++) {
-        fprintf(f, "\nLine %s (target: %.0f%% answered within %.0f s)\n", s->lines[l].name,
-                100.0 * s->lines[l].target_share, s->lines[l].target_within);
+        const cs_line *L = &s->lines[l];
+        if (L->target_share > 0 && L->target_max_abandon > 0)
+            fprintf(f, "\nLine %s (target: %.0f%% answered within %.0f s, at most %.4g%% abandoned)\n", L->name,
+                    100.0 * L->target_share, L->target_within, 100.0 * L->target_max_abandon);
+        else if (L->target_share > 0)
+            fprintf(f, "\nLine %s (target: %.0f%% answered within %.0f s)\n", L->name, 100.0 * L->target_share,
+                    L->target_within);
+        else
+            fprintf(f, "\nLine %s (target: at most %.4g%% abandoned; service level within %.0f s)\n", L->name,
+                    100.0 * L->target_max_abandon, L->target_within);
         for (int k = 0; k < CS_LK_N; k++) {
             if (!cs_out_kpi_relevant(s, CS_KPI_SCOPE_LINE, l, &cs_line_kpis[k])) continue;
             double m, ci;

@@ -13,6 +13,8 @@
  *   scenario_pools.c   pools (queues, pick rule, staff or roster, turned into staffing by
  *                      models/roster), windows (surges, technology, outages) and the cross
  *                      checks that need the whole scenario;
+ *   scenario_patterns.c the staffing planner's keys of a pool: cost per hour, head cap and
+ *                      allowed shift patterns;
  *   scenario_dates.c   calendar time: start:, per_year/per_month volumes and what they count,
  *                      month factors, bank holidays, special days, dated times, dated on-duty
  *                      files, and the dated demand and staffing built at the end.
@@ -207,6 +209,11 @@ void csi_scn_build_dated(ld *c);
 /* ---- scenario_pools.c ------------------------------------------------------------------ */
 
 void csi_scn_parse_pool(ld *c, size_t k);
+
+/* ---- scenario_patterns.c --------------------------------------------------------------- */
+
+/* cost_per_hour:, max_heads: and patterns: of a pool (the staffing planner's keys). */
+void csi_scn_parse_plan_keys(ld *c, node *m, cs_pool *P);
 /* surges (kind 0), technology (1) or outages (2). */
 void csi_scn_parse_list(ld *c, node *root, const char *key, size_t elem, void **arr, size_t *n,
                         double horizon, int kind);

@@ -153,7 +153,8 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
         cs_json_key(w, "target");
         cs_json_begin_object(w);
         cs_json_kv_number(w, "answer_within_s", l->target_within);
-        cs_json_kv_number(w, "share", l->target_share);
+        if (l->target_share > 0) cs_json_kv_number(w, "share", l->target_share);
+        if (l->target_max_abandon > 0) cs_json_kv_number(w, "max_abandon", l->target_max_abandon);
         cs_json_end_object(w);
         if (l->redial.prob > 0) {
             cs_json_key(w, "redial");
@@ -249,6 +250,7 @@ void cs_scn_write_json(cs_json_writer *w, const cs_scn *s)
         cs_json_kv_number(w, "shrinkage", p->shrinkage);
         cs_json_kv_string(w, "absence", p->absence == CS_ABSENCE_EXPECTED ? "expected" : "random");
         if (p->on_duty_file[0]) cs_json_kv_string(w, "on_duty_file", p->on_duty_file);
+        if (p->cost_per_hour > 0) cs_json_kv_number(w, "cost_per_hour", p->cost_per_hour);
         cs_json_key(w, "staffing");
         cs_json_begin_array(w);
         for (size_t k = 0; k < p->staffing.n; k++) {

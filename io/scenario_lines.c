@@ -146,15 +146,26 @@ static void parse_capacity(ld *c, node *v, cs_line *L)
 
 static void parse_target(ld *c, node *v, cs_line *L)
 {
-    static const char *const keys[] = {"answer_within", "share", NULL};
-    if (csi_scn_need_map(c, v, "such as {answer_within: 10s, share: 90%}") != 0) return;
+    static const char *const keys[] = {"answer_within", "share", "max_abandon", NULL};
+    if (csi_scn_need_map(c, v, "such as {answer_within: 10s, share: 90%, max_abandon: 10%}") != 0) return;
     csi_scn_check_keys(c, v, keys);
     if (csi_scn_get_with(c, v, "answer_within", 0, csi_scn_v_dur, &L->target_within) == 1) {
         size_t pk = csi_scn_push_key(c, "answer_within");
         csi_scn_check_time(c, cs_ydoc_get(v, "answer_within"), L->target_within);
         csi_scn_pop(c, pk);
     }
-    csi_scn_get_with(c, v, "share", 0, csi_scn_v_share, &L->target_share);
+    int has_share = csi_scn_get_with(c, v, "share", 0, csi_scn_v_share, &L->target_share);
+    /* The staffing planner's abandonment ceiling (abandon_rate per interval). */
+    int has_ceiling = csi_scn_get_with(c, v, "max_abandon", 0, csi_scn_v_share, &L->target_max_abandon);
+    if (has_ceiling == 1 && !(L->target_max_abandon > 0 && L->target_max_abandon < 1)) {
+        size_t pk = csi_scn_push_key(c, "max_abandon");
+        csi_scn_err_at(c, cs_ydoc_get(v, "max_abandon"), "max_abandon must be above 0%% and below 100%%; "
+                       "leave it out for no ceiling");
+        csi_scn_pop(c, pk);
+    }
+    /* A ceiling without a share is a target on abandonment alone (101 today: "abandonment under
+     * 10%"): the service level is still reported within answer_within, against no share. */
+    if (has_ceiling == 1 && has_share == 0) L->target_share = 0;
 }
 
 static void parse_redial(ld *c, node *v, cs_line *L)

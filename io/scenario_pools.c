@@ -217,7 +217,7 @@ void csi_scn_parse_pool(ld *c, size_t k)
 {
     static const char *const keys[] = {"name", "lines", "queues", "pick", "weights", "staff",
                                        "roster", "shrinkage", "absence", "on_duty", "placeholder",
-                                       NULL};
+                                       "cost_per_hour", "max_heads", "patterns", NULL};
     static const char *const picks[] = {"priority", "weighted", NULL};
     node *m = c->pool_map[k];
     cs_pool *P = &c->s->pools[k];
@@ -252,6 +252,7 @@ void csi_scn_parse_pool(ld *c, size_t k)
         csi_scn_pop(c, pk);
     }
     parse_absence(c, m, P);
+    csi_scn_parse_plan_keys(c, m, P);   /* the staffing planner's keys (scenario_patterns.c) */
     size_t e0 = csi_scn_n_errors(c);
     csi_scn_get_bool(c, m, "placeholder", &P->placeholder);
     if (csi_scn_get_with(c, m, "shrinkage", 0, csi_scn_v_share, &P->shrinkage) == 1 &&

@@ -1,4 +1,5 @@
-/* Quantities with units: parsing and formatting.  See io/units.h for the accepted forms.
+/* Quantities with units: parsing (formatting is in io/units_format.c).  See io/units.h for the
+ * accepted forms.
  *
  * How numbers are read.  We do not use strtod(): its decimal point follows the C locale of the
  * process, and a plotting or GUI library calling setlocale() would make "1.5h" fail in a
@@ -14,37 +15,7 @@
  * All character classes are ASCII comparisons for the same locale reason (isdigit/isalpha/
  * tolower depend on LC_CTYPE).  Each scanner looks at *p before moving past it, so nothing is
  * read beyond the terminating NUL. */
-#include "io/units.h"
-
-#include <limits.h>
-#include <math.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
-#include "sim/text.h"
-
-enum {
-    CS_UNITS_WHY = 320,   /* room for the detail part of a message */
-    CS_UNITS_WORD = 16,   /* longer than any unit or day name, so longer words never match */
-    CS_UNITS_SNIP = 40,   /* how much of a number or word we echo inside a hint */
-    CS_UNITS_QUOTE = 80,  /* how much of the input we quote before cutting with "..." */
-    CS_UNITS_MAXDIG = 19, /* significant digits kept: 10^19 - 1 < 2^64 */
-    CS_UNITS_MAXEXP = 1000 /* beyond this a power of ten is 0 or inf in a double anyway */
-};
-
-#define CS_UNITS_EXACT_MAX (UINT64_C(1) << 53)
-
-static const uint64_t pow10_u64[CS_UNITS_MAXDIG + 1] = {
-    UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
-    UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
-    UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
-    UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
-    UINT64_C(1000000000000000), UINT64_C(10000000000000000), UINT64_C(100000000000000000),
-    UINT64_C(1000000000000000000), UINT64_C(10000000000000000000)
-};
+#include "io/units_int.h"
 
 /* ---------------------------------------------------------------- characters and words */
 
@@ -392,7 +363,7 @@ static const char *calendar_rate_hint(const char *word)
 static const char *const day_short[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 static const char *const day_long[7] = {"monday", "tuesday", "wednesday", "thursday",
                                         "friday", "saturday", "sunday"};
-static const char *const day_name[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+const char *const csi_units_day_name[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 static int weekday_find(const char *word)
 {
@@ -1090,146 +1061,4 @@ cs_status cs_units_parse_seed(const char *s, uint64_t *out, cs_error *err)
     }
     *out = x;
     return CS_OK;
-}
-
-/* ---------------------------------------------------------------- formatting */
-
-enum { CS_UNITS_FMT = 512 }; /* holds "%.0f" of DBL_MAX (309 digits) with room to spare */
-
-/* Copies text to the caller's buffer with snprintf's contract. */
-static int emit(const char *text, size_t len, char *buf, size_t n)
-{
-    if (n > 0) {
-        size_t c = len < n - 1 ? len : n - 1;
-        memcpy(buf, text, c);
-        buf[c] = '\0';
-    }
-    return (int)len;
-}
-
-/* Appends to tmp; lengths are bounded well below CS_UNITS_FMT by construction. */
-static void put(char *tmp, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void put(char *tmp, size_t *len, const char *fmt, ...)
-{
-    va_list ap;
-    int k;
-    va_start(ap, fmt);
-    k = vsnprintf(tmp + *len, CS_UNITS_FMT - *len, fmt, ap);
-    va_end(ap);
-    if (k > 0)
-        *len += (size_t)k < CS_UNITS_FMT - *len ? (size_t)k : CS_UNITS_FMT - 1 - *len;
-}
-
-/* Appends ".fff" without trailing zeros for a millisecond count 1..999. */
-static void put_ms(char *tmp, size_t *len, long long f)
-{
-    char d[4];
-    int k = 3;
-    d[0] = (char)('0' + f / 100);
-    d[1] = (char)('0' + f / 10 % 10);
-    d[2] = (char)('0' + f % 10);
-    d[3] = '\0';
-    while (k > 0 && d[k - 1] == '0')
-        k--;
-    put(tmp, len, ".%.*s", k, d);
-}
-
-/* Non-finite and huge values, shared by both formatters.  Returns false if x is ordinary. */
-static bool special(double x, char *tmp, size_t *len)
-{
-    if (isnan(x)) {
-        put(tmp, len, "nan");
-        return true;
-    }
-    if (isinf(x)) {
-        put(tmp, len, "%sinf", x < 0 ? "-" : "");
-        return true;
-    }
-    if (fabs(x) >= 1e15) {
-        /* llround(x * 1000) would overflow; whole seconds are all a double holds here
-         * anyway.  "%.0f" has no decimal point, so it is locale-independent. */
-        put(tmp, len, "%s%.0fs", x < 0 ? "-" : "", fabs(x));
-        return true;
-    }
-    return false;
-}
-
-int cs_units_format_duration(double seconds, char *buf, size_t n)
-{
-    char tmp[CS_UNITS_FMT];
-    size_t len = 0;
-    long long ms, d, h, m, sec, f;
-
-    CS_REQUIRE(buf != NULL || n == 0);
-    tmp[0] = '\0';
-    if (special(seconds, tmp, &len))
-        return emit(tmp, len, buf, n);
-    ms = llround(fabs(seconds) * 1000.0);
-    if (ms == 0) {
-        put(tmp, &len, "0s");
-        return emit(tmp, len, buf, n);
-    }
-    if (seconds < 0)
-        put(tmp, &len, "-");
-    d = ms / 86400000;
-    ms %= 86400000;
-    h = ms / 3600000;
-    ms %= 3600000;
-    m = ms / 60000;
-    ms %= 60000;
-    sec = ms / 1000;
-    f = ms % 1000;
-    if (d)
-        put(tmp, &len, "%lldd", d);
-    if (h)
-        put(tmp, &len, "%lldh", h);
-    if (m)
-        put(tmp, &len, "%lldm", m);
-    if (sec || f) {
-        put(tmp, &len, "%lld", sec);
-        if (f)
-            put_ms(tmp, &len, f);
-        put(tmp, &len, "s");
-    }
-    return emit(tmp, len, buf, n);
-}
-
-int cs_units_format_instant(double seconds, char *buf, size_t n)
-{
-    char tmp[CS_UNITS_FMT];
-    size_t len = 0;
-    long long ms, wk, d, h, m, sec, f;
-
-    CS_REQUIRE(buf != NULL || n == 0);
-    if (!isfinite(seconds) || seconds < 0 || seconds >= 1e15)
-        return cs_units_format_duration(seconds, buf, n);
-    tmp[0] = '\0';
-    /* Round once, on the total, so 23:59:59.9996 carries into the next day. */
-    ms = llround(seconds * 1000.0);
-    wk = ms / 604800000;
-    ms %= 604800000;
-    d = ms / 86400000;
-    ms %= 86400000;
-    h = ms / 3600000;
-    ms %= 3600000;
-    m = ms / 60000;
-    ms %= 60000;
-    sec = ms / 1000;
-    f = ms % 1000;
-    if (wk > 0)
-        put(tmp, &len, "week %lld ", wk + 1);
-    put(tmp, &len, "%s %02lld:%02lld", day_name[d], h, m);
-    if (sec || f) {
-        put(tmp, &len, ":%02lld", sec);
-        if (f)
-            put_ms(tmp, &len, f);
-    }
-    return emit(tmp, len, buf, n);
-}
-
-const char *cs_units_weekday_name(int monday0)
-{
-    if (monday0 < 0 || monday0 > 6)
-        return "???";
-    return day_name[monday0];
 }

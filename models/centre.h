@@ -57,7 +57,6 @@ typedef enum cs_outcome {
 } cs_outcome;
 
 const char *cs_outcome_name(cs_outcome o);   /* "answered", "abandoned_ivr", ... */
-int cs_outcome_from_name(const char *s);     /* -1 if unknown */
 
 /* One attempt, reported when it ends (answered attempts when the talk ends, so that the
  * handle time is known).  Times in seconds of simulated time. */

@@ -66,12 +66,7 @@ double cs_daily_value(const cs_repstats *rs, size_t line, size_t day, int dk)
 void cs_daily_result(const cs_results *r, size_t line, size_t day, int dk, double *mean,
                      double *ci95)
 {
-    double *v = malloc((r->n_reps ? r->n_reps : 1) * sizeof *v);
-    if (!v) {
-        *mean = *ci95 = NAN;
-        return;
-    }
-    for (uint32_t i = 0; i < r->n_reps; i++) v[i] = cs_daily_value(&r->reps[i], line, day, dk);
-    cs_ci95(v, r->n_reps, mean, ci95);
-    free(v);
+    cs_ci_acc a = {0, 0, 0};
+    for (uint32_t i = 0; i < r->n_reps; i++) cs_ci_acc_add(&a, cs_daily_value(&r->reps[i], line, day, dk));
+    cs_ci_acc_end(&a, 0.95, mean, ci95);
 }

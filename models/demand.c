@@ -96,15 +96,6 @@ size_t cs_days_find(const cs_days *d, size_t *cursor, double t)
     return k;
 }
 
-double cs_days_t_of(const cs_days *d, size_t day, double sod)
-{
-    double t0 = d->t0[day], ja = d->jump_at[day], j = d->jump[day];
-    double before = t0 + sod;
-    if (before < ja) return before;
-    double after = t0 + sod - j;
-    return after > ja ? after : ja;
-}
-
 /* ---- demand ---------------------------------------------------------------------------------- */
 
 void cs_demand_free(cs_demand *dm)

@@ -91,10 +91,6 @@ static inline double cs_days_week_s(const cs_days *d, size_t *cursor, double t)
     return (double)d->weekday[k] * 86400.0 + cs_days_sod(d, k, t);
 }
 
-/** @brief The t of local time sod (0 <= sod <= 86400) on day `day`, reading the October
- *  repeated hour as its first pass (BST) and a time in the March gap as the change itself. */
-double cs_days_t_of(const cs_days *d, size_t day, double sod);
-
 /* A line's demand over the days of a run. */
 struct cs_demand {
     const cs_profile *week; /* borrowed */

@@ -509,7 +509,7 @@ double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
         return cs_dist_sample(&d->comp[i], r);
     }
     }
-    CS_REQUIRE(!"cs_dist_sample: corrupt or uninitialised cs_dist (unknown kind)");
+    CS_UNREACHABLE("cs_dist_sample: corrupt or uninitialised cs_dist (unknown kind)");
     return NAN;
 }
 

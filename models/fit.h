@@ -192,6 +192,26 @@ cs_status cs_fit_one(cs_fit_family family, const double *t, size_t n, const int 
  * family earlier in cs_fit_family, i.e. the simpler one.  NULL when none is ok. */
 const cs_fit_result *cs_fit_best(const cs_fit_set *set);
 
+/* A patience whose fitted mean is beyond this is not a finding about callers (nobody waits two
+ * hours on the phone) ... */
+#define CS_FIT_PATIENCE_LIMIT 7200.0
+/* ... nor one whose mean comes mostly from beyond the longest wait anyone was seen to endure. */
+#define CS_FIT_TAIL_SHARE_LIMIT 0.5
+
+/**
+ * @brief The patience family to write, from a censored fit of the waits t[0..n): the lowest
+ *  AIC among the families whose mean is a finding.  A mean beyond CS_FIT_PATIENCE_LIMIT, or one
+ *  that comes mostly (CS_FIT_TAIL_SHARE_LIMIT) from beyond the longest wait seen, rests on the
+ *  fitted tail and a few callers, not on data: such a family is passed over.  If every family
+ *  is like that, the exponential is written: its mean is abandonments per second of waiting,
+ *  which the data do pin down.
+ * @param note  OUT: empty when the choice is the lowest AIC, else why not (a warning for the
+ *  user, at most note_n - 1 characters).
+ * @return NULL when no family was fitted.
+ */
+const cs_fit_result *cs_fit_choose_patience(const cs_fit_set *ps, const double *t, size_t n, char *note,
+                                            size_t note_n);
+
 /** @brief "exponential", "lognormal", "gamma", "weibull" (as in models/dist), or
  * "unknown". */
 const char *cs_fit_family_name(cs_fit_family f);

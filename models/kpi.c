@@ -530,7 +530,7 @@ double cs_kpi_line_slots(const cs_repstats *rs, const cs_line *cfg, size_t line,
     }
 }
 
-double cs_kpi_pool_slots(const cs_repstats *rs, size_t pool, const size_t *slots, size_t n_slots, int ipk)
+static double kpi_pool_slots(const cs_repstats *rs, size_t pool, const size_t *slots, size_t n_slots, int ipk)
 {
     double busy = 0, duty = 0, time = 0;
     for (size_t i = 0; i < n_slots; i++) {
@@ -547,26 +547,16 @@ double cs_kpi_pool_slots(const cs_repstats *rs, size_t pool, const size_t *slots
 void cs_results_line_slots(const cs_results *r, size_t line, const size_t *slots, size_t n_slots,
                            int ik, double *mean, double *ci95)
 {
-    double *v = malloc(r->n_reps * sizeof *v);
-    if (!v) {
-        *mean = *ci95 = NAN;
-        return;
-    }
+    cs_ci_acc a = {0, 0, 0};
     for (uint32_t i = 0; i < r->n_reps; i++)
-        v[i] = cs_kpi_line_slots(&r->reps[i], &r->scn->lines[line], line, slots, n_slots, ik);
-    cs_ci95(v, r->n_reps, mean, ci95);
-    free(v);
+        cs_ci_acc_add(&a, cs_kpi_line_slots(&r->reps[i], &r->scn->lines[line], line, slots, n_slots, ik));
+    cs_ci_acc_end(&a, 0.95, mean, ci95);
 }
 
 void cs_results_pool_slots(const cs_results *r, size_t pool, const size_t *slots, size_t n_slots,
                            int ipk, double *mean, double *ci95)
 {
-    double *v = malloc(r->n_reps * sizeof *v);
-    if (!v) {
-        *mean = *ci95 = NAN;
-        return;
-    }
-    for (uint32_t i = 0; i < r->n_reps; i++) v[i] = cs_kpi_pool_slots(&r->reps[i], pool, slots, n_slots, ipk);
-    cs_ci95(v, r->n_reps, mean, ci95);
-    free(v);
+    cs_ci_acc a = {0, 0, 0};
+    for (uint32_t i = 0; i < r->n_reps; i++) cs_ci_acc_add(&a, kpi_pool_slots(&r->reps[i], pool, slots, n_slots, ipk));
+    cs_ci_acc_end(&a, 0.95, mean, ci95);
 }

@@ -203,7 +203,6 @@ void cs_results_pool(const cs_results *r, size_t pool, int kpi, double *mean, do
  * taken.  Counts are per interval occurrence (so the offered value is calls per interval). */
 double cs_kpi_line_slots(const cs_repstats *rs, const cs_line *cfg, size_t line,
                          const size_t *slots, size_t n_slots, int ik);
-double cs_kpi_pool_slots(const cs_repstats *rs, size_t pool, const size_t *slots, size_t n_slots, int ipk);
 
 /* Mean and CI across replications of an interval KPI over a set of intervals. */
 void cs_results_line_slots(const cs_results *r, size_t line, const size_t *slots, size_t n_slots,

@@ -467,17 +467,6 @@ static void sum_rep(cs_nat_results *res, uint32_t i)
     }
 }
 
-cs_status cs_nat_totals(cs_nat_results *res, cs_error *err)
-{
-    cs_status st = totals_prepare(res, err);
-    if (st != CS_OK) return st;
-    for (uint32_t i = 0; i < res->n_reps; i++) sum_rep(res, i);
-    cs_results_finish(res->totals);
-    res->totals->events = res->events;
-    res->totals->cpu_seconds = res->seconds;
-    return CS_OK;
-}
-
 /* ------------------------------------------------------------------------------- ranking */
 
 int cs_nat_kpi_higher_better(int k)

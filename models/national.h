@@ -85,10 +85,6 @@ typedef struct cs_nat_results {
  * NULL).  Progress reports (items done, items) and simulated time over all items. */
 cs_status cs_nat_run(const cs_nat *n, const cs_run_opts *opts, cs_nat_results **out, cs_error *err);
 
-/* Builds res->totals (and its scenario and maps) from finished per-force results; cs_nat_run
- * calls it.  Exposed so that tests can rebuild totals from results they made otherwise. */
-cs_status cs_nat_totals(cs_nat_results *res, cs_error *err);
-
 void cs_nat_results_free(cs_nat_results *r);
 
 /* The force's index of totals line l (-1 if the force has no line of that name). */

@@ -37,6 +37,7 @@ static void free_pool(cs_pool *p)
     free(p->queues);
     free(p->weights);
     free(p->shifts);
+    free(p->patterns);
     cs_roster_fini(&p->staffing);
     cs_roster_fini(&p->run_staffing);
     cs_onduty_fini(p->on_duty);
@@ -96,28 +97,4 @@ int cs_scn_measures_a_year(const cs_scn *s)
     cs_clock_at(&s->clock, s->warmup, &a);
     cs_clock_at(&s->clock, s->horizon, &b);
     return b.y == a.y + 1 && b.m == a.m && b.d == a.d && b.sod == a.sod;
-}
-
-void cs_scn_drop_dates(cs_scn *s)
-{
-    if (!s->clock.dated) return;
-    for (size_t i = 0; i < s->n_lines; i++) {
-        cs_demand_free(s->lines[i].dated);
-        s->lines[i].dated = NULL;
-    }
-    for (size_t i = 0; i < s->n_pools; i++) {
-        cs_roster_fini(&s->pools[i].run_staffing);
-        cs_onduty_fini(s->pools[i].on_duty);
-        free(s->pools[i].on_duty);
-        s->pools[i].on_duty = NULL;
-        s->pools[i].on_duty_file[0] = '\0';
-    }
-    for (size_t i = 0; i < s->n_surges; i++) {
-        free(s->surges[i].inst);
-        s->surges[i].inst = NULL;
-        s->surges[i].n_inst = 0;
-    }
-    cs_days_free(s->days);
-    s->days = NULL;
-    cs_clock_init(&s->clock);
 }

@@ -160,6 +160,8 @@ typedef struct cs_line {
     cs_dist connect;       /* counts in waits, ASA and service level; patience runs during it */
     double target_within;  /* service-level target: answered within this (s) ... */
     double target_share;   /* ... for this share of calls (reported, drawn on charts) */
+    double target_max_abandon; /* ceiling on abandon_rate per interval for the staffing planner
+                                * (callsim staff); 0 = none */
     cs_tod_band *bands;    /* by time of day: sorted by from, not overlapping */
     size_t n_bands;
 } cs_line;
@@ -191,6 +193,25 @@ typedef enum cs_absence {
     CS_ABSENCE_EXPECTED = 1  /* the rounded expectation, the same in every replication */
 } cs_absence;
 
+/* A shift pattern the staffing planner may use (`patterns:` of a pool; `callsim staff` only, a
+ * run ignores it): a weekly shift from a start or a start window, or a 12-hour 4 on / 4 off
+ * rotation in four equal crews.  experiments/staff.c turns it into cover patterns. */
+typedef struct cs_shift_pattern {
+    char name[CS_NAME_MAX];
+    int rotation;          /* 0: weekly shift; 1: 4 on / 4 off (two 12 h days, two nights) */
+    unsigned days;         /* weekly: weekdays it may start (Monday = bit 0) */
+    int by_day;            /* weekly: a headcount per weekday (1) or one for all its days (0) */
+    double start_first;    /* weekly: first start (s after midnight); rotation: day shifts' */
+    double start_last;     /* weekly: last start of the window (= start_first for one start) */
+    double start_every;    /* weekly: step of the window (s) */
+    double night_start;    /* rotation: night shifts' start (s after midnight) */
+    double length;         /* seconds (rotation: 12 h) */
+    double break_time;     /* seconds per shift, taken where the scenario's breaks are */
+    int unpaid_breaks;     /* breaks are not paid */
+    int min_heads, max_heads; /* per pattern (per weekday when by_day; per crew); max < 0 = none */
+    double cost_per_hour;  /* < 0: the pool's */
+} cs_shift_pattern;
+
 typedef struct cs_pool {
     char name[CS_NAME_MAX];
     int *queues;           /* queues this pool takes calls from (skills) */
@@ -211,6 +232,11 @@ typedef struct cs_pool {
     char on_duty_file[256];   /* dated on-duty CSV laid over the roster, "" if none */
     struct cs_onduty *on_duty; /* its numbers (models/staffing.h), owned; NULL if none.  With
                                 * random absence each replication's draw is overlaid with them */
+    /* The staffing planner's inputs (callsim staff; a run ignores them). */
+    double cost_per_hour;  /* cost of a paid hour; 0 = not given */
+    int max_heads;         /* most people on the pool's roster (heads of a week); 0 = no cap */
+    cs_shift_pattern *patterns; /* allowed shift patterns (owned); none = the roster's shifts */
+    size_t n_patterns;
 } cs_pool;
 
 typedef enum cs_effect_on { CS_EFFECT_HANDLE = 0, CS_EFFECT_WRAP = 1 } cs_effect_on;
@@ -267,9 +293,5 @@ int cs_scn_staff_at(const cs_pool *pool, double t);
  * dated, from a local date and time to the same date and time a year later; undated, 365 or
  * 366 days. */
 int cs_scn_measures_a_year(const cs_scn *s);
-
-/* Undated copy of the calendar: forgets the start date and every dated member, so the scenario
- * repeats weekly (replay, whose clock starts on the Monday of a log's first week, uses this). */
-void cs_scn_drop_dates(cs_scn *s);
 
 #endif

@@ -131,7 +131,6 @@ cs_status cs_staffest_add_wait(cs_staffest *e, double start, double end, cs_erro
     return CS_OK;
 }
 
-size_t cs_staffest_calls(const cs_staffest *e) { return e->n; }
 size_t cs_staffest_agents(const cs_staffest *e) { return e->n_agents; }
 
 static int cmp_rec(const void *a, const void *b)

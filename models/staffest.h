@@ -68,8 +68,7 @@ cs_status cs_staffest_add(cs_staffest *e, uint64_t agent, double start, double e
  */
 cs_status cs_staffest_add_wait(cs_staffest *e, double start, double end, cs_error *err);
 
-/** @brief Calls added so far, and distinct agents. */
-size_t cs_staffest_calls(const cs_staffest *e);
+/** @brief Distinct agents added so far. */
 size_t cs_staffest_agents(const cs_staffest *e);
 
 /**

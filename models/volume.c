@@ -8,7 +8,8 @@
 #include "models/demand.h"
 #include "models/run.h"
 
-void cs_volume_scale_line(cs_line *l, double f)
+/** @brief Multiplies a line's first-attempt rate by f (its dated demand or its week profile). */
+static void scale_line(cs_line *l, double f)
 {
     if (l->dated) {
         cs_demand_scale(l->dated, 0, l->dated->n, f);
@@ -78,7 +79,7 @@ cs_status cs_volume_calibrate(cs_scn *scn, int threads, cs_volume_info *info, cs
             if (step >= tol) done = 0;
             else settled[l] = 1;
             if (step > info->last_step) info->last_step = step;
-            cs_volume_scale_line(&scn->lines[l], next / f[l]);
+            scale_line(&scn->lines[l], next / f[l]);
             f[l] = next;
         }
         cs_results_free(res);

@@ -56,7 +56,4 @@ typedef struct cs_volume_info {
  */
 cs_status cs_volume_calibrate(cs_scn *scn, int threads, cs_volume_info *info, cs_error *err);
 
-/** @brief Multiplies a line's first-attempt rate by f (its dated demand or its week profile). */
-void cs_volume_scale_line(cs_line *l, double f);
-
 #endif

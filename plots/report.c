@@ -259,6 +259,8 @@ static void about(report *r)
                "which are listed in full so that they can be checked and challenged.</p>\n");
     cs_text_puts(b, "<nav class=\"toc\"><b>Contents</b><ol><li><a href=\"#summary\">Summary</a></li>");
     if (r->whatif) csi_rep_hf(b, "<li><a href=\"#whatif\">The %s</a></li>", csi_rep_whatif_kicker(r));
+    if (!r->comparison && cs_json_get(r->summary, "staffing"))
+        cs_text_puts(b, "<li><a href=\"#staffing\">Staffing plan</a></li>");
     cs_text_puts(b, "<li><a href=\"#headline\">Headline results</a></li>"
                "<li><a href=\"#charts\">Charts</a></li><li><a href=\"#tables\">Full results</a></li>"
                "<li><a href=\"#assumptions\">Assumptions in words</a></li>"
@@ -339,11 +341,13 @@ static void data_files(report *r)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *p = csi_rep_path_join(r->dir, files[i]);
         struct stat sb;
+        if (!p) b->oom = 1;   /* the page fails as a whole rather than leave a file out */
         if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) csi_rep_hf(b, "%r%s", n++ ? ", " : "", files[i]);
         free(p);
     }
     char *c = csi_rep_path_join(r->dir, "charts");
     struct stat sb;
+    if (!c) b->oom = 1;
     if (c && stat(c, &sb) == 0 && S_ISDIR(sb.st_mode))
         csi_rep_hf(b, "%rcharts/ (PNG, SVG and PDF of every chart)", n++ ? ", " : "");
     free(c);
@@ -678,6 +682,7 @@ cs_status cs_report_write(const char *dir, const char *generated, cs_error *err)
         if (csi_rep_is_replay(&r)) st = csi_rep_replay_lead(&r, err);
         else about(&r);
         if (r.whatif) csi_rep_whatif(&r);
+        if (st == CS_OK && !r.comparison) st = csi_rep_staffing(&r, err);   /* callsim staff's folder (report_staff.c) */
         if (st == CS_OK) csi_rep_headline(&r);
         if (st == CS_OK && r.national) csi_rep_national(&r);
         if (st == CS_OK) st = csi_rep_charts(&r, err);

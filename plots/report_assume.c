@@ -202,7 +202,17 @@ static void demand_items(items *it, const cs_json *L)
     if (isfinite(csi_rep_jnum(t, "answer_within_s")) && isfinite(csi_rep_jnum(t, "share"))) {
         csi_rep_pct_words(t1, sizeof t1, csi_rep_jnum(t, "share"));
         csi_rep_target_words(t2, sizeof t2, csi_rep_jnum(t, "answer_within_s"));
-        csi_rep_hf(&h, "<b>Line %s target</b>: %s of calls answered within %s.", name, t1, t2);
+        csi_rep_hf(&h, "<b>Line %s target</b>: %s of calls answered within %s", name, t1, t2);
+        if (isfinite(csi_rep_jnum(t, "max_abandon"))) {
+            csi_rep_pct_words(t1, sizeof t1, csi_rep_jnum(t, "max_abandon"));
+            csi_rep_hf(&h, ", and at most %s abandoned or cut off", t1);
+        }
+        cs_text_puts(&h, ".");
+        key2(key, sizeof key, "target", name);
+        add_item(it, G_DEMAND, key, &h);
+    } else if (isfinite(csi_rep_jnum(t, "max_abandon"))) {
+        csi_rep_pct_words(t1, sizeof t1, csi_rep_jnum(t, "max_abandon"));
+        csi_rep_hf(&h, "<b>Line %s target</b>: at most %s of calls abandoned or cut off.", name, t1);
         key2(key, sizeof key, "target", name);
         add_item(it, G_DEMAND, key, &h);
     }

@@ -65,7 +65,7 @@ static const shape sh_numbers = {SH_ARRAY, NULL, T_NUMZ, NULL, ""};
 static const shape sh_strings = {SH_ARRAY, NULL, T_STRZ, NULL, ""};
 
 static const member target_m[] = {{"answer_within_s", T_NUMZ, NULL}, {"share", T_NUMZ, NULL},
-                                  {NULL, 0, NULL}};
+                                  {"max_abandon", T_NUMZ, NULL}, {NULL, 0, NULL}};
 static const shape sh_target = {SH_OBJECT, target_m, 0, NULL, ""};
 static const member redial_m[] = {{"probability", T_NUMZ, NULL}, {"delay", DIST},
                                   {"max_attempts", T_NUMZ, NULL}, {NULL, 0, NULL}};

@@ -15,6 +15,8 @@
  *   report_whatif.c  the section of a sweep, sensitivity analysis or calibration folder;
  *   report_national.c  the Forces section of a national run;
  *   report_replay.c  a replay's lead section: the log, and observed against simulated by hour;
+ *   report_staff.c   the staffing plan of a `callsim staff` folder: required against rostered
+ *                    and cost;
  *   report_css.c     the stylesheet and nothing else.
  *
  * Conventions.  Every part appends to r->out (a cs_text_buf) through hf(), which escapes %s, so
@@ -69,6 +71,7 @@ typedef struct feat {
     int ivr, cb, redial, spill, spill_in, xfer, cutoff, ringback;
     const char *spill_to, *xfer_to;
     double target_s, target_share, cb_deadline;
+    double max_abandon;   /* target's ceiling on abandon_rate (callsim staff), NAN if none */
 } feat;
 
 /* mean and half-width of one KPI, NAN where absent or null. */
@@ -104,9 +107,7 @@ cs_status csi_rep_read_all(const char *path, const char *why, size_t max, char *
 
 /* Text from JSON, escaped; control characters become spaces. */
 void csi_rep_esc(cs_text_buf *b, const char *s);
-/* A file shown verbatim in <pre>: escaped, invalid UTF-8 and controls as U+FFFD. */
-void csi_rep_esc_verbatim(cs_text_buf *b, const char *text, size_t n);
-/* A scenario file for the appendix, escaped as csi_rep_esc_verbatim does: every comment is
+/* A scenario file for the appendix, escaped as a file shown verbatim in <pre> (invalid UTF-8 and controls as U+FFFD): every comment is
  * left out (a scenario's comments are the author's working notes) except those marked for
  * publication, which start with "#!" (kept as written, marker included), and the lines callsim
  * appends for --set changes.  A '#' inside quotes or a block scalar is not a comment.  Blank
@@ -168,6 +169,8 @@ cs_status csi_rep_charts(report *r, cs_error *err);   /* report_svg.c */
 void csi_rep_summary(report *r);                      /* report_summary.c: the first section */
 /* The replay charts (charts.json entries named replay_*), which csi_rep_charts leaves out. */
 cs_status csi_rep_replay_figures(report *r, cs_error *err);   /* report_svg.c */
+/* The staffing charts (required_vs_rostered_*, cost_vs_abandonment), likewise left out there. */
+cs_status csi_rep_staff_figures(report *r, cs_error *err);    /* report_svg.c */
 /* A replay's report leads with observed against simulated and describes the log. */
 int csi_rep_is_replay(const report *r);                       /* report_replay.c */
 cs_status csi_rep_replay_lead(report *r, cs_error *err);      /* report_replay.c */
@@ -180,14 +183,9 @@ void csi_rep_validation(report *r);
 
 /* ---- report_tables.c: KPIs of the folder ---------------------------------------------- */
 
-/* The catalogue entry of a line (pool = 0) or pool KPI key; a key the catalogue does not know
- * is described in *buf from summary.json's "kpi_catalogue" (or by its key). */
-const cs_kpi_def *csi_rep_kpi_def(const report *r, int pool, const char *key, cs_kpi_def *buf);
 feat csi_rep_line_feat(const scen *s, const char *line);
 int csi_rep_relevant(const feat *f, int needs);   /* cs_kpi_needs */
 mci csi_rep_mci(const cs_json *kpis, const char *key, const char *mkey);   /* mkey "mean" or "diff" */
-/* mean -/+ h cut at the range the KPI can take (a share within 0..1, a count not below 0). */
-void csi_rep_kpi_interval(const cs_kpi_def *d, double m, double h, double *lo, double *hi);
 size_t csi_rep_all_lines(const report *r, const char **names, size_t max);
 size_t csi_rep_all_pools(const report *r, const char **names, size_t max);
 void csi_rep_national(report *r);                     /* report_national.c: forces ranked */
@@ -195,7 +193,15 @@ int csi_rep_assumptions(report *r);                   /* report_assume.c; 0 when
 /* What a sweep, sensitivity analysis or calibration found, in words and tables
  * (report_whatif.c); the run tables that follow are for its reference scenario. */
 void csi_rep_whatif(report *r);
+
+/* ---- report_staff.c ------------------------------------------------------------------------ */
+
+/* The "Staffing plan" section of a `callsim staff` folder (summary.json "staffing"): required
+ * against rostered and cost, with the staffing charts; nothing when the member is absent. */
+cs_status csi_rep_staffing(report *r, cs_error *err);
+/* The Summary's sentence on a staffing plan (paid hours and cost against the current roster,
+ * the share of hours meeting the targets); 1 when written, 0 when the folder has no plan. */
+int csi_rep_staffing_sentence(report *r, cs_text_buf *b);   /* report_staff.c */
 const char *csi_rep_whatif_kicker(const report *r);   /* "sweep", ... for the masthead */
-const char *csi_rep_whatif_files(const report *r);    /* ", sweep.csv" for the appendix */
 
 #endif

@@ -69,6 +69,26 @@ static void target_words(cs_text_buf *b, const feat *f, mci sl)
     }
 }
 
+/* A target on abandonment alone (target: {max_abandon: 10%}, as for 101 today): the verdict
+ * against the ceiling, as target_words gives it for a service level. */
+static void ceiling_words(report *r, cs_text_buf *b, const char *line, mci ab)
+{
+    const cs_json *L = csi_rep_find_named(cs_json_get(r->sc[0].resolved, "lines"), line);
+    double cap = csi_rep_jnum(cs_json_get(L, "target"), "max_abandon");
+    if (!(cap > 0)) return;
+    char c[48], g[48];
+    fmt(c, sizeof c, "abandon_rate", cap);
+    double lo = ab.m - (isfinite(ab.h) ? ab.h : 0), hi = ab.m + (isfinite(ab.h) ? ab.h : 0);
+    if (lo > cap) {
+        cs_text_fmt_fixed(g, sizeof g, 100.0 * (ab.m - cap), 1, 0);
+        csi_rep_hf(b, " against a ceiling of %s: <b>%s points over</b>", c, g);
+    } else if (hi <= cap) {
+        csi_rep_hf(b, ", <b>within its ceiling</b> of %s", c);
+    } else {
+        csi_rep_hf(b, " against a ceiling of %s: <b>too close to call</b> (the 95%% interval straddles it)", c);
+    }
+}
+
 static int line_sentence(report *r, cs_text_buf *b, const char *line, int first)
 {
     const cs_json *k = cs_json_get(r->sc[0].lines, line);
@@ -89,6 +109,7 @@ static int line_sentence(report *r, cs_text_buf *b, const char *line, int first)
     } else if (isfinite(ab.m)) {
         fmt(v, sizeof v, "abandon_rate", ab.m);
         csi_rep_hf(b, "; %s of them were abandoned or cut off before contact", v);
+        ceiling_words(r, b, line, ab);
     }
     cs_text_puts(b, ". ");
     return 1;
@@ -207,8 +228,8 @@ static void run_summary(report *r, cs_text_buf *b)
     size_t nl = 0;
     for (size_t i = 0; i < cs_json_size(r->sc[0].lines) && nl < 64; i++)
         lines[nl++] = cs_json_member_key(r->sc[0].lines, i);
-    int n = 0;
-    for (size_t i = 0; i < nl && i < MAX_LINES; i++) n += line_sentence(r, b, lines[i], n == 0);
+    int n = csi_rep_staffing_sentence(r, b), n0 = n;   /* a staffing plan leads (report_staff.c) */
+    for (size_t i = 0; i < nl && i < MAX_LINES; i++) n += line_sentence(r, b, lines[i], n == n0);
     if (nl > MAX_LINES) {
         csi_rep_hf(b, "The other %d lines are in the tables below. ", (int)(nl - MAX_LINES));
         n++;

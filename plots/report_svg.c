@@ -328,6 +328,16 @@ static int safe_chart_name(const char *f)
     return 1;
 }
 
+/* Charts that lead their own section rather than the Charts section: 1 a replay's (observed
+ * against simulated), 2 a staffing plan's (required against rostered, cost against
+ * abandonment); 0 the rest. */
+static int lead_kind(const char *file)
+{
+    if (strncmp(file, "replay_", 7) == 0) return 1;
+    if (strncmp(file, "required_vs_rostered_", 21) == 0 || strncmp(file, "cost_vs_abandonment", 19) == 0) return 2;
+    return 0;
+}
+
 static cs_status chart_figures(report *r, int replay, cs_error *err)
 {
     cs_text_buf *b = &r->out;
@@ -355,8 +365,8 @@ static cs_status chart_figures(report *r, int replay, cs_error *err)
                               "file in charts/ without a folder (e.g. \"abandonment_by_hour\")", mpath, line, col, i + 1);
             break;
         }
-        /* Replay charts lead the report; the Charts section has the rest. */
-        if ((strncmp(file, "replay_", 7) == 0) != replay) continue;
+        /* Replay and staffing charts are in their own sections; the Charts section has the rest. */
+        if (lead_kind(file) != replay) continue;
         size_t fl = strlen(file);
         int has_ext = fl > 4 && strcmp(file + fl - 4, ".svg") == 0;
         char *rel = malloc(fl + 12);
@@ -384,7 +394,8 @@ static cs_status chart_figures(report *r, int replay, cs_error *err)
             const char *title = csi_rep_jstr(c, "title");
             const char *caption = csi_rep_jstr(c, "caption");
             /* The chart draws its own title; the caption names the figure and says what it shows. */
-            if (replay) csi_rep_hf(b, "<figure class=\"chart\" id=\"replay-chart-%d\">\n", (int)i + 1);
+            if (replay) csi_rep_hf(b, "<figure class=\"chart\" id=\"%s-chart-%d\">\n", replay == 1 ? "replay" : "staff",
+                                   (int)i + 1);
             else csi_rep_hf(b, "<figure class=\"chart\" id=\"chart-%d\">\n", fig + 1);
             fig++;
             st = svg_inline(b, text, len, (int)i + 1, path, title && *title ? title : file, err);
@@ -403,4 +414,5 @@ static cs_status chart_figures(report *r, int replay, cs_error *err)
 
 cs_status csi_rep_charts(report *r, cs_error *err) { return chart_figures(r, 0, err); }
 cs_status csi_rep_replay_figures(report *r, cs_error *err) { return chart_figures(r, 1, err); }
+cs_status csi_rep_staff_figures(report *r, cs_error *err) { return chart_figures(r, 2, err); }
 

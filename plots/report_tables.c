@@ -20,7 +20,7 @@
  * label from the folder's own "kpi_catalogue" when summary.json has one.
  * ---------------------------------------------------------------------------------------- */
 
-const cs_kpi_def *csi_rep_kpi_def(const report *r, int pool, const char *key, cs_kpi_def *buf)
+static const cs_kpi_def *kpi_def(const report *r, int pool, const char *key, cs_kpi_def *buf)
 {
     const cs_kpi_def *d = cs_kpi_find(pool ? CS_KPI_SCOPE_POOL : CS_KPI_SCOPE_LINE, key);
     if (d) return d;
@@ -43,7 +43,7 @@ feat csi_rep_line_feat(const scen *s, const char *line)
 {
     feat f;
     memset(&f, 0, sizeof f);
-    f.target_s = f.target_share = f.cb_deadline = NAN;
+    f.target_s = f.target_share = f.cb_deadline = f.max_abandon = NAN;
     const cs_json *lines = cs_json_get(s->resolved, "lines");
     const cs_json *L = csi_rep_find_named(lines, line);
     if (!L) {
@@ -79,6 +79,7 @@ feat csi_rep_line_feat(const scen *s, const char *line)
     const cs_json *t = cs_json_get(L, "target");
     f.target_s = csi_rep_jnum(t, "answer_within_s");
     f.target_share = csi_rep_jnum(t, "share");
+    f.max_abandon = csi_rep_jnum(t, "max_abandon");
     return f;
 }
 
@@ -126,6 +127,9 @@ static void headline_label(report *r, cs_text_buf *b, const cs_kpi_def *d, const
             csi_rep_target_words(t1, sizeof t1, f->target_s);
             csi_rep_pct_words(t2, sizeof t2, f->target_share);
             csi_rep_hf(b, "Answered within %s (target %s)", t1, t2);
+        } else if (isfinite(f->target_s)) {
+            csi_rep_target_words(t1, sizeof t1, f->target_s);
+            csi_rep_hf(b, "Answered within %s", t1);
         } else cs_text_puts(b, "Answered within the target time");
     } else if (strcmp(key, "spilled_to_999") == 0)
         csi_rep_hf(b, "%s callers who gave up and rang %s, %s", line, f->spill_to ? f->spill_to : "another line",
@@ -145,7 +149,8 @@ static void headline_label(report *r, cs_text_buf *b, const cs_kpi_def *d, const
     } else csi_rep_esc(b, d->label);
 }
 
-void csi_rep_kpi_interval(const cs_kpi_def *d, double m, double h, double *lo, double *hi)
+/* mean -/+ h cut at the range the KPI can take (a share within 0..1, a count not below 0). */
+static void kpi_interval(const cs_kpi_def *d, double m, double h, double *lo, double *hi)
 {
     *lo = m - h;
     *hi = m + h;
@@ -166,7 +171,7 @@ static void result_cell(report *r, cs_text_buf *b, const cs_kpi_def *d, mci v, u
     csi_rep_hf(b, "<span class=\"m\">%s</span>", m);
     if (isfinite(v.h)) {
         double l, h;
-        csi_rep_kpi_interval(d, v.m, v.h, &l, &h);
+        kpi_interval(d, v.m, v.h, &l, &h);
         cs_kpi_fmt(lo, sizeof lo, d, l, flags | CS_KPI_FMT_PLAIN);
         cs_kpi_fmt(hi, sizeof hi, d, h, flags | CS_KPI_FMT_PLAIN);
         csi_rep_hf(b, " <span class=\"ci\">(%s to %s)</span>", lo, hi);
@@ -209,6 +214,28 @@ static void diff_cell(cs_text_buf *b, const cs_kpi_def *d, mci dv)
     csi_rep_hf(b, " <span class=\"tag\">%s</span></span>", tag);
 }
 
+/* Abandonment against a target that is a ceiling alone (target: {max_abandon: 10%}). */
+static void ceiling_verdict(cs_text_buf *b, const char *line, const feat *f, mci ab)
+{
+    if (!isfinite(ab.m) || !isfinite(ab.h) || !(f->max_abandon > 0)) return;
+    const cs_kpi_def *d = &cs_line_kpis[CS_LK_ABANDON_RATE];
+    char m[32], lo[32], hi[32], c[32];
+    double l, h;
+    kpi_interval(d, ab.m, ab.h, &l, &h);
+    cs_kpi_fmt(m, sizeof m, d, ab.m, 0);
+    cs_kpi_fmt(lo, sizeof lo, d, l, 0);
+    cs_kpi_fmt(hi, sizeof hi, d, h, 0);
+    csi_rep_pct_words(c, sizeof c, f->max_abandon);
+    csi_rep_hf(b, "<p class=\"verdict\">On the %s line, %s of calls were abandoned or cut off before contact against a "
+                  "ceiling of %s: ", line, m, c);
+    if (l > f->max_abandon)
+        csi_rep_hf(b, "<b>above the ceiling</b>; even the bottom of the 95%% interval (%s) is over it.</p>\n", lo);
+    else if (h <= f->max_abandon)
+        csi_rep_hf(b, "<b>target met</b>; even the top of the 95%% interval (%s) is within it.</p>\n", hi);
+    else
+        csi_rep_hf(b, "<b>too close to call</b>; the 95%% interval (%s to %s) straddles the ceiling.</p>\n", lo, hi);
+}
+
 /* Service level against the target, in a sentence under the table. */
 static void verdict(cs_text_buf *b, const char *line, const feat *f, mci sl)
 {
@@ -216,7 +243,7 @@ static void verdict(cs_text_buf *b, const char *line, const feat *f, mci sl)
     const cs_kpi_def *d = &cs_line_kpis[CS_LK_SERVICE_LEVEL];
     char m[32], lo[32], hi[32], t[48], ts[32];
     double l, h;
-    csi_rep_kpi_interval(d, sl.m, sl.h, &l, &h);
+    kpi_interval(d, sl.m, sl.h, &l, &h);
     cs_kpi_fmt(m, sizeof m, d, sl.m, 0);
     cs_kpi_fmt(lo, sizeof lo, d, l, 0);
     cs_kpi_fmt(hi, sizeof hi, d, h, 0);
@@ -336,6 +363,7 @@ void csi_rep_headline(report *r)
             }
             cs_text_puts(b, "</tbody>\n</table>\n");
             verdict(b, line, &f0, csi_rep_mci(k, "service_level", "mean"));
+            if (!isfinite(f0.target_share)) ceiling_verdict(b, line, &f0, csi_rep_mci(k, "abandon_rate", "mean"));
             continue;
         }
         FOR_CHUNKS(c0, c1, r->n_sc) {
@@ -542,7 +570,7 @@ static void full_table(report *r, const char *name, int pool)
         cs_text_puts(b, "<tbody>\n");
         for (size_t i = 0; i < nk; i++) {
             cs_kpi_def buf;
-            const cs_kpi_def *d = csi_rep_kpi_def(r, pool, keys[i], &buf);
+            const cs_kpi_def *d = kpi_def(r, pool, keys[i], &buf);
             cs_text_puts(b, "<tr><th scope=\"row\">");
             full_label(b, d, &f0);
             cs_text_puts(b, "</th>");

@@ -49,7 +49,7 @@ void csi_rep_esc(cs_text_buf *b, const char *s)
 
 /* A file shown verbatim in <pre>: escaped, CRLF as LF, invalid UTF-8 and control characters
  * (other than tab and newline) as U+FFFD so the page stays valid whatever the file holds. */
-void csi_rep_esc_verbatim(cs_text_buf *b, const char *text, size_t n)
+static void esc_verbatim(cs_text_buf *b, const char *text, size_t n)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
@@ -99,7 +99,7 @@ void csi_rep_hf(cs_text_buf *b, const char *fmt, ...)
         }
         case 'd': cs_text_printf(b, "%d", va_arg(ap, int)); break;
         case '%': cs_text_putn(b, "%", 1); break;
-        default: CS_REQUIRE(!"hf: unknown conversion");
+        default: CS_UNREACHABLE("hf: unknown conversion");
         }
         p = q + 2;
     }
@@ -519,7 +519,7 @@ size_t csi_rep_scenario_text(cs_text_buf *b, const char *text, size_t n)
     }
     while (out.n > 0 && out.p[out.n - 1] == '\n' && out.n > 1 && out.p[out.n - 2] == '\n') out.p[--out.n] = '\0';
     if (out.oom) b->oom = 1;
-    else if (out.p) csi_rep_esc_verbatim(b, out.p, out.n);
+    else if (out.p) esc_verbatim(b, out.p, out.n);
     cs_text_free(&out);
     return dropped;
 }

@@ -334,14 +334,6 @@ const char *csi_rep_whatif_kicker(const report *r)
     return "calibration";
 }
 
-const char *csi_rep_whatif_files(const report *r)
-{
-    if (!r->whatif) return "";
-    if (strcmp(r->whatif, "sweep") == 0) return ", sweep.csv";
-    if (strcmp(r->whatif, "sensitivity") == 0) return ", sensitivity.csv";
-    return ", calibrated.yaml";
-}
-
 void csi_rep_whatif(report *r)
 {
     csi_rep_hf(&r->out, "<section class=\"whatif\" id=\"whatif\">\n<h2>The %s</h2>\n", csi_rep_whatif_kicker(r));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/need.h"
 #include "plots/chart.h"
 #include "sim/stat.h"
 #include "sim/text.h"
@@ -308,13 +309,17 @@ static cs_status chart_service_level(const cs_results *r, size_t l, const week *
     ch.series = &ser;
     ch.n_series = 1;
     week_axis(&ch, w);
-    ch.has_hline = 1;
+    ch.has_hline = L->target_share > 0;   /* a target on abandonment alone has no share */
     ch.hline = L->target_share;
     ch.hline_label = target;
     snprintf(caption, sizeof caption,
              "For each hour of the week, the share of calls to line %s arriving in that hour that were answered "
-             "within %g seconds (abandoned calls count as not answered). The dashed line is the target of %.0f%%.",
-             L->name, L->target_within, 100 * L->target_share);
+             "within %g seconds (abandoned calls count as not answered).",
+             L->name, L->target_within);
+    if (L->target_share > 0) {
+        size_t o = strlen(caption);
+        snprintf(caption + o, sizeof caption - o, " The dashed line is the target of %.0f%%.", 100 * L->target_share);
+    }
     cs_status st = emit(&ch, file, caption, path, ud, list, err);
     free(buf);
     return st;
@@ -425,49 +430,70 @@ static cs_status chart_demand(const cs_results *r, const week *w, cs_chart_path_
     return st;
 }
 
+/* Handlers on duty by team, and each team's "handlers needed": the Erlang A requirement per
+ * interval on the offered attempts the run measured (models/need.h), what a planner would staff
+ * interval by interval for the lines' targets, so a reader sees the gap.  It is labelled as an
+ * Erlang A estimate: callsim staff simulates what the formula leaves out. */
 static cs_status chart_staffing(const cs_results *r, const week *w, cs_chart_path_fn *path, void *ud,
                                 cs_chart_list *list, cs_error *err)
 {
     const cs_scn *s = r->scn;
     if (s->n_pools == 0) return CS_OK;
-    double *buf = malloc(s->n_pools * w->n * sizeof *buf);
-    cs_chart_series *ser = calloc(s->n_pools, sizeof *ser);
-    char (*labels)[96] = calloc(s->n_pools, sizeof *labels);
-    if (!buf || !ser || !labels) {
+    size_t ns = 2 * s->n_pools, n_slots = r->reps[0].n_slots;
+    double *buf = malloc(ns * w->n * sizeof *buf), *need = malloc(n_slots * sizeof *need);
+    cs_chart_series *ser = calloc(ns, sizeof *ser);
+    char (*labels)[96] = calloc(ns, sizeof *labels);
+    if (!buf || !need || !ser || !labels) {
         free(buf);
+        free(need);
         free(ser);
         free(labels);
         return cs_error_set(err, CS_ENOMEM, "out of memory");
     }
+    cs_status st = CS_OK;
     for (size_t p = 0; p < s->n_pools; p++) {
-        double *y = buf + p * w->n;
+        double *y = buf + p * w->n, *yn = buf + (s->n_pools + p) * w->n;
+        st = cs_need_results(r, p, need, err);
+        if (st != CS_OK) break;
         for (size_t h = 0; h < w->n; h++) {
             double m, ci;
             if (!w->n_slots[h]) {
-                y[h] = NAN;
+                y[h] = yn[h] = NAN;
                 continue;
             }
             cs_results_pool_slots(r, p, hour_slots(w, h), w->n_slots[h], CS_IPK_ON_DUTY, &m, &ci);
             y[h] = m;
+            /* The hour's mean over its intervals, as on duty is. */
+            double sum = 0;
+            for (size_t i = 0; i < w->n_slots[h]; i++) sum += need[hour_slots(w, h)[i]];
+            yn[h] = sum / (double)w->n_slots[h];
         }
         snprintf(labels[p], sizeof labels[p], "%s on duty", s->pools[p].name);
         ser[p] = (cs_chart_series){labels[p], w->n, w->x, y, NULL, NULL, 0, 0, 1};
+        snprintf(labels[s->n_pools + p], sizeof labels[0], "%s needed (Erlang A estimate)", s->pools[p].name);
+        ser[s->n_pools + p] = (cs_chart_series){labels[s->n_pools + p], w->n, w->x, yn, NULL, NULL, 1, 0, 1};
     }
-    cs_chart ch;
-    cs_chart_init(&ch, CS_CHART_LINE);
-    ch.title = "Staffing: handlers on duty over the week";
-    ch.subtitle = "After leave, sickness and breaks; hourly mean over replications";
-    ch.ylabel = "Handlers on duty";
-    ch.ymin = 0;
-    ch.series = ser;
-    ch.n_series = s->n_pools;
-    week_axis(&ch, w);
-    cs_status st = emit(&ch, "staffing",
-                        "Handlers on duty in each team in each hour of the simulated week, after shrinkage (leave, "
-                        "sickness, training) and breaks, as steps (means across replications). Read it against the "
-                        "demand chart above, which has the same time axis.",
-                        path, ud, list, err);
+    if (st == CS_OK) {
+        cs_chart ch;
+        cs_chart_init(&ch, CS_CHART_LINE);
+        ch.title = "Staffing: handlers on duty and needed over the week";
+        ch.subtitle = "On duty after leave, sickness and breaks (solid); needed by Erlang A (dashed); hourly means";
+        ch.ylabel = "Handlers";
+        ch.ymin = 0;
+        ch.series = ser;
+        ch.n_series = ns;
+        week_axis(&ch, w);
+        st = emit(&ch, "staffing",
+                  "Handlers on duty in each team in each hour of the simulated week, after shrinkage (leave, "
+                  "sickness, training) and breaks, as solid steps (means across replications), against the handlers "
+                  "each team would need on duty for its lines' targets by the Erlang A formula, hour by hour, on the "
+                  "calls offered (dashed steps). The dashed line is an approximation: it ignores calls carried over "
+                  "between hours, priorities between lines and redials (callsim staff simulates them). Read it "
+                  "against the demand chart above, which has the same time axis.",
+                  path, ud, list, err);
+    }
     free(buf);
+    free(need);
     free(ser);
     free(labels);
     return st;

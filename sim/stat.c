@@ -165,26 +165,24 @@ double cs_hist_cdf(const cs_hist *h, double x)
     return cum / (double)h->total;
 }
 
+size_t cs_ci_acc_end(const cs_ci_acc *a, double level, double *mean, double *half)
+{
+    *mean = a->k ? a->m : NAN;
+    if (a->k < 2) {
+        *half = NAN;
+        return a->k;
+    }
+    double sd = sqrt(a->m2 / (double)(a->k - 1));
+    double t = gsl_cdf_tdist_Pinv(0.5 + level / 2.0, (double)(a->k - 1));
+    *half = t * sd / sqrt((double)a->k);
+    return a->k;
+}
+
 size_t cs_ci(const double *x, size_t n, double level, double *mean, double *half)
 {
-    double m = 0.0, m2 = 0.0;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(x[i])) continue;
-        k++;
-        double d = x[i] - m;
-        m += d / (double)k;
-        m2 += d * (x[i] - m);
-    }
-    *mean = k ? m : NAN;
-    if (k < 2) {
-        *half = NAN;
-        return k;
-    }
-    double sd = sqrt(m2 / (double)(k - 1));
-    double t = gsl_cdf_tdist_Pinv(0.5 + level / 2.0, (double)(k - 1));
-    *half = t * sd / sqrt((double)k);
-    return k;
+    cs_ci_acc a = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) cs_ci_acc_add(&a, x[i]);
+    return cs_ci_acc_end(&a, level, mean, half);
 }
 
 size_t cs_ci95(const double *x, size_t n, double *mean, double *half) { return cs_ci(x, n, 0.95, mean, half); }

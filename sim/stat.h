@@ -6,13 +6,15 @@
  *  cs_hist     log-linear histogram for quantiles of non-negative values (waits, in seconds):
  *              an exact-zero bin, linear bins below 1, then S bins per octave, so the relative
  *              error of a quantile is at most 1/S whatever the scale (a 3 s or a 3 h wait)
- *  cs_ci95     mean and Student-t 95% half-width across replications
+ *  cs_ci95     mean and Student-t 95% half-width across replications (of an array, or streamed
+ *              through a cs_ci_acc, so that callers need no array of per-replication values)
  *
  * All are plain value types (no allocation except cs_hist's fixed bin array) so that they can
  * be embedded in per-replication result structs and reset by a warm-up event. */
 #ifndef CS_STAT_H
 #define CS_STAT_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -84,5 +86,24 @@ double cs_hist_cdf(const cs_hist *h, double x);
 size_t cs_ci95(const double *x, size_t n, double *mean, double *half);
 /* Same with a chosen two-sided confidence level (0.99 for the validation tests). */
 size_t cs_ci(const double *x, size_t n, double level, double *mean, double *half);
+
+/* cs_ci95 without the array: add the values one by one (NAN skipped), then end.  The same
+ * arithmetic as cs_ci95 in the same order, so the same bits; and nothing to allocate, so
+ * nothing that can fail between a result and its file. */
+typedef struct cs_ci_acc {
+    double m, m2;
+    size_t k;
+} cs_ci_acc;
+
+static inline void cs_ci_acc_add(cs_ci_acc *a, double x)
+{
+    if (!isfinite(x)) return;
+    a->k++;
+    double d = x - a->m;
+    a->m += d / (double)a->k;
+    a->m2 += d * (x - a->m);
+}
+/* Mean and half-width at the two-sided level (0.95 as cs_ci95); returns the values used. */
+size_t cs_ci_acc_end(const cs_ci_acc *a, double level, double *mean, double *half);
 
 #endif

@@ -39,5 +39,8 @@ const char *cs_strerror(cs_status code);
     ((expr) ? (void)0 : cs_require_failed(#expr, __FILE__, __LINE__, __func__))
 void cs_require_failed(const char *expr, const char *file, int line, const char *func)
     __attribute__((noreturn));
+/* A branch that a correct program never reaches (CS_REQUIRE(!"...") without clang's
+ * -Wstring-conversion). */
+#define CS_UNREACHABLE(what) cs_require_failed(what, __FILE__, __LINE__, __func__)
 
 #endif

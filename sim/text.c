@@ -245,14 +245,14 @@ int cs_text_fmt_fixed(char *buf, size_t n, double v, int dec, unsigned flags)
     if (scaled < 1e15) {
         snprintf(tmp, sizeof tmp, "%.0f", scaled);
         if (dec > 0) {
-            size_t l = strlen(tmp);
-            while (l < (size_t)dec + 1) {   /* 0.05 -> "5" -> "005" -> "0.05" */
+            size_t l = strlen(tmp), d = (size_t)dec;
+            while (l < d + 1) {   /* 0.05 -> "5" -> "005" -> "0.05" */
                 memmove(tmp + 1, tmp, l + 1);
                 tmp[0] = '0';
                 l++;
             }
-            memmove(tmp + l - dec + 1, tmp + l - dec, (size_t)dec + 1);
-            tmp[l - dec] = '.';
+            memmove(tmp + l - d + 1, tmp + l - d, d + 1);
+            tmp[l - d] = '.';
         }
     } else {
         snprintf(tmp, sizeof tmp, "%.*f", dec, fabs(v));

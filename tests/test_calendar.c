@@ -301,16 +301,16 @@ static void test_uk_changes(void **state)
     }
     int fl;
     /* 2025-10-26 01:30 local: twice */
-    double local = ymd(2025, 10, 26) * 86400.0 + 5400.0;
+    double local = (double)ymd(2025, 10, 26) * 86400.0 + 5400.0;
     assert_true(cs_date_uk_to_epoch(local, CS_DATE_FOLD_FIRST, &fl) == 1761440400.0 - 1800.0);
     assert_int_equal(fl, CS_DATE_REPEATED);
     assert_true(cs_date_uk_to_epoch(local, CS_DATE_FOLD_SECOND, &fl) == 1761440400.0 + 1800.0);
     /* 2025-03-30 01:30 local: never; read as GMT */
-    local = ymd(2025, 3, 30) * 86400.0 + 5400.0;
+    local = (double)ymd(2025, 3, 30) * 86400.0 + 5400.0;
     assert_true(cs_date_uk_to_epoch(local, CS_DATE_FOLD_SECOND, &fl) == 1743296400.0 + 1800.0);
     assert_int_equal(fl, CS_DATE_MISSING);
     /* an ordinary summer time */
-    local = ymd(2025, 7, 1) * 86400.0 + 43200.0;
+    local = (double)ymd(2025, 7, 1) * 86400.0 + 43200.0;
     assert_true(cs_date_uk_to_epoch(local, CS_DATE_FOLD_FIRST, &fl) == local - 3600.0);
     assert_int_equal(fl, 0);
 }

@@ -336,7 +336,7 @@ static ref_result ref_erlang_a(double lambda_d, double mean_service, int n, doub
     assert_non_null(p);
     long double sum = p[0] = 1.0L;
     for (size_t k = 1;; k++) {
-        long double death = k <= (size_t)n ? k * mu : nmu + (long double)(k - n) * theta;
+        long double death = k <= (size_t)n ? k * mu : nmu + (long double)(k - (size_t)n) * theta;
         if (k == cap) {
             cap *= 2;
             p = realloc(p, cap * sizeof *p);
@@ -354,7 +354,7 @@ static ref_result ref_erlang_a(double lambda_d, double mean_service, int n, doub
         long double pk = p[k] / sum;
         if (k >= (size_t)n) {
             pw += pk;
-            eq += (long double)(k - n) * pk;
+            eq += (long double)(k - (size_t)n) * pk;
         } else {
             p0 += pk; /* summed, not 1 - pw, so that a tiny P(W=0) stays accurate */
         }
@@ -401,7 +401,7 @@ static ref_result ref_erlang_a(double lambda_d, double mean_service, int n, doub
         long double adv = r / (r + theta);
         wserved = adv * (served / (r + theta) + wserved);
         served *= adv;
-        long double pi = p[n + i] / sum;
+        long double pi = p[(size_t)n + i] / sum;
         p_answered += pi * served;
         abn += pi * (1.0L - served);
         wans += pi * wserved;

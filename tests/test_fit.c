@@ -809,7 +809,7 @@ static void test_arrivals_partial_span(void **state)
     for (size_t s = 0; s < 168; s++) {
         double want = 0;
         for (int w = 0; w < 8; w++) {
-            double lo = w * WEEK + s * 3600.0, hi = lo + 3600;
+            double lo = w * WEEK + (double)s * 3600.0, hi = lo + 3600;
             want += fmax(0, fmin(hi, t1) - fmax(lo, t0));
         }
         assert_close(a->exposure[s], want, 1e-6, "exposure");
