@@ -25,6 +25,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/dist.h"
 #include "cli/outputs.h"
 #include "cli/staff_out.h"
 #include "experiments/staff.h"
@@ -427,15 +428,10 @@ int cs_cmd_staff(int argc, char **argv)
     cs_outfile *of = NULL;
     cs_outdir *dir = NULL;
     cs_status st = CS_OK;
+    int of_late = 0, dir_late = 0;   /* in an MPI job both are begun after the runs (cli/dist.h) */
     cs_cli_install_signals();
-    if (flags[F_OUTPUT].set) {
-        st = cs_outfile_begin(flags[F_OUTPUT].value, flags[F_FORCE].set, cs_cli_note, (void *)"staff", &of, &err);
-        if (st == CS_OK) cs_cli_watch_outfile(of);
-    }
-    if (st == CS_OK && flags[F_OUT].set) {
-        st = cs_outdir_begin(flags[F_OUT].value, flags[F_FORCE].set, cs_cli_note, (void *)"staff", &dir, &err);
-        if (st == CS_OK) cs_cli_watch_outdir(dir);
-    }
+    st = cs_cli_outfile_early("staff", flags[F_OUTPUT].value, flags[F_FORCE].set, &of, &of_late, &err);
+    if (st == CS_OK) st = cs_cli_outdir_early("staff", flags[F_OUT].value, flags[F_FORCE].set, &dir, &dir_late, &err);
 
     c->so.isa.interval = interval;
     c->so.isa.reps = c->reps;
@@ -488,6 +484,7 @@ int cs_cmd_staff(int argc, char **argv)
         if (fflush(stdout) != 0 || ferror(stdout))
             st = cs_error_set(&err, CS_EIO, "cannot write the result: %s", strerror(errno));
     }
+    if (st == CS_OK) st = cs_cli_outfile_late("staff", flags[F_OUTPUT].value, flags[F_FORCE].set, &of, of_late, &err);
     if (st == CS_OK && of) {
         st = cs_staff_out_variant(c, cs_outfile_stream(of), flags[F_OUTPUT].value, &err);
         if (st == CS_OK) st = cs_outfile_commit(of, &err);
@@ -496,6 +493,7 @@ int cs_cmd_staff(int argc, char **argv)
         of = NULL;
         if (st == CS_OK) printf("\nWrote %s: runnable, `base:` %s plus the new rosters.\n", flags[F_OUTPUT].value, pos[0]);
     }
+    if (st == CS_OK) st = cs_cli_outdir_late("staff", flags[F_OUT].value, flags[F_FORCE].set, &dir, dir_late, &err);
     if (st == CS_OK && dir) {
         st = cs_staff_out_dir(c, dir, flags[F_REPORT].set, &err);
         if (st == CS_OK) st = cs_outdir_commit(dir, &err);

@@ -95,7 +95,7 @@ int cs_cli_dist_skip(const char *cmd)
     /* The commands whose runs ship their results between ranks (a plan with pack/unpack) and
      * that write only where cs_cli_writes() says.  Any other command runs on rank 0 alone, as
      * in one process, so that a command nobody has taught about MPI cannot write twice. */
-    static const char *const spread[] = {"run", "compare", "replay", "sweep", "sensitivity", "calibrate"};
+    static const char *const spread[] = {"run", "compare", "replay", "sweep", "sensitivity", "calibrate", "staff"};
     for (size_t i = 0; i < sizeof spread / sizeof spread[0]; i++)
         if (strcmp(cmd, spread[i]) == 0) return 0;
     if (cs_rep_dist_size() == 1) return 0;

@@ -14,7 +14,7 @@
 int cs_cli_dist_begin(int *argc, char ***argv);
 
 /* Ranks other than 0 take part only in the commands that spread their replications over ranks
- * (run, national runs included, compare, replay, sweep, sensitivity, calibrate); for any other
+ * (run, national runs included, compare, replay, sweep, sensitivity, calibrate, staff); for any other
  * (erlang, fit, report) every rank leaves the job at once and rank 0 runs the command alone,
  * exactly as one process.  1 if this process should skip `cmd`.
  * To spread a command: give its plans pack/unpack (sim/rep.h), begin its outputs only where

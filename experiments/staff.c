@@ -10,6 +10,7 @@
 #include "models/erlang.h"
 #include "models/need.h"
 #include "models/run.h"
+#include "sim/rep.h"
 
 /* What each cover pattern is, to write its heads back as shifts. */
 typedef struct patinfo {
@@ -26,6 +27,35 @@ typedef struct patlist {
     patinfo *v;
     size_t n, cap;
 } patlist;
+
+/* An integer program solved on every MPI rank (sim/rep.h) stops at the same gap, but one cut
+ * short by the wall-clock limit stops where the rank's clock says: ranks could then go on with
+ * different rosters.  Every rank takes rank 0's roster and figures (its own glpk_text stays:
+ * it points into this rank's copy of the program).  Nothing to do in one process.
+ * For tests/test_mpi.c, rank CALLSIM_TEST_MPI_ROSTER_RANK first changes its own roster (one
+ * more head on the first pattern), as a different clock could: rank 0's must replace it. */
+static cs_status solve_shared(cs_cover *cv, const cs_cover_opts *co, cs_cover_solution *sol, cs_error *err)
+{
+    cs_status st = cs_cover_solve(cv, co, sol, err);
+    if (st != CS_OK || cs_rep_dist_size() == 1) return st;
+    const char *t = getenv("CALLSIM_TEST_MPI_ROSTER_RANK");
+    if (t && *t && atoi(t) == cs_rep_dist_rank() && sol->n_patterns > 0) sol->heads[0]++;
+    cs_cover_solution mine = *sol, got = *sol;
+    st = cs_rep_dist_bcast(&got, sizeof got, err);
+    if (st == CS_OK && (got.n_patterns != mine.n_patterns || got.n_cells != mine.n_cells))
+        st = cs_error_set(err, CS_EINTERNAL, "MPI rank 0's roster has another shape (ranks running different "
+                          "scenario files?)");
+    if (st == CS_OK) st = cs_rep_dist_bcast(mine.heads, mine.n_patterns * sizeof *mine.heads, err);
+    if (st == CS_OK) st = cs_rep_dist_bcast(mine.on_duty, mine.n_cells * sizeof *mine.on_duty, err);
+    if (st == CS_OK) st = cs_rep_dist_bcast(mine.shortfall, mine.n_cells * sizeof *mine.shortfall, err);
+    if (st != CS_OK) return st;
+    *sol = got;
+    sol->heads = mine.heads;
+    sol->on_duty = mine.on_duty;
+    sol->shortfall = mine.shortfall;
+    sol->glpk_text = mine.glpk_text;
+    return CS_OK;
+}
 
 static void logf_(const cs_staff_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logf_(const cs_staff_opts *o, const char *fmt, ...)
@@ -241,7 +271,7 @@ static cs_status solve(cs_staff_plan *plan, const cs_staff_opts *o, cs_error *er
     cs_cover_opts_default(&co);
     co.time_limit = o && o->time_limit > 0 ? o->time_limit : 60;
     co.mip_gap = o && o->mip_gap > 0 ? o->mip_gap : 0.01;
-    return cs_cover_solve(plan->cover, &co, &plan->sol, err);
+    return solve_shared(plan->cover, &co, &plan->sol, err);
 }
 
 /* ---- rosters ----------------------------------------------------------------------------- */
@@ -621,7 +651,7 @@ cs_status cs_staff_budget(const cs_staff_plan *plan, const cs_scn *scn, cs_staff
         co.weights = w;
         co.n_steps = N_STEPS;
     }
-    cs_status st = cs_cover_solve(plan->cover, &co, sol, err);
+    cs_status st = solve_shared(plan->cover, &co, sol, err);
     free(w);
     return st;
 }
