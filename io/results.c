@@ -47,8 +47,33 @@ int cs_out_week_time(char *buf, size_t n, double s)
 
 /* One row: the catalogue's label and print rule (io/results.h: counts as whole numbers,
  * shares as percentages, times as "1 min 06 s"); counts name their unit after the CI. */
+/* The width of the label column: the longest label in the catalogue, in characters (UTF-8
+ * continuation bytes do not count), so no row pushes its figures out of line. */
+static int label_width(void)
+{
+    int w = 0;
+    for (int scope = CS_KPI_SCOPE_LINE; scope <= CS_KPI_SCOPE_POOL; scope++) {
+        size_t n = 0;
+        const cs_kpi_def *t = cs_kpi_table(scope, &n);
+        for (size_t i = 0; i < n; i++) {
+            int c = 0;
+            for (const unsigned char *p = (const unsigned char *)t[i].label; *p; p++) c += (*p & 0xC0) != 0x80;
+            if (c > w) w = c;
+        }
+    }
+    return w;
+}
+
+/* printf pads by bytes: widen the field by the label's continuation bytes. */
+static int pad_for(const char *label, int w)
+{
+    for (const unsigned char *p = (const unsigned char *)label; *p; p++) w += (*p & 0xC0) == 0x80;
+    return w;
+}
+
 static void table_row(FILE *f, const cs_kpi_def *d, double m, double h, int per_year)
 {
+    int lw = pad_for(d->label, label_width());
     char a[64], b[64];
     cs_kpi_fmt(a, sizeof a, d, m, CS_KPI_FMT_FINE);
     int kind = cs_kpi_kind_of(d);
@@ -59,9 +84,9 @@ static void table_row(FILE *f, const cs_kpi_def *d, double m, double h, int per_
                                                   : "";
     if (isfinite(m) && isfinite(h)) {
         cs_kpi_fmt_ci(b, sizeof b, d, m, h, CS_KPI_FMT_FINE);
-        fprintf(f, "  %-50s %14s  ± %-12s %s\n", d->label, a, b, unit);
+        fprintf(f, "  %-*s %14s  ± %-12s %s\n", lw, d->label, a, b, unit);
     } else {
-        fprintf(f, "  %-50s %14s  %-14s %s\n", d->label, a, "", unit);
+        fprintf(f, "  %-*s %14s  %-14s %s\n", lw, d->label, a, "", unit);
     }
 }
 

@@ -177,6 +177,12 @@ static int spill_sentence(report *r, cs_text_buf *b, const char *const *lines, s
         csi_rep_rates(r, fmax(in.m - (isfinite(in.h) ? in.h : 0), 0), &wlo, &ylo);
         csi_rep_rates(r, in.m + (isfinite(in.h) ? in.h : 0), &whi, &yhi);
         char a[48], c[48], d[48], e[48];
+        if (in.m == 0 && (!isfinite(in.h) || in.h == 0)) {
+            /* "about 0 calls a week (95% interval 0 to 0)" reads as a rounding accident. */
+            csi_rep_hf(b, "No caller who gave up on %r rang %s in these runs. ", src, lines[i]);
+            cs_text_free(&who);
+            return 1;
+        }
         csi_rep_hf(b, "Failure on %r adds to %s's load: ", src, lines[i]);
         if (isfinite(week) && isfinite(year)) {
             csi_rep_about(a, sizeof a, week);

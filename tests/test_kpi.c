@@ -275,6 +275,7 @@ static void json_kpis_known(const cs_json *lines, const cs_json *pools, const ch
 static void table_rows_labelled(const char *out)
 {
     size_t rows = 0;
+    int pm_col = -1;
     for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
         if (strncmp(l, "  ", 2) != 0 || l[2] == ' ') continue;
         size_t len = strcspn(l, "\n");
@@ -293,6 +294,14 @@ static void table_rows_labelled(const char *out)
             while (*v == ' ') v++;
             size_t vl = strcspn(v, " ");
             if (memchr(v, '.', vl)) fail_msg("a count with decimals: \"%s\"", row);
+        }
+        /* The figures line up: every row's "±" in the same column (in characters). */
+        const char *pm = strstr(row, "\xc2\xb1");
+        if (pm) {
+            int col = 0;
+            for (const char *c = row; c < pm; c++) col += ((unsigned char)*c & 0xC0) != 0x80;
+            if (pm_col < 0) pm_col = col;
+            if (col != pm_col) fail_msg("row out of line (\"±\" at column %d, not %d): \"%s\"", col, pm_col, row);
         }
         rows++;
     }
@@ -362,6 +371,20 @@ static void test_run_outputs(void **state)
     }
     assert_non_null(strstr(html, "Spread of waits to be answered (standard deviation)"));   /* wait_sd */
     assert_non_null(strstr(html, "Average talk time of answered calls"));                   /* aht */
+    free(html);
+}
+
+/* With spillover that sends nobody, the Summary says so instead of "about 0 calls a week". */
+static void test_no_spill_summary(void **state)
+{
+    (void)state;
+    assert_int_equal(sh("%s run scenarios/baseline.yaml --reps 2 --set lines.101.spillover.share=0%% "
+                        "--set lines.101.spillover.per_minute=0%% --out %s/nospill --report -q > /dev/null",
+                        callsim, tmp),
+                     0);
+    char *html = slurp("%s/nospill/report.html", tmp);
+    assert_non_null(strstr(html, "No caller who gave up on 101 rang 999 in these runs."));
+    assert_null(strstr(html, "about 0 calls a week"));
     free(html);
 }
 
@@ -514,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_print_rules),
         cmocka_unit_test(test_data_values),
         cmocka_unit_test(test_run_outputs),
+        cmocka_unit_test(test_no_spill_summary),
         cmocka_unit_test(test_daily_outputs),
         cmocka_unit_test(test_compare_outputs),
         cmocka_unit_test(test_replay_outputs),
