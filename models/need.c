@@ -28,43 +28,50 @@ static double line_reach(const cs_line *L)
     return r > 0 ? r : 0;
 }
 
-/* Calls per second into every queue, from the lines' offered attempts. */
-static void queue_rates(const cs_scn *s, const double *line_rate, double *qrate)
+/* Calls per second the lines send straight to queue q (through their IVR or not). */
+static double direct_rate(const cs_scn *s, const double *line_rate, int q)
 {
-    for (size_t q = 0; q < s->n_queues; q++) qrate[q] = 0;
+    double rate = 0;
     for (size_t l = 0; l < s->n_lines; l++) {
         const cs_line *L = &s->lines[l];
         double r = line_rate[l] > 0 ? line_rate[l] : 0;
         if (L->ivr.enabled) {
             double reach = r * line_reach(L);
-            for (size_t k = 0; k < L->ivr.n_routes; k++) qrate[L->ivr.routes[k].queue] += reach * L->ivr.routes[k].share;
-        } else {
-            qrate[L->queue] += r;
+            for (size_t k = 0; k < L->ivr.n_routes; k++)
+                if (L->ivr.routes[k].queue == q) rate += reach * L->ivr.routes[k].share;
+        } else if (L->queue == q) {
+            rate += r;
         }
     }
-    /* Transfers: legs never transfer again, so one pass over the first legs suffices. */
-    for (size_t q = 0; q < s->n_queues; q++) {
-        const cs_queue *Q = &s->queues[q];
-        if (!Q->is_transfer_leg && Q->transfer_queue >= 0) qrate[Q->transfer_queue] += qrate[q] * Q->transfer_share;
+    return rate;
+}
+
+/* Calls per second into queue q, transfers included.  Computed per queue rather than into an
+ * array of every queue's rate: no allocation, so nothing here can fail and leave a chart or a
+ * plan quietly short of a queue's load.  Legs never transfer again, so the first legs' direct
+ * rates are all a leg receives. */
+static double queue_rate(const cs_scn *s, const double *line_rate, int q)
+{
+    double rate = direct_rate(s, line_rate, q);
+    for (size_t k = 0; k < s->n_queues; k++) {
+        const cs_queue *Q = &s->queues[k];
+        if (!Q->is_transfer_leg && Q->transfer_queue == q)
+            rate += direct_rate(s, line_rate, (int)k) * Q->transfer_share;
     }
+    return rate;
 }
 
 void cs_need_load(const cs_scn *s, size_t pool, const double *line_rate, double *lambda, double *mean_busy)
 {
-    double *q = calloc(s->n_queues ? s->n_queues : 1, sizeof *q);
     double lam = 0, work = 0;
-    if (q) {
-        queue_rates(s, line_rate, q);
-        const cs_pool *P = &s->pools[pool];
-        for (size_t i = 0; i < P->n_queues; i++) {
-            int k = P->queues[i];
-            const cs_queue *Q = &s->queues[k];
-            double r = q[k] / n_pools_taking(s, k);
-            lam += r;
-            work += r * (cs_dist_mean(&Q->handle) + cs_dist_mean(&Q->wrap));
-        }
+    const cs_pool *P = &s->pools[pool];
+    for (size_t i = 0; i < P->n_queues; i++) {
+        int k = P->queues[i];
+        const cs_queue *Q = &s->queues[k];
+        double r = queue_rate(s, line_rate, k) / n_pools_taking(s, k);
+        lam += r;
+        work += r * (cs_dist_mean(&Q->handle) + cs_dist_mean(&Q->wrap));
     }
-    free(q);
     *lambda = lam;
     *mean_busy = lam > 0 ? work / lam : 0;
 }
@@ -89,9 +96,6 @@ static double queue_patience(const cs_scn *s, int q)
 
 double cs_need_patience(const cs_scn *s, size_t pool, const double *line_rate)
 {
-    double *q = calloc(s->n_queues ? s->n_queues : 1, sizeof *q);
-    if (!q) return INFINITY;
-    queue_rates(s, line_rate, q);
     const cs_pool *P = &s->pools[pool];
     double w = 0, sum = 0, fallback = INFINITY;
     for (size_t i = 0; i < P->n_queues; i++) {
@@ -100,10 +104,10 @@ double cs_need_patience(const cs_scn *s, size_t pool, const double *line_rate)
         if (i == 0) fallback = pat;
         if (!isfinite(pat)) continue;
         /* Abandonment goes with the rate 1/patience, so patience averages harmonically. */
-        w += q[k];
-        sum += q[k] / pat;
+        double r = queue_rate(s, line_rate, k);
+        w += r;
+        sum += r / pat;
     }
-    free(q);
     return w > 0 && sum > 0 ? w / sum : fallback;
 }
 

@@ -273,7 +273,16 @@ static cs_status svg_inline(cs_text_buf *out, const char *s, size_t n, int seq, 
         } else if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
             const char *e = find_str(s, n, i + 9, "]]>");
             if (!e) return cs_error_set(err, CS_EINPUT, "%s: unterminated CDATA section", path);
-            if (started) cs_text_putn(out, s + i, (size_t)(e - s) + 3 - i);
+            /* Its text, escaped, never the section itself: inside an HTML integration point
+             * (<desc>, <title>) a browser reads "<![CDATA[" as a bogus comment that ends at the
+             * first '>', so markup "inside" the section would be live HTML there. */
+            if (started)
+                for (const char *c = s + i + 9; c < e; c++) {
+                    if (*c == '<') cs_text_puts(out, "&lt;");
+                    else if (*c == '>') cs_text_puts(out, "&gt;");
+                    else if (*c == '&') cs_text_puts(out, "&amp;");
+                    else cs_text_putn(out, c, 1);
+                }
             x.i = (size_t)(e - s) + 3;
         } else if (n - i >= 2 && s[i + 1] == '?') {
             const char *e = find_str(s, n, i + 2, "?>");
