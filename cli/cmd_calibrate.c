@@ -435,19 +435,15 @@ static void log_eval(void *ud, int evaluation, const double *x, size_t k, double
     fprintf(stderr, "  objective %.4g\n", objective);
 }
 
+static cs_status summary_file(FILE *f, const void *c, cs_error *err) { return json_to(f, c, 1, err); }
+
 static cs_status write_outdir(const cal_cli *c, cs_outdir *dir, const char *variant_name, int report, cs_error *err)
 {
-    cs_status st = CS_OK;
-    FILE *f = cs_outdir_open(dir, "summary.json", NULL, 0, err);
-    if (!f) st = err->code;
-    if (st == CS_OK) {
-        st = json_to(f, c, 1, err);
-        if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write summary.json");
-    }
+    cs_status st = cs_outputs_write_file(dir, "summary.json", summary_file, c, err);
     if (st == CS_OK) st = cs_cli_copy_scenario(dir, c->w.scenario, "scenario.yaml", c->w.sets, c->w.n_sets, err);
     if (st == CS_OK) {
         char path[PATH_MAX];
-        f = cs_outdir_open(dir, "calibrated.yaml", path, sizeof path, err);
+        FILE *f = cs_outdir_open(dir, "calibrated.yaml", path, sizeof path, err);
         if (!f) st = err->code;
         else {
             /* It builds on the scenario the user gave (its profiles and bases are relative to it),
@@ -460,12 +456,7 @@ static cs_status write_outdir(const cal_cli *c, cs_outdir *dir, const char *vari
         cs_chart_list list = {0};
         st = cs_outputs_write_manifest(dir, &list, err);
     }
-    if (st == CS_OK && report) st = cs_cli_write_report(cs_outdir_tmp(dir), err);
-    if (st == CS_OK) st = cs_outdir_commit(dir, err);
-    cs_cli_watch_outdir(NULL);
-    if (st != CS_OK) cs_outdir_abort(dir);
-    else cs_outdir_free(dir);
-    return st;
+    return cs_outputs_end(dir, st, report, err);
 }
 
 int cs_cmd_calibrate(int argc, char **argv)

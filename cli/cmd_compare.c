@@ -331,14 +331,7 @@ static cs_status write_outdir(const cmp *c, cs_outdir *dir, int report, cs_error
         if (st == CS_OK) st = cs_outputs_write_manifest(dir, &list, err);
         cs_chart_list_free(&list);
     }
-    if (st == CS_OK && report) st = cs_cli_write_report(cs_outdir_tmp(dir), err);
-    if (st == CS_OK) st = cs_outdir_commit(dir, err);
-    cs_cli_watch_outdir(NULL);
-    if (st != CS_OK)
-        cs_outdir_abort(dir);
-    else
-        cs_outdir_free(dir);
-    return st;
+    return cs_outputs_end(dir, st, report, err);
 }
 
 int cs_cmd_compare(int argc, char **argv)

@@ -239,23 +239,17 @@ static cs_status write_charts(const sens_cli *c, cs_outdir *dir, cs_chart_list *
     return st;
 }
 
+static cs_status summary_file(FILE *f, const void *c, cs_error *err) { return json_to(f, c, 1, err); }
+
+static cs_status csv_file(FILE *f, const void *c, cs_error *err)
+{
+    return write_csv(c, f) == CS_OK ? CS_OK : cs_error_set(err, CS_EIO, "cannot write sensitivity.csv");
+}
+
 static cs_status write_outdir(const sens_cli *c, cs_outdir *dir, int report, cs_error *err)
 {
-    cs_status st = CS_OK;
-    FILE *f = cs_outdir_open(dir, "summary.json", NULL, 0, err);
-    if (!f) st = err->code;
-    if (st == CS_OK) {
-        st = json_to(f, c, 1, err);
-        if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write summary.json");
-    }
-    if (st == CS_OK) {
-        f = cs_outdir_open(dir, "sensitivity.csv", NULL, 0, err);
-        if (!f) st = err->code;
-        else {
-            st = write_csv(c, f);
-            if (fclose(f) != 0 || st != CS_OK) st = cs_error_set(err, CS_EIO, "cannot write sensitivity.csv");
-        }
-    }
+    cs_status st = cs_outputs_write_file(dir, "summary.json", summary_file, c, err);
+    if (st == CS_OK) st = cs_outputs_write_file(dir, "sensitivity.csv", csv_file, c, err);
     if (st == CS_OK) st = cs_cli_copy_scenario(dir, c->w.scenario, "scenario.yaml", c->w.sets, c->w.n_sets, err);
     if (st == CS_OK) {
         cs_chart_list list = {0};
@@ -263,12 +257,7 @@ static cs_status write_outdir(const sens_cli *c, cs_outdir *dir, int report, cs_
         if (st == CS_OK) st = cs_outputs_write_manifest(dir, &list, err);
         cs_chart_list_free(&list);
     }
-    if (st == CS_OK && report) st = cs_cli_write_report(cs_outdir_tmp(dir), err);
-    if (st == CS_OK) st = cs_outdir_commit(dir, err);
-    cs_cli_watch_outdir(NULL);
-    if (st != CS_OK) cs_outdir_abort(dir);
-    else cs_outdir_free(dir);
-    return st;
+    return cs_outputs_end(dir, st, report, err);
 }
 
 int cs_cmd_sensitivity(int argc, char **argv)

@@ -162,6 +162,25 @@ cs_status cs_outputs_copy_file(cs_outdir *dir, const char *src, const char *rel,
     return bad ? cs_error_set(err, CS_EIO, "cannot copy %s into the results", src) : CS_OK;
 }
 
+cs_status cs_outputs_write_file(cs_outdir *dir, const char *rel, cs_outputs_file_fn *fn, const void *ud, cs_error *err)
+{
+    FILE *f = cs_outdir_open(dir, rel, NULL, 0, err);
+    if (!f) return err->code;
+    cs_status st = fn(f, ud, err);
+    if (fclose(f) != 0 && st == CS_OK) st = cs_error_set(err, CS_EIO, "cannot write %s", rel);
+    return st;
+}
+
+cs_status cs_outputs_end(cs_outdir *dir, cs_status st, int report, cs_error *err)
+{
+    if (st == CS_OK && report) st = cs_cli_write_report(cs_outdir_tmp(dir), err);
+    if (st == CS_OK) st = cs_outdir_commit(dir, err);
+    cs_cli_watch_outdir(NULL);
+    if (st != CS_OK) cs_outdir_abort(dir);
+    else cs_outdir_free(dir);
+    return st;
+}
+
 /* The folder of a late run, with calls.csv copied in from the nameless file. */
 static cs_status begin_late(cs_outputs *o, cs_error *err)
 {

@@ -44,6 +44,14 @@ void cs_outputs_abort(cs_outputs *o);                                           
 #include "plots/run_charts.h"
 int cs_outputs_chart_path(void *ud, const char *file, char *out, size_t n, cs_error *err);
 cs_status cs_outputs_write_manifest(cs_outdir *dir, const cs_chart_list *list, cs_error *err);
+/* Writes REL in the folder through fn(f, ud, err); a failed close (a full disk) is an error that
+ * names the file. */
+typedef cs_status cs_outputs_file_fn(FILE *f, const void *ud, cs_error *err);
+cs_status cs_outputs_write_file(cs_outdir *dir, const char *rel, cs_outputs_file_fn *fn, const void *ud, cs_error *err);
+/* The end a command's results folder shares: the report when asked for (after every other
+ * file), the commit, and on any failure, st's included, nothing left.  Frees dir; returns st or
+ * the first failure. */
+cs_status cs_outputs_end(cs_outdir *dir, cs_status st, int report, cs_error *err);
 cs_status cs_outputs_copy_file(cs_outdir *dir, const char *src, const char *rel, cs_error *err);
 /* report.html for the folder (cmd_report.c); the date comes from SOURCE_DATE_EPOCH if set. */
 cs_status cs_cli_write_report(const char *dir, cs_error *err);
