@@ -119,9 +119,12 @@ $(BUILD)/%.o: %.c | deps-present
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DCS_VERSION='"$(VERSION)"' $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libcallsim.a
+# tests/cli_child.c: running the binary from the end-to-end tests, linked into every test (kept,
+# not removed as an intermediate file after each build).
+.SECONDARY: $(BUILD)/tests/cli_child.o
+$(BUILD)/tests/%: tests/%.c $(BUILD)/tests/cli_child.o $(BUILD)/libcallsim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -DCS_VERSION='"$(VERSION)"' $(CFLAGS) -o $@ $< $(BUILD)/libcallsim.a \
+	$(CC) $(CPPFLAGS) -DCS_VERSION='"$(VERSION)"' $(CFLAGS) -o $@ $< $(BUILD)/tests/cli_child.o $(BUILD)/libcallsim.a \
 	    $(LDLIBS) $(CMOCKA_LIBS) $(LDSAN)
 
 # The CLI with tests/fault_shim.c wrapped around its allocation and file calls, for
@@ -366,4 +369,4 @@ clean:
 	rm -rf build build-san build-tsan build-fuzz callsim callsim-san callsim-tsan \
 	    build-mpi build-san-mpi build-tsan-mpi callsim-mpi callsim-mpi-san callsim-mpi-tsan
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(BUILD)/tests/cli_child.d

@@ -24,94 +24,14 @@
 
 #include <cmocka.h>
 
+#include "tests/cli_child.h"
+
 #include "io/json.h"
 #include "io/outdir.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("CALLSIM");
-    return b && *b ? b : "./callsim";
-}
-
 static char tmpdir[256];
 
-typedef struct out {
-    int code;
-    char *out;   /* stdout */
-    char *err;   /* stderr */
-} out;
-
-static char *slurp_fd(int fd)
-{
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
-    ssize_t k;
-    while ((k = read(fd, b + n, cap - n - 1)) > 0) {
-        n += (size_t)k;
-        if (cap - n < 2) b = realloc(b, cap *= 2);
-    }
-    b[n] = 0;
-    return b;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = 0;
-    fclose(f);
-    if (len) *len = got;
-    return b;
-}
-
-/* Runs callsim with the given arguments (NULL-terminated); captures stdout and stderr. */
-static out run_args(const char *const *args)
-{
-    int po[2], pe[2];
-    assert_int_equal(pipe(po), 0);
-    assert_int_equal(pipe(pe), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(po[1], 1);
-        dup2(pe[1], 2);
-        close(po[0]);
-        close(pe[0]);
-        const char *argv[64];
-        size_t n = 0;
-        argv[n++] = bin();
-        for (size_t i = 0; args[i] && n < 63; i++) argv[n++] = args[i];
-        argv[n] = NULL;
-        alarm(120); /* survives exec: a hang ends as SIGALRM (exit 142) instead of stalling make check */
-        execv(bin(), (char *const *)argv);
-        _exit(127);
-    }
-    close(po[1]);
-    close(pe[1]);
-    out o;
-    /* stderr is small; read stdout first then stderr (children here never fill both pipes). */
-    o.out = slurp_fd(po[0]);
-    o.err = slurp_fd(pe[0]);
-    close(po[0]);
-    close(pe[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return o;
-}
-
-#define RUN(...) run_args((const char *const[]){__VA_ARGS__, NULL})
-
-static void out_free(out *o)
-{
-    free(o->out);
-    free(o->err);
-}
+typedef cli_out out;
 
 static void path_in(char *buf, size_t n, const char *name) { snprintf(buf, n, "%s/%s", tmpdir, name); }
 
@@ -166,22 +86,22 @@ static void test_help_and_exit_codes(void **st)
     out o = RUN("--help");
     assert_int_equal(o.code, 0);
     assert_non_null(strstr(o.out, "Usage: callsim COMMAND"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("run", "--help");
     assert_int_equal(o.code, 0);
     assert_non_null(strstr(o.out, "--reps"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("frobnicate");
     assert_int_equal(o.code, 2);
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("run", "--repz", "3", "x.yaml");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "did you mean --reps?"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("run", "/nonexistent/scenario.yaml");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "/nonexistent/scenario.yaml"));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 static void test_bad_scenario_reports_position_and_writes_nothing(void **st)
@@ -197,7 +117,7 @@ static void test_bad_scenario_reports_position_and_writes_nothing(void **st)
     assert_non_null(strstr(o.err, "bad.yaml:5:5"));
     assert_non_null(strstr(o.err, "did you mean 'handle'"));
     assert_false(exists(dir));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 static void test_json_matches_summary_and_is_reproducible(void **st)
@@ -217,14 +137,14 @@ static void test_json_matches_summary_and_is_reproducible(void **st)
     snprintf(f1, sizeof f1, "%s/summary.json", d1);
     snprintf(f2, sizeof f2, "%s/summary.json", d2);
     size_t n1, n2;
-    char *s1 = slurp(f1, &n1), *s2 = slurp(f2, &n2);
+    char *s1 = cli_slurp(f1, &n1), *s2 = cli_slurp(f2, &n2);
     assert_non_null(s1);
     assert_int_equal(n1, n2);
     assert_memory_equal(s1, s2, n1);
     snprintf(f1, sizeof f1, "%s/intervals.csv", d1);
     snprintf(f2, sizeof f2, "%s/intervals.csv", d2);
     size_t m1, m2;
-    char *i1 = slurp(f1, &m1), *i2 = slurp(f2, &m2);
+    char *i1 = cli_slurp(f1, &m1), *i2 = cli_slurp(f2, &m2);
     assert_int_equal(m1, m2);
     assert_memory_equal(i1, i2, m1);
 
@@ -259,8 +179,8 @@ static void test_json_matches_summary_and_is_reproducible(void **st)
     free(s2);
     free(i1);
     free(i2);
-    out_free(&a);
-    out_free(&b);
+    cli_out_free(&a);
+    cli_out_free(&b);
 }
 
 static void test_out_refuses_to_clobber(void **st)
@@ -276,14 +196,14 @@ static void test_out_refuses_to_clobber(void **st)
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--force"));
     assert_true(exists(marker));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("run", p, "--out", d, "--force", "--quiet");
     assert_int_equal(o.code, 0);
     assert_false(exists(marker));
     char sj[600];
     snprintf(sj, sizeof sj, "%s/summary.json", d);
     assert_true(exists(sj));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* A run killed midway leaves neither the target folder nor a hidden partial one. */
@@ -301,7 +221,7 @@ static void test_killed_run_leaves_nothing(void **st)
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
         dup2(devnull, 2);
-        execl(bin(), bin(), "run", p, "--out", d, "--calls", "--quiet", (char *)NULL);
+        execl(cli_bin(), cli_bin(), "run", p, "--out", d, "--calls", "--quiet", (char *)NULL);
         _exit(127);
     }
     struct timespec ts = {0, 700 * 1000 * 1000};
@@ -327,7 +247,7 @@ static void test_calls_csv_and_charts(void **st)
     out o = RUN("run", p, "--out", d, "--calls", "--quiet");
     assert_int_equal(o.code, 0);
     snprintf(f, sizeof f, "%s/calls.csv", d);
-    char *calls = slurp(f, NULL);
+    char *calls = cli_slurp(f, NULL);
     assert_non_null(calls);
     assert_true(strncmp(calls, "arrival,line,caller,attempt,outcome,wait,handle,ivr,pool,transferred\n", 69) == 0);
     assert_non_null(strstr(calls, ",answered,"));
@@ -348,7 +268,7 @@ static void test_calls_csv_and_charts(void **st)
         for (int k = 0; k < 3; k++) {
             snprintf(f, sizeof f, "%s/charts/%s.%s", d, file, ext[k]);
             size_t len;
-            char *b = slurp(f, &len);
+            char *b = cli_slurp(f, &len);
             if (!b) fail_msg("missing chart %s", f);
             assert_true(len > 1000);
             assert_memory_equal(b, magic[k], strlen(magic[k]));
@@ -357,7 +277,7 @@ static void test_calls_csv_and_charts(void **st)
     }
     assert_true(per_line);   /* charts for every line (line 2 has its own service-level chart) */
     cs_json_free(m);
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 static void test_compare_with_itself_is_zero(void **st)
@@ -380,11 +300,11 @@ static void test_compare_with_itself_is_zero(void **st)
     }
     cs_json_free(j);
     snprintf(f, sizeof f, "%s/comparison.csv", d);
-    char *csv = slurp(f, NULL);
+    char *csv = cli_slurp(f, NULL);
     assert_non_null(csv);
     assert_true(strncmp(csv, "scenario,line,kpi,mean,ci95,diff,diff_ci95\n", 43) == 0);
     free(csv);
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 static void test_erlang_command(void **st)
@@ -400,11 +320,11 @@ static void test_erlang_command(void **st)
     assert_true(fabs(cs_json_number_value(cs_json_get(j, "asa")) - 7.84) < 5e-3);
     assert_true(fabs(cs_json_number_value(cs_json_get(j, "service_level")) - 0.8884) < 5e-5);
     cs_json_free(j);
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("erlang", "--rate", "2/s", "--aht", "180s", "--agents", "300");
     assert_int_equal(o.code, 2);   /* unstable Erlang C: a clear input error */
     assert_non_null(strstr(o.err, "agents"));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* A dated run end to end: local dates in the table, calls.csv in local time with the offset,
@@ -425,7 +345,7 @@ static void test_dated_run_outputs(void **st)
     assert_non_null(strstr(o.out, "2 replications of 10 days from 2025-10-20 00:00 to 2025-10-30 00:00 (UK local time)"));
     assert_non_null(strstr(o.out, "the first 1 day (to 2025-10-21 00:00) discarded as warm-up"));
     snprintf(f, sizeof f, "%s/calls.csv", d);
-    char *calls = slurp(f, NULL);
+    char *calls = cli_slurp(f, NULL);
     assert_non_null(calls);
     assert_non_null(strstr(calls, "\n2025-10-21T"));
     assert_non_null(strstr(calls, "+01:00,101,"));   /* BST before 26 October */
@@ -433,7 +353,7 @@ static void test_dated_run_outputs(void **st)
     assert_non_null(strstr(calls, "+00:00,101,"));   /* GMT after */
     free(calls);
     snprintf(f, sizeof f, "%s/daily.csv", d);
-    char *daily = slurp(f, NULL);
+    char *daily = cli_slurp(f, NULL);
     assert_non_null(daily);
     assert_true(strncmp(daily, "date,line,kpi,mean,ci95\n2025-10-21,101,offered,", 47) == 0);
     assert_null(strstr(daily, "2025-10-20,"));   /* the warm-up day is not measured */
@@ -448,7 +368,7 @@ static void test_dated_run_outputs(void **st)
     cs_json_free(j);
     snprintf(f, sizeof f, "%s/charts/offered_by_date.svg", d);
     assert_true(exists(f));
-    out_free(&o);
+    cli_out_free(&o);
     /* A year: counts are annual figures. */
     write_file(p, "name: year\nstart: 2025-04-01\nhorizon: 365d\nwarmup: 0\nreplications: 2\n"
                   "lines:\n  - {name: \"101\", arrivals: {per_year: 3000}, handle: 4m}\n"
@@ -457,7 +377,7 @@ static void test_dated_run_outputs(void **st)
     assert_int_equal(o.code, 0);
     assert_non_null(strstr(o.out, "The measured period is one year, so counts are annual figures"));
     assert_non_null(strstr(o.out, "calls/year"));
-    out_free(&o);
+    cli_out_free(&o);
     /* The small undated scenario measures less than a week: no daily.csv. */
     path_in(p, sizeof p, "small.yaml");
     path_in(d, sizeof d, "undated-out");
@@ -465,7 +385,7 @@ static void test_dated_run_outputs(void **st)
     assert_int_equal(o.code, 0);
     snprintf(f, sizeof f, "%s/daily.csv", d);
     assert_false(exists(f));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* Every shipped scenario loads and runs (the README's examples are these files). */
@@ -488,7 +408,7 @@ static void test_shipped_scenarios_run(void **st)
         assert_int_equal(cs_json_parse(o.out, strlen(o.out), &j, &err), CS_OK);
         assert_non_null(cs_json_get(j, "lines"));
         cs_json_free(j);
-        out_free(&o);
+        cli_out_free(&o);
         n++;
     }
     closedir(d);
@@ -511,7 +431,7 @@ static void test_readme_replay_example(void **st)
     assert_true(cs_json_number_value(cs_json_path(j, "lines.101.offered.mean")) ==
                 cs_json_number_value(cs_json_path(j, "observed.101.offered")));
     cs_json_free(j);
-    out_free(&o);
+    cli_out_free(&o);
     /* A bad row stops the command with the row and column, exit 2. */
     char p[512];
     path_in(p, sizeof p, "badlog.csv");
@@ -522,7 +442,7 @@ static void test_readme_replay_example(void **st)
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "row 3"));
     assert_non_null(strstr(o.err, "QueueTime"));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 
@@ -564,7 +484,7 @@ static void test_out_link_is_refused(void **st)
     struct stat sb;
     assert_int_equal(lstat(link, &sb), 0);
     assert_true(S_ISLNK(sb.st_mode));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* A log in calls.csv format with the given line names, enough calls per line to fit. */
@@ -598,7 +518,7 @@ static void test_fit_names_round_trip(void **st)
     write_log_with_lines(log, names, 4);
     out o = RUN("fit", log, "-o", yaml, "--tz", "utc", "--name", scn_name);
     if (o.code != 0) fail_msg("fit: exit %d: %s", o.code, o.err);
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("run", yaml, "--reps", "1", "--quiet", "--json");
     if (o.code != 0) fail_msg("the fitted scenario does not run: exit %d: %s", o.code, o.err);
     cs_json *j;
@@ -614,7 +534,7 @@ static void test_fit_names_round_trip(void **st)
         if (!found) fail_msg("line name lost: %s", names[i]);
     }
     cs_json_free(j);
-    out_free(&o);
+    cli_out_free(&o);
     assert_int_equal(cs_outdir_remove_tree(charts), 0);
 }
 
@@ -642,7 +562,7 @@ static void test_spillover_cycle_ends(void **st)
     assert_true(offered > 0);
     assert_true(offered == cut);   /* every attempt cut off, each counted once */
     cs_json_free(j);
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* D9: absurd overload grew memory without bound (3.8 GB in 10 s).  Now the run stops at the
@@ -667,7 +587,7 @@ static void test_overload_stops_at_the_cap(void **st)
     struct rusage ru;
     getrusage(RUSAGE_CHILDREN, &ru);
     assert_true(ru.ru_maxrss < 600 * 1024);   /* kB: the cap keeps it to a few hundred MB */
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* Runs callsim with stdout going to path (e.g. /dev/full), or to a pipe whose reading end is
@@ -687,17 +607,17 @@ static int run_stdout_to(const char *path, char **err, const char *const *args)
         close(po[0]);
         const char *argv[64];
         size_t n = 0;
-        argv[n++] = bin();
+        argv[n++] = cli_bin();
         for (size_t i = 0; args[i] && n < 63; i++) argv[n++] = args[i];
         argv[n] = NULL;
         alarm(120);
-        execv(bin(), (char *const *)argv);
+        execv(cli_bin(), (char *const *)argv);
         _exit(127);
     }
     close(pe[1]);
     close(po[1]);
     close(po[0]); /* nobody reads stdout */
-    *err = slurp_fd(pe[0]);
+    *err = cli_slurp_fd(pe[0]);
     close(pe[0]);
     int status;
     waitpid(pid, &status, 0);
@@ -783,10 +703,10 @@ static void test_output_checked_before_the_run(void **st)
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--force"));
     assert_true((double)(t1.tv_sec - t0.tv_sec) < 10.0);
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("run", p, "--out", d, "--quiet");
     assert_int_equal(o.code, 2);
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* SIGKILL cannot be caught: the temporary folder stays, and the next run into the same parent
@@ -807,7 +727,7 @@ static void test_sigkill_leftover_recovered_next_time(void **st)
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
         dup2(devnull, 2);
-        execl(bin(), bin(), "run", p, "--out", d, "--calls", "--quiet", (char *)NULL);
+        execl(cli_bin(), cli_bin(), "run", p, "--out", d, "--calls", "--quiet", (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 500 && count_entries(tmpdir, ".sigkilled.partial-") == 0; i++) {
@@ -822,7 +742,7 @@ static void test_sigkill_leftover_recovered_next_time(void **st)
     assert_non_null(strstr(o.err, "note: removed"));
     assert_int_equal(count_entries(tmpdir, ".sigkilled"), 0);
     assert_false(exists(d));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* D11: fit is a transaction: interrupted while reading the log (a FIFO fed halfway, so the
@@ -841,7 +761,7 @@ static void test_fit_interrupted_leaves_nothing(void **st)
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
         dup2(devnull, 2);
-        execl(bin(), bin(), "fit", fifo, "-o", yaml, "--tz", "utc", (char *)NULL);
+        execl(cli_bin(), cli_bin(), "fit", fifo, "-o", yaml, "--tz", "utc", (char *)NULL);
         _exit(127);
     }
     int fd = open(fifo, O_WRONLY);

@@ -28,90 +28,13 @@
 
 #include <cmocka.h>
 
+#include "tests/cli_child.h"
+
 #include "io/json.h"
 
 static char tmpdir[256];
 
-static const char *bin(void)
-{
-    const char *b = getenv("CALLSIM");
-    return b && *b ? b : "./callsim";
-}
-
-typedef struct out {
-    int code;
-    char *out, *err;
-} out;
-
-static char *slurp_fd(int fd)
-{
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
-    ssize_t k;
-    while ((k = read(fd, b + n, cap - n - 1)) > 0) {
-        n += (size_t)k;
-        if (cap - n < 2) b = realloc(b, cap *= 2);
-    }
-    b[n] = 0;
-    return b;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = 0;
-    fclose(f);
-    return b;
-}
-
-static out run_args(const char *const *args)
-{
-    int po[2], pe[2];
-    assert_int_equal(pipe(po), 0);
-    assert_int_equal(pipe(pe), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(po[1], 1);
-        dup2(pe[1], 2);
-        close(po[0]);
-        close(pe[0]);
-        const char *argv[64];
-        size_t n = 0;
-        argv[n++] = bin();
-        for (size_t i = 0; args[i] && n < 63; i++) argv[n++] = args[i];
-        argv[n] = NULL;
-        alarm(300);
-        execv(bin(), (char *const *)argv);
-        _exit(127);
-    }
-    close(po[1]);
-    close(pe[1]);
-    out o;
-    o.out = slurp_fd(po[0]);
-    o.err = slurp_fd(pe[0]);
-    close(po[0]);
-    close(pe[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (o.code != 0 && o.code != 2) fprintf(stderr, "stderr: %s\n", o.err);
-    return o;
-}
-
-#define RUN(...) run_args((const char *const[]){__VA_ARGS__, NULL})
-
-static void out_free(out *o)
-{
-    free(o->out);
-    free(o->err);
-}
+typedef cli_out out;
 
 static void path_in(char *buf, size_t n, const char *name) { snprintf(buf, n, "%s/%s", tmpdir, name); }
 
@@ -186,10 +109,10 @@ static void test_variant_and_folder(void **st)
     assert_non_null(strstr(o.out, "Paid hours and cost"));
     assert_non_null(strstr(o.out, "Verification (seed 42"));
     assert_string_equal(o.err, "");   /* -q: no progress lines */
-    out_free(&o);
+    cli_out_free(&o);
 
     /* The variant: a comment, its base, the rosters, and it runs. */
-    char *t = slurp(v);
+    char *t = cli_slurp(v, NULL);
     assert_non_null(t);
     assert_true(strncmp(t, "# Staffed by callsim staff", 26) == 0);
     assert_non_null(strstr(t, "base: small.yaml"));
@@ -202,11 +125,11 @@ static void test_variant_and_folder(void **st)
     path_in(d2, sizeof d2, "rerun");
     o = RUN("run", v, "--seed", "42", "--reps", "40", "-q", "--out", d2);
     assert_int_equal(o.code, 0);
-    out_free(&o);
+    cli_out_free(&o);
     snprintf(f, sizeof f, "%s/intervals.csv", d);
-    char *a = slurp(f);
+    char *a = cli_slurp(f, NULL);
     snprintf(f, sizeof f, "%s/intervals.csv", d2);
-    char *b = slurp(f);
+    char *b = cli_slurp(f, NULL);
     assert_non_null(a);
     assert_non_null(b);
     assert_string_equal(a, b);
@@ -225,7 +148,7 @@ static void test_variant_and_folder(void **st)
         assert_true(exists(f));
     }
     snprintf(f, sizeof f, "%s/requirements.csv", d);
-    t = slurp(f);
+    t = cli_slurp(f, NULL);
     assert_true(strncmp(t, "pool,interval_start,required,rostered,on_duty_mean,", 51) == 0);
     /* 2 pools x 168 hours, plus the header. */
     size_t lines = 0;
@@ -255,7 +178,7 @@ static void test_variant_and_folder(void **st)
     free(t);
     /* The shift table's paid hours add up to the plan's in costs.csv. */
     snprintf(f, sizeof f, "%s/summary.json", d);
-    t = slurp(f);
+    t = cli_slurp(f, NULL);
     cs_json *j = NULL;
     cs_error e;
     assert_int_equal(cs_json_parse(t, strlen(t), &j, &e), CS_OK);
@@ -288,7 +211,7 @@ static void test_variant_and_folder(void **st)
     cs_json_free(j);
     free(t);
     snprintf(f, sizeof f, "%s/report.html", d);
-    t = slurp(f);
+    t = cli_slurp(f, NULL);
     assert_non_null(strstr(t, "<h2>Staffing plan</h2>"));
     assert_non_null(strstr(t, "What each budget buys"));
     /* The Summary comes first and leads with the plan's cost; the Staffing plan section (listed in
@@ -309,7 +232,7 @@ static void test_variant_and_folder(void **st)
     free(t);
     /* The run's staffing chart carries the Erlang A "handlers needed" line, said to be an estimate. */
     snprintf(f, sizeof f, "%s/charts/charts.json", d);
-    t = slurp(f);
+    t = cli_slurp(f, NULL);
     assert_non_null(t);
     assert_non_null(strstr(t, "would need on duty for its lines' targets by the Erlang A formula"));
     assert_non_null(strstr(t, "approximation"));
@@ -324,9 +247,9 @@ static void test_budget(void **st)
     path_in(d, sizeof d, "budget");
     out o = RUN("staff", s, "--out", d, "--budget-hours", "1500", "--aim", "worst", "--checks", "0", "-q");
     assert_int_equal(o.code, 0);
-    out_free(&o);
+    cli_out_free(&o);
     snprintf(f, sizeof f, "%s/summary.json", d);
-    char *t = slurp(f);
+    char *t = cli_slurp(f, NULL);
     cs_json *j = NULL;
     cs_error e;
     assert_int_equal(cs_json_parse(t, strlen(t), &j, &e), CS_OK);
@@ -361,9 +284,9 @@ static void test_threads(void **st)
     assert_non_null(eb);
     *ea = *eb = '\0';
     assert_string_equal(a.out, b.out);
-    out_free(&a);
-    out_free(&b);
-    char *x = slurp(v1), *y = slurp(v2);
+    cli_out_free(&a);
+    cli_out_free(&b);
+    char *x = cli_slurp(v1, NULL), *y = cli_slurp(v2, NULL);
     assert_non_null(x);
     assert_non_null(y);
     assert_string_equal(x, y);
@@ -380,27 +303,27 @@ static void test_errors(void **st)
     out o = RUN("staff", s, "-q", "--set", "start=2025-04-01");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "start:"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("staff", s, "-q", "--aim", "worst");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--aim applies to a budget"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("staff", s, "-q", "--budget-cost", "1000", "--set", "pools.\"call handlers\".cost_per_hour=~", "--set",
             "pools.bureau.cost_per_hour=~");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "cost_per_hour"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("staff", s, "-q", "--interval", "7m");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--interval"));
-    out_free(&o);
+    cli_out_free(&o);
     /* An existing output is not replaced without --force, and nothing runs. */
     path_in(v, sizeof v, "exists.yaml");
     write_file(v, "keep me\n");
     o = RUN("staff", s, "-q", "-o", v);
     assert_int_equal(o.code, 2);
-    out_free(&o);
-    char *t = slurp(v);
+    cli_out_free(&o);
+    char *t = cli_slurp(v, NULL);
     assert_string_equal(t, "keep me\n");
     free(t);
     /* A misspelt pattern key, with its position. */
@@ -411,7 +334,7 @@ static void test_errors(void **st)
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "did you mean 'length'"));
     assert_non_null(strstr(o.err, "bad.yaml:6:"));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 static int setup(void **st)

@@ -25,90 +25,13 @@
 
 #include <cmocka.h>
 
+#include "tests/cli_child.h"
+
 #include "io/json.h"
 
 static char tmpdir[256];
 
-static const char *bin(void)
-{
-    const char *b = getenv("CALLSIM");
-    return b && *b ? b : "./callsim";
-}
-
-typedef struct out {
-    int code;
-    char *out, *err;
-} out;
-
-static char *slurp_fd(int fd)
-{
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
-    ssize_t k;
-    while ((k = read(fd, b + n, cap - n - 1)) > 0) {
-        n += (size_t)k;
-        if (cap - n < 2) b = realloc(b, cap *= 2);
-    }
-    b[n] = 0;
-    return b;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = 0;
-    fclose(f);
-    return b;
-}
-
-static out run_args(const char *const *args)
-{
-    int po[2], pe[2];
-    assert_int_equal(pipe(po), 0);
-    assert_int_equal(pipe(pe), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(po[1], 1);
-        dup2(pe[1], 2);
-        close(po[0]);
-        close(pe[0]);
-        const char *argv[64];
-        size_t n = 0;
-        argv[n++] = bin();
-        for (size_t i = 0; args[i] && n < 63; i++) argv[n++] = args[i];
-        argv[n] = NULL;
-        alarm(120);
-        execv(bin(), (char *const *)argv);
-        _exit(127);
-    }
-    close(po[1]);
-    close(pe[1]);
-    out o;
-    o.out = slurp_fd(po[0]);
-    o.err = slurp_fd(pe[0]);
-    close(po[0]);
-    close(pe[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (o.code != 0 && o.code != 2) fprintf(stderr, "stderr: %s\n", o.err);
-    return o;
-}
-
-#define RUN(...) run_args((const char *const[]){__VA_ARGS__, NULL})
-
-static void out_free(out *o)
-{
-    free(o->out);
-    free(o->err);
-}
+typedef cli_out out;
 
 static void path_in(char *buf, size_t n, const char *name) { snprintf(buf, n, "%s/%s", tmpdir, name); }
 
@@ -120,7 +43,7 @@ static int exists(const char *p)
 
 static void copy(const char *from, const char *to)
 {
-    char *t = slurp(from);
+    char *t = cli_slurp(from, NULL);
     assert_non_null(t);
     FILE *f = fopen(to, "w");
     assert_non_null(f);
@@ -155,7 +78,7 @@ static void test_set_is_the_edited_file(void **st)
     copy("scenarios/profiles/101_week.csv", prof);
     path_in(base, sizeof base, "baseline.yaml");
     copy("scenarios/baseline.yaml", base);
-    char *t = slurp(base);
+    char *t = cli_slurp(base, NULL);
     char *p = strstr(t, "      share: 5%");
     assert_non_null(p);
     memcpy(p, "      share: 9%", 15);
@@ -175,9 +98,9 @@ static void test_set_is_the_edited_file(void **st)
     assert_int_equal(b.code, 0);
     assert_string_equal(a.out, b.out);
     assert_true(strcmp(a.out, c.out) != 0);   /* and the change did something */
-    out_free(&a);
-    out_free(&b);
-    out_free(&c);
+    cli_out_free(&a);
+    cli_out_free(&b);
+    cli_out_free(&c);
     path_in(o1, sizeof o1, "set-out");
     path_in(o2, sizeof o2, "edit-out");
     a = RUN("run", base, "--reps", "2", "-q", "--out", o1, "--set", "lines.101.spillover.share=9%", "--set",
@@ -188,17 +111,17 @@ static void test_set_is_the_edited_file(void **st)
     char s1[600], s2[600];
     snprintf(s1, sizeof s1, "%s/summary.json", o1);
     snprintf(s2, sizeof s2, "%s/summary.json", o2);
-    char *j1 = slurp(s1), *j2 = slurp(s2);
+    char *j1 = cli_slurp(s1, NULL), *j2 = cli_slurp(s2, NULL);
     assert_string_equal(j1, j2);
     free(j1);
     free(j2);
     /* The copy of the scenario says what was changed. */
     snprintf(s1, sizeof s1, "%s/scenario.yaml", o1);
-    j1 = slurp(s1);
+    j1 = cli_slurp(s1, NULL);
     assert_non_null(strstr(j1, "#   --set 'pools.\"call handlers\".roster.late.staff=21'"));
     free(j1);
-    out_free(&a);
-    out_free(&b);
+    cli_out_free(&a);
+    cli_out_free(&b);
 }
 
 static void test_set_errors_name_the_flag(void **st)
@@ -212,20 +135,20 @@ static void test_set_errors_name_the_flag(void **st)
     assert_non_null(strstr(o.err, "--set #2 'lines.101.spillover.share=1x0%': error: expected a share"));
     assert_null(strstr(o.err, "--set #1"));
     assert_false(exists(dir));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("compare", "scenarios/baseline.yaml", "scenarios/callback.yaml", "-q", "--set", "lines.102.handle=3m");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--set #1 'lines.102.handle=3m': error: there is no line named '102'"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("replay", "scenarios/logs/example_force_export.csv", "--scenario", "scenarios/baseline.yaml", "-q",
             "--set", "pools.\"call handlers\".staf=3");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--set #1 'pools.\"call handlers\".staf=3': error: unknown key 'staf'"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("run", "scenarios/baseline.yaml", "-q", "--set", "lines.101");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "expected PATH=VALUE"));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* ---- sweep ------------------------------------------------------------------------------- */
@@ -273,7 +196,7 @@ static void test_sweep_baseline_spillover(void **st)
         assert_true(hd * hd < 0.25 * (ha * ha + hb * hb));
     }
     cs_json_free(j);
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 static void test_sweep_files(void **st)
@@ -287,7 +210,7 @@ static void test_sweep_files(void **st)
     assert_int_equal(o.code, 0);
     assert_non_null(strstr(o.out, "4 points x 3 replications"));
     snprintf(f, sizeof f, "%s/sweep.csv", dir);
-    char *csv = slurp(f);
+    char *csv = cli_slurp(f, NULL);
     assert_non_null(csv);
     const char *head = "point,lines.101.patience.mean,\"pools.\"\"call handlers\"\".staff\",line,kpi,mean,ci95\n"
                        "1,10m,3,101,offered,";
@@ -300,29 +223,29 @@ static void test_sweep_files(void **st)
         assert_true(exists(f));
     }
     snprintf(f, sizeof f, "%s/summary.json", dir);
-    char *sj = slurp(f);
+    char *sj = cli_slurp(f, NULL);
     cs_json *j = parse(sj);
     assert_string_equal(cs_json_string_value(cs_json_get(j, "kind")), "sweep");
     cs_json_free(j);
     free(sj);
     snprintf(f, sizeof f, "%s/report.html", dir);
-    char *html = slurp(f);
+    char *html = cli_slurp(f, NULL);
     assert_non_null(strstr(html, "<h2>The sweep</h2>"));
     free(html);
-    out_free(&o);
+    cli_out_free(&o);
     /* A bad value list names the flag; nothing is written. */
     path_in(dir, sizeof dir, "sweep-bad");
     o = RUN("sweep", "scenarios/north_yorkshire_2020.yaml", "-q", "--vary", "lines.101.patience.mean=10m..5m/1m", "--out",
             dir);
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--vary #1 'lines.101.patience.mean=10m..5m/1m'"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("sweep", "scenarios/north_yorkshire_2020.yaml", "-q", "--vary", "lines.101.patience.mean=10m,-5m", "--out",
             dir);
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--vary #1 'lines.101.patience.mean=-5m'"));
     assert_false(exists(dir));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* ---- sensitivity ------------------------------------------------------------------------- */
@@ -337,7 +260,7 @@ static void test_sensitivity(void **st)
                 "lines.101.handle.mean=7m50s,8m10s", "--out", dir, "--report");
     assert_int_equal(o.code, 0);
     snprintf(f, sizeof f, "%s/sensitivity.csv", dir);
-    char *csv = slurp(f);
+    char *csv = cli_slurp(f, NULL);
     assert_non_null(csv);
     const char *head = "line,kpi,rank,input,low,high,base,base_ci95,change_low,change_low_ci95,change_high,"
                        "change_high_ci95,swing,swing_ci95\n";
@@ -348,15 +271,15 @@ static void test_sensitivity(void **st)
     snprintf(f, sizeof f, "%s/charts/tornado_line1_asa.svg", dir);
     assert_true(exists(f));
     snprintf(f, sizeof f, "%s/report.html", dir);
-    char *html = slurp(f);
+    char *html = cli_slurp(f, NULL);
     assert_non_null(strstr(html, "<h2>The sensitivity analysis</h2>"));
     assert_non_null(strstr(html, "It moves most with <code>pools.&quot;call handlers&quot;.staff</code>"));
     free(html);
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("sensitivity", "scenarios/north_yorkshire_2020.yaml", "-q", "--vary", "lines.101.patience.mean=14m");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "expected exactly two values"));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 /* ---- calibrate --------------------------------------------------------------------------- */
@@ -373,7 +296,7 @@ static void test_calibrate_writes_a_runnable_variant(void **st)
                 "lines.101.service_level", "-o", var, "--out", dir, "--report");
     assert_int_equal(o.code, 0);
     assert_non_null(strstr(o.out, "least squares (Nelder-Mead)"));
-    char *v = slurp(var);
+    char *v = cli_slurp(var, NULL);
     assert_non_null(v);
     assert_non_null(strstr(v, "base: "));
     assert_non_null(strstr(v, "north_yorkshire_2020.yaml"));
@@ -382,9 +305,9 @@ static void test_calibrate_writes_a_runnable_variant(void **st)
     free(v);
     out r = RUN("run", var, "--reps", "2", "-q", "--json");
     assert_int_equal(r.code, 0);
-    out_free(&r);
+    cli_out_free(&r);
     snprintf(f, sizeof f, "%s/summary.json", dir);
-    char *sj = slurp(f);
+    char *sj = cli_slurp(f, NULL);
     cs_json *j = parse(sj);
     assert_string_equal(cs_json_string_value(cs_json_get(j, "kind")), "calibration");
     const cs_json *fr = cs_json_get(j, "free");
@@ -398,20 +321,20 @@ static void test_calibrate_writes_a_runnable_variant(void **st)
     cs_json_free(j);
     free(sj);
     snprintf(f, sizeof f, "%s/report.html", dir);
-    char *html = slurp(f);
+    char *html = cli_slurp(f, NULL);
     assert_non_null(strstr(html, "<h2>The calibration</h2>"));
     free(html);
-    out_free(&o);
+    cli_out_free(&o);
     /* The output file exists now: refused without --force, left as it was. */
-    char *before = slurp(var);
+    char *before = cli_slurp(var, NULL);
     o = RUN("calibrate", "scenarios/north_yorkshire_2020.yaml", "-q", "--match", "lines.101.asa=5m", "--free",
             "pools.\"call handlers\".staff", "-o", var);
     assert_int_equal(o.code, 2);
-    char *after = slurp(var);
+    char *after = cli_slurp(var, NULL);
     assert_string_equal(before, after);
     free(before);
     free(after);
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 static void test_calibrate_errors(void **st)
@@ -421,23 +344,23 @@ static void test_calibrate_errors(void **st)
                 "lines.101.patience.mean");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--match #1 'lines.101.speed=5m'"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("calibrate", "scenarios/north_yorkshire_2020.yaml", "-q", "--match", "lines.101.asa=5m", "--free",
             "lines.101.patience.median=1m..2m");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--free #1 'lines.101.patience.median="));
     assert_non_null(strstr(o.err, "did you mean 'mean'"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("calibrate", "scenarios/north_yorkshire_2020.yaml", "-q", "--match", "lines.101.abandon_rate=127%", "--free",
             "lines.101.patience.mean");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "--match #1"));
-    out_free(&o);
+    cli_out_free(&o);
     o = RUN("calibrate", "scenarios/north_yorkshire_2020.yaml", "-q", "--match", "lines.101.asa=5m", "--free",
             "lines.101.target");
     assert_int_equal(o.code, 2);
     assert_non_null(strstr(o.err, "give a range"));
-    out_free(&o);
+    cli_out_free(&o);
 }
 
 static int setup(void **st)
