@@ -42,7 +42,7 @@
 /* IVR shares are banded when hours have at least this many calls. */
 #define SHARE_BAND_MIN 300
 
-enum { F_OUT, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_QUEUED_ONLY, F_NAME, F_CHARTS, F_LOGOFF, F_FORCE, F_HELP, F_N };
+enum { F_OUT, F_COLUMNS, F_OUTCOMES, F_TZ, F_SEP, F_SKIP_BAD, F_LINE, F_QUEUED_ONLY, F_NAME, F_CHARTS, F_LOGOFF, F_WRAPMAX, F_FORCE, F_HELP, F_N };
 
 static void print_fits(const char *what, const cs_fit_set *set, const cs_fit_result *best, int censored)
 {
@@ -144,6 +144,54 @@ static void print_bands(const char *what, const cs_fitband_durations *b, double 
     (void)pooled_mean;
 }
 
+/* Whether every band of b keeps the mean talk time of its own calls. */
+static int bands_keep_mean(const cs_fitband_durations *b, const cs_fitlog_sample *h, double *tmp, int *bad)
+{
+    for (size_t i = 0; b->test.use_bands && i < b->test.n_bands; i++) {
+        size_t m = 0;
+        for (size_t j = 0; j < h->n; j++)
+            if (h->tod[j] >= b->from[i] && h->tod[j] < b->to[i]) tmp[m++] = h->t[j];
+        if (b->fit[i].ok && !cs_fit_keeps_mean(&b->fit[i], tmp, m)) {
+            *bad = (int)i;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Talk time by time of day (see fit_line). */
+static cs_status handle_bands(const cs_fitlog_line *l, line_out *o, cs_error *err)
+{
+    double zt = o->hs.zero_time > 0 ? o->hs.zero_time : 0.5;
+    double *tmp = malloc((l->handle.n ? l->handle.n : 1) * sizeof *tmp);
+    if (!tmp) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    int tried[CS_FIT_N_FAMILIES] = {0};
+    cs_status st = CS_OK;
+    for (;;) {
+        tried[o->hb->family] = 1;
+        st = cs_fitband_fit_durations(o->hb->family, l->handle.t, NULL, l->handle.tod, l->handle.n,
+                                      CS_FITBAND_MIN_OBS, 0, zt, &o->hband, err);
+        if (st != CS_OK) break;
+        int bad = -1;
+        if (bands_keep_mean(&o->hband, &l->handle, tmp, &bad)) break;
+        const cs_fit_result *next = NULL;
+        for (int f = 0; f < CS_FIT_N_FAMILIES; f++) {
+            const cs_fit_result *r = &o->hs.fit[f];
+            if (!tried[f] && cs_fit_keeps_mean(r, l->handle.t, l->handle.n) && (!next || r->aic < next->aic)) next = r;
+        }
+        if (!next) break;   /* cannot happen while gamma fits; keep the last bands */
+        note(o, l->name,
+             "talk time by time of day: the %s fit of the %02d:00-%02d:00 band has a mean of %.1f s, outside the 95%% "
+             "interval of that band's calls' own mean; written instead: %s in every band (the next best by AIC)",
+             cs_fit_family_name(o->hb->family), (int)(o->hband.from[bad] / 3600), (int)(o->hband.to[bad] / 3600),
+             o->hband.fit[bad].mean.est, cs_fit_family_name(next->family));
+        cs_fitband_durations_fini(&o->hband);
+        o->hb = next;
+    }
+    free(tmp);
+    return st;
+}
+
 /* Fits line li and prints its fits; charts go into chartdir (the temporary folder). */
 static cs_status fit_line(cs_fitlog_line *l, size_t li, double t0, double t1, double t_end_local, const char *chartdir,
                           cs_redialest *rde, line_out *o, int *staff, cs_error *err)
@@ -175,7 +223,11 @@ static cs_status fit_line(cs_fitlog_line *l, size_t li, double t0, double t1, do
     if (l->cut_off) printf(", %ld cut off", l->cut_off);
     if (l->callback) printf(", %ld took a callback", l->callback);
     printf("\n");
-    o->hb = cs_fit_best(&o->hs);
+    {
+        char why[320];
+        o->hb = cs_fit_choose_handle(&o->hs, l->handle.t, l->handle.n, why, sizeof why);
+        if (why[0]) note(o, l->name, "%s", why);
+    }
     o->pb = have_patience ? choose_patience(&o->ps, &l->patience, o, l->name) : NULL;
 
     /* Demand: only the weekdays the log covers.  A slot never observed is unknown, not zero;
@@ -229,9 +281,11 @@ static cs_status fit_line(cs_fitlog_line *l, size_t li, double t0, double t1, do
              "talk-time fit serves the whole day, and its 95%% interval (%.0f to %.0f s) is wide",
              l->handle.n, CS_FITBAND_MIN_OBS, o->hb->mean.lo, o->hb->mean.hi);
 
-    /* Time of day: the chosen family per band, on the same zero time as the whole day's fit. */
-    st = cs_fitband_fit_durations(o->hb->family, l->handle.t, NULL, l->handle.tod, l->handle.n, CS_FITBAND_MIN_OBS, 0,
-                                  o->hs.zero_time > 0 ? o->hs.zero_time : 0.5, &o->hband, err);
+    /* Time of day: the chosen family per band, on the same zero time as the whole day's fit.  Each
+     * band must keep its own calls' mean talk time too (models/fit.h, cs_fit_keeps_mean); if one
+     * does not, the next family by AIC that keeps the whole day's mean is tried (gamma always
+     * keeps every band's). */
+    st = handle_bands(l, o, err);
     if (st != CS_OK) return st;
     print_bands("Handle time", &o->hband, o->hb->mean.est);
     if (o->pb) {
@@ -334,13 +388,27 @@ static double ln(double x) { return log(x); }
 /* Handlers available by local date and time (models/staffest.h), as rows date,time,staff: a
  * row at each change and at every local midnight, from the first day's 00:00 to the end of the
  * last day. */
-static cs_status write_staffing(cs_fitlog *c, double logoff, double first_local, double end_local, cs_outfile *sf,
-                                char notes[][320], size_t *n_notes, cs_error *err)
+/* Fewest gaps ending with a caller waiting (each shows a whole not-ready spell) on which
+ * after-call work is estimated. */
+#define WRAP_MIN_EXACT 30
+#define WRAP_SAMPLES 100
+
+static cs_status write_staffing(cs_fitlog *c, double logoff, double wrap_max, double first_local, double end_local,
+                                cs_outfile *sf, char notes[][320], size_t *n_notes, double *wrap_q, int *have_wrap,
+                                cs_error *err)
 {
     double *t = NULL;
     int *lv = NULL;
     size_t n = 0;
-    cs_status st = cs_staffest_steps(c->staff, logoff, &t, &lv, &n, err);
+    *have_wrap = 0;
+    cs_staffest_wrapfit wf;
+    memset(&wf, 0, sizeof wf);
+    if (wrap_max > 0) {
+        cs_status ws = cs_staffest_wrap(c->staff, logoff, wrap_max, wrap_q, WRAP_SAMPLES, &wf, err);
+        if (ws != CS_OK) return ws;
+        *have_wrap = wf.exact >= WRAP_MIN_EXACT;
+    }
+    cs_status st = cs_staffest_steps_wrap(c->staff, logoff, *have_wrap ? wrap_max : 0, &t, &lv, &n, err);
     if (st != CS_OK) return st;
     /* Room for the row at the first midnight. */
     long answered = c->answered_agent + c->answered_no_agent;
@@ -352,6 +420,19 @@ static cs_status write_staffing(cs_fitlog *c, double logoff, double first_local,
     cs_staffest_gap_counts(c->staff, edges, 5, counts);
     printf("  gaps between one agent's calls: %zu under 1 min, %zu 1-10 min, %zu 10-30 min, %zu 30 min-2 h, %zu 2-8 h, "
            "%zu longer\n", counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+    if (*have_wrap) {
+        printf("  after-call work (not ready after a call, up to %.0f s; the first %.0f s of every gap count as on "
+               "duty): mean %.1f s, median %.0f s, quartiles %.0f to %.0f s, 90%% within %.0f s, from %zu gaps (%zu "
+               "ended with a caller waiting, so the whole gap was not-ready time); written as each line's wrap\n",
+               wrap_max, wrap_max, wf.mean, wf.median, wf.q1, wf.q3, wf.p90, wf.gaps, wf.exact);
+        snprintf(notes[*n_notes], 320,
+                 "after-call work from the gaps between an agent's calls (up to %.0f s): mean %.1f s, median %.0f s, "
+                 "written as every line's wrap", wrap_max, wf.mean, wf.median);
+        (*n_notes)++;
+    } else if (wrap_max > 0) {
+        printf("  after-call work: not estimated (%zu gaps ended with a caller waiting; it needs %d and a wait "
+               "column): none written\n", wf.exact, WRAP_MIN_EXACT);
+    }
     if (answered > 0 && c->answered_no_agent > 0.01 * (double)answered) {
         snprintf(notes[*n_notes], 320,
                  "%ld answered calls (%.1f%%) name no agent: their handlers are missing from the staffing, which is "
@@ -402,6 +483,7 @@ int cs_cmd_fit(int argc, char **argv)
         [F_NAME] = {"name", 0, CS_FLAG_STRING, "TEXT", "scenario name (default: Fitted from LOG)", 0, NULL},
         [F_CHARTS] = {"charts", 0, CS_FLAG_STRING, "DIR", "folder for the fit charts (default: FILE without .yaml + -charts)", 0, NULL},
         [F_LOGOFF] = {"logoff-gap", 0, CS_FLAG_STRING, "TIME", "with an agent column: a gap between one agent's calls longer than this means logged off (default 30m)", 0, NULL},
+        [F_WRAPMAX] = {"wrap-max", 0, CS_FLAG_STRING, "TIME", "with agent and wait columns: after-call work is estimated up to this long and written as each line's wrap; a longer not-ready spell while callers wait is a break (default 1m; 0: none)", 0, NULL},
         [F_FORCE] = {"force", 0, CS_FLAG_BOOL, NULL, "replace FILE and the charts folder if they exist", 0, NULL},
         [F_HELP] = {"help", 'h', CS_FLAG_BOOL, NULL, "show this help", 0, NULL},
     };
@@ -465,6 +547,8 @@ int cs_cmd_fit(int argc, char **argv)
     }
 
     cs_log *log = NULL;
+    /* A logged wrap column is in the agents' busy time already (io/fitlog.c): no estimate. */
+    int log_wrap = 0;
     cs_fitlog c;
     memset(&c, 0, sizeof c);
     long rows = 0;
@@ -473,7 +557,17 @@ int cs_cmd_fit(int argc, char **argv)
      * -staffing.csv, in the same transaction. */
     cs_outfile *sf = NULL;
     char sfpath[1100] = "";
-    double logoff = 1800;
+    double logoff = 1800, wrap_max = 60;
+    if (st == CS_OK && flags[F_WRAPMAX].set) {
+        st = cs_units_parse_duration(flags[F_WRAPMAX].value, &wrap_max, &err);
+        if (st == CS_OK && !(wrap_max >= 0 && wrap_max <= 3600))
+            st = cs_error_set(&err, CS_EINPUT, "--wrap-max must be between 0 s and 1 h");
+        if (st != CS_OK) {
+            char m[sizeof err.msg];
+            snprintf(m, sizeof m, "%s", err.msg);
+            cs_error_set(&err, CS_EINPUT, "--wrap-max: %.900s", m);
+        }
+    }
     if (st == CS_OK && flags[F_LOGOFF].set) {
         st = cs_units_parse_duration(flags[F_LOGOFF].value, &logoff, &err);
         if (st == CS_OK && !(logoff > 0)) st = cs_error_set(&err, CS_EINPUT, "--logoff-gap must be longer than 0 s");
@@ -505,6 +599,7 @@ int cs_cmd_fit(int argc, char **argv)
         for (size_t i = 0; sk && i < sk->n; i++)
             fprintf(stderr, "callsim fit: skipped %ld rows: %s\n", sk->by[i].count, sk->by[i].reason);
         rows = cs_log_rows(log);
+        log_wrap = cs_log_has_key(log, "wrap");
         cs_log_close(log);
     }
     if (st == CS_OK && c.n_lines == 0) st = cs_error_set(&err, CS_EINPUT, "%s: no calls to fit", pos[0]);
@@ -552,10 +647,12 @@ int cs_cmd_fit(int argc, char **argv)
     }
 
     /* Staffing from the agent column, or a plain warning that the pool is a placeholder. */
-    char fit_notes[4][320];
-    const char *fit_note_ptr[4];
+    char fit_notes[6][320];
+    const char *fit_note_ptr[6];
     size_t n_fit_notes = 0;
     const char *on_duty = NULL;
+    double wrap_q[WRAP_SAMPLES];
+    int have_wrap = 0;
     if (st == CS_OK && c.have_agent && c.answered_agent == 0) {
         /* An agent column that names nobody says nothing about staffing. */
         fprintf(stderr, "callsim fit: warning: the agent column names no agent on any answered call, so staffing "
@@ -566,7 +663,8 @@ int cs_cmd_fit(int argc, char **argv)
         c.have_agent = 0;
     }
     if (st == CS_OK && c.have_agent)
-        st = write_staffing(&c, logoff, c.first_local, t_end_local, sf, fit_notes, &n_fit_notes, &err);
+        st = write_staffing(&c, logoff, log_wrap ? 0 : wrap_max, c.first_local, t_end_local, sf, fit_notes,
+                            &n_fit_notes, wrap_q, &have_wrap, &err);
     if (st == CS_OK && c.have_agent) {
         on_duty = strrchr(sfpath, '/') ? strrchr(sfpath, '/') + 1 : sfpath;
         if (!DATED_STAFFING) on_duty = NULL;
@@ -595,6 +693,8 @@ int cs_cmd_fit(int argc, char **argv)
             y->cv_lo = o->ar->daily_cv_lo;
             y->cv_hi = o->ar->daily_cv_hi;
             y->handle = o->hb;
+            y->wrap = have_wrap ? wrap_q : NULL;
+            y->n_wrap = have_wrap ? WRAP_SAMPLES : 0;
             y->patience = o->pb;
             y->handle_bands = o->hband.test.use_bands ? &o->hband : NULL;
             y->patience_bands = o->pb && o->pband.test.use_bands ? &o->pband : NULL;

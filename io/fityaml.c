@@ -286,7 +286,7 @@ static void header(FILE *f, const cs_fityaml_scenario *s)
         if (l->cv_ok)
             fprintf(f, " overdispersion %.4g (95%% CI %.3g to %.3g);", l->cv, l->cv_lo, l->cv_hi);
         const cs_fit_result *h = l->handle;
-        fprintf(f, " handle %s by lowest AIC, mean %.1f s (95%% CI %.1f to %.1f)", cs_fit_family_name(h->family),
+        fprintf(f, " handle %s (lowest AIC keeping the calls' mean), mean %.1f s (95%% CI %.1f to %.1f)", cs_fit_family_name(h->family),
                 h->mean.est, h->mean.lo, h->mean.hi);
         const cs_fit_result *p = l->patience;
         if (p)
@@ -340,6 +340,31 @@ static void line(em *m, const cs_fityaml_line *l)
     }
     plain(m, "handle");
     dist(m, l->handle);
+    if (l->wrap && l->n_wrap > 0) {
+        size_t same = 1;
+        for (size_t i = 1; i < l->n_wrap; i++) same += l->wrap[i] == l->wrap[0];
+        plain(m, "wrap");
+        if (same == l->n_wrap) {
+            char b[40];
+            number(b, sizeof b, l->wrap[0]);
+            strncat(b, "s", sizeof b - strlen(b) - 1);
+            plain(m, b);
+        } else {
+            map_start(m, 1);
+            plain(m, "dist");
+            plain(m, "empirical");
+            plain(m, "samples");
+            seq_start(m, 1);
+            for (size_t i = 0; i < l->n_wrap; i++) {
+                char b[40];
+                number(b, sizeof b, l->wrap[i]);
+                strncat(b, "s", sizeof b - strlen(b) - 1);
+                plain(m, b);
+            }
+            seq_end(m);
+            map_end(m);
+        }
+    }
     plain(m, "patience");
     if (l->patience) dist(m, l->patience);
     else plain(m, "never");

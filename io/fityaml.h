@@ -38,6 +38,9 @@ typedef struct cs_fityaml_line {
     int cv_ok;                       /* 1: overdispersion estimated */
     double cv, cv_lo, cv_hi;         /* gamma daily factor's cv and its 95% CI */
     const cs_fit_result *handle;     /* the chosen handle-time fit (required) */
+    const double *wrap;              /* after-call work: n_wrap equally likely values (s), written
+                                        as an empirical distribution; NULL: none */
+    size_t n_wrap;
     const cs_fit_result *patience;   /* the chosen patience fit, NULL: never */
     const cs_fitband_durations *handle_bands;     /* NULL or !test.use_bands: none */
     const cs_fitband_durations *patience_bands;   /* idem */

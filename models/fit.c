@@ -986,3 +986,50 @@ const cs_fit_result *cs_fit_choose_patience(const cs_fit_set *ps, const double *
              pick->mean.hi, pick->family == CS_FIT_EXPONENTIAL ? " (or the exponential, whose mean they always do)" : "");
     return pick;
 }
+
+/* Sample mean of t[0..n) and the half-width of its 95% interval. */
+static void mean_ci(const double *t, size_t n, double *mean, double *half)
+{
+    double m = 0, m2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = t[i] - m;
+        m += d / (double)(i + 1);
+        m2 += d * (t[i] - m);
+    }
+    *mean = m;
+    *half = n > 1 ? 1.96 * sqrt(m2 / (double)(n - 1) / (double)n) : INFINITY;
+}
+
+int cs_fit_keeps_mean(const cs_fit_result *r, const double *t, size_t n)
+{
+    if (!r || !r->ok || n < 2 || !isfinite(r->mean.est)) return 0;
+    double m, half;
+    mean_ci(t, n, &m, &half);
+    /* The tolerance also absorbs rounding in the fit itself (gamma and exponential means equal
+     * the sample mean only to the optimiser's precision). */
+    return fabs(r->mean.est - m) <= half + 1e-6 * m;
+}
+
+const cs_fit_result *cs_fit_choose_handle(const cs_fit_set *hs, const double *t, size_t n, char *note,
+                                          size_t note_n)
+{
+    if (note_n) note[0] = '\0';
+    const cs_fit_result *best = cs_fit_best(hs);
+    if (!best) return NULL;
+    const cs_fit_result *pick = NULL;
+    for (int f = 0; f < CS_FIT_N_FAMILIES; f++) {
+        const cs_fit_result *r = &hs->fit[f];
+        if (cs_fit_keeps_mean(r, t, n) && (!pick || r->aic < pick->aic)) pick = r;
+    }
+    if (!pick) pick = hs->fit[CS_FIT_EXPONENTIAL].ok ? &hs->fit[CS_FIT_EXPONENTIAL] : best;
+    if (pick == best) return best;
+    double m, half;
+    mean_ci(t, n, &m, &half);
+    snprintf(note, note_n,
+             "talk time: the best fit by AIC (%s) has a mean of %.1f s, outside the 95%% interval of the calls' "
+             "own mean (%.1f to %.1f s): handlers' capacity would be %+.0f%% off. Written instead: %s, mean %.1f s, "
+             "the best by AIC that keeps the mean",
+             cs_fit_family_name(best->family), best->mean.est, m - half, m + half, 100 * (m / best->mean.est - 1),
+             cs_fit_family_name(pick->family), pick->mean.est);
+    return pick;
+}

@@ -242,10 +242,18 @@ static void free_parts(const span *w, size_t nw, double a, double b, edge_vec *E
 
 cs_status cs_staffest_steps(cs_staffest *e, double logoff_gap, double **t, int **level, size_t *n, cs_error *err)
 {
+    return cs_staffest_steps_wrap(e, logoff_gap, 0, t, level, n, err);
+}
+
+cs_status cs_staffest_steps_wrap(cs_staffest *e, double logoff_gap, double wrap_max, double **t, int **level,
+                                 size_t *n, cs_error *err)
+{
     *t = NULL;
     *level = NULL;
     *n = 0;
     if (!(logoff_gap > 0)) return cs_error_set(err, CS_EINPUT, "the log-off gap must be > 0 s (got %g)", logoff_gap);
+    if (!(wrap_max >= 0) || !isfinite(wrap_max))
+        return cs_error_set(err, CS_EINPUT, "the after-call work limit must be >= 0 s (got %g)", wrap_max);
     if (e->n == 0) return CS_OK;
     sort_calls(e);
     int oom = 0;
@@ -264,8 +272,13 @@ cs_status cs_staffest_steps(cs_staffest *e, double logoff_gap, double **t, int *
         push(&E, b0, +1);
         push(&E, b1, -1);
         if (j < e->n && e->r[j].agent == e->r[i].agent && e->r[j].start - b1 <= logoff_gap) {
+            double s1 = e->r[j].start, m = b1 + wrap_max < s1 ? b1 + wrap_max : s1;
             if (w) {
-                free_parts(w, nw, b1, e->r[j].start, &E);
+                if (m > b1) {
+                    push(&E, b1, +1);
+                    push(&E, m, -1);
+                }
+                if (s1 > m) free_parts(w, nw, m, s1, &E);
             } else {
                 push(&E, b1, +1);
                 push(&E, e->r[j].start, -1);
@@ -350,4 +363,114 @@ void cs_staffest_gap_counts(cs_staffest *e, const double *edges, size_t n_edges,
             last_end = e->r[i].end;
         }
     }
+}
+
+/* The end of the last moment in (a, b) somebody waited (w sorted, disjoint), or a if none. */
+static double last_wait_in(const span *w, size_t nw, double a, double b)
+{
+    /* Last span starting before b. */
+    size_t lo = 0, hi = nw;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w[mid].a < b) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == 0) return a;
+    const span *x = &w[lo - 1];
+    if (x->b <= a) return a;
+    return x->b < b ? x->b : b;
+}
+
+cs_status cs_staffest_wrap(cs_staffest *e, double logoff_gap, double wrap_max, double *q, size_t n_q,
+                           cs_staffest_wrapfit *out, cs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!(logoff_gap > 0)) return cs_error_set(err, CS_EINPUT, "the log-off gap must be > 0 s (got %g)", logoff_gap);
+    if (!(wrap_max > 0 && wrap_max <= 3600))
+        return cs_error_set(err, CS_EINPUT, "the after-call work limit must be in (0, 3600] s (got %g)", wrap_max);
+    if (e->n < 2 || e->nw == 0) return CS_OK;
+    sort_calls(e);
+    int oom = 0;
+    size_t nw = 0;
+    span *w = waiting_spans(e, &nw, &oom);
+    if (oom) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    /* One interval of whole seconds [lo, hi] for min(W, wrap_max) per gap. */
+    size_t m = (size_t)ceil(wrap_max) + 1, ng = 0;
+    int *lo = malloc(e->n * sizeof *lo), *hi = malloc(e->n * sizeof *hi);
+    double *p = malloc(m * sizeof *p), *c = malloc((m + 1) * sizeof *c), *pre = malloc((m + 1) * sizeof *pre);
+    if (!lo || !hi || !p || !c || !pre) {
+        free(w);
+        free(lo);
+        free(hi);
+        free(p);
+        free(c);
+        free(pre);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
+    double cap = (double)(m - 1);
+    for (size_t i = 0; i + 1 < e->n; i++) {
+        if (e->r[i + 1].agent != e->r[i].agent) continue;
+        double e0 = e->r[i].end, s1 = e->r[i + 1].start, g = s1 - e0;
+        if (g < 0 || g > logoff_gap) continue;
+        double x = last_wait_in(w, nw, e0, s1);
+        int exact = s1 - x <= 2.0;
+        double l = exact ? g : x - e0, h = g;
+        l = l < cap ? l : cap;
+        h = h < cap ? h : cap;
+        lo[ng] = (int)floor(l + 0.5);
+        hi[ng] = (int)floor(h + 0.5);
+        if (hi[ng] < lo[ng]) hi[ng] = lo[ng];
+        ng++;
+        out->exact += (size_t)exact;
+    }
+    free(w);
+    out->gaps = ng;
+    if (out->exact > 0) {
+        for (size_t j = 0; j < m; j++) p[j] = 1.0 / (double)m;
+        for (int it = 0; it < 2000; it++) {
+            pre[0] = 0;
+            for (size_t j = 0; j < m; j++) pre[j + 1] = pre[j] + p[j];
+            for (size_t j = 0; j <= m; j++) c[j] = 0;
+            for (size_t k = 0; k < ng; k++) {
+                double mass = pre[hi[k] + 1] - pre[lo[k]];
+                if (mass > 0) {
+                    c[lo[k]] += 1 / mass;
+                    c[hi[k] + 1] -= 1 / mass;
+                }
+            }
+            double acc = 0, moved = 0;
+            for (size_t j = 0; j < m; j++) {
+                acc += c[j];
+                double np = p[j] * acc / (double)ng;
+                if (fabs(np - p[j]) > moved) moved = fabs(np - p[j]);
+                p[j] = np;
+            }
+            if (moved < 1e-9) break;
+        }
+        double mean = 0, cum = 0, tot = 0;
+        for (size_t j = 0; j < m; j++) tot += p[j];
+        for (size_t j = 0; j < m; j++) mean += (double)j * p[j] / tot;
+        out->mean = mean;
+        double want[4] = {0.5, 0.25, 0.75, 0.9}, *got[4] = {&out->median, &out->q1, &out->q3, &out->p90};
+        int done[4] = {0, 0, 0, 0};
+        size_t k = 0;
+        for (size_t j = 0; j < m; j++) {
+            cum += p[j] / tot;
+            for (size_t a = 0; a < 4; a++)
+                if (!done[a] && cum >= want[a] - 1e-12) {
+                    *got[a] = (double)j;
+                    done[a] = 1;
+                }
+            while (k < n_q && cum >= ((double)k + 0.5) / (double)n_q - 1e-12) q[k++] = (double)j;
+        }
+        for (size_t a = 0; a < 4; a++)
+            if (!done[a]) *got[a] = cap;
+        while (k < n_q) q[k++] = cap;
+    }
+    free(lo);
+    free(hi);
+    free(p);
+    free(c);
+    free(pre);
+    return CS_OK;
 }

@@ -83,6 +83,49 @@ cs_status cs_staffest_steps(cs_staffest *e, double logoff_gap, double **t, int *
                             cs_error *err);
 
 /**
+ * @brief As cs_staffest_steps, with after-call work: the first `wrap_max` seconds of every gap
+ *  between two of an agent's calls within a session count as on duty whether or not a caller
+ *  waited (the agent was finishing the last call, as the simulation's `wrap` will have its
+ *  handlers do after every call); the rest of the gap follows the readiness rule.  wrap_max 0 is
+ *  cs_staffest_steps.  Why: a not-ready spell of a few seconds after each call, left as a dip in
+ *  the staffing at the log's moment, takes nothing from a simulation whose handlers are all
+ *  talking then (they cannot be taken off mid-call and the dip is over before one finishes), so
+ *  replaying it answered more callers than the log did (README, "Real call logs").
+ * @param wrap_max >= 0 (s)
+ * @return as cs_staffest_steps; CS_EINPUT also for wrap_max < 0 or not finite.
+ */
+cs_status cs_staffest_steps_wrap(cs_staffest *e, double logoff_gap, double wrap_max, double **t, int **level,
+                                 size_t *n, cs_error *err);
+
+/* What cs_staffest_wrap found. */
+typedef struct cs_staffest_wrapfit {
+    size_t gaps;          /* gaps between two calls of an agent within a session */
+    size_t exact;         /* of which a caller was waiting when the agent took the next call:
+                             the whole gap was not-ready time */
+    double mean;          /* mean after-call work (s), capped at wrap_max */
+    double median, q1, q3, p90;
+} cs_staffest_wrapfit;
+
+/**
+ * @brief The distribution of after-call work, capped at wrap_max, from the gaps between an
+ *  agent's calls (within a session) and the callers' waits.  Model: after each call the agent is
+ *  not ready for W seconds, then takes a waiting caller at once.  A gap that ends with a caller
+ *  waiting (one was waiting within 2 s of the next call's start) shows W = the gap; one that
+ *  ends with a call nobody waited for shows only W <= the gap, and W >= the last moment in the
+ *  gap a caller was waiting (a ready agent would have answered).  So each gap gives an interval
+ *  for min(W, wrap_max), and the distribution is Turnbull's nonparametric maximum likelihood
+ *  estimate on whole seconds (EM until no probability moves by 1e-9, at most 2000 rounds).
+ * @param q       OUT: n_q values, the (i + 0.5) / n_q quantiles (s), to write as an empirical
+ *                distribution (NULL when n_q is 0)
+ * @param out     OUT
+ * @return CS_OK (out->exact = 0: nothing was estimated, q untouched: no waits were added or no
+ *         gap ended with a caller waiting); CS_EINPUT (logoff_gap not > 0, wrap_max not in
+ *         (0, 3600]); CS_ENOMEM.
+ */
+cs_status cs_staffest_wrap(cs_staffest *e, double logoff_gap, double wrap_max, double *q, size_t n_q,
+                           cs_staffest_wrapfit *out, cs_error *err);
+
+/**
  * @brief The mean of a step function (as from cs_staffest_steps) over consecutive intervals:
  * out[i] = time-average of the level over [t0 + i len, t0 + (i+1) len), for i < n_out.
  * Before t[0] the level is 0.

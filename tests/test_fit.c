@@ -669,6 +669,46 @@ static void test_best_tie_break(void **state)
     assert_null(cs_fit_param_name(CS_FIT_EXPONENTIAL, 1));
 }
 
+/* Talk time keeps its mean.  Lognormal talk times (median 2 min, sigma 1.2) cut at 30 minutes
+ * (longer calls handed on): the lognormal still fits the shape best by AIC, but its mean
+ * extrapolates the tail that is not there, 6% above the sample mean and outside its interval,
+ * so the family written is the best that keeps the mean.  Negative control: uncut lognormal
+ * data keep the lognormal. */
+static void test_handle_keeps_mean(void **state)
+{
+    (void)state;
+    gsl_rng *r = rng_new(77);
+    size_t n = 20000;
+    double *t = malloc(n * sizeof *t);
+    for (size_t i = 0; i < n;) {
+        double x = gsl_ran_lognormal(r, log(120), 1.2);
+        if (x <= 1800) t[i++] = x;
+    }
+    cs_fit_set set;
+    cs_error err = {CS_OK, ""};
+    assert_int_equal(cs_fit_durations(t, n, NULL, NULL, &set, &err), CS_OK);
+    const cs_fit_result *best = cs_fit_best(&set);
+    assert_int_equal(best->family, CS_FIT_LOGNORMAL);
+    assert_false(cs_fit_keeps_mean(best, t, n));
+    char note[400];
+    const cs_fit_result *pick = cs_fit_choose_handle(&set, t, n, note, sizeof note);
+    assert_true(pick != best);
+    assert_true(cs_fit_keeps_mean(pick, t, n));
+    assert_non_null(strstr(note, "lognormal"));
+    /* Gamma's maximum-likelihood mean is the sample mean: it always qualifies. */
+    assert_true(cs_fit_keeps_mean(&set.fit[CS_FIT_GAMMA], t, n));
+    cs_fit_set_fini(&set);
+    for (size_t i = 0; i < n; i++) t[i] = gsl_ran_lognormal(r, log(120), 1.0);
+    assert_int_equal(cs_fit_durations(t, n, NULL, NULL, &set, &err), CS_OK);
+    best = cs_fit_best(&set);
+    assert_int_equal(best->family, CS_FIT_LOGNORMAL);
+    assert_true(cs_fit_choose_handle(&set, t, n, note, sizeof note) == best);
+    assert_string_equal(note, "");
+    cs_fit_set_fini(&set);
+    free(t);
+    gsl_rng_free(r);
+}
+
 static void test_fit_errors(void **state)
 {
     (void)state;
@@ -1061,6 +1101,7 @@ int main(void)
         cmocka_unit_test(test_km_comparison_censored),
         cmocka_unit_test(test_zero_times),
         cmocka_unit_test(test_best_tie_break),
+        cmocka_unit_test(test_handle_keeps_mean),
         cmocka_unit_test(test_fit_errors),
         cmocka_unit_test(test_arrivals_profile),
         cmocka_unit_test(test_arrivals_partial_span),

@@ -222,6 +222,96 @@ static void test_without_waits_counts_all_idle(void **state)
     cs_staffest_destroy(e);
 }
 
+/* After-call work: an agent who is not ready for W seconds after each call, then takes a waiting
+ * caller at once.  Busy spells (a caller always waiting) show W exactly; quiet spells (the next
+ * call is a new arrival nobody waited for, W + 200 s later) only that W was at most the gap.
+ * W alternates 10 s and 50 s, so min(W, 60) is 10 or 50 with probability 1/2 (mean 30). */
+static void wrap_log(cs_staffest *e, double w_even, double w_odd)
+{
+    cs_error err = {CS_OK, ""};
+    double t = 0;
+    for (int i = 0; i < 400; i++) {
+        double w = i % 2 ? w_odd : w_even;
+        assert_int_equal(cs_staffest_add(e, 3, t, t + 100, &err), CS_OK);
+        int busy = (i / 20) % 2 == 0;   /* spells of 20 calls, busy then quiet */
+        double next = t + 100 + w + (busy ? 0 : 200);
+        /* Busy: the next caller waited since the middle of the call. */
+        if (busy) assert_int_equal(cs_staffest_add_wait(e, t + 50, next, &err), CS_OK);
+        t = next;
+    }
+}
+
+static void test_wrap_recovered(void **state)
+{
+    (void)state;
+    cs_staffest *e = cs_staffest_create();
+    cs_error err = {CS_OK, ""};
+    wrap_log(e, 10, 50);
+    double q[100];
+    cs_staffest_wrapfit wf;
+    assert_int_equal(cs_staffest_wrap(e, 1800, 60, q, 100, &wf, &err), CS_OK);
+    assert_int_equal(wf.gaps, 399);
+    assert_int_equal(wf.exact, 200);   /* the busy spells' gaps */
+    /* Exact observations: 100 of 10 s and 100 of 50 s; the censored ones (W <= 260 s, capped at
+     * 60) agree with any W, so the estimate is the busy spells' distribution. */
+    assert_true(fabs(wf.mean - 30) < 0.5);
+    assert_true(wf.q1 == 10 && wf.q3 == 50);
+    for (size_t i = 0; i < 100; i++) assert_true(q[i] == (i < 50 ? 10 : 50));
+    /* On duty: with the wrap, the busy spells' gaps count whole (the level stays 1 from the
+     * first call to the end of the 20th); without, each gap is a dip to 0 (a caller waited). */
+    double *t, *t0;
+    int *lv, *lv0;
+    size_t n, n0;
+    assert_int_equal(cs_staffest_steps_wrap(e, 1800, 60, &t, &lv, &n, &err), CS_OK);
+    assert_int_equal(cs_staffest_steps(e, 1800, &t0, &lv0, &n0, &err), CS_OK);
+    assert_true(t[0] == 0 && lv[0] == 1);
+    assert_true(lv[1] == 0 || t[1] > 20 * 100 + 10 * 10 + 10 * 50 - 1);   /* first spell whole */
+    assert_true(n0 > n);
+    double a[1], a0[1];
+    cs_staffest_average(t, lv, n, 0, 2000, a, 1);
+    cs_staffest_average(t0, lv0, n0, 0, 2000, a0, 1);
+    assert_true(fabs(a[0] - 1) < 1e-12);                 /* 0-2000 s: within the first busy spell */
+    assert_true(fabs(a0[0] - 1570.0 / 2000) < 1e-12);    /* 15 calls and 70 s of the 16th; the rest dips */
+    free(t);
+    free(lv);
+    free(t0);
+    free(lv0);
+    cs_staffest_destroy(e);
+}
+
+/* Not-ready spells longer than wrap_max: the wrap is capped there, and the rest of the gap (a
+ * caller waiting) is off duty as before. */
+static void test_wrap_capped(void **state)
+{
+    (void)state;
+    cs_staffest *e = cs_staffest_create();
+    cs_error err = {CS_OK, ""};
+    wrap_log(e, 90, 90);
+    double q[10];
+    cs_staffest_wrapfit wf;
+    assert_int_equal(cs_staffest_wrap(e, 1800, 60, q, 10, &wf, &err), CS_OK);
+    assert_true(fabs(wf.mean - 60) < 1e-6);
+    for (size_t i = 0; i < 10; i++) assert_true(q[i] == 60);
+    double *t;
+    int *lv;
+    size_t n;
+    assert_int_equal(cs_staffest_steps_wrap(e, 1800, 60, &t, &lv, &n, &err), CS_OK);
+    /* First call 0-100, on duty to 160 (wrap), off 160-190 (a caller waited), next call at 190. */
+    assert_true(t[0] == 0 && lv[0] == 1 && t[1] == 160 && lv[1] == 0 && t[2] == 190 && lv[2] == 1);
+    free(t);
+    free(lv);
+    /* Negative control: without waits nothing can be estimated. */
+    cs_staffest *e2 = cs_staffest_create();
+    assert_int_equal(cs_staffest_add(e2, 1, 0, 100, &err), CS_OK);
+    assert_int_equal(cs_staffest_add(e2, 1, 130, 200, &err), CS_OK);
+    assert_int_equal(cs_staffest_wrap(e2, 1800, 60, q, 10, &wf, &err), CS_OK);
+    assert_int_equal(wf.exact, 0);
+    assert_int_equal(cs_staffest_wrap(e2, 1800, 0, q, 10, &wf, &err), CS_EINPUT);
+    assert_int_equal(cs_staffest_steps_wrap(e2, 1800, -1, &t, &lv, &n, &err), CS_EINPUT);
+    cs_staffest_destroy(e2);
+    cs_staffest_destroy(e);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -247,6 +337,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recovers_staffing),
         cmocka_unit_test(test_without_waits_counts_all_idle),
+        cmocka_unit_test(test_wrap_recovered),
+        cmocka_unit_test(test_wrap_capped),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
