@@ -33,6 +33,7 @@
 #include "models/erlang.h"
 #include "models/fit.h"
 #include "models/fitband.h"
+#include "models/fitpick.h"
 #include "models/overtake.h"
 #include "models/redial.h"
 #include "models/staffest.h"
@@ -645,6 +646,27 @@ int cs_cmd_fit(int argc, char **argv)
             printf("\nQueue priorities: no line's callers are answered ahead of another's (all written as 0)\n");
         }
     }
+    /* How strongly: which line a free handler took when callers of several waited. */
+    cs_fitpick pk;
+    memset(&pk, 0, sizeof pk);
+    int use_pick = 0;
+    if (st == CS_OK && ov.any) {
+        st = cs_fitpick_estimate(c.pk_a, c.pk_b, c.pk_wline, c.pk_nw, c.pk_t, c.pk_line, c.pk_na, c.n_lines, &pk,
+                                 &err);
+        use_pick = st == CS_OK && pk.ok;
+        if (st == CS_OK) {
+            printf("Pick between lines (%zu answers while callers of another line waited; the chance a line is "
+                   "taken is its weight over the sum of the waiting lines' weights):\n", pk.events);
+            for (size_t a = 0; a < c.n_lines; a++)
+                printf("  line %s: weight %.3g (taken %.0f of the %.0f times it was among the choices)\n",
+                       c.lines[a].name, pk.weight[a], pk.chosen[a], pk.offered[a]);
+            if (use_pick)
+                printf("  written as the pool's pick: weighted with these weights, in place of the priorities "
+                       "(a line above another is taken first most of the time, not always)\n");
+            else
+                printf("  too few such answers (%d needed): the priorities are written\n", CS_FITPICK_MIN_EVENTS);
+        }
+    }
 
     /* Staffing from the agent column, or a plain warning that the pool is a placeholder. */
     char fit_notes[6][320];
@@ -685,7 +707,7 @@ int cs_cmd_fit(int argc, char **argv)
             cs_fityaml_line *y = &yl[li];
             memset(y, 0, sizeof *y);
             y->name = l->name;
-            y->priority = ov.priority[li];
+            y->priority = use_pick ? 0 : ov.priority[li];
             y->profile = o->profile;
             y->n_slots = o->ar->n_slots;
             y->cv_ok = o->ar->cv_ok;
@@ -741,6 +763,7 @@ int cs_cmd_fit(int argc, char **argv)
         ys.staff = staff_total;
         ys.on_duty = on_duty;
         ys.start = DATED_STAFFING ? start : NULL;
+        ys.pick_weights = use_pick ? pk.weight : NULL;
         ys.horizon_days = (t1 - t0) / 86400;
         ys.notes = fit_note_ptr;
         ys.n_notes = n_fit_notes;

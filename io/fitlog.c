@@ -95,6 +95,36 @@ void cs_fitlog_fini(cs_fitlog *c)
     free(c->ov_arr);
     free(c->ov_ans);
     free(c->ov_line);
+    free(c->pk_a);
+    free(c->pk_b);
+    free(c->pk_wline);
+    free(c->pk_t);
+    free(c->pk_line);
+}
+
+/* Appends (x, y, line) to the parallel arrays *xs, *ys (y may be NULL) and *ls. */
+static int push3(double **xs, double **ys, int **ls, size_t *n, size_t *cap, double x, double y, int line)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 4096;
+        double *nx = realloc(*xs, nc * sizeof *nx);
+        if (!nx) return -1;
+        *xs = nx;
+        if (ys) {
+            double *ny = realloc(*ys, nc * sizeof *ny);
+            if (!ny) return -1;
+            *ys = ny;
+        }
+        int *nl = realloc(*ls, nc * sizeof *nl);
+        if (!nl) return -1;
+        *ls = nl;
+        *cap = nc;
+    }
+    (*xs)[*n] = x;
+    if (ys) (*ys)[*n] = y;
+    (*ls)[*n] = line;
+    (*n)++;
+    return 0;
 }
 
 cs_status cs_fitlog_add(cs_fitlog *c, const cs_log_rec *rec, cs_tz tz, int queued_only, cs_error *err)
@@ -158,6 +188,14 @@ cs_status cs_fitlog_add(cs_fitlog *c, const cs_log_rec *rec, cs_tz tz, int queue
     }
     if (c->staff && isfinite(rec->wait) && rec->wait > 0 &&
         cs_staffest_add_wait(c->staff, local, local + rec->wait, &e2) == CS_ENOMEM)
+        mem = 1;
+    /* The pick between lines: who waited when, and which line each answer went to. */
+    int li = (int)(l - c->lines);
+    if ((rec->outcome == CS_LOG_ANSWERED || rec->outcome == CS_LOG_ABANDONED) && isfinite(rec->wait) &&
+        rec->wait > 0 && push3(&c->pk_a, &c->pk_b, &c->pk_wline, &c->pk_nw, &c->pk_capw, local, local + rec->wait, li))
+        mem = 1;
+    if (rec->outcome == CS_LOG_ANSWERED && isfinite(rec->wait) && rec->wait >= 0 &&
+        push3(&c->pk_t, NULL, &c->pk_line, &c->pk_na, &c->pk_capa, local + rec->wait, 0, li))
         mem = 1;
     if (rec->outcome == CS_LOG_ANSWERED && isfinite(rec->wait) && rec->wait > 0) {
         if (c->ov_n == c->ov_cap) {

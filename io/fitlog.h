@@ -3,8 +3,8 @@
  * CS_FITLOG_SAMPLE_CAP handle times and patience observations with their local time of day,
  * and outcome counts per hour; for every call, the staffing estimate (who answered when, and
  * when callers waited: models/staffest.h), identified callers' attempts for redials
- * (models/redial.h) and the answered calls that waited, for queue priorities
- * (models/overtake.h).  Estimates are exact below the cap and use a uniform random sample
+ * (models/redial.h), the answered calls that waited, for queue priorities
+ * (models/overtake.h), and every wait and answer, for the pick weights (models/fitpick.h).  Estimates are exact below the cap and use a uniform random sample
  * above it.
  *
  * Times are local seconds (the log's wall clock, cs_ts_utc_offset of the zone), so that hours
@@ -63,6 +63,12 @@ typedef struct cs_fitlog {
     double *ov_arr, *ov_ans;     /* answered calls that waited: for queue priorities */
     int *ov_line;
     size_t ov_n, ov_cap;
+    double *pk_a, *pk_b;         /* every wait (answered or not): for the pick weights */
+    int *pk_wline;
+    size_t pk_nw, pk_capw;
+    double *pk_t;                /* every answer (waited or not) */
+    int *pk_line;
+    size_t pk_na, pk_capa;
 } cs_fitlog;
 
 /** @brief An empty accumulator; with have_agent the staffing estimate, with have_caller the

@@ -485,6 +485,19 @@ cs_status cs_fityaml_write(FILE *f, const cs_fityaml_scenario *s, cs_error *err)
     seq_start(&m, 1);
     for (size_t i = 0; i < s->n_lines; i++) text(&m, s->lines[i].name);
     seq_end(&m);
+    if (s->pick_weights) {
+        plain(&m, "pick");
+        plain(&m, "weighted");
+        plain(&m, "weights");
+        map_start(&m, 1);
+        for (size_t i = 0; i < s->n_lines; i++) {
+            char b[40];
+            text(&m, s->lines[i].name);
+            number(b, sizeof b, s->pick_weights[i]);
+            plain(&m, b);
+        }
+        map_end(&m);
+    }
     if (s->on_duty) {
         plain(&m, "on_duty");
         text(&m, s->on_duty);

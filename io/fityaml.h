@@ -64,6 +64,8 @@ typedef struct cs_fityaml_scenario {
     int staff;                       /* the placeholder pool's headcount */
     const char *on_duty;             /* dated staffing file (relative to the scenario) estimated
                                         from the agent column; NULL: the pool is a placeholder */
+    const double *pick_weights;      /* n_lines weights of the pool's `pick: weighted`
+                                        (models/fitpick.h), NULL: pick by priority */
     const char *start;               /* "1999-08-01": the log's first day, NULL: undated */
     double horizon_days;             /* with start: the days the log covers */
     const char *const *notes;        /* comment lines about the whole fit */
