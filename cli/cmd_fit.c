@@ -651,12 +651,13 @@ int cs_cmd_fit(int argc, char **argv)
     memset(&pk, 0, sizeof pk);
     int use_pick = 0;
     if (st == CS_OK && ov.any) {
-        st = cs_fitpick_estimate(c.pk_a, c.pk_b, c.pk_wline, c.pk_nw, c.pk_t, c.pk_line, c.pk_na, c.n_lines, &pk,
-                                 &err);
+        st = cs_fitpick_estimate(c.pk_a, c.pk_b, c.pk_wline, c.pk_nw, c.pk_arr, c.pk_t, c.pk_line, c.pk_na,
+                                 c.n_lines, &pk, &err);
         use_pick = st == CS_OK && pk.ok;
         if (st == CS_OK) {
-            printf("Pick between lines (%zu answers while callers of another line waited; the chance a line is "
-                   "taken is its weight over the sum of the waiting lines' weights):\n", pk.events);
+            printf("Pick between lines (%zu answers while a caller of another line who had called earlier still "
+                   "waited; the chance a line is taken is its weight over the sum of the waiting lines' weights):\n",
+                   pk.events);
             for (size_t a = 0; a < c.n_lines; a++)
                 printf("  line %s: weight %.3g (taken %.0f of the %.0f times it was among the choices)\n",
                        c.lines[a].name, pk.weight[a], pk.chosen[a], pk.offered[a]);

@@ -98,6 +98,7 @@ void cs_fitlog_fini(cs_fitlog *c)
     free(c->pk_a);
     free(c->pk_b);
     free(c->pk_wline);
+    free(c->pk_arr);
     free(c->pk_t);
     free(c->pk_line);
 }
@@ -195,7 +196,7 @@ cs_status cs_fitlog_add(cs_fitlog *c, const cs_log_rec *rec, cs_tz tz, int queue
         rec->wait > 0 && push3(&c->pk_a, &c->pk_b, &c->pk_wline, &c->pk_nw, &c->pk_capw, local, local + rec->wait, li))
         mem = 1;
     if (rec->outcome == CS_LOG_ANSWERED && isfinite(rec->wait) && rec->wait >= 0 &&
-        push3(&c->pk_t, NULL, &c->pk_line, &c->pk_na, &c->pk_capa, local + rec->wait, 0, li))
+        push3(&c->pk_arr, &c->pk_t, &c->pk_line, &c->pk_na, &c->pk_capa, local, local + rec->wait, li))
         mem = 1;
     if (rec->outcome == CS_LOG_ANSWERED && isfinite(rec->wait) && rec->wait > 0) {
         if (c->ov_n == c->ov_cap) {

@@ -66,7 +66,7 @@ typedef struct cs_fitlog {
     double *pk_a, *pk_b;         /* every wait (answered or not): for the pick weights */
     int *pk_wline;
     size_t pk_nw, pk_capw;
-    double *pk_t;                /* every answer (waited or not) */
+    double *pk_arr, *pk_t;       /* every answered call (waited or not): arrival, answer */
     int *pk_line;
     size_t pk_na, pk_capa;
 } cs_fitlog;

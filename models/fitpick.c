@@ -93,63 +93,70 @@ cs_status cs_fitpick_luce(const uint32_t *mask, const int *pick, size_t n, size_
     return CS_OK;
 }
 
-typedef struct ev {
-    double t;
-    int kind;   /* 0 a wait ends, 1 an answer, 2 a wait starts: the order at equal times */
-    int line;
-} ev;
+typedef struct span {
+    double a, b;
+} span;
 
-static int cmp_ev(const void *x, const void *y)
+static int cmp_span(const void *x, const void *y)
 {
-    const ev *a = x, *b = y;
-    if (a->t != b->t) return a->t < b->t ? -1 : 1;
-    return (a->kind > b->kind) - (a->kind < b->kind);
+    const span *p = x, *q = y;
+    return (p->a > q->a) - (p->a < q->a);
 }
 
 cs_status cs_fitpick_estimate(const double *a, const double *b, const int *wline, size_t n_waits,
-                              const double *ans_t, const int *ans_line, size_t n_ans, size_t n_lines,
-                              cs_fitpick *out, cs_error *err)
+                              const double *ans_arr, const double *ans_t, const int *ans_line, size_t n_ans,
+                              size_t n_lines, cs_fitpick *out, cs_error *err)
 {
     memset(out, 0, sizeof *out);
     if (n_lines > CS_FITPICK_MAX_LINES)
         return cs_error_set(err, CS_EINPUT, "at most %d lines for pick weights (got %zu)", CS_FITPICK_MAX_LINES,
                             n_lines);
-    size_t ne = 2 * n_waits + n_ans;
-    ev *e = malloc((ne ? ne : 1) * sizeof *e);
+    /* Per line, the waits sorted by start with the running maximum of their ends: "a caller of
+     * line l arrived before x and still waited at t" is "the largest end among waits starting
+     * before x is beyond t". */
+    span *sp = malloc((n_waits ? n_waits : 1) * sizeof *sp);
+    double *runmax = malloc((n_waits ? n_waits : 1) * sizeof *runmax);
     uint32_t *mask = malloc((n_ans ? n_ans : 1) * sizeof *mask);
     int *pick = malloc((n_ans ? n_ans : 1) * sizeof *pick);
-    if (!e || !mask || !pick) {
-        free(e);
+    size_t from[CS_FITPICK_MAX_LINES + 1] = {0};
+    if (!sp || !runmax || !mask || !pick) {
+        free(sp);
+        free(runmax);
         free(mask);
         free(pick);
         return cs_error_set(err, CS_ENOMEM, "out of memory");
     }
     size_t k = 0;
-    for (size_t i = 0; i < n_waits; i++) {
-        if (wline[i] < 0 || (size_t)wline[i] >= n_lines || !(b[i] > a[i])) continue;
-        e[k++] = (ev){a[i], 2, wline[i]};
-        e[k++] = (ev){b[i], 0, wline[i]};
+    for (size_t l = 0; l < n_lines; l++) {
+        from[l] = k;
+        for (size_t i = 0; i < n_waits; i++)
+            if (wline[i] == (int)l && b[i] > a[i]) sp[k++] = (span){a[i], b[i]};
+        if (k - from[l] > 1) qsort(sp + from[l], k - from[l], sizeof *sp, cmp_span);
+        for (size_t i = from[l]; i < k; i++) runmax[i] = i > from[l] && runmax[i - 1] > sp[i].b ? runmax[i - 1] : sp[i].b;
     }
-    for (size_t j = 0; j < n_ans; j++)
-        if (ans_line[j] >= 0 && (size_t)ans_line[j] < n_lines) e[k++] = (ev){ans_t[j], 1, ans_line[j]};
-    qsort(e, k, sizeof *e, cmp_ev);
-    long waiting[CS_FITPICK_MAX_LINES] = {0};
+    from[n_lines] = k;
     size_t m = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (e[i].kind == 2) {
-            waiting[e[i].line]++;
-        } else if (e[i].kind == 0) {
-            waiting[e[i].line]--;
-        } else {
-            uint32_t s = 1u << e[i].line;
-            for (size_t l = 0; l < n_lines; l++)
-                if (waiting[l] > 0) s |= 1u << l;
-            mask[m] = s;
-            pick[m] = e[i].line;
-            m++;
+    for (size_t j = 0; j < n_ans; j++) {
+        int p = ans_line[j];
+        if (p < 0 || (size_t)p >= n_lines) continue;
+        uint32_t set = 1u << p;
+        for (size_t l = 0; l < n_lines; l++) {
+            if ((int)l == p) continue;
+            /* Waits of line l starting strictly before the answered caller arrived. */
+            size_t lo = from[l], hi = from[l + 1];
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (sp[mid].a < ans_arr[j]) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo > from[l] && runmax[lo - 1] > ans_t[j]) set |= 1u << l;
         }
+        mask[m] = set;
+        pick[m] = p;
+        m++;
     }
-    free(e);
+    free(sp);
+    free(runmax);
     cs_status st = cs_fitpick_luce(mask, pick, m, n_lines, out, err);
     free(mask);
     free(pick);

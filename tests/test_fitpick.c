@@ -86,18 +86,18 @@ static void test_strict_priority_floored(void **state)
 static void test_choices_from_waits(void **state)
 {
     (void)state;
-    /* Line 0's caller waits 0-100 and is answered at 100; line 1's waits 50-150, answered at 150;
-     * two more line-1 callers are answered at once (no wait), at 120 and at 60. */
-    const double a[] = {0, 50}, b[] = {100, 150};
-    const int wl[] = {0, 1};
-    const double at[] = {100, 150, 120, 60};
-    const int al[] = {0, 1, 1, 1};
+    /* Waits: line 0 over 0-100 (answered at 100), line 1 over 50-150 (answered at 150) and over
+     * 95-200.  Line 1 callers answered at once at 60 and 120, a line 0 caller at once at 70. */
+    const double a[] = {0, 50, 95}, b[] = {100, 150, 200};
+    const int wl[] = {0, 1, 1};
+    const double arr[] = {0, 50, 60, 120, 70}, at[] = {100, 150, 60, 120, 70};
+    const int al[] = {0, 1, 1, 1, 0};
     cs_fitpick f;
     cs_error err = {CS_OK, ""};
-    assert_int_equal(cs_fitpick_estimate(a, b, wl, 2, at, al, 4, 2, &f, &err), CS_OK);
-    /* At 100: line 0 answered, line 1 waiting (50 < 100 < 150): a choice, line 0 taken.  At 150
-     * and 120: only line 1 waits.  At 60 a line-1 caller answered while line 0's waited: a
-     * choice, line 1 taken. */
+    assert_int_equal(cs_fitpick_estimate(a, b, wl, 3, arr, at, al, 5, 2, &f, &err), CS_OK);
+    /* At 60 line 1 was taken while line 0's caller (there since 0) waited; at 70 line 0 was
+     * taken while line 1's (there since 50) waited.  At 100 line 1's callers waiting had both
+     * called after line 0's (95 is after 0): not a choice; at 120 and 150 nobody older waited. */
     assert_int_equal(f.events, 2);
     assert_true(f.chosen[0] == 1 && f.chosen[1] == 1);
     assert_true(f.offered[0] == 2 && f.offered[1] == 2);
