@@ -67,6 +67,12 @@ static void print_fits(const char *what, const cs_fit_set *set, const cs_fit_res
     }
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* What one line's fit leaves for the scenario file and the charts. */
 typedef struct line_out {
     cs_fit_arrivals_result *ar;
@@ -77,6 +83,8 @@ typedef struct line_out {
     cs_redialest_fit rd;
     double week, peak;
     double profile[CS_FIT_MAX_SLOTS];
+    double wrap_q[100];   /* a logged wrap column's quantiles (have_wrap) */
+    int have_wrap;
     char notes[MAX_NOTES][320];
     const char *note_ptr[MAX_NOTES];
     size_t n_notes;
@@ -289,6 +297,21 @@ static cs_status fit_line(cs_fitlog_line *l, size_t li, double t0, double t1, do
     st = handle_bands(l, o, err);
     if (st != CS_OK) return st;
     print_bands("Handle time", &o->hband, o->hb->mean.est);
+    /* A logged wrap column: the agents' busy time includes it (io/fitlog.c), so the simulation's
+     * handlers must do it too.  Written as it was logged: 100 quantiles, zeros included. */
+    if (l->wrap.n > 0) {
+        double *w = malloc(l->wrap.n * sizeof *w);
+        if (!w) return cs_error_set(err, CS_ENOMEM, "out of memory");
+        memcpy(w, l->wrap.t, l->wrap.n * sizeof *w);
+        qsort(w, l->wrap.n, sizeof *w, cmp_double);
+        double sum = 0;
+        for (size_t i = 0; i < l->wrap.n; i++) sum += w[i];
+        for (size_t k = 0; k < 100; k++) o->wrap_q[k] = w[(size_t)(((double)k + 0.5) / 100 * (double)l->wrap.n)];
+        o->have_wrap = 1;
+        printf("  After-call work (the log's wrap column, %zu answered calls): mean %.1f s, median %.0f s; written as "
+               "the line's wrap\n", l->wrap.n, sum / (double)l->wrap.n, w[l->wrap.n / 2]);
+        free(w);
+    }
     if (o->pb) {
         print_fits("Patience (queued calls, censored)", &o->ps, o->pb, 1);
         if (o->ps.n_events < CS_FITBAND_MIN_EVENTS)
@@ -716,8 +739,8 @@ int cs_cmd_fit(int argc, char **argv)
             y->cv_lo = o->ar->daily_cv_lo;
             y->cv_hi = o->ar->daily_cv_hi;
             y->handle = o->hb;
-            y->wrap = have_wrap ? wrap_q : NULL;
-            y->n_wrap = have_wrap ? WRAP_SAMPLES : 0;
+            y->wrap = o->have_wrap ? o->wrap_q : have_wrap ? wrap_q : NULL;
+            y->n_wrap = o->have_wrap ? 100 : have_wrap ? WRAP_SAMPLES : 0;
             y->patience = o->pb;
             y->handle_bands = o->hband.test.use_bands ? &o->hband : NULL;
             y->patience_bands = o->pb && o->pband.test.use_bands ? &o->pband : NULL;

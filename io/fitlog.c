@@ -84,6 +84,9 @@ void cs_fitlog_fini(cs_fitlog *c)
         free(c->lines[i].arr);
         free(c->lines[i].handle.t);
         free(c->lines[i].handle.tod);
+        free(c->lines[i].wrap.t);
+        free(c->lines[i].wrap.tod);
+        free(c->lines[i].wrap.ev);
         free(c->lines[i].handle.ev);
         free(c->lines[i].patience.t);
         free(c->lines[i].patience.tod);
@@ -150,6 +153,7 @@ cs_status cs_fitlog_add(cs_fitlog *c, const cs_log_rec *rec, cs_tz tz, int queue
         l->answered++;
         failed = 0;
         if (isfinite(rec->handle) && rec->handle > 0) mem |= res_add(&l->handle, c->rng, rec->handle, tod, 1);
+        if (isfinite(rec->wrap) && rec->wrap >= 0) mem |= res_add(&l->wrap, c->rng, rec->wrap, tod, 1);
         if (isfinite(rec->wait) && rec->wait >= 0) mem |= res_add(&l->patience, c->rng, rec->wait, tod, 0);
         break;
     case CS_LOG_ABANDONED:

@@ -44,7 +44,7 @@ typedef struct cs_fitlog_sample {
 typedef struct cs_fitlog_line {
     char name[64];
     cs_fit_arrivals_stream *arr;
-    cs_fitlog_sample handle, patience;
+    cs_fitlog_sample handle, patience, wrap;   /* wrap: a logged after-call work column */
     long calls, answered, abandoned, ivr_abandoned, deflected, cut_off, callback, failed;
     double oc_h[24][CS_FITBAND_MAX_CAT];
 } cs_fitlog_line;
