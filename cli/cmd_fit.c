@@ -585,7 +585,8 @@ int cs_cmd_fit(int argc, char **argv)
     if (st == CS_OK && flags[F_WRAPMAX].set) {
         st = cs_units_parse_duration(flags[F_WRAPMAX].value, &wrap_max, &err);
         if (st == CS_OK && !(wrap_max >= 0 && wrap_max <= 3600))
-            st = cs_error_set(&err, CS_EINPUT, "--wrap-max must be between 0 s and 1 h");
+            st = cs_error_set(&err, CS_EINPUT,
+                              "must be between 0 s and 1 h (after-call work longer than an hour is a break)");
         if (st != CS_OK) {
             char m[sizeof err.msg];
             snprintf(m, sizeof m, "%s", err.msg);
@@ -594,7 +595,7 @@ int cs_cmd_fit(int argc, char **argv)
     }
     if (st == CS_OK && flags[F_LOGOFF].set) {
         st = cs_units_parse_duration(flags[F_LOGOFF].value, &logoff, &err);
-        if (st == CS_OK && !(logoff > 0)) st = cs_error_set(&err, CS_EINPUT, "--logoff-gap must be longer than 0 s");
+        if (st == CS_OK && !(logoff > 0)) st = cs_error_set(&err, CS_EINPUT, "must be longer than 0 s");
         if (st != CS_OK) {
             char m[sizeof err.msg];
             snprintf(m, sizeof m, "%s", err.msg);

@@ -132,7 +132,8 @@ cs_status cs_fitpick_estimate(const double *a, const double *b, const int *wline
         for (size_t i = 0; i < n_waits; i++)
             if (wline[i] == (int)l && b[i] > a[i]) sp[k++] = (span){a[i], b[i]};
         if (k - from[l] > 1) qsort(sp + from[l], k - from[l], sizeof *sp, cmp_span);
-        for (size_t i = from[l]; i < k; i++) runmax[i] = i > from[l] && runmax[i - 1] > sp[i].b ? runmax[i - 1] : sp[i].b;
+        for (size_t i = from[l]; i < k; i++)
+            runmax[i] = i > from[l] && runmax[i - 1] > sp[i].b ? runmax[i - 1] : sp[i].b;
     }
     from[n_lines] = k;
     size_t m = 0;

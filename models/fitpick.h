@@ -3,8 +3,9 @@
  *
  * Concept.  At each moment a call is answered, the lines with a caller waiting just then (and
  * the answered call's own line) are the choice the control room had; the answered line is what
- * it chose (cs_fitpick_estimate says which waiting callers count).  Luce's choice model gives each line a weight w, and a line is chosen from a set S
- * with probability w_line / sum of w over S: exactly what a pool with `pick: weighted` does in
+ * it chose (cs_fitpick_estimate says which waiting callers count).  Luce's choice model gives
+ * each line a weight w, and a line is chosen from a set S with probability w_line / sum of w
+ * over S: exactly what a pool with `pick: weighted` does in
  * the simulation (models/centre.c).  The weights are the maximum-likelihood estimate over every
  * moment with at least two lines to choose from (Hunter's MM algorithm, which increases the
  * likelihood at every step), scaled so the largest is 1.

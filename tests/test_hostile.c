@@ -217,6 +217,12 @@ static const hcase cases[] = {
      {{"l.csv", "arrival,line,outcome,wait,handle\n2024-01-01T08:00:00Z,101,answered,5,100\n"
                 "2024-01-01T08:01:00Z,101,answered,-5,100\n", 0}},
      {"fit", "l.csv", "-o", "f.yaml"}, 2, {"row 3", "wait"}},
+    {"fit-wrap-max-too-long",
+     {{"l.csv", "arrival,line,outcome,wait,handle\n2024-01-01T08:00:00Z,101,answered,5,100\n", 0}},
+     {"fit", "l.csv", "-o", "f.yaml", "--wrap-max", "2h"}, 2, {"--wrap-max", "1 h"}},
+    {"fit-wrap-max-garbage",
+     {{"l.csv", "arrival,line,outcome,wait,handle\n2024-01-01T08:00:00Z,101,answered,5,100\n", 0}},
+     {"fit", "l.csv", "-o", "f.yaml", "--wrap-max", "soon"}, 2, {"--wrap-max", "soon"}},
     {"log-header-only", {{"l.csv", "arrival,line,outcome,wait,handle\n", 0}}, {"fit", "l.csv", "-o", "f.yaml"}, 2,
      {"l.csv", "no calls"}},
     {"log-unbalanced-quote",
