@@ -722,6 +722,16 @@ int cs_cmd_fit(int argc, char **argv)
                         "Erlang A for 80%% in 20 s at the peak hour). Replace it with the real roster; replay "
                         "warns when it is used.\n", staff_total);
     }
+    if (st == CS_OK && use_pick) {
+        /* The pick weights in the file's comment block, with what they replace. */
+        size_t k = 0;
+        char *b = fit_notes[n_fit_notes];
+        k += (size_t)snprintf(b, 320, "pick between lines written as weights (a line is taken with its weight over "
+                                      "the waiting lines' sum) in place of the priorities:");
+        for (size_t a = 0; a < c.n_lines && k < 300; a++)
+            k += (size_t)snprintf(b + k, 320 - k, "%s \"%.24s\" %.3g", a ? "," : "", c.lines[a].name, pk.weight[a]);
+        n_fit_notes++;
+    }
     for (size_t i = 0; i < n_fit_notes; i++) fit_note_ptr[i] = fit_notes[i];
     if (st == CS_OK) {
         cs_fityaml_line *yl = calloc(c.n_lines, sizeof *yl);
