@@ -39,6 +39,14 @@
  * be the new root, so it goes up without comparisons), and a pop takes the front when there is
  * one.  The order of events is exactly that of a plain heap.
  *
+ * The hole.  Most handlers schedule an event (the next arrival, the end of a talk or a
+ * wrap-up), so a popped heap event is not removed before its handler runs: it stays at the
+ * root as a hole (it leaves before every other entry, so nothing can rise past it), and the
+ * handler's first schedule takes its place with one walk down the heap (the bottom-up walk
+ * above, then the new entry rises from the bottom) instead of a pop and a push.  A handler
+ * that schedules nothing has the hole popped when it returns.  The order is unchanged: it is
+ * fixed by the (time, key) of the entries, not by the shape of the heap.
+ *
  * The slot pool holds what is not needed for ordering (function, object, position in the
  * heap or FRONT_POS, generation) and is where cancellation finds an event's position in O(1)
  * before an O(log n) removal.
@@ -88,6 +96,7 @@ struct cs_cal {
     size_t n, cap;
     heap_entry front;    /* valid when has_front: leaves before every heap entry */
     bool has_front;
+    bool hole;           /* heap[0] is the event being executed (see cs_cal_step) */
     slot *slots;
     size_t nslots;
     uint32_t free_head;
@@ -191,13 +200,14 @@ void cs_cal_reset(cs_cal *cal)
     }
     cal->n = 0;
     cal->has_front = false;
+    cal->hole = false;
     cal->seq = 0;
     cal->executed = 0;
     cal->clock.now = 0.0;
     cal->stop = false;
 }
 
-size_t cs_cal_pending(const cs_cal *cal) { return cal->n + cal->has_front; }
+size_t cs_cal_pending(const cs_cal *cal) { return cal->n + cal->has_front - cal->hole; }
 uint64_t cs_cal_executed(const cs_cal *cal) { return cal->executed; }
 void cs_cal_stop(cs_cal *cal) { cal->stop = true; }
 
@@ -237,7 +247,7 @@ static inline size_t earliest_partial(const heap_entry *h, size_t first, size_t 
     return best;
 }
 
-static void sift_up(cs_cal *cal, size_t pos, heap_entry e)
+static inline __attribute__((always_inline)) void sift_up(cs_cal *cal, size_t pos, heap_entry e)
 {
     while (pos > 0) {
         size_t parent = (pos - 1) / CS_CAL_ARITY;
@@ -285,13 +295,13 @@ static void sift_down(cs_cal *cal, size_t pos, heap_entry e)
     place(cal, pos, e);
 }
 
-/* Removes the root: the hole walks down along the earliest children to the bottom, then the
- * last entry fills it and rises to its place (Floyd's bottom-up deletion). */
-static void pop_root(cs_cal *cal)
+/* Replaces the root by e: the hole walks down along the earliest children to the bottom, then
+ * e fills it and rises to its place (Floyd's bottom-up deletion).  e usually belongs near the
+ * bottom (the heap's last entry, or a new event minutes ahead), so it rises a level or two,
+ * where a plain sift-down would compare it with the earliest child at every level. */
+static inline __attribute__((always_inline)) void replace_root(cs_cal *cal, heap_entry e)
 {
-    size_t n = --cal->n;
-    if (n == 0) return;
-    heap_entry last = cal->heap[n];
+    size_t n = cal->n;
     const heap_entry *h = cal->heap;
     size_t pos = 0;
     for (;;) {
@@ -308,7 +318,15 @@ static void pop_root(cs_cal *cal)
         place(cal, pos, h[best]);
         pos = best;
     }
-    sift_up(cal, pos, last);
+    sift_up(cal, pos, e);
+}
+
+/* Removes the root: the last entry replaces it. */
+static void pop_root(cs_cal *cal)
+{
+    size_t n = --cal->n;
+    if (n == 0) return;
+    replace_root(cal, cal->heap[n]);
 }
 
 static inline void release_slot(cs_cal *cal, uint32_t s)
@@ -329,6 +347,10 @@ static int cmp_entry(const void *pa, const void *pb)
  * top of the file).  Rare (every 2^32 schedules), O(n log n), no allocation. */
 static void renumber(cs_cal *cal)
 {
+    if (cal->hole) {
+        cal->hole = false;
+        pop_root(cal);
+    }
     demote_front(cal);
     qsort(cal->heap, cal->n, sizeof *cal->heap, cmp_entry);
     for (size_t i = 0; i < cal->n; i++) {
@@ -354,7 +376,12 @@ cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, vo
     sl->fn = fn;
     sl->obj = obj;
     heap_entry e = {time_bits(t), ((uint64_t)(127 - prio) << PRIO_SHIFT) | (cal->seq++ << SLOT_BITS) | s};
-    if (cal->has_front ? before(&e, &cal->front) : (cal->n == 0 || before(&e, &cal->heap[0]))) {
+    if (cal->hole) {
+        /* The first event scheduled by a handler takes the place of the one being executed:
+         * one walk down the heap instead of a pop and a push. */
+        cal->hole = false;
+        replace_root(cal, e);
+    } else if (cal->has_front ? before(&e, &cal->front) : (cal->n == 0 || before(&e, &cal->heap[0]))) {
         demote_front(cal);
         cal->front = e;
         cal->has_front = true;
@@ -405,7 +432,8 @@ double cs_cal_time_of(const cs_cal *cal, cs_event_id id)
 bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
 {
     heap_entry top;
-    if (cal->has_front) {
+    bool from_front = cal->has_front;
+    if (from_front) {
         top = cal->front;
     } else {
         if (cal->n == 0) return false;
@@ -418,13 +446,20 @@ bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
     cs_event_fn *fn = sl->fn;
     void *obj = sl->obj;
     release_slot(cal, s);
-    if (cal->has_front)
+    /* An event from the heap stays at its root while it runs, as a hole: most handlers
+     * schedule an event, and the first one fills the hole (cs_cal_schedule).  The hole leaves
+     * before every other entry, so nothing else can rise to the root past it. */
+    if (from_front)
         cal->has_front = false;
     else
-        pop_root(cal);
+        cal->hole = true;
     cal->clock.now = t;
     cal->executed++;
     fn(ctx, obj);
+    if (cal->hole) {
+        cal->hole = false;
+        pop_root(cal);
+    }
     return true;
 }
 

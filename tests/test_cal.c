@@ -276,10 +276,30 @@ static void model_fn(void *ctx, void *obj)
     assert_int_equal(tag, m->expect_tag);
     assert_true(cs_cal_now(m->cal) == m->expect_t);
     m->ran++;
-    /* Handlers schedule follow-ups, a third of them at the current instant. */
-    unsigned r = (unsigned)gsl_rng_uniform_int(m->g, 6);
-    if (r < 2 && m->n_live + 2 < m->cap_live) model_schedule(m, 0.0);
-    if (r == 2 && m->n_live + 2 < m->cap_live) model_schedule(m, (double)gsl_rng_uniform_int(m->g, 4));
+    /* The running event is no longer pending (it stays in the heap as a hole until the
+     * handler's first schedule takes its place: sim/cal.c). */
+    assert_int_equal(cs_cal_pending(m->cal), m->n_live);
+    /* Handlers schedule follow-ups, a third of them at the current instant, and cancel events
+     * before or after their first schedule (with the hole at the root, or not). */
+    unsigned r = (unsigned)gsl_rng_uniform_int(m->g, 9);
+    if ((r == 3 || r == 4) && m->n_live > 0) {
+        size_t i = (size_t)gsl_rng_uniform_int(m->g, m->n_live);
+        cs_event_id id = m->live_id[i];
+        assert_true(cs_cal_time_of(m->cal, id) == m->live[i].t);
+        model_kill(m, i);
+        assert_true(cs_cal_cancel(m->cal, id));
+        assert_int_equal(cs_cal_pending(m->cal), m->n_live);
+    }
+    if (r == 5 && m->n_dead > 0) assert_false(cs_cal_cancel(m->cal, m->dead[gsl_rng_uniform_int(m->g, m->n_dead)]));
+    if ((r < 2 || r == 4) && m->n_live + 2 < m->cap_live) model_schedule(m, 0.0);
+    if ((r == 2 || r == 6) && m->n_live + 2 < m->cap_live) model_schedule(m, (double)gsl_rng_uniform_int(m->g, 4));
+    if (r == 6 && m->n_live > 0) {
+        size_t i = (size_t)gsl_rng_uniform_int(m->g, m->n_live);
+        cs_event_id id = m->live_id[i];
+        model_kill(m, i);
+        assert_true(cs_cal_cancel(m->cal, id));
+    }
+    assert_int_equal(cs_cal_pending(m->cal), m->n_live);
 }
 
 static size_t model_min(const model *m)
