@@ -208,6 +208,7 @@ static void ev_ivr(void *ctx, void *obj);
 static void ev_abandon(void *ctx, void *obj);
 static void ev_talk_end(void *ctx, void *obj);
 static void ev_wrap_end(void *ctx, void *obj);
+static void ev_talk_wrap_end(void *ctx, void *obj);
 static void ev_staff(void *ctx, void *obj);
 static void ev_tick(void *ctx, void *obj);
 static void ev_warmup(void *ctx, void *obj);
@@ -675,9 +676,27 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
     k->pool = (int16_t)(P - c->pools);
     k->state = ST_TALK;
     double h = k->handle * handle_factor(c, L, t);
-    schedule(c, t + h, CS_PRIO_NORMAL, ev_talk_end, k, NULL);
+    double te = t + h;
     k->handle = h;
+    k->talk_end = te;
     if (!k->leg2 && k->measured) cs_count_talk(c->rs, (size_t)k->line, h);
+    /* How the talk ends is drawn now, in this order: whether it is transferred, then the
+     * handler's wrap-up after it (wrap-up effects at the time the talk ends).  Known now, a talk
+     * that is not transferred needs no event of its own when it ends: one event at the end of
+     * the wrap-up ends both, unless something looks at the call between the two (a trace, which
+     * is written in event order, or a trunk limit, which the caller holds until the talk ends).
+     * The draws are the same either way, so the results do not depend on it. */
+    const queue_rt *Q = &c->queues[k->queue];
+    const cs_queue *qc = Q->cfg;
+    k->xfer = !k->leg2 && qc->transfer_queue >= 0 && cs_rng_uniform(Q->transfer_rng) < qc->transfer_share;
+    double w = cs_dist_sample(&qc->wrap, Q->wrap_rng);
+    if (w > 0) w *= wrap_factor(c, L, te);
+    k->wrap = w;
+    k->folded = !k->xfer && !c->trace && L->cfg->trunks < 0;
+    if (k->folded)
+        schedule(c, w > 0 ? te + w : te, CS_PRIO_NORMAL, ev_talk_wrap_end, k, NULL);
+    else
+        schedule(c, te, CS_PRIO_NORMAL, ev_talk_end, k, NULL);
 }
 
 static void enter_queue(cs_ctr *c, call *k, int q)
@@ -767,18 +786,25 @@ static void ev_abandon(void *ctx, void *obj)
     give_up(c, k, wait, FROM_QUEUE);
 }
 
+/* The handler's wrap-up of w seconds (drawn before) starts now. */
+static void wrap_up(cs_ctr *c, pool_rt *P, double w)
+{
+    if (w > 0)
+        schedule(c, now_of(c) + w, CS_PRIO_NORMAL, ev_wrap_end, P, NULL);
+    else
+        handler_free(c, P);
+}
+
+/* Wrap-up after a callback: drawn when the callback ends. */
 static void start_wrap(cs_ctr *c, pool_rt *P, const queue_rt *Q, const line_rt *L)
 {
     double t = now_of(c);
     double w = cs_dist_sample(&Q->cfg->wrap, Q->wrap_rng);
-    if (w > 0) {
-        w *= wrap_factor(c, L, t);
-        schedule(c, t + w, CS_PRIO_NORMAL, ev_wrap_end, P, NULL);
-    } else {
-        handler_free(c, P);
-    }
+    if (w > 0) w *= wrap_factor(c, L, t);
+    wrap_up(c, P, w);
 }
 
+/* The end of a talk that has an event of its own (see start_talk). */
 static void ev_talk_end(void *ctx, void *obj)
 {
     cs_ctr *c = ctx;
@@ -788,25 +814,41 @@ static void ev_talk_end(void *ctx, void *obj)
     pool_rt *P = &c->pools[k->pool];
     const cs_queue *qc = Q->cfg;
     if (!k->leg2) emit_trace(c, k, CS_OUT_ANSWERED, k->waited, k->handle);
-    if (!k->leg2 && qc->transfer_queue >= 0 && cs_rng_uniform(Q->transfer_rng) < qc->transfer_share) {
+    if (k->xfer) {
         queue_rt *T = &c->queues[qc->transfer_queue];
         if (k->measured) L->lc[CS_LC_TRANSFERRED] += 1;
         k->leg2 = 1;
         k->transferred = 1;
+        k->xfer = 0;
         const cs_dist *pd = T->cfg->has_patience ? &T->cfg->patience : &L->cfg->patience;
         k->patience = cs_dist_sample(pd, T->patience_rng);
         k->handle = cs_dist_sample(&T->cfg->handle, T->handle_rng);
-        start_wrap(c, P, Q, L);
+        wrap_up(c, P, k->wrap);
         enter_queue(c, k, qc->transfer_queue);
         return;
     }
+    double w = k->wrap;
     L->in_system--;
     caller_done(c, k, 1);
     call_free(c, k);
-    start_wrap(c, P, Q, L);
+    wrap_up(c, P, w);
 }
 
 static void ev_wrap_end(void *ctx, void *obj) { handler_free(ctx, obj); }
+
+/* The end of the wrap-up after a talk that ended without an event (see start_talk): the
+ * caller's end, then the handler's. */
+static void ev_talk_wrap_end(void *ctx, void *obj)
+{
+    cs_ctr *c = ctx;
+    call *k = obj;
+    line_rt *L = &c->lines[k->line];
+    pool_rt *P = &c->pools[k->pool];
+    L->in_system--;
+    caller_done(c, k, 1);
+    call_free(c, k);
+    handler_free(c, P);
+}
 
 static void handler_free(cs_ctr *c, pool_rt *P)
 {
@@ -1173,6 +1215,13 @@ static void close_books(cs_ctr *c)
     for (chunk *ch = c->chunks; ch; ch = ch->next)
         for (size_t i = 0; i < CHUNK_CALLS; i++) {
             call *k = &ch->calls[i];
+            if (k->state == ST_TALK && k->folded && k->talk_end <= t) {
+                /* The talk ended (only the handler's wrap-up goes on): done, as an event at
+                 * the end of the talk would have counted it. */
+                caller_done(c, k, 1);
+                if (k->n_entries) journey_done(c, k);
+                continue;
+            }
             if (k->state != ST_FREE && k->n_entries) count_entries(c, k, CS_LC_CALLERS_OPEN);
             if (k->state == ST_FREE || !k->measured) continue;
             line_rt *L = &c->lines[k->line];

@@ -55,6 +55,8 @@ struct call {
     double patience_min;     /* replay: observed lower bound on patience */
     double waited;           /* first-leg wait, for traces */
     double connect;          /* BT connection time of this attempt (0 without) */
+    double talk_end;         /* when the current talk ends */
+    double wrap;             /* the handler's wrap-up after it, drawn when the talk starts */
     cs_event_id timer;       /* patience, IVR end, callback expiry, connection */
     call *prev, *next;       /* queue or callback list */
     uint64_t caller;
@@ -76,6 +78,8 @@ struct call {
     uint8_t cb_reached;
     uint8_t reached;         /* how the caller's latest line ended (caller_done) */
     uint8_t instant_spills;  /* spillovers in a row at one instant (see give_up) */
+    uint8_t xfer;            /* the talk ends in a transfer (drawn when it starts) */
+    uint8_t folded;          /* one event ends both the talk and the wrap-up (start_talk) */
 };
 
 typedef struct chunk {
