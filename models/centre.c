@@ -319,13 +319,23 @@ static double next_arrival(cs_ctr *c, line_rt *L, double t)
     }
 }
 
+static void schedule_arrival(cs_ctr *c, line_rt *L, double t)
+{
+    if (L->arr_lane < 0) {
+        schedule(c, t, CS_PRIO_NORMAL, ev_arrival, L, NULL);
+    } else if (!cs_cal_schedule_lane(c->cal, L->arr_lane, t, CS_PRIO_NORMAL, ev_arrival, L)) {
+        c->oom = 1;
+        cs_cal_stop(c->cal);
+    }
+}
+
 static void ev_arrival(void *ctx, void *obj)
 {
     cs_ctr *c = ctx;
     line_rt *L = obj;
     double t = now_of(c);
     double nt = next_arrival(c, L, t);
-    if (nt < c->horizon) schedule(c, nt, CS_PRIO_NORMAL, ev_arrival, L, NULL);
+    if (nt < c->horizon) schedule_arrival(c, L, nt);
     call *k = call_new(c);
     if (!k) return;
     k->line = (int16_t)(L - c->lines);
@@ -1297,7 +1307,7 @@ cs_status cs_ctr_run(cs_ctr *c, uint32_t rep, cs_repstats *out, cs_error *err)
         for (size_t l = 0; l < s->n_lines; l++) {
             line_rt *L = &c->lines[l];
             double t0 = next_arrival(c, L, 0);
-            if (t0 < c->horizon) schedule(c, t0, CS_PRIO_NORMAL, ev_arrival, L, NULL);
+            if (t0 < c->horizon) schedule_arrival(c, L, t0);
         }
     }
     if (c->warmup > 0) schedule(c, c->warmup, CS_PRIO_CONTROL, ev_warmup, NULL, NULL);

@@ -103,6 +103,7 @@ typedef struct line_rt {
     gsl_rng *arr_rng, *demand_rng, *ivr_rng, *patience_rng, *redial_rng, *spill_rng, *cb_rng;
     gsl_rng *connect_rng, *rb_rng;
     double next_arrival;
+    int arr_lane;               /* the calendar lane of its arrivals, or -1 */
     double seg_end, seg_rate;   /* current piece of the piecewise-constant arrival rate */
     long day;                   /* day whose random factor is in day_factor */
     double day_factor;
