@@ -55,8 +55,8 @@
  * sequence numbers from the same counter, so the order is still exactly that of a plain heap.
  *
  * The slot pool holds what is not needed for ordering (function, object, position in the
- * heap, FRONT_POS or LANE_POS + lane, generation) and is where cancellation finds an event's position in O(1)
- * before an O(log n) removal.
+ * heap, FRONT_POS or LANE_POS + lane, generation) and is where cancellation finds an event's
+ * position in O(1) before an O(log n) removal.
  */
 #include "sim/cal.h"
 
