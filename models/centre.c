@@ -77,6 +77,16 @@ static inline int32_t slot_of(const cs_ctr *c, size_t *cur, double t)
     return (int32_t)s;
 }
 
+/* The caller's patience for the current wait, computed the first time it is needed. */
+static inline double patience_of(call *k)
+{
+    if (k->pat_later) {
+        k->patience = cs_dist_later(k->pat_later, k->patience);
+        k->pat_later = NULL;
+    }
+    return k->patience;
+}
+
 /* The attempt's local day for the daily counters (models/count.h), -1 when none are kept. */
 static inline long day_index(const cs_ctr *c, const call *k) { return c->line_day ? (long)k->day : -1; }
 
@@ -562,13 +572,16 @@ static void ev_attempt(void *ctx, void *obj)
     k->queue = (int16_t)q;
     const cs_dist *pat = band && band->has_patience ? &band->patience : &cfg->patience;
     const cs_dist *hd = band && band->has_handle && q == cfg->queue ? &band->handle : &c->scn->queues[q].handle;
-    k->patience = cs_dist_sample(pat, L->patience_rng);
+    /* The patience's logarithm waits until the caller waits (patience_of). */
+    k->patience = cs_dist_sample_later(pat, L->patience_rng, &k->pat_later);
     k->handle = cs_dist_sample(hd, c->queues[q].handle_rng);
     if (replay) {
         if (rp_handle >= 0) k->handle = rp_handle;
         if (rp_patience >= 0) {
+            k->pat_later = NULL;
             k->patience = rp_patience;
         } else if (rp_pmin > 0) {
+            patience_of(k);
             /* Rejection sampling from the conditional distribution; a patience that (almost)
              * never exceeds the observed wait falls back to the bound itself. */
             int tries = 0;
@@ -583,7 +596,7 @@ static void ev_attempt(void *ctx, void *obj)
         /* BT connects the call first: it reaches the force (a trunk, the IVR, the queue) only
          * then, but the caller's wait and patience run from dialling. */
         k->state = ST_CONNECT;
-        if (k->patience < k->connect)
+        if (patience_of(k) < k->connect)
             schedule(c, t + k->patience, CS_PRIO_NORMAL, ev_connect_abandon, k, &k->timer);
         else
             schedule(c, t + k->connect, CS_PRIO_NORMAL, ev_connected, k, &k->timer);
@@ -764,7 +777,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
     set_line_waiting(c, L, L->waiting + 1);
     if (k->measured && !k->leg2) cs_count_queued(c->rs, (size_t)k->line, (size_t)k->slot);
     k->timer = 0;
-    if (isfinite(k->patience)) schedule(c, k->enq + k->patience, CS_PRIO_NORMAL, ev_abandon, k, &k->timer);
+    if (isfinite(patience_of(k))) schedule(c, k->enq + k->patience, CS_PRIO_NORMAL, ev_abandon, k, &k->timer);
 }
 
 static void unlink_queued(cs_ctr *c, call *k)
@@ -833,7 +846,7 @@ static void ev_talk_end(void *ctx, void *obj)
         k->transferred = 1;
         k->xfer = 0;
         const cs_dist *pd = T->cfg->has_patience ? &T->cfg->patience : &L->cfg->patience;
-        k->patience = cs_dist_sample(pd, T->patience_rng);
+        k->patience = cs_dist_sample_later(pd, T->patience_rng, &k->pat_later);
         k->handle = cs_dist_sample(&T->cfg->handle, T->handle_rng);
         wrap_up(c, P, k->wrap);
         enter_queue(c, k, qc->transfer_queue);
