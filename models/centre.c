@@ -7,7 +7,7 @@
  * memory grows with callers in the system, not with calls simulated.
  *
  * Size.  This file is the event loop: every event handler and the small helpers they call,
- * about 1,250 lines.  It stays one translation unit on purpose: the helpers (slot_of,
+ * about 1,350 lines.  It stays one translation unit on purpose: the helpers (slot_of,
  * handle_factor, count_entries, dispatch, ...) are static so that GCC inlines them into the
  * handlers; split across files they would become calls on every event.  Setting up, resetting
  * and tearing down an engine, which run once per scenario or replication, are in
