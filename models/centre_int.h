@@ -48,13 +48,16 @@ typedef struct call call;
 struct call {
     double arrival;          /* this attempt */
     double enq;              /* entered the current queue */
-    double patience;         /* for the current wait */
+    double patience;         /* for the current wait (u of the draw while pat_later is set) */
     double handle;           /* talk time, drawn at arrival */
     double ivr_time;
     double booked;           /* callback booking time */
     double patience_min;     /* replay: observed lower bound on patience */
     double waited;           /* first-leg wait, for traces */
     double connect;          /* BT connection time of this attempt (0 without) */
+    double talk_end;         /* when the current talk ends */
+    double wrap;             /* the handler's wrap-up after it, drawn when the talk starts */
+    const cs_dist *pat_later;   /* the patience is cs_dist_later(pat_later, patience) */
     cs_event_id timer;       /* patience, IVR end, callback expiry, connection */
     call *prev, *next;       /* queue or callback list */
     uint64_t caller;
@@ -76,6 +79,8 @@ struct call {
     uint8_t cb_reached;
     uint8_t reached;         /* how the caller's latest line ended (caller_done) */
     uint8_t instant_spills;  /* spillovers in a row at one instant (see give_up) */
+    uint8_t xfer;            /* the talk ends in a transfer (drawn when it starts) */
+    uint8_t folded;          /* one event ends both the talk and the wrap-up (start_talk) */
 };
 
 typedef struct chunk {
@@ -99,6 +104,7 @@ typedef struct line_rt {
     gsl_rng *arr_rng, *demand_rng, *ivr_rng, *patience_rng, *redial_rng, *spill_rng, *cb_rng;
     gsl_rng *connect_rng, *rb_rng;
     double next_arrival;
+    int arr_lane;               /* the calendar lane of its arrivals, or -1 */
     double seg_end, seg_rate;   /* current piece of the piecewise-constant arrival rate */
     long day;                   /* day whose random factor is in day_factor */
     double day_factor;

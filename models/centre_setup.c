@@ -196,6 +196,8 @@ cs_ctr *cs_ctr_create(const cs_scn *scn, cs_error *err)
         cs_ctr_destroy(c);
         return NULL;
     }
+    /* Each line's next arrival on a lane of its own while there are lanes (sim/cal.h). */
+    for (size_t l = 0; l < scn->n_lines; l++) c->lines[l].arr_lane = cs_cal_lane_new(c->cal);
     return c;
 }
 

@@ -39,9 +39,24 @@
  * be the new root, so it goes up without comparisons), and a pop takes the front when there is
  * one.  The order of events is exactly that of a plain heap.
  *
+ * The hole.  Most handlers schedule an event (the next arrival, the end of a talk or a
+ * wrap-up), so a popped heap event is not removed before its handler runs: it stays at the
+ * root as a hole (it leaves before every other entry, so nothing can rise past it), and the
+ * handler's first schedule takes its place with one walk down the heap (the bottom-up walk
+ * above, then the new entry rises from the bottom) instead of a pop and a push.  A handler
+ * that schedules nothing has the hole popped when it returns.  The order is unchanged: it is
+ * fixed by the (time, key) of the entries, not by the shape of the heap.
+ *
+ * Lanes.  A line's next arrival is always pending, and each arrival schedules the next: a
+ * walk through the heap per arrival, a third of all events in a contact centre.  A lane holds
+ * at most one pending entry beside the heap (up to CS_CAL_LANES of them); a pop compares the
+ * heap's minimum (or the front) with the earliest lane entry, cached in lane_min, so a lane
+ * costs one comparison per event and an arrival no walk at all.  Lane entries get their
+ * sequence numbers from the same counter, so the order is still exactly that of a plain heap.
+ *
  * The slot pool holds what is not needed for ordering (function, object, position in the
- * heap or FRONT_POS, generation) and is where cancellation finds an event's position in O(1)
- * before an O(log n) removal.
+ * heap, FRONT_POS or LANE_POS + lane, generation) and is where cancellation finds an event's
+ * position in O(1) before an O(log n) removal.
  */
 #include "sim/cal.h"
 
@@ -64,6 +79,7 @@
 #define PRIO_SHIFT (SLOT_BITS + SEQ_BITS)       /* 56 */
 #define SLOT_FREE UINT32_MAX
 #define FRONT_POS (UINT32_MAX - 1)      /* heap_pos of the entry held in cal->front */
+#define LANE_POS (UINT32_MAX - 16)      /* heap_pos LANE_POS + i: the pending entry of lane i */
 /* Entries before heap[0], so that children 4i+1 .. 4i+4 share a 64-byte line. */
 #define HEAP_SHIFT 3
 #define LINE 64
@@ -88,6 +104,10 @@ struct cs_cal {
     size_t n, cap;
     heap_entry front;    /* valid when has_front: leaves before every heap entry */
     bool has_front;
+    bool hole;           /* heap[0] is the event being executed (see cs_cal_step) */
+    heap_entry lane[CS_CAL_LANES];   /* pending entry of lane i when bit i of lane_armed is set */
+    unsigned lanes, lane_armed;      /* lanes handed out; which have a pending entry */
+    int lane_min;                    /* the armed lane that leaves first, -1 if none */
     slot *slots;
     size_t nslots;
     uint32_t free_head;
@@ -162,6 +182,7 @@ cs_cal *cs_cal_create(size_t capacity_hint)
     cs_cal *cal = calloc(1, sizeof *cal);
     if (!cal) return NULL;
     cal->free_head = SLOT_FREE;
+    cal->lane_min = -1;
     size_t want = capacity_hint ? capacity_hint : 64;
     while (cal->nslots < want)
         if (!grow_slots(cal)) {
@@ -191,13 +212,21 @@ void cs_cal_reset(cs_cal *cal)
     }
     cal->n = 0;
     cal->has_front = false;
+    cal->hole = false;
+    cal->lane_armed = 0;
+    cal->lane_min = -1;
     cal->seq = 0;
     cal->executed = 0;
     cal->clock.now = 0.0;
     cal->stop = false;
 }
 
-size_t cs_cal_pending(const cs_cal *cal) { return cal->n + cal->has_front; }
+size_t cs_cal_pending(const cs_cal *cal)
+{
+    size_t lanes = 0;
+    for (unsigned i = 0; i < cal->lanes; i++) lanes += (cal->lane_armed >> i) & 1u;
+    return cal->n + cal->has_front - cal->hole + lanes;
+}
 uint64_t cs_cal_executed(const cs_cal *cal) { return cal->executed; }
 void cs_cal_stop(cs_cal *cal) { cal->stop = true; }
 
@@ -207,6 +236,15 @@ void cs_cal_stop(cs_cal *cal) { cal->stop = true; }
 static inline bool before(const heap_entry *a, const heap_entry *b)
 {
     return a->t < b->t + (a->key < b->key);
+}
+
+/* Finds the armed lane that leaves first (at most CS_CAL_LANES to look at). */
+static void lane_update_min(cs_cal *cal)
+{
+    int best = -1;
+    for (unsigned i = 0; i < cal->lanes; i++)
+        if (((cal->lane_armed >> i) & 1u) && (best < 0 || before(&cal->lane[i], &cal->lane[best]))) best = (int)i;
+    cal->lane_min = best;
 }
 
 static inline void place(cs_cal *cal, size_t pos, heap_entry e)
@@ -237,7 +275,7 @@ static inline size_t earliest_partial(const heap_entry *h, size_t first, size_t 
     return best;
 }
 
-static void sift_up(cs_cal *cal, size_t pos, heap_entry e)
+static inline __attribute__((always_inline)) void sift_up(cs_cal *cal, size_t pos, heap_entry e)
 {
     while (pos > 0) {
         size_t parent = (pos - 1) / CS_CAL_ARITY;
@@ -285,13 +323,13 @@ static void sift_down(cs_cal *cal, size_t pos, heap_entry e)
     place(cal, pos, e);
 }
 
-/* Removes the root: the hole walks down along the earliest children to the bottom, then the
- * last entry fills it and rises to its place (Floyd's bottom-up deletion). */
-static void pop_root(cs_cal *cal)
+/* Replaces the root by e: the hole walks down along the earliest children to the bottom, then
+ * e fills it and rises to its place (Floyd's bottom-up deletion).  e usually belongs near the
+ * bottom (the heap's last entry, or a new event minutes ahead), so it rises a level or two,
+ * where a plain sift-down would compare it with the earliest child at every level. */
+static inline __attribute__((always_inline)) void replace_root(cs_cal *cal, heap_entry e)
 {
-    size_t n = --cal->n;
-    if (n == 0) return;
-    heap_entry last = cal->heap[n];
+    size_t n = cal->n;
     const heap_entry *h = cal->heap;
     size_t pos = 0;
     for (;;) {
@@ -308,7 +346,15 @@ static void pop_root(cs_cal *cal)
         place(cal, pos, h[best]);
         pos = best;
     }
-    sift_up(cal, pos, last);
+    sift_up(cal, pos, e);
+}
+
+/* Removes the root: the last entry replaces it. */
+static void pop_root(cs_cal *cal)
+{
+    size_t n = --cal->n;
+    if (n == 0) return;
+    replace_root(cal, cal->heap[n]);
 }
 
 static inline void release_slot(cs_cal *cal, uint32_t s)
@@ -326,35 +372,89 @@ static int cmp_entry(const void *pa, const void *pb)
 }
 
 /* Sequence numbers ran out: renumber the pending entries 0 .. n-1 keeping their order (see the
- * top of the file).  Rare (every 2^32 schedules), O(n log n), no allocation. */
+ * top of the file), the lanes' with the heap's.  Rare (every 2^32 schedules), O(n log n), no
+ * allocation: the heap array has room for every slot, so for the lanes' entries too. */
 static void renumber(cs_cal *cal)
 {
-    demote_front(cal);
-    qsort(cal->heap, cal->n, sizeof *cal->heap, cmp_entry);
-    for (size_t i = 0; i < cal->n; i++) {
-        uint64_t k = cal->heap[i].key;
-        cal->heap[i].key = (k & ~(((SEQ_LIMIT - 1) << SLOT_BITS))) | ((uint64_t)i << SLOT_BITS);
-        cal->slots[slot_of_key(k)].heap_pos = (uint32_t)i;
+    if (cal->hole) {
+        cal->hole = false;
+        pop_root(cal);
     }
-    cal->seq = cal->n;
+    demote_front(cal);
+    for (unsigned i = 0; i < cal->lanes; i++)
+        if ((cal->lane_armed >> i) & 1u) cal->heap[cal->n++] = cal->lane[i];
+    qsort(cal->heap, cal->n, sizeof *cal->heap, cmp_entry);
+    size_t total = cal->n, j = 0;
+    for (size_t i = 0; i < total; i++) {
+        heap_entry e = cal->heap[i];
+        e.key = (e.key & ~(((SEQ_LIMIT - 1) << SLOT_BITS))) | ((uint64_t)i << SLOT_BITS);
+        slot *sl = &cal->slots[slot_of_key(e.key)];
+        if (sl->heap_pos >= LANE_POS && sl->heap_pos < LANE_POS + CS_CAL_LANES) {
+            cal->lane[sl->heap_pos - LANE_POS] = e;   /* back beside the heap */
+        } else {
+            cal->heap[j] = e;   /* a sorted array, less what left it, is still a heap */
+            sl->heap_pos = (uint32_t)j++;
+        }
+    }
+    cal->n = j;
+    cal->seq = total;
+    lane_update_min(cal);
 }
 
-cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, void *obj)
+/* Takes a slot for fn(obj) at t and makes its heap entry; NULL if the pool cannot grow. */
+static inline slot *new_entry(cs_cal *cal, double t, int prio, cs_event_fn *fn, void *obj, heap_entry *e)
 {
     /* One test for both rules (finite, not in the past): now is finite, so t >= now also
      * rejects NaN and -inf. */
     CS_REQUIRE(t >= cal->clock.now && t < INFINITY);
     CS_REQUIRE(prio >= -128 && prio <= 127);
     CS_REQUIRE(fn != NULL);
-    if (cal->free_head == SLOT_FREE && !grow_slots(cal)) return 0;
+    if (cal->free_head == SLOT_FREE && !grow_slots(cal)) return NULL;
     if (cal->seq >= SEQ_LIMIT) renumber(cal);
     uint32_t s = cal->free_head;
     slot *sl = &cal->slots[s];
     cal->free_head = sl->next_free;
     sl->fn = fn;
     sl->obj = obj;
-    heap_entry e = {time_bits(t), ((uint64_t)(127 - prio) << PRIO_SHIFT) | (cal->seq++ << SLOT_BITS) | s};
-    if (cal->has_front ? before(&e, &cal->front) : (cal->n == 0 || before(&e, &cal->heap[0]))) {
+    *e = (heap_entry){time_bits(t), ((uint64_t)(127 - prio) << PRIO_SHIFT) | (cal->seq++ << SLOT_BITS) | s};
+    return sl;
+}
+
+static inline cs_event_id handle_of(const cs_cal *cal, const slot *sl)
+{
+    return ((uint64_t)sl->gen << 32) | (uint32_t)(sl - cal->slots);
+}
+
+int cs_cal_lane_new(cs_cal *cal)
+{
+    if (cal->lanes >= CS_CAL_LANES) return -1;
+    return (int)cal->lanes++;
+}
+
+cs_event_id cs_cal_schedule_lane(cs_cal *cal, int lane, double t, int prio, cs_event_fn *fn, void *obj)
+{
+    CS_REQUIRE(lane >= 0 && (unsigned)lane < cal->lanes && !((cal->lane_armed >> lane) & 1u));
+    heap_entry e;
+    slot *sl = new_entry(cal, t, prio, fn, obj, &e);
+    if (!sl) return 0;
+    cal->lane[lane] = e;
+    cal->lane_armed |= 1u << lane;
+    sl->heap_pos = LANE_POS + (uint32_t)lane;
+    if (cal->lane_min < 0 || before(&e, &cal->lane[cal->lane_min])) cal->lane_min = lane;
+    return handle_of(cal, sl);
+}
+
+cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, void *obj)
+{
+    heap_entry e;
+    slot *sl = new_entry(cal, t, prio, fn, obj, &e);
+    if (!sl) return 0;
+    if (cal->hole) {
+        /* The first event scheduled by a handler takes the place of the one being executed:
+         * one walk down the heap instead of a pop and a push. */
+        cal->hole = false;
+        replace_root(cal, e);
+    } else if (cal->has_front ? before(&e, &cal->front) : (cal->n == 0 || before(&e, &cal->heap[0]))) {
         demote_front(cal);
         cal->front = e;
         cal->has_front = true;
@@ -363,7 +463,7 @@ cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, vo
         cal->n++;
         sift_up(cal, cal->n - 1, e);
     }
-    return ((uint64_t)sl->gen << 32) | s;
+    return handle_of(cal, sl);
 }
 
 static inline slot *live_slot(const cs_cal *cal, cs_event_id id)
@@ -385,6 +485,11 @@ bool cs_cal_cancel(cs_cal *cal, cs_event_id id)
         cal->has_front = false;
         return true;
     }
+    if (pos >= LANE_POS) {
+        cal->lane_armed &= ~(1u << (pos - LANE_POS));
+        lane_update_min(cal);
+        return true;
+    }
     cal->n--;
     if (pos == cal->n) return true;
     heap_entry last = cal->heap[cal->n];
@@ -399,18 +504,23 @@ double cs_cal_time_of(const cs_cal *cal, cs_event_id id)
 {
     const slot *sl = live_slot(cal, id);
     if (!sl) return NAN;
-    return bits_time(sl->heap_pos == FRONT_POS ? cal->front.t : cal->heap[sl->heap_pos].t);
+    if (sl->heap_pos == FRONT_POS) return bits_time(cal->front.t);
+    if (sl->heap_pos >= LANE_POS) return bits_time(cal->lane[sl->heap_pos - LANE_POS].t);
+    return bits_time(cal->heap[sl->heap_pos].t);
 }
 
 bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
 {
     heap_entry top;
-    if (cal->has_front) {
-        top = cal->front;
-    } else {
-        if (cal->n == 0) return false;
-        top = cal->heap[0];
+    enum { NONE, FRONT, HEAP, LANE } from = cal->has_front ? FRONT : cal->n ? HEAP : NONE;
+    if (from == FRONT) top = cal->front;
+    else if (from == HEAP) top = cal->heap[0];
+    int lane = cal->lane_min;
+    if (lane >= 0 && (from == NONE || before(&cal->lane[lane], &top))) {
+        top = cal->lane[lane];
+        from = LANE;
     }
+    if (from == NONE) return false;
     double t = bits_time(top.t);
     if (t > t_end) return false;
     uint32_t s = slot_of_key(top.key);
@@ -418,13 +528,24 @@ bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
     cs_event_fn *fn = sl->fn;
     void *obj = sl->obj;
     release_slot(cal, s);
-    if (cal->has_front)
+    /* An event from the heap stays at its root while it runs, as a hole: most handlers
+     * schedule an event, and the first one fills the hole (cs_cal_schedule).  The hole leaves
+     * before every other entry, so nothing else can rise to the root past it. */
+    if (from == FRONT) {
         cal->has_front = false;
-    else
-        pop_root(cal);
+    } else if (from == HEAP) {
+        cal->hole = true;
+    } else {
+        cal->lane_armed &= ~(1u << lane);
+        lane_update_min(cal);
+    }
     cal->clock.now = t;
     cal->executed++;
     fn(ctx, obj);
+    if (cal->hole) {
+        cal->hole = false;
+        pop_root(cal);
+    }
     return true;
 }
 

@@ -67,6 +67,19 @@ uint64_t cs_cal_executed(const cs_cal *cal);
  * events already pending, the most the compact heap entries can index). */
 cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, void *obj);
 
+/* Lanes.  A lane is a sequence of events of which at most one is pending at a time, such as a
+ * line's next arrival: its pending event is kept beside the heap, so scheduling it costs no
+ * walk through the heap.  Events on lanes leave in the same order as all others (time, then
+ * priority, then insertion order), their handles cancel them and give their time as usual.
+ * A calendar has at most CS_CAL_LANES; lanes outlive cs_cal_reset. */
+#define CS_CAL_LANES 4
+
+/* A new lane's number, or -1 when all are taken (then schedule with cs_cal_schedule). */
+int cs_cal_lane_new(cs_cal *cal);
+
+/* cs_cal_schedule on a lane that has no pending event (a bug otherwise: CS_REQUIRE). */
+cs_event_id cs_cal_schedule_lane(cs_cal *cal, int lane, double t, int prio, cs_event_fn *fn, void *obj);
+
 /* Removes a pending event.  Returns true if it was pending, false if the handle is stale. */
 bool cs_cal_cancel(cs_cal *cal, cs_event_id id);
 

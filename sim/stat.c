@@ -13,16 +13,6 @@ void cs_tally_reset(cs_tally *t)
     t->max = -INFINITY;
 }
 
-void cs_tally_add(cs_tally *t, double x)
-{
-    t->n += 1.0;
-    double d = x - t->mean;
-    t->mean += d / t->n;
-    t->m2 += d * (x - t->mean);
-    if (x < t->min) t->min = x;
-    if (x > t->max) t->max = x;
-}
-
 double cs_tally_variance(const cs_tally *t) { return t->n >= 2 ? t->m2 / (t->n - 1) : NAN; }
 
 void cs_tally_merge(cs_tally *a, const cs_tally *b)

@@ -23,7 +23,16 @@ typedef struct cs_tally {
 } cs_tally;
 
 void cs_tally_reset(cs_tally *t);
-void cs_tally_add(cs_tally *t, double x);
+/* Inline: the engine adds a wait and a talk time per answered call. */
+static inline void cs_tally_add(cs_tally *t, double x)
+{
+    t->n += 1.0;
+    double d = x - t->mean;
+    t->mean += d / t->n;
+    t->m2 += d * (x - t->mean);
+    if (x < t->min) t->min = x;
+    if (x > t->max) t->max = x;
+}
 double cs_tally_variance(const cs_tally *t);   /* sample variance (n-1); NAN if n < 2 */
 /* Combines b into a (parallel Welford, Chan et al.), as if a had seen b's observations. */
 void cs_tally_merge(cs_tally *a, const cs_tally *b);

@@ -235,7 +235,11 @@ typedef struct model {
     gsl_rng *g;
     ref_ev *live;            /* pending events in the reference */
     cs_event_id *live_id;
+    int *live_lane;          /* the lane of each pending event, or -1 */
     size_t n_live, cap_live;
+    int lanes;               /* lanes 0 .. lanes-1 of the calendar */
+    bool lane_busy[CS_CAL_LANES];
+    size_t on_lanes;         /* events scheduled on a lane */
     cs_event_id *dead;       /* handles that fired or were cancelled */
     size_t n_dead, cap_dead;
     uint64_t seq;
@@ -252,11 +256,20 @@ static void model_schedule(model *m, double dt)
     double t = cs_cal_now(m->cal) + dt;
     int prio = PRIOS[gsl_rng_uniform_int(m->g, N_PRIOS)];
     size_t tag = m->next_tag++;
-    cs_event_id id = cs_cal_schedule(m->cal, t, prio, model_fn, tag_ptr(tag));
+    /* A third of the events go on a lane when the one drawn has nothing pending. */
+    int lane = m->lanes ? (int)gsl_rng_uniform_int(m->g, 3 * (unsigned long)m->lanes) : -1;
+    if (lane >= m->lanes || (lane >= 0 && m->lane_busy[lane])) lane = -1;
+    cs_event_id id = lane >= 0 ? cs_cal_schedule_lane(m->cal, lane, t, prio, model_fn, tag_ptr(tag))
+                               : cs_cal_schedule(m->cal, t, prio, model_fn, tag_ptr(tag));
     assert_true(id != 0);
     assert_true(m->n_live < m->cap_live);
+    if (lane >= 0) {
+        m->lane_busy[lane] = true;
+        m->on_lanes++;
+    }
     m->live[m->n_live] = (ref_ev){t, prio, m->seq++, tag};
     m->live_id[m->n_live] = id;
+    m->live_lane[m->n_live] = lane;
     m->n_live++;
 }
 
@@ -264,9 +277,11 @@ static void model_kill(model *m, size_t i)
 {
     assert_true(m->n_dead < m->cap_dead);
     m->dead[m->n_dead++] = m->live_id[i];
+    if (m->live_lane[i] >= 0) m->lane_busy[m->live_lane[i]] = false;
     m->n_live--;
     m->live[i] = m->live[m->n_live];
     m->live_id[i] = m->live_id[m->n_live];
+    m->live_lane[i] = m->live_lane[m->n_live];
 }
 
 static void model_fn(void *ctx, void *obj)
@@ -276,10 +291,30 @@ static void model_fn(void *ctx, void *obj)
     assert_int_equal(tag, m->expect_tag);
     assert_true(cs_cal_now(m->cal) == m->expect_t);
     m->ran++;
-    /* Handlers schedule follow-ups, a third of them at the current instant. */
-    unsigned r = (unsigned)gsl_rng_uniform_int(m->g, 6);
-    if (r < 2 && m->n_live + 2 < m->cap_live) model_schedule(m, 0.0);
-    if (r == 2 && m->n_live + 2 < m->cap_live) model_schedule(m, (double)gsl_rng_uniform_int(m->g, 4));
+    /* The running event is no longer pending (it stays in the heap as a hole until the
+     * handler's first schedule takes its place: sim/cal.c). */
+    assert_int_equal(cs_cal_pending(m->cal), m->n_live);
+    /* Handlers schedule follow-ups, a third of them at the current instant, and cancel events
+     * before or after their first schedule (with the hole at the root, or not). */
+    unsigned r = (unsigned)gsl_rng_uniform_int(m->g, 9);
+    if ((r == 3 || r == 4) && m->n_live > 0) {
+        size_t i = (size_t)gsl_rng_uniform_int(m->g, m->n_live);
+        cs_event_id id = m->live_id[i];
+        assert_true(cs_cal_time_of(m->cal, id) == m->live[i].t);
+        model_kill(m, i);
+        assert_true(cs_cal_cancel(m->cal, id));
+        assert_int_equal(cs_cal_pending(m->cal), m->n_live);
+    }
+    if (r == 5 && m->n_dead > 0) assert_false(cs_cal_cancel(m->cal, m->dead[gsl_rng_uniform_int(m->g, m->n_dead)]));
+    if ((r < 2 || r == 4) && m->n_live + 2 < m->cap_live) model_schedule(m, 0.0);
+    if ((r == 2 || r == 6) && m->n_live + 2 < m->cap_live) model_schedule(m, (double)gsl_rng_uniform_int(m->g, 4));
+    if (r == 6 && m->n_live > 0) {
+        size_t i = (size_t)gsl_rng_uniform_int(m->g, m->n_live);
+        cs_event_id id = m->live_id[i];
+        model_kill(m, i);
+        assert_true(cs_cal_cancel(m->cal, id));
+    }
+    assert_int_equal(cs_cal_pending(m->cal), m->n_live);
 }
 
 static size_t model_min(const model *m)
@@ -300,9 +335,12 @@ static void test_order_model_based(void **state)
     m.cap_live = 1024;
     m.live = malloc(m.cap_live * sizeof *m.live);
     m.live_id = malloc(m.cap_live * sizeof *m.live_id);
+    m.live_lane = malloc(m.cap_live * sizeof *m.live_lane);
     m.cap_dead = 400000;
     m.dead = malloc(m.cap_dead * sizeof *m.dead);
-    assert_true(m.cal && m.live && m.live_id && m.dead);
+    assert_true(m.cal && m.live && m.live_id && m.live_lane && m.dead);
+    /* Three lanes (sim/cal.h), the fourth left unused. */
+    for (m.lanes = 0; m.lanes < 3; m.lanes++) assert_int_equal(cs_cal_lane_new(m.cal), m.lanes);
 
     size_t steps = 0, cancels = 0, stale = 0;
     for (int op = 0; op < 150000; op++) {
@@ -352,9 +390,12 @@ static void test_order_model_based(void **state)
     assert_int_equal(m.ran, steps);
     assert_int_equal(cs_cal_executed(m.cal), steps);
     /* The mix must actually have exercised every branch. */
-    assert_true(steps > 50000 && cancels > 5000 && stale > 3000);
+    assert_true(steps > 50000 && cancels > 5000 && stale > 3000 && m.on_lanes > 300);
+    assert_int_equal(cs_cal_lane_new(m.cal), 3);
+    assert_int_equal(cs_cal_lane_new(m.cal), -1);   /* CS_CAL_LANES is 4 */
 
     free(m.live);
+    free(m.live_lane);
     free(m.live_id);
     free(m.dead);
     gsl_rng_free(m.g);

@@ -103,6 +103,36 @@ static void test_sequence_renumbering(void **state)
     cs_cal_destroy(cal);
 }
 
+/* Renumbering keeps the lanes' pending entries in order with the heap's (equal times and
+ * priorities: insertion order decides), and leaves them on their lanes. */
+static void test_renumbering_with_lanes(void **state)
+{
+    (void)state;
+    cs_cal *cal = cs_cal_create(0);
+    assert_non_null(cal);
+    int a = cs_cal_lane_new(cal), b = cs_cal_lane_new(cal);
+    assert_true(a == 0 && b == 1);
+    cal->seq = SEQ_LIMIT - 3;
+    cs_event_id ids[12];
+    for (uintptr_t i = 1; i <= 12; i++) {
+        if (i == 2 || i == 7)
+            ids[i - 1] = cs_cal_schedule_lane(cal, i == 2 ? a : b, 1.0, 0, log_fn, (void *)i);
+        else
+            ids[i - 1] = cs_cal_schedule(cal, 1.0, 0, log_fn, (void *)i);
+        assert_true(ids[i - 1] != 0);
+    }
+    assert_true(cal->seq < 100);   /* renumbered */
+    assert_int_equal(cal->slots[(uint32_t)ids[1]].heap_pos, LANE_POS + (uint32_t)a);
+    assert_int_equal(cal->slots[(uint32_t)ids[6]].heap_pos, LANE_POS + (uint32_t)b);
+    assert_true(cs_cal_time_of(cal, ids[1]) == 1.0);
+    assert_int_equal(cs_cal_pending(cal), 12);
+    order_log l = {cal, {0}, 0};
+    cs_cal_run_until(cal, 10.0, &l);
+    assert_int_equal(l.n, 12);
+    for (uintptr_t i = 1; i <= 12; i++) assert_int_equal(l.got[i - 1], i);
+    cs_cal_destroy(cal);
+}
+
 /* The four children of every entry share one 64-byte cache line, at every heap size. */
 static void test_children_share_a_line(void **state)
 {
@@ -163,6 +193,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_generation_skips_zero),
                                        cmocka_unit_test(test_sequence_renumbering),
+                                       cmocka_unit_test(test_renumbering_with_lanes),
                                        cmocka_unit_test(test_children_share_a_line),
                                        cmocka_unit_test(test_front_entry)};
     return cmocka_run_group_tests(tests, NULL, NULL);
