@@ -49,7 +49,11 @@ LDSAN     := -fsanitize=thread
 SUFFIX    := -tsan
 else
 BUILD     ?= build$(FLAVOUR)
-OPT       := -O2 -g
+# Link-time optimisation for the binaries users run (about 3% fewer instructions on the
+# baseline).  The objects are "fat" (they carry ordinary code too) and the test programs link
+# them with -fno-lto: LTO's whole-program view raises -Wmaybe-uninitialized false positives
+# under the tests' -Werror (error returns through cs_error_set it cannot follow).
+OPT       := -O2 -g -flto=auto -ffat-lto-objects
 LDSAN     :=
 SUFFIX    :=
 endif
@@ -124,7 +128,7 @@ $(BUILD)/%.o: %.c | deps-present
 .SECONDARY: $(BUILD)/tests/cli_child.o
 $(BUILD)/tests/%: tests/%.c $(BUILD)/tests/cli_child.o $(BUILD)/libcallsim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -DCS_VERSION='"$(VERSION)"' $(CFLAGS) -o $@ $< $(BUILD)/tests/cli_child.o $(BUILD)/libcallsim.a \
+	$(CC) $(CPPFLAGS) -DCS_VERSION='"$(VERSION)"' $(CFLAGS) -fno-lto -o $@ $< $(BUILD)/tests/cli_child.o $(BUILD)/libcallsim.a \
 	    $(LDLIBS) $(CMOCKA_LIBS) $(LDSAN)
 
 # The CLI with tests/fault_shim.c wrapped around its allocation and file calls, for
@@ -144,7 +148,7 @@ FUZZ_NAMES_ALL := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY    := $(FUZZ_NAMES_ALL:%=$(BUILD)/fuzz/replay_%)
 $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay_main.c $(BUILD)/libcallsim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(filter-out -MMD -MP,$(CFLAGS)) -o $@ fuzz/fuzz_$*.c fuzz/replay_main.c \
+	$(CC) $(CPPFLAGS) $(filter-out -MMD -MP,$(CFLAGS)) -fno-lto -o $@ fuzz/fuzz_$*.c fuzz/replay_main.c \
 	    $(BUILD)/libcallsim.a $(LDLIBS) $(LDSAN)
 
 check: deps
