@@ -77,15 +77,8 @@ static inline int32_t slot_of(const cs_ctr *c, size_t *cur, double t)
     return (int32_t)s;
 }
 
-/* The caller's patience for the current wait, computed the first time it is needed. */
-static inline double patience_of(call *k)
-{
-    if (k->pat_later) {
-        k->patience = cs_dist_later(k->pat_later, k->patience);
-        k->pat_later = NULL;
-    }
-    return k->patience;
-}
+/* The caller's patience for the current wait. */
+static inline double patience_of(const call *k) { return k->patience; }
 
 /* The attempt's local day for the daily counters (models/count.h), -1 when none are kept. */
 static inline long day_index(const cs_ctr *c, const call *k) { return c->line_day ? (long)k->day : -1; }
@@ -572,16 +565,13 @@ static void ev_attempt(void *ctx, void *obj)
     k->queue = (int16_t)q;
     const cs_dist *pat = band && band->has_patience ? &band->patience : &cfg->patience;
     const cs_dist *hd = band && band->has_handle && q == cfg->queue ? &band->handle : &c->scn->queues[q].handle;
-    /* The patience's logarithm waits until the caller waits (patience_of). */
-    k->patience = cs_dist_sample_later(pat, L->patience_rng, &k->pat_later);
+    k->patience = cs_dist_sample(pat, L->patience_rng);
     k->handle = cs_dist_sample(hd, c->queues[q].handle_rng);
     if (replay) {
         if (rp_handle >= 0) k->handle = rp_handle;
         if (rp_patience >= 0) {
-            k->pat_later = NULL;
             k->patience = rp_patience;
         } else if (rp_pmin > 0) {
-            patience_of(k);
             /* Rejection sampling from the conditional distribution; a patience that (almost)
              * never exceeds the observed wait falls back to the bound itself. */
             int tries = 0;
@@ -846,7 +836,7 @@ static void ev_talk_end(void *ctx, void *obj)
         k->transferred = 1;
         k->xfer = 0;
         const cs_dist *pd = T->cfg->has_patience ? &T->cfg->patience : &L->cfg->patience;
-        k->patience = cs_dist_sample_later(pd, T->patience_rng, &k->pat_later);
+        k->patience = cs_dist_sample(pd, T->patience_rng);
         k->handle = cs_dist_sample(&T->cfg->handle, T->handle_rng);
         wrap_up(c, P, k->wrap);
         enter_queue(c, k, qc->transfer_queue);

@@ -48,7 +48,7 @@ typedef struct call call;
 struct call {
     double arrival;          /* this attempt */
     double enq;              /* entered the current queue */
-    double patience;         /* for the current wait (u of the draw while pat_later is set) */
+    double patience;         /* for the current wait */
     double handle;           /* talk time, drawn at arrival */
     double ivr_time;
     double booked;           /* callback booking time */
@@ -57,7 +57,6 @@ struct call {
     double connect;          /* BT connection time of this attempt (0 without) */
     double talk_end;         /* when the current talk ends */
     double wrap;             /* the handler's wrap-up after it, drawn when the talk starts */
-    const cs_dist *pat_later;   /* the patience is cs_dist_later(pat_later, patience) */
     cs_event_id timer;       /* patience, IVR end, callback expiry, connection */
     call *prev, *next;       /* queue or callback list */
     uint64_t caller;

@@ -482,7 +482,7 @@ double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
     case CS_DIST_NEVER:
         return INFINITY;
     case CS_DIST_EXPONENTIAL:
-        return cs_rng_exponential(r, d->a); /* inline generator, see sim/rng.h */
+        return cs_rng_exponential(r, d->a); /* inline ziggurat, see sim/rng.h */
     case CS_DIST_DETERMINISTIC:
         return d->a;
     case CS_DIST_UNIFORM:
@@ -492,8 +492,8 @@ double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
     }
     case CS_DIST_LOGNORMAL:
         /* gsl_ran_lognormal uses the polar Box-Muller method with a rejection loop and two
-         * logs; the ziggurat normal is several times faster and equally exact. */
-        return exp(d->a + d->b * gsl_ran_gaussian_ziggurat(r, 1.0));
+         * logs; the ziggurat normal (inline, sim/rng.h) is several times faster and exact. */
+        return exp(d->a + d->b * cs_rng_gaussian(r));
     case CS_DIST_GAMMA:
         return gsl_ran_gamma(r, d->a, d->b); /* Marsaglia-Tsang */
     case CS_DIST_WEIBULL:

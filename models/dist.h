@@ -154,31 +154,6 @@ static inline double cs_dist_sample(const cs_dist *d, const gsl_rng *r)
     return csi_dist_sample_other(d, r);
 }
 
-/** @brief cs_dist_sample with the logarithm put off: the same stream positions are used now,
- * and when the draw is an exponential (alone, or the component a mixture picked) *later is set
- * to it and u is returned, to become the same value bit for bit with cs_dist_later(*later, u)
- * if and when it is needed (a patience is needed only by callers who wait).  Otherwise *later
- * is NULL and the value is returned. */
-static inline double cs_dist_sample_later(const cs_dist *d, const gsl_rng *r, const cs_dist **later)
-{
-    if (d->kind == CS_DIST_MIXTURE) {
-        double u = cs_rng_uniform(r);   /* as csi_dist_sample_other picks a component */
-        size_t i = 0;
-        while (u >= d->cum[i])
-            i++;
-        d = &d->comp[i];
-    }
-    if (d->kind == CS_DIST_EXPONENTIAL) {
-        *later = d;
-        return cs_rng_uniform(r);
-    }
-    *later = NULL;
-    return cs_dist_sample(d, r);
-}
-
-/** @brief The value of an exponential draw put off by cs_dist_sample_later (cs_rng_exponential). */
-static inline double cs_dist_later(const cs_dist *d, double u) { return -d->a * log(1.0 - u); }
-
 /** @brief Mean; +INFINITY for `never` and for a mixture with a `never` share > 0. */
 double cs_dist_mean(const cs_dist *d);
 

@@ -279,7 +279,10 @@ static void test_time_stable(void **state)
     assert_true(is.sd < 0.04 && is.sd < nv.sd / 4);
     assert_true(is.mean > 0.79 && is.mean < 0.86);
     assert_true(is.lo > 0.70);
-    /* And the requirement lags the arrivals: its peak comes after the arrivals' (10:00). */
+    /* And the requirement lags the arrivals (peak hour 10:00, symmetric around it): the two
+     * hours after the peak need more than the two before, and the requirement peaks at
+     * 10:00-12:00.  (Slots 10 and 11 need nearly the same, so which of them is the single
+     * highest is sampling noise, not the lag.) */
     int peak = 0;
     size_t at = 0;
     for (size_t k = 48; k < 72; k++)   /* Wednesday */
@@ -287,7 +290,8 @@ static void test_time_stable(void **state)
             peak = x->required[k];
             at = k - 48;
         }
-    assert_true(at > 10);
+    assert_true(at >= 10 && at <= 12);
+    assert_true(x->required[48 + 11] + x->required[48 + 12] > x->required[48 + 8] + x->required[48 + 9]);
     cs_results_free(naive);
     cs_isa_restore(s, 0, &sv);
     cs_isa_free(x);
