@@ -677,7 +677,11 @@ int cs_cmd_fit(int argc, char **argv)
     if (st == CS_OK && ov.any) {
         st = cs_fitpick_estimate(c.pk_a, c.pk_b, c.pk_wline, c.pk_nw, c.pk_arr, c.pk_t, c.pk_line, c.pk_na,
                                  c.n_lines, &pk, &err);
-        use_pick = st == CS_OK && pk.ok;
+        /* Without agents the log cannot show that one group of handlers chose between the lines:
+         * separate pools (999 call takers, a 101 desk) pass each other's callers by without any
+         * choice, and weights read from that would let 101 callers go before 999 ones. */
+        int shared = c.have_agent && c.answered_agent > 0;
+        use_pick = st == CS_OK && pk.ok && shared;
         if (st == CS_OK) {
             printf("Pick between lines (%zu answers while a caller of another line who had called earlier still "
                    "waited; the chance a line is taken is its weight over the sum of the waiting lines' weights):\n",
@@ -688,8 +692,12 @@ int cs_cmd_fit(int argc, char **argv)
             if (use_pick)
                 printf("  written as the pool's pick: weighted with these weights, in place of the priorities "
                        "(a line above another is taken first most of the time, not always)\n");
-            else
+            else if (!pk.ok)
                 printf("  too few such answers (%d needed): the priorities are written\n", CS_FITPICK_MIN_EVENTS);
+            else
+                printf("  not written: without an agent column the log cannot show that the same handlers could "
+                       "take either line (separate pools pass each other's callers by too); the priorities are "
+                       "written\n");
         }
     }
 
