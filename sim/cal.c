@@ -511,7 +511,7 @@ double cs_cal_time_of(const cs_cal *cal, cs_event_id id)
 
 bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
 {
-    heap_entry top;
+    heap_entry top = {0, 0}; /* set on every path that reads it; -O1 (TSan) cannot see that */
     enum { NONE, FRONT, HEAP, LANE } from = cal->has_front ? FRONT : cal->n ? HEAP : NONE;
     if (from == FRONT) top = cal->front;
     else if (from == HEAP) top = cal->heap[0];
