@@ -133,6 +133,16 @@ static inline double bits_time(uint64_t u)
 
 static inline uint32_t slot_of_key(uint64_t key) { return (uint32_t)(key & SLOT_MASK); }
 
+/* The entries just past the last, heap[n .. n+ARITY-1], hold a sentinel that leaves after every
+ * event (its t is above the bits of +inf; t + 1 cannot overflow in before()), so that every
+ * group of children the heap walks read is a full one: no partial group to test for. */
+static const heap_entry SENTINEL = {UINT64_MAX >> 1, UINT64_MAX};
+
+static inline void set_sentinels(cs_cal *cal)
+{
+    for (size_t i = 0; i < CS_CAL_ARITY; i++) cal->heap[cal->n + i] = SENTINEL;
+}
+
 /* Generations skip 0 so that a handle ((gen << 32) | slot) is never 0, the "no event" value,
  * even after 2^32 reuses of slot 0. */
 static inline void bump_gen(slot *sl)
@@ -142,7 +152,7 @@ static inline void bump_gen(slot *sl)
 
 static bool grow_heap(cs_cal *cal, size_t cap)
 {
-    size_t bytes = (cap + HEAP_SHIFT) * sizeof(heap_entry);
+    size_t bytes = (cap + HEAP_SHIFT + CS_CAL_ARITY) * sizeof(heap_entry);
     bytes = (bytes + LINE - 1) / LINE * LINE;   /* aligned_alloc wants a multiple of the alignment */
     heap_entry *b = aligned_alloc(LINE, bytes);
     if (!b) return false;
@@ -151,6 +161,7 @@ static bool grow_heap(cs_cal *cal, size_t cap)
     cal->base = b;
     cal->heap = b + HEAP_SHIFT;
     cal->cap = cap;
+    set_sentinels(cal);
     return true;
 }
 
@@ -211,6 +222,7 @@ void cs_cal_reset(cs_cal *cal)
         cal->free_head = (uint32_t)i;
     }
     cal->n = 0;
+    set_sentinels(cal);
     cal->has_front = false;
     cal->hole = false;
     cal->lane_armed = 0;
@@ -253,26 +265,19 @@ static inline void place(cs_cal *cal, size_t pos, heap_entry e)
     cal->slots[slot_of_key(e.key)].heap_pos = (uint32_t)pos;
 }
 
-/* The earliest of the full group of children first .. first+ARITY-1, by a tournament of
- * conditional moves. */
+/* The earliest of the group of children first .. first+ARITY-1 (sentinels past the last
+ * entry), by a tournament of conditional moves: the final pick is arithmetic, as GCC turns a
+ * `?:` between two indices into a branch, one mispredicted a third of the time. */
 static inline size_t earliest_child(const heap_entry *h, size_t first)
 {
 #if CS_CAL_ARITY == 4
     size_t a = first + before(&h[first + 1], &h[first]);
     size_t b = first + 2 + before(&h[first + 3], &h[first + 2]);
-    return before(&h[b], &h[a]) ? b : a;
+    size_t m = (size_t)0 - (size_t)before(&h[b], &h[a]);
+    return a ^ ((a ^ b) & m);
 #else
     return first + before(&h[first + 1], &h[first]);
 #endif
-}
-
-/* The earliest of the children first .. n-1 of a partial group (the heap's last parent). */
-static inline size_t earliest_partial(const heap_entry *h, size_t first, size_t n)
-{
-    size_t best = first;
-    for (size_t c = first + 1; c < n; c++)
-        if (before(&h[c], &h[best])) best = c;
-    return best;
 }
 
 static inline __attribute__((always_inline)) void sift_up(cs_cal *cal, size_t pos, heap_entry e)
@@ -286,11 +291,19 @@ static inline __attribute__((always_inline)) void sift_up(cs_cal *cal, size_t po
     place(cal, pos, e);
 }
 
+/* One more entry: the sentinels move up by one (the new entry's place is written next). */
+static inline void grow_by_one(cs_cal *cal)
+{
+    cal->heap[cal->n + CS_CAL_ARITY] = SENTINEL;
+    cal->n++;
+}
+
 /* Adds e, known to leave before every heap entry, as the new root: the path from the new leaf
  * to the root moves down one level, with no comparisons. */
 static void push_min(cs_cal *cal, heap_entry e)
 {
-    size_t pos = cal->n++;
+    size_t pos = cal->n;
+    grow_by_one(cal);
     while (pos > 0) {
         size_t parent = (pos - 1) / CS_CAL_ARITY;
         place(cal, pos, cal->heap[parent]);
@@ -315,7 +328,7 @@ static void sift_down(cs_cal *cal, size_t pos, heap_entry e)
     for (;;) {
         size_t first = pos * CS_CAL_ARITY + 1;
         if (first >= n) break;
-        size_t best = first + CS_CAL_ARITY <= n ? earliest_child(h, first) : earliest_partial(h, first, n);
+        size_t best = earliest_child(h, first);
         if (!before(&h[best], &e)) break;
         place(cal, pos, h[best]);
         pos = best;
@@ -332,16 +345,7 @@ static inline __attribute__((always_inline)) void replace_root(cs_cal *cal, heap
     size_t n = cal->n;
     const heap_entry *h = cal->heap;
     size_t pos = 0;
-    for (;;) {
-        size_t first = pos * CS_CAL_ARITY + 1;
-        if (first + CS_CAL_ARITY > n) {
-            if (first < n) {
-                size_t best = earliest_partial(h, first, n);
-                place(cal, pos, h[best]);
-                pos = best;
-            }
-            break;
-        }
+    for (size_t first = 1; first < n; first = pos * CS_CAL_ARITY + 1) {
         size_t best = earliest_child(h, first);
         place(cal, pos, h[best]);
         pos = best;
@@ -353,8 +357,10 @@ static inline __attribute__((always_inline)) void replace_root(cs_cal *cal, heap
 static void pop_root(cs_cal *cal)
 {
     size_t n = --cal->n;
+    heap_entry last = cal->heap[n];
+    cal->heap[n] = SENTINEL;
     if (n == 0) return;
-    replace_root(cal, cal->heap[n]);
+    replace_root(cal, last);
 }
 
 static inline void release_slot(cs_cal *cal, uint32_t s)
@@ -397,6 +403,7 @@ static void renumber(cs_cal *cal)
         }
     }
     cal->n = j;
+    set_sentinels(cal);
     cal->seq = total;
     lane_update_min(cal);
 }
@@ -460,7 +467,7 @@ cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, vo
         cal->has_front = true;
         sl->heap_pos = FRONT_POS;
     } else {
-        cal->n++;
+        grow_by_one(cal);
         sift_up(cal, cal->n - 1, e);
     }
     return handle_of(cal, sl);
@@ -491,8 +498,9 @@ bool cs_cal_cancel(cs_cal *cal, cs_event_id id)
         return true;
     }
     cal->n--;
-    if (pos == cal->n) return true;
     heap_entry last = cal->heap[cal->n];
+    cal->heap[cal->n] = SENTINEL;
+    if (pos == cal->n) return true;
     if (pos > 0 && before(&last, &cal->heap[(pos - 1) / CS_CAL_ARITY]))
         sift_up(cal, pos, last);
     else
