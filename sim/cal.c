@@ -105,9 +105,11 @@ struct cs_cal {
     heap_entry front;    /* valid when has_front: leaves before every heap entry */
     bool has_front;
     bool hole;           /* heap[0] is the event being executed (see cs_cal_step) */
-    heap_entry lane[CS_CAL_LANES];   /* pending entry of lane i when bit i of lane_armed is set */
+    /* Lane i's pending entry when bit i of lane_armed is set, else a sentinel, so that lane_min
+     * always names an entry to compare with. */
+    heap_entry lane[CS_CAL_LANES];
     unsigned lanes, lane_armed;      /* lanes handed out; which have a pending entry */
-    int lane_min;                    /* the armed lane that leaves first, -1 if none */
+    int lane_min;                    /* the lane entry that leaves first (a sentinel if none is armed) */
     slot *slots;
     size_t nslots;
     uint32_t free_head;
@@ -193,7 +195,8 @@ cs_cal *cs_cal_create(size_t capacity_hint)
     cs_cal *cal = calloc(1, sizeof *cal);
     if (!cal) return NULL;
     cal->free_head = SLOT_FREE;
-    cal->lane_min = -1;
+    cal->lane_min = 0;
+    for (size_t i = 0; i < CS_CAL_LANES; i++) cal->lane[i] = SENTINEL;
     size_t want = capacity_hint ? capacity_hint : 64;
     while (cal->nslots < want)
         if (!grow_slots(cal)) {
@@ -226,7 +229,8 @@ void cs_cal_reset(cs_cal *cal)
     cal->has_front = false;
     cal->hole = false;
     cal->lane_armed = 0;
-    cal->lane_min = -1;
+    cal->lane_min = 0;
+    for (size_t i = 0; i < CS_CAL_LANES; i++) cal->lane[i] = SENTINEL;
     cal->seq = 0;
     cal->executed = 0;
     cal->clock.now = 0.0;
@@ -250,13 +254,22 @@ static inline bool before(const heap_entry *a, const heap_entry *b)
     return a->t < b->t + (a->key < b->key);
 }
 
-/* Finds the armed lane that leaves first (at most CS_CAL_LANES to look at). */
-static void lane_update_min(cs_cal *cal)
+/* Finds the lane entry that leaves first: lanes not armed hold sentinels, which leave last, so
+ * all CS_CAL_LANES are compared, by a tournament of conditional moves. */
+static inline void lane_update_min(cs_cal *cal)
 {
-    int best = -1;
-    for (unsigned i = 0; i < cal->lanes; i++)
-        if (((cal->lane_armed >> i) & 1u) && (best < 0 || before(&cal->lane[i], &cal->lane[best]))) best = (int)i;
-    cal->lane_min = best;
+    const heap_entry *l = cal->lane;
+#if CS_CAL_LANES == 4
+    size_t a = before(&l[1], &l[0]);
+    size_t b = 2 + before(&l[3], &l[2]);
+    size_t m = (size_t)0 - (size_t)before(&l[b], &l[a]);
+    cal->lane_min = (int)(a ^ ((a ^ b) & m));
+#else
+    size_t best = 0;
+    for (size_t i = 1; i < CS_CAL_LANES; i++)
+        if (before(&l[i], &l[best])) best = i;
+    cal->lane_min = (int)best;
+#endif
 }
 
 static inline void place(cs_cal *cal, size_t pos, heap_entry e)
@@ -447,7 +460,7 @@ cs_event_id cs_cal_schedule_lane(cs_cal *cal, int lane, double t, int prio, cs_e
     cal->lane[lane] = e;
     cal->lane_armed |= 1u << lane;
     sl->heap_pos = LANE_POS + (uint32_t)lane;
-    if (cal->lane_min < 0 || before(&e, &cal->lane[cal->lane_min])) cal->lane_min = lane;
+    if (before(&e, &cal->lane[cal->lane_min])) cal->lane_min = lane;
     return handle_of(cal, sl);
 }
 
@@ -494,6 +507,7 @@ bool cs_cal_cancel(cs_cal *cal, cs_event_id id)
     }
     if (pos >= LANE_POS) {
         cal->lane_armed &= ~(1u << (pos - LANE_POS));
+        cal->lane[pos - LANE_POS] = SENTINEL;
         lane_update_min(cal);
         return true;
     }
@@ -519,19 +533,16 @@ double cs_cal_time_of(const cs_cal *cal, cs_event_id id)
 
 bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
 {
-    heap_entry top = {0, 0}; /* set on every path that reads it; -O1 (TSan) cannot see that */
-    enum { NONE, FRONT, HEAP, LANE } from = cal->has_front ? FRONT : cal->n ? HEAP : NONE;
-    if (from == FRONT) top = cal->front;
-    else if (from == HEAP) top = cal->heap[0];
+    /* Sentinels stand in for an empty heap (heap[0]) and for no armed lane, so the earliest
+     * event is found with one comparison and no test for emptiness. */
+    const heap_entry *top = cal->has_front ? &cal->front : &cal->heap[0];
     int lane = cal->lane_min;
-    if (lane >= 0 && (from == NONE || before(&cal->lane[lane], &top))) {
-        top = cal->lane[lane];
-        from = LANE;
-    }
-    if (from == NONE) return false;
-    double t = bits_time(top.t);
+    bool from_lane = before(&cal->lane[lane], top);
+    if (from_lane) top = &cal->lane[lane];
+    if (top->t >= SENTINEL.t) return false;   /* nothing pending */
+    double t = bits_time(top->t);
     if (t > t_end) return false;
-    uint32_t s = slot_of_key(top.key);
+    uint32_t s = slot_of_key(top->key);
     slot *sl = &cal->slots[s];
     cs_event_fn *fn = sl->fn;
     void *obj = sl->obj;
@@ -539,13 +550,14 @@ bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
     /* An event from the heap stays at its root while it runs, as a hole: most handlers
      * schedule an event, and the first one fills the hole (cs_cal_schedule).  The hole leaves
      * before every other entry, so nothing else can rise to the root past it. */
-    if (from == FRONT) {
-        cal->has_front = false;
-    } else if (from == HEAP) {
-        cal->hole = true;
-    } else {
+    if (from_lane) {
         cal->lane_armed &= ~(1u << lane);
+        cal->lane[lane] = SENTINEL;
         lane_update_min(cal);
+    } else if (cal->has_front) {
+        cal->has_front = false;
+    } else {
+        cal->hole = true;
     }
     cal->clock.now = t;
     cal->executed++;
