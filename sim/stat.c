@@ -55,7 +55,10 @@ size_t cs_hist_nbins(cs_hist_layout lay)
 size_t cs_hist_bin(const cs_hist_layout *lay, double x)
 {
     if (!(x > 0)) return 0;
-    if (!(x < ldexp(1.0, lay->octaves))) return cs_hist_nbins(*lay) - 1;   /* incl. +inf */
+    /* 2^octaves exactly, without a call to ldexp for every wait (layouts have far fewer than
+     * 63 octaves; ldexp for any other). */
+    double top = lay->octaves >= 0 && lay->octaves < 63 ? (double)(1ULL << lay->octaves) : ldexp(1.0, lay->octaves);
+    if (!(x < top)) return cs_hist_nbins(*lay) - 1;   /* incl. +inf */
     if (x < 1.0) {
         /* x * linear is rounded before the floor; nudge the index so that the bin's edges
          * (computed as (i-1)/linear and i/linear) really contain x. */
@@ -65,9 +68,14 @@ size_t cs_hist_bin(const cs_hist_layout *lay, double x)
         while (i < (size_t)lay->linear && x >= (double)i / lay->linear) i++;
         return i;
     }
-    int e;
-    double f = frexp(x, &e);   /* x = f * 2^e, f in [0.5, 1): octave k = e - 1 */
-    int k = e - 1;
+    /* frexp(x, &e) by its bits (x is normal here: 1 <= x < 2^octaves): x = f * 2^e with f in
+     * [0.5, 1) the same mantissa under the exponent of 0.5, so octave k = e - 1. */
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int k = (int)((bits >> 52) & 0x7ff) - 1023;
+    bits = (bits & ~(0x7ffULL << 52)) | (0x3feULL << 52);
+    double f;
+    memcpy(&f, &bits, sizeof f);
     size_t j = (size_t)((2.0 * f - 1.0) * lay->per_octave);
     return 1 + (size_t)lay->linear + (size_t)k * (size_t)lay->per_octave + j;
 }
