@@ -764,6 +764,7 @@ static void enter_queue(cs_ctr *c, call *k, int q)
     if (Q->tail) Q->tail->next = k; else Q->head = k;
     Q->tail = k;
     Q->len++;
+    for (size_t i = 0; i < Q->n_pools; i++) c->pools[Q->pools[i]].waiting++;
     set_line_waiting(c, L, L->waiting + 1);
     if (k->measured && !k->leg2) cs_count_queued(c->rs, (size_t)k->line, (size_t)k->slot);
     k->timer = 0;
@@ -776,6 +777,7 @@ static void unlink_queued(cs_ctr *c, call *k)
     if (k->prev) k->prev->next = k->next; else Q->head = k->next;
     if (k->next) k->next->prev = k->prev; else Q->tail = k->prev;
     Q->len--;
+    for (size_t i = 0; i < Q->n_pools; i++) c->pools[Q->pools[i]].waiting--;
     line_rt *L = &c->lines[k->line];
     set_line_waiting(c, L, L->waiting - 1);
 }
@@ -1106,6 +1108,8 @@ static call *pick_call(cs_ctr *c, pool_rt *P)
 
 static void dispatch(cs_ctr *c, pool_rt *P)
 {
+    /* Most handlers come free with nobody waiting: nothing to look through. */
+    if (P->waiting == 0 && P->n_rb_lines == 0 && P->n_cb_lines == 0) return;
     while (P->on_duty - P->busy > 0) {
         call *k = pick_call(c, P);
         if (P->n_rb_lines && ringback_first(c, P, k)) continue;

@@ -125,6 +125,7 @@ typedef struct line_rt {
 typedef struct pool_rt {
     const cs_pool *cfg;
     int on_duty, busy, leaving;
+    long waiting;               /* live callers in its queues: dispatch's quick "nothing to take" */
     size_t step;                /* index of the current staffing step */
     double next_change;
     cs_timeavg busy_ta, duty_ta;

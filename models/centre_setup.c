@@ -307,6 +307,7 @@ void csi_ctr_reset_state(cs_ctr *c)
     for (size_t p = 0; p < s->n_pools; p++) {
         pool_rt *P = &c->pools[p];
         P->busy = P->leaving = 0;
+        P->waiting = 0;
         P->on_duty = 0;
         P->step = 0;
         cs_timeavg_reset(&P->busy_ta, 0, 0);
