@@ -69,9 +69,16 @@ static void call_free(cs_ctr *c, call *k)
 
 static inline double now_of(const cs_ctr *c) { return cs_cal_now(c->cal); }
 
+/* floor(x), for the x >= 0 of simulated time, by a conversion (the same value: below 2^62 the
+ * conversion truncates, and truncation is floor for x >= 0) instead of a call per attempt. */
+static inline double floor_time(double x)
+{
+    return x >= 0 && x < 0x1p62 ? (double)(int64_t)x : floor(x);
+}
+
 static inline int32_t slot_of(const cs_ctr *c, size_t *cur, double t)
 {
-    double w = c->days ? cs_days_week_s(c->days, cur, t) : t - CS_WEEK * floor(t / CS_WEEK);
+    double w = c->days ? cs_days_week_s(c->days, cur, t) : t - CS_WEEK * floor_time(t / CS_WEEK);
     long s = (long)(w / c->interval);
     if (s >= (long)c->rs->n_slots) s = (long)c->rs->n_slots - 1;
     return (int32_t)s;
