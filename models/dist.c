@@ -503,9 +503,12 @@ double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
         return d->values[gsl_rng_uniform_int(r, (unsigned long)d->n_values)];
     case CS_DIST_MIXTURE: {
         double u = cs_rng_uniform(r); /* in [0, 1), and cum[n_comp - 1] == 1 */
+        /* The first i with u < cum[i], counted without a branch on u (a random component is a
+         * coin toss to the branch predictor): cum is nondecreasing, so the j with u >= cum[j]
+         * are exactly those before it, and none is the last (u < 1). */
         size_t i = 0;
-        while (u >= d->cum[i])
-            i++;
+        for (size_t j = 0; j + 1 < d->n_comp; j++)
+            i += (size_t)(u >= d->cum[j]);
         return cs_dist_sample(&d->comp[i], r);
     }
     }

@@ -460,7 +460,9 @@ cs_event_id cs_cal_schedule_lane(cs_cal *cal, int lane, double t, int prio, cs_e
     cal->lane[lane] = e;
     cal->lane_armed |= 1u << lane;
     sl->heap_pos = LANE_POS + (uint32_t)lane;
-    if (before(&e, &cal->lane[cal->lane_min])) cal->lane_min = lane;
+    /* Arithmetic, not a branch: which line's arrival comes first is a coin toss. */
+    int m = 0 - (int)before(&e, &cal->lane[cal->lane_min]);
+    cal->lane_min ^= (cal->lane_min ^ lane) & m;
     return handle_of(cal, sl);
 }
 
