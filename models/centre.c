@@ -710,15 +710,20 @@ static void start_talk(cs_ctr *c, call *k, pool_rt *P)
      * The draws are the same either way, so the results do not depend on it. */
     const queue_rt *Q = &c->queues[k->queue];
     const cs_queue *qc = Q->cfg;
-    k->xfer = !k->leg2 && qc->transfer_queue >= 0 && cs_rng_uniform(Q->transfer_rng) < qc->transfer_share;
+    /* Whether the talk is transferred is a coin toss: from here it selects values (the event's
+     * time and function), not code, so that no branch depends on it. */
+    int xfer = 0;
+    if (!k->leg2 && qc->transfer_queue >= 0) xfer = cs_rng_uniform(Q->transfer_rng) < qc->transfer_share;
+    k->xfer = (uint8_t)xfer;
     double w = cs_dist_sample(&qc->wrap, Q->wrap_rng);
     if (w > 0) w *= wrap_factor(c, L, te);
     k->wrap = w;
-    k->folded = !k->xfer && !c->trace && L->cfg->trunks < 0;
-    if (k->folded)
-        schedule(c, w > 0 ? te + w : te, CS_PRIO_NORMAL, ev_talk_wrap_end, k, NULL);
-    else
-        schedule(c, te, CS_PRIO_NORMAL, ev_talk_end, k, NULL);
+    int folded = !xfer & !c->trace & (L->cfg->trunks < 0);
+    k->folded = (uint8_t)folded;
+    double tw = w > 0 ? te + w : te;
+    cs_event_fn *const fns[2] = {ev_talk_end, ev_talk_wrap_end};
+    const double ts[2] = {te, tw};
+    schedule(c, ts[folded], CS_PRIO_NORMAL, fns[folded], k, NULL);
 }
 
 static void enter_queue(cs_ctr *c, call *k, int q)
