@@ -476,7 +476,9 @@ cs_status cs_dist_copy(cs_dist *dst, const cs_dist *src, cs_error *err)
 /* ------------------------------------------------------------------------------------
  * Sampling: the hot path. */
 
-double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
+/* The kinds the simulator draws rarely (and the rest of the switch, for completeness): out of
+ * line, so that the common ones below need no register saves. */
+__attribute__((noinline)) static double sample_rare(const cs_dist *d, const gsl_rng *r)
 {
     switch (d->kind) {
     case CS_DIST_NEVER:
@@ -514,6 +516,23 @@ double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
     }
     CS_UNREACHABLE("cs_dist_sample: corrupt or uninitialised cs_dist (unknown kind)");
     return NAN;
+}
+
+double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
+{
+    /* The lognormal (handle and IVR times) and a mixture of exponentials (patience) first,
+     * as cheap as the inline kinds: the same expressions as in sample_rare, so the same bits. */
+    if (d->kind == CS_DIST_LOGNORMAL) return exp(d->a + d->b * cs_rng_gaussian(r));
+    if (d->kind == CS_DIST_MIXTURE) {
+        double u = cs_rng_uniform(r);
+        size_t i = 0;
+        for (size_t j = 0; j + 1 < d->n_comp; j++)
+            i += (size_t)(u >= d->cum[j]);
+        const cs_dist *c = &d->comp[i];
+        if (c->kind == CS_DIST_EXPONENTIAL) return cs_rng_exponential(r, c->a);
+        return cs_dist_sample(c, r);
+    }
+    return sample_rare(d, r);
 }
 
 /* ------------------------------------------------------------------------------------

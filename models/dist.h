@@ -151,10 +151,6 @@ static inline double cs_dist_sample(const cs_dist *d, const gsl_rng *r)
 {
     if (d->kind == CS_DIST_EXPONENTIAL) return cs_rng_exponential(r, d->a);
     if (d->kind == CS_DIST_DETERMINISTIC) return d->a;   /* e.g. no wrap-up */
-    /* The lognormal (handle and IVR times) inline too: out of line, the call's register saves
-     * and the switch cost as much as the ziggurat.  The same expression as in
-     * csi_dist_sample_other, so the same bits. */
-    if (d->kind == CS_DIST_LOGNORMAL) return exp(d->a + d->b * cs_rng_gaussian(r));
     return csi_dist_sample_other(d, r);
 }
 
