@@ -21,31 +21,36 @@ const char *cs_outcome_name(cs_outcome o) { return (o >= 0 && o < CS_OUT_N) ? ou
 
 /* ---------------------------------------------------------------- call records */
 
-static call *call_new(cs_ctr *c)
+/* Every record is in use: callers are piling up.  Memory grows only here, so this is where
+ * the cap on callers in the system is enforced, at no cost per event.  Returns 0 when the run
+ * has to stop (cap or out of memory). */
+__attribute__((noinline)) static int add_chunk(cs_ctr *c)
 {
-    if (!c->free_calls) {
-        /* Every record is in use: callers are piling up.  Memory grows only here, so this is
-         * where the cap on callers in the system is enforced, at no cost per event. */
-        if (c->n_chunks * CHUNK_CALLS >= CS_CTR_MAX_CALLERS) {
-            c->overload = 1;
-            cs_cal_stop(c->cal);
-            return NULL;
-        }
-        chunk *ch = calloc(1, sizeof *ch);
-        if (!ch) {
-            c->oom = 1;
-            cs_cal_stop(c->cal);
-            return NULL;
-        }
-        ch->next = c->chunks;
-        c->chunks = ch;
-        c->n_chunks++;
-        for (size_t i = CHUNK_CALLS; i-- > 0;) {
-            ch->calls[i].state = ST_FREE;
-            ch->calls[i].next = c->free_calls;
-            c->free_calls = &ch->calls[i];
-        }
+    if (c->n_chunks * CHUNK_CALLS >= CS_CTR_MAX_CALLERS) {
+        c->overload = 1;
+        cs_cal_stop(c->cal);
+        return 0;
     }
+    chunk *ch = calloc(1, sizeof *ch);
+    if (!ch) {
+        c->oom = 1;
+        cs_cal_stop(c->cal);
+        return 0;
+    }
+    ch->next = c->chunks;
+    c->chunks = ch;
+    c->n_chunks++;
+    for (size_t i = CHUNK_CALLS; i-- > 0;) {
+        ch->calls[i].state = ST_FREE;
+        ch->calls[i].next = c->free_calls;
+        c->free_calls = &ch->calls[i];
+    }
+    return 1;
+}
+
+static inline call *call_new(cs_ctr *c)
+{
+    if (!c->free_calls && !add_chunk(c)) return NULL;
     /* A copy of a constant record, which GCC writes as a few vector stores; a memset of this
      * size becomes `rep stos`, whose start-up cost was 3% of the baseline's time. */
     static const call fresh = {.pool = -1};
@@ -57,7 +62,7 @@ static call *call_new(cs_ctr *c)
 
 static inline void journey_done(cs_ctr *c, const call *k);
 
-static void call_free(cs_ctr *c, call *k)
+static inline void call_free(cs_ctr *c, call *k)
 {
     if (k->n_entries) journey_done(c, k);
     k->state = ST_FREE;
