@@ -280,7 +280,7 @@ static void rate_piece_dated(cs_ctr *c, line_rt *L, double t, double *rate, doub
 }
 
 /* Rate of line L at time t and the end of the piece of constant rate that contains t. */
-static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
+__attribute__((noinline)) static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *end)
 {
     const cs_line *cfg = L->cfg;
     if (cfg->dated) {
@@ -319,7 +319,7 @@ static void rate_piece(cs_ctr *c, line_rt *L, double t, double *rate, double *en
 /* Next arrival after t of a non-homogeneous Poisson process with piecewise-constant rate, by
  * inversion of the integrated rate: exact, and one exponential variate per arrival whatever
  * the rate profile (thinning would waste variates and break common random numbers). */
-static double next_arrival(cs_ctr *c, line_rt *L, double t)
+static inline double next_arrival(cs_ctr *c, line_rt *L, double t)
 {
     double e = cs_rng_exponential(L->arr_rng, 1.0);
     for (;;) {
@@ -334,7 +334,7 @@ static double next_arrival(cs_ctr *c, line_rt *L, double t)
     }
 }
 
-static void schedule_arrival(cs_ctr *c, line_rt *L, double t)
+static inline void schedule_arrival(cs_ctr *c, line_rt *L, double t)
 {
     if (L->arr_lane < 0) {
         schedule(c, t, CS_PRIO_NORMAL, ev_arrival, L, NULL);
