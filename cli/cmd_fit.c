@@ -34,6 +34,7 @@
 #include "models/fit.h"
 #include "models/fitband.h"
 #include "models/fitpick.h"
+#include "models/fittalk.h"
 #include "models/overtake.h"
 #include "models/redial.h"
 #include "models/staffest.h"
@@ -701,6 +702,44 @@ int cs_cmd_fit(int argc, char **argv)
         }
     }
 
+    /* Talk time against the queue at the answer: reported, not written (models/fittalk.h). */
+    cs_fittalk_load tl;
+    memset(&tl, 0, sizeof tl);
+    if (st == CS_OK && c.pk_nw > 0) {
+        int *grp = malloc((c.pk_na ? c.pk_na : 1) * sizeof *grp);
+        if (!grp) st = cs_error_set(&err, CS_ENOMEM, "out of memory");
+        for (size_t i = 0; grp && i < c.pk_na; i++) {
+            /* The group: the call's line and its band of talk time (by time of day of arrival,
+             * as the bands were fitted). */
+            const cs_fitband_durations *hb = &lout[c.pk_line[i]].hband;
+            double tod = c.pk_arr[i] - 86400.0 * floor(c.pk_arr[i] / 86400.0);
+            size_t b = 0;
+            while (hb->test.use_bands && b + 1 < hb->test.n_bands && tod >= hb->to[b]) b++;
+            grp[i] = c.pk_line[i] * CS_FITBAND_MAX + (int)b;
+        }
+        if (grp)
+            st = cs_fittalk_load_test(c.pk_a, c.pk_b, c.pk_nw, c.pk_t, c.pk_talk, grp, c.pk_na,
+                                      c.n_lines * CS_FITBAND_MAX, &tl, &err);
+        free(grp);
+        if (st == CS_OK && tl.ok) {
+            double ci_lo = 100 * expm1(tl.slope - 1.96 * tl.se), ci_hi = 100 * expm1(tl.slope + 1.96 * tl.se);
+            printf("\nTalk time and the queue at the answer (%zu answered calls, %.1f callers waiting on every line on "
+                   "average, within each line's talk-time bands): %+.1f%% per caller waiting (95%% CI %+.1f to %+.1f%%; "
+                   "likelihood ratio %.1f on 1 df, p = %.2g)\n",
+                   tl.n, tl.mean_waiting, 100 * expm1(tl.slope), ci_lo, ci_hi, tl.lr, tl.p_value);
+            printf("  not written: %s\n",
+                   tl.p_value >= 0.05 ? "talk times do not change with the queue (p >= 0.05)"
+                   : tl.slope > 0 ? "talk times are longer when more callers wait, the opposite of a speed-up under "
+                                    "load: long talks build queues, so the slope is no response to the queue"
+                                  : "talk times are shorter when more callers wait; callsim has no scenario key for "
+                                    "it, since a slope read from a log also holds the queues that long talks build "
+                                    "(see the README's fit section)");
+        } else if (st == CS_OK) {
+            printf("\nTalk time and the queue at the answer: not checked (fewer than %d answered calls with a talk "
+                   "time, or the queue never varied)\n", CS_FITTALK_MIN_CALLS);
+        }
+    }
+
     /* Staffing from the agent column, or a plain warning that the pool is a placeholder. */
     char fit_notes[6][320];
     const char *fit_note_ptr[6];
@@ -740,6 +779,11 @@ int cs_cmd_fit(int argc, char **argv)
             k += (size_t)snprintf(b + k, 320 - k, "%s \"%.24s\" %.3g", a ? "," : "", c.lines[a].name, pk.weight[a]);
         n_fit_notes++;
     }
+    if (st == CS_OK && tl.ok)
+        snprintf(fit_notes[n_fit_notes++], 320,
+                 "talk time and the queue at the answer: %+.1f%% per caller waiting (likelihood ratio %.1f, p = %.2g; "
+                 "%zu calls); not written (see fit's output)",
+                 100 * expm1(tl.slope), tl.lr, tl.p_value, tl.n);
     for (size_t i = 0; i < n_fit_notes; i++) fit_note_ptr[i] = fit_notes[i];
     if (st == CS_OK) {
         cs_fityaml_line *yl = calloc(c.n_lines, sizeof *yl);

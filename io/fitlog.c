@@ -104,6 +104,7 @@ void cs_fitlog_fini(cs_fitlog *c)
     free(c->pk_arr);
     free(c->pk_t);
     free(c->pk_line);
+    free(c->pk_talk);
 }
 
 /* Appends (x, y, line) to the parallel arrays *xs, *ys (y may be NULL) and *ls. */
@@ -199,9 +200,21 @@ cs_status cs_fitlog_add(cs_fitlog *c, const cs_log_rec *rec, cs_tz tz, int queue
     if ((rec->outcome == CS_LOG_ANSWERED || rec->outcome == CS_LOG_ABANDONED) && isfinite(rec->wait) &&
         rec->wait > 0 && push3(&c->pk_a, &c->pk_b, &c->pk_wline, &c->pk_nw, &c->pk_capw, local, local + rec->wait, li))
         mem = 1;
-    if (rec->outcome == CS_LOG_ANSWERED && isfinite(rec->wait) && rec->wait >= 0 &&
-        push3(&c->pk_arr, &c->pk_t, &c->pk_line, &c->pk_na, &c->pk_capa, local, local + rec->wait, li))
-        mem = 1;
+    if (rec->outcome == CS_LOG_ANSWERED && isfinite(rec->wait) && rec->wait >= 0) {
+        if (c->pk_na == c->pk_captalk) {
+            size_t nc = c->pk_captalk ? 2 * c->pk_captalk : 4096;
+            double *nt = realloc(c->pk_talk, nc * sizeof *nt);
+            if (nt) {
+                c->pk_talk = nt;
+                c->pk_captalk = nc;
+            }
+        }
+        if (c->pk_na < c->pk_captalk &&
+            !push3(&c->pk_arr, &c->pk_t, &c->pk_line, &c->pk_na, &c->pk_capa, local, local + rec->wait, li))
+            c->pk_talk[c->pk_na - 1] = rec->handle;
+        else
+            mem = 1;
+    }
     if (rec->outcome == CS_LOG_ANSWERED && isfinite(rec->wait) && rec->wait > 0) {
         if (c->ov_n == c->ov_cap) {
             size_t nc = c->ov_cap ? 2 * c->ov_cap : 4096;

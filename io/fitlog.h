@@ -4,7 +4,8 @@
  * and outcome counts per hour; for every call, the staffing estimate (who answered when, and
  * when callers waited: models/staffest.h), identified callers' attempts for redials
  * (models/redial.h), the answered calls that waited, for queue priorities
- * (models/overtake.h), and every wait and answer, for the pick weights (models/fitpick.h).  Estimates are exact below the cap and use a uniform random sample
+ * (models/overtake.h), and every wait and answer, for the pick weights (models/fitpick.h) and
+ * the check of talk time against the queue (models/fittalk.h).  Estimates are exact below the cap and use a uniform random sample
  * above it.
  *
  * Times are local seconds (the log's wall clock, cs_ts_utc_offset of the zone), so that hours
@@ -69,6 +70,8 @@ typedef struct cs_fitlog {
     double *pk_arr, *pk_t;       /* every answered call (waited or not): arrival, answer */
     int *pk_line;
     size_t pk_na, pk_capa;
+    double *pk_talk;             /* their talk times (NAN if unknown), pk_na of them: models/fittalk.h */
+    size_t pk_captalk;
 } cs_fitlog;
 
 /** @brief An empty accumulator; with have_agent the staffing estimate, with have_caller the

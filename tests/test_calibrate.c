@@ -60,8 +60,8 @@ static void test_recovers_patience_and_staff(void **state)
     cs_erl_result truth;
     assert_int_equal(cs_erl_a(RATE, SERVICE, TRUE_STAFF, TRUE_PATIENCE, 20, &truth, NULL), CS_OK);
     /* 10 replications of 1.5 days (about 8,600 calls each).  The reported intervals were checked
-     * for coverage when this was written: over 40 seeds the truth fell inside 37 times for each
-     * input (92.5%, nominal 95%), and the fitted patience varied with sd 8 s against a mean
+     * for coverage: over 40 seeds (7900-7939) the truth fell inside 38 and 39 times for the two
+     * inputs (95% and 97.5%, nominal 95%; 37 before the ziggurat samplers), and the fitted patience varied with sd 8 s against a mean
      * reported half-width of 16 s (t = 2.26).  This seed is one of those runs. */
     world w = {10, 1.5 * 86400, 7919, 30};
     cs_scn *base = NULL;
