@@ -19,10 +19,18 @@
  *
  * Why branchless.  The earliest of four children of random times is a coin toss to a branch
  * predictor; a profile of the M/M/n+M model put 75% of all mispredicted branches there.  The
- * children are compared pairwise with conditional moves (a tournament of three compares),
- * and popping moves the hole to the bottom without comparing with the element that will fill
- * it (Floyd's "bottom-up" deletion): the last entry, which fills the hole, belongs near the
- * bottom, so it is then sifted up a level or two instead of being compared at every level.
+ * children are compared pairwise with conditional moves (a tournament of three compares, the
+ * last pick arithmetic too: GCC turns a `?:` between two indices into a branch), and popping
+ * moves the hole to the bottom without comparing with the element that will fill it (Floyd's
+ * "bottom-up" deletion): the last entry, which fills the hole, belongs near the bottom, so it
+ * is then sifted up a level or two instead of being compared at every level.  The branches
+ * left (how far an entry rises, how deep a walk goes) were measured: each branchless form
+ * tried cost as many cycles as it saved (README, Performance).
+ *
+ * Sentinels.  The ARITY entries past the last one hold a sentinel that leaves after every
+ * event, so every group of children a walk reads is full; heap[0] is one when the heap is
+ * empty, and a lane with nothing pending holds one, so the next event is found with one
+ * comparison and no test for emptiness.
  *
  * Sequence numbers are 32 bits.  When they run out (after 2^32 schedules in one replication)
  * the pending entries are renumbered in place: sorting the heap array by (time, key) keeps it
@@ -50,7 +58,8 @@
  * Lanes.  A line's next arrival is always pending, and each arrival schedules the next: a
  * walk through the heap per arrival, a third of all events in a contact centre.  A lane holds
  * at most one pending entry beside the heap (up to CS_CAL_LANES of them); a pop compares the
- * heap's minimum (or the front) with the earliest lane entry, cached in lane_min, so a lane
+ * heap's minimum (or the front) with the earliest lane entry, cached in lane_min (found by a
+ * tournament over all lanes, as which line's arrival comes first is a coin toss), so a lane
  * costs one comparison per event and an arrival no walk at all.  Lane entries get their
  * sequence numbers from the same counter, so the order is still exactly that of a plain heap.
  *
