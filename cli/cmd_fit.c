@@ -711,11 +711,8 @@ int cs_cmd_fit(int argc, char **argv)
         for (size_t i = 0; grp && i < c.pk_na; i++) {
             /* The group: the call's line and its band of talk time (by time of day of arrival,
              * as the bands were fitted). */
-            const cs_fitband_durations *hb = &lout[c.pk_line[i]].hband;
             double tod = c.pk_arr[i] - 86400.0 * floor(c.pk_arr[i] / 86400.0);
-            size_t b = 0;
-            while (hb->test.use_bands && b + 1 < hb->test.n_bands && tod >= hb->to[b]) b++;
-            grp[i] = c.pk_line[i] * CS_FITBAND_MAX + (int)b;
+            grp[i] = c.pk_line[i] * CS_FITBAND_MAX + (int)cs_fitband_band_of(&lout[c.pk_line[i]].hband, tod);
         }
         if (grp)
             st = cs_fittalk_load_test(c.pk_a, c.pk_b, c.pk_nw, c.pk_t, c.pk_talk, grp, c.pk_na,

@@ -476,8 +476,8 @@ cs_status cs_dist_copy(cs_dist *dst, const cs_dist *src, cs_error *err)
 /* ------------------------------------------------------------------------------------
  * Sampling: the hot path. */
 
-/* The kinds the simulator draws rarely (and the rest of the switch, for completeness): out of
- * line, so that the common ones below need no register saves. */
+/* The kinds the simulator draws rarely: out of line, so that the common ones in
+ * csi_dist_sample_other need no register saves. */
 __attribute__((noinline)) static double sample_rare(const cs_dist *d, const gsl_rng *r)
 {
     switch (d->kind) {
@@ -492,10 +492,6 @@ __attribute__((noinline)) static double sample_rare(const cs_dist *d, const gsl_
         double u = cs_rng_uniform(r); /* gsl_ran_flat's formula, with the inline generator */
         return d->a * (1 - u) + d->b * u;
     }
-    case CS_DIST_LOGNORMAL:
-        /* gsl_ran_lognormal uses the polar Box-Muller method with a rejection loop and two
-         * logs; the ziggurat normal (inline, sim/rng.h) is several times faster and exact. */
-        return exp(d->a + d->b * cs_rng_gaussian(r));
     case CS_DIST_GAMMA:
         return gsl_ran_gamma(r, d->a, d->b); /* Marsaglia-Tsang */
     case CS_DIST_WEIBULL:
@@ -503,16 +499,9 @@ __attribute__((noinline)) static double sample_rare(const cs_dist *d, const gsl_
     case CS_DIST_EMPIRICAL:
         /* gsl_rng_uniform_int is exactly uniform (rejection), unlike floor(u * n). */
         return d->values[gsl_rng_uniform_int(r, (unsigned long)d->n_values)];
-    case CS_DIST_MIXTURE: {
-        double u = cs_rng_uniform(r); /* in [0, 1), and cum[n_comp - 1] == 1 */
-        /* The first i with u < cum[i], counted without a branch on u (a random component is a
-         * coin toss to the branch predictor): cum is nondecreasing, so the j with u >= cum[j]
-         * are exactly those before it, and none is the last (u < 1). */
-        size_t i = 0;
-        for (size_t j = 0; j + 1 < d->n_comp; j++)
-            i += (size_t)(u >= d->cum[j]);
-        return cs_dist_sample(&d->comp[i], r);
-    }
+    case CS_DIST_LOGNORMAL:
+    case CS_DIST_MIXTURE:
+        break;   /* drawn by csi_dist_sample_other before it calls here */
     }
     CS_UNREACHABLE("cs_dist_sample: corrupt or uninitialised cs_dist (unknown kind)");
     return NAN;
@@ -520,17 +509,21 @@ __attribute__((noinline)) static double sample_rare(const cs_dist *d, const gsl_
 
 double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
 {
-    /* The lognormal (handle and IVR times) and a mixture of exponentials (patience) first,
-     * as cheap as the inline kinds: the same expressions as in sample_rare, so the same bits. */
-    if (d->kind == CS_DIST_LOGNORMAL) return exp(d->a + d->b * cs_rng_gaussian(r));
+    /* The lognormal (handle and IVR times) and a mixture (patience) first, as cheap as the
+     * inline kinds; the rest out of line in sample_rare. */
+    if (d->kind == CS_DIST_LOGNORMAL)
+        /* gsl_ran_lognormal uses the polar Box-Muller method with a rejection loop and two
+         * logs; the ziggurat normal (inline, sim/rng.h) is several times faster and exact. */
+        return exp(d->a + d->b * cs_rng_gaussian(r));
     if (d->kind == CS_DIST_MIXTURE) {
-        double u = cs_rng_uniform(r);
+        double u = cs_rng_uniform(r); /* in [0, 1), and cum[n_comp - 1] == 1 */
+        /* The first i with u < cum[i], counted without a branch on u (a random component is a
+         * coin toss to the branch predictor): cum is nondecreasing, so the j with u >= cum[j]
+         * are exactly those before it, and none is the last (u < 1). */
         size_t i = 0;
         for (size_t j = 0; j + 1 < d->n_comp; j++)
             i += (size_t)(u >= d->cum[j]);
-        const cs_dist *c = &d->comp[i];
-        if (c->kind == CS_DIST_EXPONENTIAL) return cs_rng_exponential(r, c->a);
-        return cs_dist_sample(c, r);
+        return cs_dist_sample(&d->comp[i], r);   /* an exponential component inline */
     }
     return sample_rare(d, r);
 }

@@ -267,6 +267,13 @@ void cs_fitband_durations_fini(cs_fitband_durations *d)
     for (size_t b = 0; b < CS_FITBAND_MAX; b++) cs_fit_result_fini(&d->fit[b]);
 }
 
+size_t cs_fitband_band_of(const cs_fitband_durations *d, double tod)
+{
+    size_t b = 0;
+    while (d->test.use_bands && b + 1 < d->test.n_bands && tod >= d->to[b]) b++;
+    return b;
+}
+
 /* ---- shares ---------------------------------------------------------------------------------- */
 
 typedef struct share_ctx {

@@ -80,6 +80,10 @@ cs_status cs_fitband_fit_durations(cs_fit_family fam, const double *t, const int
                                    cs_fitband_durations *out, cs_error *err);
 void cs_fitband_durations_fini(cs_fitband_durations *d);
 
+/** @brief The band that a time of day (s after local midnight, [0, 86400)) falls in; 0 when no
+ *  bands are used. */
+size_t cs_fitband_band_of(const cs_fitband_durations *d, double tod);
+
 typedef struct cs_fitband_shares {
     size_t n_cat;
     cs_fitband_test test;
