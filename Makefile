@@ -133,7 +133,7 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/tests/cli_child.o $(BUILD)/libcallsim.a
 
 # The CLI with tests/fault_shim.c wrapped around its allocation and file calls, for
 # tests/test_faults.c (see the shim for why --wrap and not LD_PRELOAD).
-FAULT_WRAP := $(foreach f,malloc calloc realloc aligned_alloc strdup strndup open_memstream \
+FAULT_WRAP := $(foreach f,malloc calloc realloc aligned_alloc strdup strndup open_memstream mmap \
                 fopen fdopen fclose fflush rename renameat2 mkdir mkdtemp mkstemp unlink unlinkat \
                 rmdir remove open openat opendir fdopendir fsync symlink,-Wl,--wrap=$(f))
 $(BUILD)/callsim-faults: $(CLI_OBJ) $(BUILD)/libcallsim.a tests/fault_shim.c
