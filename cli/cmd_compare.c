@@ -417,7 +417,7 @@ int cs_cmd_compare(int argc, char **argv)
             char label[2 * 20 + 4];
             snprintf(label, sizeof label, "[%zu/%zu]", i + 1, c.n);
             cs_progress *bar = cs_progress_create(label, !flags[F_QUIET].set);
-            ro.progress = cs_progress_update;
+            ro.progress = cs_progress_shown(bar) ? cs_progress_update : NULL;
             ro.progress_ud = bar;
             st = cs_run(c.scn[i], &ro, &c.res[i], &err);
             cs_progress_finish(bar);

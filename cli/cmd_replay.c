@@ -467,7 +467,7 @@ int cs_cmd_replay(int argc, char **argv)
         rop.feed_free = cs_replay_feed_free;
         rop.feed_ud = &d;
         cs_progress *bar = cs_progress_create("replay", !flags[F_QUIET].set);
-        rop.progress = cs_progress_update;
+        rop.progress = cs_progress_shown(bar) ? cs_progress_update : NULL;
         rop.progress_ud = bar;
         cs_results *res = NULL;
         st = cs_run(scn, &rop, &res, &err);

@@ -92,7 +92,7 @@ int cs_cmd_run(int argc, char **argv)
     ro.threads = threads;
     cs_outputs_trace(outs, &ro.trace, &ro.trace_ud);
     cs_progress *bar = cs_progress_create("run", !flags[F_QUIET].set);
-    ro.progress = cs_progress_update;
+    ro.progress = cs_progress_shown(bar) ? cs_progress_update : NULL;
     ro.progress_ud = bar;
     cs_results *res = NULL;
     st = cs_run(scn, &ro, &res, &err);

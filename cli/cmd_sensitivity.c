@@ -339,6 +339,7 @@ int cs_cmd_sensitivity(int argc, char **argv)
     if (!code) {
         cs_exp_opts eo = {threads, cs_progress_update, NULL};
         cs_progress *bar = cs_progress_create("sensitivity", !flags[F_QUIET].set);
+        eo.progress = cs_progress_shown(bar) ? cs_progress_update : NULL;
         eo.progress_ud = bar;
         st = cs_sens_run(c->inputs, c->n, c->base, cs_whatif_build, &c->w, &eo, &c->s, &err);
         cs_progress_finish(bar);

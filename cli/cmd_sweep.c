@@ -384,6 +384,7 @@ int cs_cmd_sweep(int argc, char **argv)
     if (!code) {
         cs_exp_opts eo = {threads, cs_progress_update, NULL};
         cs_progress *bar = cs_progress_create("sweep", !flags[F_QUIET].set);
+        eo.progress = cs_progress_shown(bar) ? cs_progress_update : NULL;
         eo.progress_ud = bar;
         st = cs_sweep_run(c->axes, c->n_axes, c->base, cs_whatif_build, &c->w, &eo, &c->sw, &err);
         cs_progress_finish(bar);

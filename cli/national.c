@@ -170,7 +170,7 @@ int cs_cli_run_national(const cs_nat_cli *o)
     memset(&ro, 0, sizeof ro);
     ro.threads = threads;
     cs_progress *bar = cs_progress_create(CMD, !o->quiet);
-    ro.progress = cs_progress_update;
+    ro.progress = cs_progress_shown(bar) ? cs_progress_update : NULL;
     ro.progress_ud = bar;
     cs_nat_results *res = NULL;
     cs_status st = cs_nat_run(n, &ro, &res, &err);

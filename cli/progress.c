@@ -48,6 +48,8 @@ void cs_progress_update(void *ud, uint32_t done, uint32_t total, double sim_time
     p->drawn = 1;
 }
 
+int cs_progress_shown(const cs_progress *p) { return p && p->enabled; }
+
 void cs_progress_finish(cs_progress *p)
 {
     if (!p) return;

@@ -19,9 +19,19 @@
  *
  * GLPK's environment and errors: see the top of cover.h.  solve_guarded() holds the setjmp;
  * everything GLPK allocates lives in the environment, and everything we allocate is allocated
- * by csi_cover_run before the jump point, so an error path frees all of it. */
+ * by csi_cover_run before the jump point, so an error path frees all of it.
+ *
+ * GLPK is loaded when a solve first needs it (dlopen), not when callsim starts: a process that
+ * never plans staff (a run, a comparison) would otherwise pay for mapping and relocating GLPK
+ * and the five libraries it brings, about 0.25 ms of CPU each time callsim starts.  Its
+ * functions are reached through a table (struct csi_glpk) typed from glpk.h, so every call is
+ * still checked against GLPK's prototypes; RTLD_NODELETE keeps the library mapped after the
+ * handle is closed, so the table stays valid for the life of the process, as a linked library
+ * would be. */
+#define _GNU_SOURCE /* RTLD_NODELETE */
 #include "experiments/cover_int.h"
 
+#include <dlfcn.h>
 #include <glpk.h>
 #include <limits.h>
 #include <math.h>
@@ -33,6 +43,50 @@
 typedef csi_cover_pool pool;
 typedef csi_cover_pattern pattern;
 typedef csi_cover_job job;
+
+/* The run-time name of the library, from the Makefile (the SONAME the linker would record). */
+#ifndef CS_GLPK_LIB
+#define CS_GLPK_LIB "libglpk.so.40"
+#endif
+
+/* Every GLPK function this file calls, as glp_NAME. */
+#define GLPK_FUNCS(X)                                                                              \
+    X(add_cols) X(add_rows) X(create_prob) X(delete_prob) X(error_hook) X(free_env)               \
+    X(get_col_prim) X(get_num_cols) X(get_num_nz) X(get_num_rows) X(get_obj_val) X(get_status)    \
+    X(init_env) X(init_iocp) X(init_smcp) X(intopt) X(ios_best_node) X(ios_get_prob)              \
+    X(ios_heur_sol) X(ios_node_bound) X(ios_reason) X(load_matrix) X(mip_col_val) X(mip_obj_val)  \
+    X(mip_status) X(set_col_bnds) X(set_col_kind) X(set_mat_row) X(set_obj_coef) X(set_obj_dir)   \
+    X(set_row_bnds) X(simplex) X(term_out)
+
+struct csi_glpk {
+#define X(f) __typeof__(glp_##f) *f;
+    GLPK_FUNCS(X)
+#undef X
+};
+
+/* Fills g with GLPK's functions, loading the library if this process has not yet. */
+static cs_status glpk_load(struct csi_glpk *g, cs_error *err)
+{
+    void *h = dlopen(CS_GLPK_LIB, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (!h)
+        return cs_error_set(err, CS_EINTERNAL,
+                            "cannot load GLPK, which plans the shift cover: %s (install GLPK's "
+                            "library; Debian: libglpk40)",
+                            dlerror());
+    const char *missing = NULL;
+#define X(f)                                                                                      \
+    if (!(g->f = (__typeof__(g->f))dlsym(h, "glp_" #f)) && !missing)                              \
+        missing = "glp_" #f;
+    GLPK_FUNCS(X)
+#undef X
+    dlclose(h);
+    if (missing)
+        return cs_error_set(err, CS_EINTERNAL,
+                            "the GLPK library %s has no %s: it is not the GLPK callsim was "
+                            "built with",
+                            CS_GLPK_LIB, missing);
+    return CS_OK;
+}
 
 typedef struct guard {
     jmp_buf jb;
@@ -47,11 +101,11 @@ static void heuristic(job *k, glp_tree *T);
 static void on_tree(glp_tree *T, void *info)
 {
     job *k = info;
-    if (k->heur && glp_ios_reason(T) == GLP_IHEUR)
+    if (k->heur && k->g->ios_reason(T) == GLP_IHEUR)
         heuristic(k, T);
-    int p = glp_ios_best_node(T);
+    int p = k->g->ios_best_node(T);
     if (p != 0) {
-        double b = glp_ios_node_bound(T, p);
+        double b = k->g->ios_node_bound(T, p);
         if (isfinite(b) && (!k->have_bound || b > k->bound)) {
             k->bound = b;
             k->have_bound = 1;
@@ -79,26 +133,26 @@ static void build(job *k, glp_prob *P)
     const size_t N = c->n;
     const int J = c->n_pats, m = k->m;
     size_t nz = 0;
-    glp_set_obj_dir(P, GLP_MIN);
-    glp_add_cols(P, J);
+    k->g->set_obj_dir(P, GLP_MIN);
+    k->g->add_cols(P, J);
     for (int j = 0; j < J; j++) {
         const pattern *Q = &c->pats[j];
-        glp_set_col_kind(P, j + 1, GLP_IV);
+        k->g->set_col_kind(P, j + 1, GLP_IV);
         if (Q->hi < 0)
-            glp_set_col_bnds(P, j + 1, GLP_LO, Q->lo, 0.0);
+            k->g->set_col_bnds(P, j + 1, GLP_LO, Q->lo, 0.0);
         else if (Q->hi == Q->lo)
-            glp_set_col_bnds(P, j + 1, GLP_FX, Q->lo, Q->lo);
+            k->g->set_col_bnds(P, j + 1, GLP_FX, Q->lo, Q->lo);
         else
-            glp_set_col_bnds(P, j + 1, GLP_DB, Q->lo, Q->hi);
-        glp_set_obj_coef(P, j + 1, budget_mode(k) ? 0.0 : Q->cost);
+            k->g->set_col_bnds(P, j + 1, GLP_DB, Q->lo, Q->hi);
+        k->g->set_obj_coef(P, j + 1, budget_mode(k) ? 0.0 : Q->cost);
     }
     if (m > 0)
-        glp_add_rows(P, m);
+        k->g->add_rows(P, m);
     for (int p = 0; p < c->n_pools; p++)
         for (size_t i = 0; i < N; i++) {
             const int row = k->row_of[(size_t)p * N + i];
             if (row)
-                glp_set_row_bnds(P, row, GLP_LO, c->pools[p].req[i], 0.0);
+                k->g->set_row_bnds(P, row, GLP_LO, c->pools[p].req[i], 0.0);
         }
     for (int r = 1; r <= m; r++)
         for (int e = k->rs[r - 1]; e < k->rs[r]; e++)
@@ -106,26 +160,26 @@ static void build(job *k, glp_prob *P)
     /* Shortfall columns: s for row r is s0 + r (MIN_WORST) or s0 + (r - 1) K + t + 1. */
     k->z_col = k->s0 = 0;
     if (worst_mode(k) && m > 0) {
-        k->z_col = glp_add_cols(P, 1);
-        glp_set_col_bnds(P, k->z_col, GLP_DB, 0.0, 1.0);
-        glp_set_obj_coef(P, k->z_col, 1.0);
-        k->s0 = glp_add_cols(P, m) - 1;
-        const int link = glp_add_rows(P, m) - 1;
+        k->z_col = k->g->add_cols(P, 1);
+        k->g->set_col_bnds(P, k->z_col, GLP_DB, 0.0, 1.0);
+        k->g->set_obj_coef(P, k->z_col, 1.0);
+        k->s0 = k->g->add_cols(P, m) - 1;
+        const int link = k->g->add_rows(P, m) - 1;
         for (int p = 0; p < c->n_pools; p++)
             for (size_t i = 0; i < N; i++) {
                 const int row = k->row_of[(size_t)p * N + i];
                 if (!row)
                     continue;
                 const double r = c->pools[p].req[i];
-                glp_set_col_bnds(P, k->s0 + row, GLP_DB, 0.0, r);
+                k->g->set_col_bnds(P, k->s0 + row, GLP_DB, 0.0, r);
                 k->ia[++nz] = row, k->ja[nz] = k->s0 + row, k->ar[nz] = 1.0;
-                glp_set_row_bnds(P, link + row, GLP_UP, 0.0, 0.0);
+                k->g->set_row_bnds(P, link + row, GLP_UP, 0.0, 0.0);
                 k->ia[++nz] = link + row, k->ja[nz] = k->s0 + row, k->ar[nz] = 1.0;
                 k->ia[++nz] = link + row, k->ja[nz] = k->z_col, k->ar[nz] = -r;
             }
     } else if (weighted_mode(k) && m > 0) {
         const int K = k->k_steps;
-        k->s0 = glp_add_cols(P, m * K) - 1;
+        k->s0 = k->g->add_cols(P, m * K) - 1;
         for (int p = 0; p < c->n_pools; p++)
             for (size_t i = 0; i < N; i++) {
                 const int row = k->row_of[(size_t)p * N + i];
@@ -136,15 +190,15 @@ static void build(job *k, glp_prob *P)
                 for (int t = 0; t < K; t++) {
                     const int col = k->s0 + (row - 1) * K + t + 1;
                     const double ub = t == K - 1 ? r : fmin(1.0, r);
-                    glp_set_col_bnds(P, col, GLP_DB, 0.0, ub);
-                    glp_set_obj_coef(P, col, w[t]);
+                    k->g->set_col_bnds(P, col, GLP_DB, 0.0, ub);
+                    k->g->set_obj_coef(P, col, w[t]);
                     k->ia[++nz] = row, k->ja[nz] = col, k->ar[nz] = 1.0;
                 }
             }
     }
     if (budget_mode(k) && !k->no_budget) {
-        const int row = glp_add_rows(P, 1);
-        glp_set_row_bnds(P, row, GLP_UP, 0.0, k->o->budget);
+        const int row = k->g->add_rows(P, 1);
+        k->g->set_row_bnds(P, row, GLP_UP, 0.0, k->o->budget);
         for (int j = 0; j < J; j++) {
             const pattern *Q = &c->pats[j];
             const double b = k->o->unit == CS_COVER_HOURS ? Q->paid_hours : Q->cost;
@@ -155,14 +209,14 @@ static void build(job *k, glp_prob *P)
     for (int p = 0; p < c->n_pools; p++) {
         if (c->pools[p].max_heads < 0)
             continue;
-        const int row = glp_add_rows(P, 1);
-        glp_set_row_bnds(P, row, GLP_UP, 0.0, c->pools[p].max_heads);
+        const int row = k->g->add_rows(P, 1);
+        k->g->set_row_bnds(P, row, GLP_UP, 0.0, c->pools[p].max_heads);
         for (int j = 0; j < J; j++)
             if (c->pats[j].pool == p)
                 k->ia[++nz] = row, k->ja[nz] = j + 1, k->ar[nz] = 1.0;
     }
     CS_REQUIRE(nz <= k->cap_nz);
-    glp_load_matrix(P, (int)nz, k->ia, k->ja, k->ar);
+    k->g->load_matrix(P, (int)nz, k->ia, k->ja, k->ar);
 }
 
 /* Mixed-integer rounding of every covering row.  The LP relaxation of a cover with fractional
@@ -199,9 +253,9 @@ static void add_rounding_rows(job *k, glp_prob *P)
             }
             for (int t = 0; t < K; t++)
                 k->ind[++len] = k->s0 + (row - 1) * K + t + 1, k->val[len] = 1.0 / (d * f);
-            const int r = glp_add_rows(P, 1);
-            glp_set_row_bnds(P, r, GLP_LO, ceil(b), 0.0);
-            glp_set_mat_row(P, r, len, k->ind, k->val);
+            const int r = k->g->add_rows(P, 1);
+            k->g->set_row_bnds(P, r, GLP_LO, ceil(b), 0.0);
+            k->g->set_mat_row(P, r, len, k->ind, k->val);
         }
 }
 
@@ -213,11 +267,11 @@ static void heuristic_cost(job *k, glp_tree *T)
 {
     const cs_cover *c = k->c;
     const size_t N = c->n;
-    glp_prob *Q = glp_ios_get_prob(T);
+    glp_prob *Q = k->g->ios_get_prob(T);
     const int J = c->n_pats;
     for (int j = 0; j < J; j++) {
         const pattern *P = &c->pats[j];
-        double v = ceil(glp_get_col_prim(Q, j + 1) - 1e-6);
+        double v = ceil(k->g->get_col_prim(Q, j + 1) - 1e-6);
         if (v < P->lo)
             v = P->lo;
         if (P->hi >= 0 && v > P->hi)
@@ -274,9 +328,9 @@ static void heuristic_cost(job *k, glp_tree *T)
         k->hx[j + 1] = k->hh[j];
         cost += c->pats[j].cost * k->hh[j];
     }
-    if (glp_mip_status(Q) == GLP_FEAS && !(cost < glp_mip_obj_val(Q) - 1e-9))
+    if (k->g->mip_status(Q) == GLP_FEAS && !(cost < k->g->mip_obj_val(Q) - 1e-9))
         return;
-    glp_ios_heur_sol(T, k->hx);
+    k->g->ios_heur_sol(T, k->hx);
 }
 
 /* The penalty of one covering row short by sh (MIN_WEIGHTED's steps, or MIN_WORST's relative
@@ -300,12 +354,12 @@ static void heuristic_budget(job *k, glp_tree *T)
 {
     const cs_cover *c = k->c;
     const int J = c->n_pats, m = k->m, K = short_cols(k);
-    glp_prob *Q = glp_ios_get_prob(T);
+    glp_prob *Q = k->g->ios_get_prob(T);
     const double B = k->o->budget;
     double used = 0.0;
     for (int j = 0; j < J; j++) {
         const pattern *P = &c->pats[j];
-        double v = floor(glp_get_col_prim(Q, j + 1) + 1e-6);
+        double v = floor(k->g->get_col_prim(Q, j + 1) + 1e-6);
         v = fmax(v, (double)P->lo);
         if (P->hi >= 0)
             v = fmin(v, (double)P->hi);
@@ -411,9 +465,9 @@ static void heuristic_budget(job *k, glp_tree *T)
     }
     if (k->z_col)
         k->hx[k->z_col] = obj = z;
-    if (glp_mip_status(Q) == GLP_FEAS && !(obj < glp_mip_obj_val(Q) - 1e-12))
+    if (k->g->mip_status(Q) == GLP_FEAS && !(obj < k->g->mip_obj_val(Q) - 1e-12))
         return;
-    glp_ios_heur_sol(T, k->hx);
+    k->g->ios_heur_sol(T, k->hx);
 }
 
 static void heuristic(job *k, glp_tree *T)
@@ -432,14 +486,14 @@ static void heuristic(job *k, glp_tree *T)
 static void run_lp(job *k, glp_prob *P)
 {
     glp_smcp sm;
-    glp_init_smcp(&sm);
+    k->g->init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
     k->lp_feasible = -1;
-    int r = glp_simplex(P, &sm);
-    if (r == 0 && glp_get_status(P) == GLP_OPT) {
+    int r = k->g->simplex(P, &sm);
+    if (r == 0 && k->g->get_status(P) == GLP_OPT) {
         k->lp_feasible = 1;
-        k->lp_obj = glp_get_obj_val(P);
-    } else if (r == 0 && glp_get_status(P) == GLP_NOFEAS) {
+        k->lp_obj = k->g->get_obj_val(P);
+    } else if (r == 0 && k->g->get_status(P) == GLP_NOFEAS) {
         k->lp_feasible = 0;
     }
 }
@@ -448,7 +502,7 @@ static void run_lp(job *k, glp_prob *P)
 static void run_mip(job *k, glp_prob *P, double time_left)
 {
     glp_iocp io;
-    glp_init_iocp(&io);
+    k->g->init_iocp(&io);
     io.msg_lev = GLP_MSG_OFF;
     /* The heuristic works on the original columns, which GLPK's presolver would rename. */
     io.presolve = k->heur ? GLP_OFF : GLP_ON;
@@ -462,15 +516,15 @@ static void run_mip(job *k, glp_prob *P, double time_left)
     if (k->o->time_limit > 0.0)
         io.tm_lim = time_left * 1000.0 >= (double)INT_MAX ? INT_MAX
                                                           : (int)fmax(1.0, time_left * 1000.0);
-    k->ret = glp_intopt(P, &io);
-    k->status = glp_mip_status(P);
+    k->ret = k->g->intopt(P, &io);
+    k->status = k->g->mip_status(P);
 }
 
 /* Rounds GLPK's head counts into s->heads (they are integral to within GLPK's tolerance). */
 static void take_heads(const job *k, glp_prob *P)
 {
     for (int j = 0; j < k->c->n_pats; j++) {
-        double v = floor(glp_mip_col_val(P, j + 1) + 0.5);
+        double v = floor(k->g->mip_col_val(P, j + 1) + 0.5);
         k->sol->heads[j] = v < 0.0 ? 0 : v > INT_MAX ? INT_MAX : (int)v;
     }
 }
@@ -497,11 +551,11 @@ static cs_status solve_inner(job *k)
 {
     cs_cover_solution *s = k->sol;
     const double t0 = csi_cover_wall();
-    glp_prob *P = glp_create_prob();
+    glp_prob *P = k->g->create_prob();
     build(k, P);
-    s->rows = glp_get_num_rows(P);
-    s->cols = glp_get_num_cols(P);
-    s->nonzeros = glp_get_num_nz(P);
+    s->rows = k->g->get_num_rows(P);
+    s->cols = k->g->get_num_cols(P);
+    s->nonzeros = k->g->get_num_nz(P);
     run_lp(k, P);
     s->lp_bound = k->lp_feasible == 1 ? k->lp_obj : -HUGE_VAL; /* -inf: GLPK could not say */
     if (k->lp_feasible == 0) {
@@ -509,7 +563,7 @@ static cs_status solve_inner(job *k)
         s->glpk_ret = GLP_ENOPFS;
         s->glpk_status = GLP_NOFEAS;
         s->glpk_text = "infeasible (LP relaxation)";
-        glp_delete_prob(P);
+        k->g->delete_prob(P);
         return CS_OK;
     }
     add_rounding_rows(k, P);
@@ -535,12 +589,12 @@ static cs_status solve_inner(job *k)
         s->result = (k->status == GLP_NOFEAS || k->ret == GLP_ENOPFS) ? CS_COVER_INFEASIBLE
                                                                      : CS_COVER_NO_SOLUTION;
         s->glpk_text = status_text(k->ret, k->status, 0);
-        glp_delete_prob(P);
+        k->g->delete_prob(P);
         return CS_OK;
     }
     take_heads(k, P);
     const int optimal = k->status == GLP_OPT;
-    const double mip_obj = glp_mip_obj_val(P);
+    const double mip_obj = k->g->mip_obj_val(P);
     s->best_bound = optimal ? mip_obj : k->have_bound ? fmax(k->bound, root) : root;
     s->result = (optimal || k->ret == GLP_EMIPGAP) ? CS_COVER_OPTIMAL : CS_COVER_FEASIBLE;
     s->glpk_text = status_text(k->ret, k->status, k->o->mip_gap > 0.0);
@@ -550,11 +604,11 @@ static cs_status solve_inner(job *k)
         const double left2 =
             k->o->time_limit > 0.0 ? k->o->time_limit - (csi_cover_wall() - t0) : 0.0;
         if (k->o->time_limit <= 0.0 || left2 > 0.0) {
-            const double zstar = glp_mip_col_val(P, k->z_col);
-            glp_set_col_bnds(P, k->z_col, GLP_DB, 0.0, fmin(1.0, zstar * (1.0 + 1e-9) + 1e-12));
-            glp_set_obj_coef(P, k->z_col, 0.0);
+            const double zstar = k->g->mip_col_val(P, k->z_col);
+            k->g->set_col_bnds(P, k->z_col, GLP_DB, 0.0, fmin(1.0, zstar * (1.0 + 1e-9) + 1e-12));
+            k->g->set_obj_coef(P, k->z_col, 0.0);
             for (int r = 1; r <= k->m; r++)
-                glp_set_obj_coef(P, k->s0 + r, 1.0);
+                k->g->set_obj_coef(P, k->s0 + r, 1.0);
             job k2 = *k;
             k2.heur = 0; /* its objective is not the heuristic's */
             run_mip(&k2, P, left2);
@@ -566,7 +620,7 @@ static cs_status solve_inner(job *k)
             s->glpk_text = "stage 2 (total shortfall) skipped: time limit";
         }
     }
-    glp_delete_prob(P);
+    k->g->delete_prob(P);
     return CS_OK;
 }
 
@@ -575,26 +629,26 @@ static cs_status solve_inner(job *k)
 static cs_status solve_guarded(job *k)
 {
     guard g;
-    const int env = glp_init_env(); /* 0 fresh, 1 existed, 2/3 failed */
+    const int env = k->g->init_env(); /* 0 fresh, 1 existed, 2/3 failed */
     if (env == 2)
         return cs_error_set(k->err, CS_ENOMEM, "out of memory starting GLPK");
     if (env != 0 && env != 1)
         return cs_error_set(k->err, CS_EINTERNAL, "GLPK cannot start in this program");
-    const int prev_term = glp_term_out(GLP_OFF);
-    glp_error_hook(on_glpk_error, &g);
+    const int prev_term = k->g->term_out(GLP_OFF);
+    k->g->error_hook(on_glpk_error, &g);
     if (setjmp(g.jb) != 0) {
-        glp_free_env();
+        k->g->free_env();
         return cs_error_set(k->err, CS_EINTERNAL,
                             "GLPK stopped with an internal error while solving the shift cover "
                             "(%d patterns, %zu intervals); it is out of memory or this is a bug",
                             k->c->n_pats, k->c->n);
     }
     cs_status st = solve_inner(k);
-    glp_error_hook(NULL, NULL);
+    k->g->error_hook(NULL, NULL);
     if (env == 0)
-        glp_free_env();
+        k->g->free_env();
     else
-        glp_term_out(prev_term);
+        k->g->term_out(prev_term);
     return st;
 }
 
@@ -619,7 +673,11 @@ cs_status csi_cover_run(job *k)
     const cs_cover *c = k->c;
     const size_t N = c->n, cells = (size_t)c->n_pools * N;
     const int J = c->n_pats;
-    cs_status st = CS_OK;
+    struct csi_glpk g;
+    cs_status st = glpk_load(&g, k->err);
+    if (st != CS_OK)
+        return st;
+    k->g = &g;
     k->row_of = malloc((cells ? cells : 1) * sizeof *k->row_of);
     if (!k->row_of)
         return cs_error_set(k->err, CS_ENOMEM, "out of memory building the cover problem");
@@ -697,31 +755,40 @@ cs_status csi_cover_run(job *k)
     free(k->order), free(k->hh), free(k->hx), free(k->od), free(k->cell_of), free(k->req_of);
     k->row_of = k->rs = k->rc = k->ia = k->ja = k->ind = k->order = k->hh = k->cell_of = NULL;
     k->rv = k->ar = k->val = k->hx = k->od = k->req_of = NULL;
+    k->g = NULL;
     return st;
 }
 
+typedef struct probe {
+    const struct csi_glpk *g;
+    int env;
+} probe;
+
 static void *probe_env(void *arg)
 {
-    int *r = arg;
-    *r = glp_init_env();
-    if (*r == 0)
-        glp_free_env();
+    probe *pr = arg;
+    pr->env = pr->g->init_env();
+    if (pr->env == 0)
+        pr->g->free_env();
     return NULL;
 }
 
 int cs_cover_glpk_thread_local(void)
 {
-    const int env = glp_init_env();
+    struct csi_glpk g;
+    if (glpk_load(&g, NULL) != CS_OK)
+        return -1;
+    const int env = g.init_env();
     if (env != 0 && env != 1)
         return -1;
-    int r = -1;
+    probe pr = {&g, -1};
     pthread_t t;
-    int ok = pthread_create(&t, NULL, probe_env, &r) == 0;
+    int ok = pthread_create(&t, NULL, probe_env, &pr) == 0;
     if (ok)
         pthread_join(t, NULL);
     if (env == 0)
-        glp_free_env();
+        g.free_env();
     if (!ok)
         return -1;
-    return r == 0 ? 1 : r == 1 ? 0 : -1;
+    return pr.env == 0 ? 1 : pr.env == 1 ? 0 : -1;
 }

@@ -39,8 +39,11 @@ struct cs_cover {
     int n_pats, cap_pats;
 };
 
+struct csi_glpk; /* GLPK's functions, loaded on first use (cover_glpk.c) */
+
 /* What one solve needs and what it found; lives in the caller's frame of csi_cover_run. */
 typedef struct csi_cover_job {
+    const struct csi_glpk *g; /* set by csi_cover_run for the solve */
     const cs_cover *c;
     const cs_cover_opts *o;
     int no_budget;      /* the infeasibility diagnosis: weighted mode without a budget row */

@@ -152,16 +152,6 @@ cs_status cs_exp_run(cs_scn *const *scns, size_t n, const cs_scn *crn, const cha
     return st;
 }
 
-/** @brief Frees the per-replication sums of r (models/repstats.h), keeping every whole-run
- *  KPI value (line and pool KPIs per replication, merged wait histograms): all that sweeps and
- *  sensitivity analyses read, at a small fraction of the memory.  Interval KPIs are gone after. */
-static void trim_results(cs_results *r)
-{
-    if (!r || !r->reps) return;
-    for (uint32_t i = 0; i < r->n_reps; i++)
-        if (r->reps[i].line) cs_repstats_fini(&r->reps[i]);
-}
-
 typedef struct progress_ctx {
     const cs_exp_opts *opts;
     uint32_t done, total;     /* replications of earlier batches; of all of them */
@@ -191,7 +181,7 @@ cs_status cs_exp_run_trimmed(cs_scn *const *scns, size_t n, const cs_scn *crn, c
     for (size_t p0 = 0; st == CS_OK && p0 < n; p0 += CS_EXP_BATCH) {
         size_t nb = n - p0 < CS_EXP_BATCH ? n - p0 : CS_EXP_BATCH;
         st = cs_exp_run(scns + p0, nb, crn, labels ? labels + p0 : NULL, &bo, res + p0, err);
-        for (size_t p = p0; st == CS_OK && p < p0 + nb; p++) trim_results(res[p]);
+        for (size_t p = p0; st == CS_OK && p < p0 + nb; p++) cs_results_trim(res[p]);   /* sweeps and analyses read whole-run KPIs only */
         pc.done += (uint32_t)(nb * (size_t)crn->replications);
     }
     if (st != CS_OK)

@@ -142,38 +142,37 @@ static cs_status alloc_runtime(cs_ctr *c, cs_error *err)
 cs_status csi_ctr_for_each_stream(cs_ctr *c, uint32_t rep, int create, cs_error *err)
 {
     const cs_scn *s = c->scn;
-    char name[CS_NAME_MAX + 32];
-#define STREAM(field, fmt, nm)                                                        \
+    /* Stream "prefix" + name (sim/rng.h), e.g. "arrivals/999". */
+#define STREAM(field, prefix, nm)                                                     \
     do {                                                                              \
-        snprintf(name, sizeof name, fmt, nm);                                         \
         if (create) {                                                                 \
             field = gsl_rng_alloc(cs_rng_xoshiro256ss);                               \
             if (!field) return cs_error_set(err, CS_ENOMEM, "out of memory");         \
         }                                                                             \
-        gsl_rng_set(field, (unsigned long)cs_rng_seed_for(s->seed, rep, name));       \
+        gsl_rng_set(field, (unsigned long)cs_rng_seed_for2(s->seed, rep, prefix, nm)); \
     } while (0)
     for (size_t l = 0; l < s->n_lines; l++) {
         line_rt *L = &c->lines[l];
         const char *n = s->lines[l].name;
-        STREAM(L->arr_rng, "arrivals/%s", n);
-        STREAM(L->demand_rng, "demand/%s", n);
-        STREAM(L->ivr_rng, "ivr/%s", n);
-        STREAM(L->patience_rng, "patience/%s", n);
-        STREAM(L->redial_rng, "redial/%s", n);
-        STREAM(L->spill_rng, "spillover/%s", n);
-        STREAM(L->cb_rng, "callback/%s", n);
-        STREAM(L->connect_rng, "connect/%s", n);
-        STREAM(L->rb_rng, "ringback/%s", n);
+        STREAM(L->arr_rng, "arrivals/", n);
+        STREAM(L->demand_rng, "demand/", n);
+        STREAM(L->ivr_rng, "ivr/", n);
+        STREAM(L->patience_rng, "patience/", n);
+        STREAM(L->redial_rng, "redial/", n);
+        STREAM(L->spill_rng, "spillover/", n);
+        STREAM(L->cb_rng, "callback/", n);
+        STREAM(L->connect_rng, "connect/", n);
+        STREAM(L->rb_rng, "ringback/", n);
     }
     for (size_t q = 0; q < s->n_queues; q++) {
         queue_rt *Q = &c->queues[q];
         const char *n = s->queues[q].name;
-        STREAM(Q->handle_rng, "handle/%s", n);
-        STREAM(Q->wrap_rng, "wrap/%s", n);
-        STREAM(Q->transfer_rng, "transfer/%s", n);
-        STREAM(Q->patience_rng, "patience-leg2/%s", n);
+        STREAM(Q->handle_rng, "handle/", n);
+        STREAM(Q->wrap_rng, "wrap/", n);
+        STREAM(Q->transfer_rng, "transfer/", n);
+        STREAM(Q->patience_rng, "patience-leg2/", n);
     }
-    for (size_t p = 0; p < s->n_pools; p++) STREAM(c->pools[p].route_rng, "route/%s", s->pools[p].name);
+    for (size_t p = 0; p < s->n_pools; p++) STREAM(c->pools[p].route_rng, "route/", s->pools[p].name);
 #undef STREAM
     return CS_OK;
 }

@@ -1,12 +1,14 @@
 #include "models/kpi.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/daily.h"
 #include "sim/stat.h"
+#include "sim/status.h"
 #include "sim/text.h"
 
 /* Shorthands for the catalogue's columns (kind, print, better, needs). */
@@ -431,17 +433,17 @@ cs_results *cs_results_create(const cs_scn *scn, uint32_t n_reps, double interva
     r->line_vals = calloc(scn->n_lines * CS_LK_N * (size_t)n_reps, sizeof(double));
     r->pool_vals = calloc((scn->n_pools ? scn->n_pools : 1) * CS_PK_N * (size_t)n_reps, sizeof(double));
     r->wait = calloc(scn->n_lines, sizeof *r->wait);
-    if (!r->reps || !r->line_vals || !r->pool_vals || !r->wait) {
+    size_t n_days = cs_daily_days(scn);
+    size_t need = cs_repstats_need(scn->n_lines, scn->n_pools, interval, n_days);
+    /* One arena for all replications (see sim/arena.h for why), sized exactly. */
+    if (r->reps && need <= SIZE_MAX / (n_reps ? n_reps : 1)) r->arena = cs_arena_create(need * n_reps);
+    if (!r->reps || !r->line_vals || !r->pool_vals || !r->wait || !r->arena) {
         cs_results_free(r);
         return NULL;
     }
-    size_t n_days = cs_daily_days(scn);
     for (uint32_t i = 0; i < n_reps; i++)
-        if (cs_repstats_init(&r->reps[i], scn->n_lines, scn->n_pools, interval, scn->horizon - scn->warmup) != 0 ||
-            cs_repstats_init_days(&r->reps[i], n_days) != 0) {
-            cs_results_free(r);
-            return NULL;
-        }
+        CS_REQUIRE(cs_repstats_init_in(&r->reps[i], r->arena, scn->n_lines, scn->n_pools, interval,
+                                       scn->horizon - scn->warmup, n_days) == 0);
     for (size_t l = 0; l < scn->n_lines; l++)
         if (cs_hist_init(&r->wait[l], CS_HIST_FINE) != 0) {
             cs_results_free(r);
@@ -450,12 +452,19 @@ cs_results *cs_results_create(const cs_scn *scn, uint32_t n_reps, double interva
     return r;
 }
 
-void cs_results_free(cs_results *r)
+void cs_results_trim(cs_results *r)
 {
     if (!r) return;
     if (r->reps)
-        for (uint32_t i = 0; i < r->n_reps; i++)
-            if (r->reps[i].line) cs_repstats_fini(&r->reps[i]);
+        for (uint32_t i = 0; i < r->n_reps; i++) cs_repstats_fini(&r->reps[i]);
+    cs_arena_destroy(r->arena);
+    r->arena = NULL;
+}
+
+void cs_results_free(cs_results *r)
+{
+    if (!r) return;
+    cs_results_trim(r);
     if (r->wait)
         for (size_t l = 0; l < r->scn->n_lines; l++) cs_hist_fini(&r->wait[l]);
     free(r->reps);

@@ -179,7 +179,8 @@ double cs_kpi_data_value(double x);
 typedef struct cs_results {
     const cs_scn *scn;     /* borrowed: must outlive the results */
     uint32_t n_reps;
-    cs_repstats *reps;     /* [n_reps], owned */
+    cs_repstats *reps;     /* [n_reps], owned; their arrays are in `arena` */
+    cs_arena *arena;       /* every replication's sums, in one block (sim/arena.h) */
     double *line_vals;     /* [n_lines][CS_LK_N][n_reps] */
     double *pool_vals;     /* [n_pools][CS_PK_N][n_reps] */
     cs_hist *wait;         /* [n_lines] answered waits merged over replications */
@@ -190,6 +191,10 @@ typedef struct cs_results {
 /* Allocates results for n_reps replications of scn (repstats initialised, values empty). */
 cs_results *cs_results_create(const cs_scn *scn, uint32_t n_reps, double interval);
 void cs_results_free(cs_results *r);
+/* Frees every replication's raw sums (reps[i] zeroed), keeping the KPI values of
+ * cs_results_finish and the merged histograms: what needs no interval KPIs, in a fraction of the
+ * memory. */
+void cs_results_trim(cs_results *r);
 /* Derives every whole-run KPI of every replication and merges histograms. */
 void cs_results_finish(cs_results *r);
 

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "sim/arena.h"
 #include "sim/rep.h"
 #include "sim/stat.h"
 
@@ -122,12 +123,27 @@ typedef struct cs_repstats {
     cs_tally *talk_tally;   /* [n_lines] Welford moments of talk times of answered calls */
     size_t n_days;          /* local days of the run with daily counters; 0 = none kept */
     double *line_day;       /* [n_lines][n_days][CS_DC_N], by the local day of arrival */
+    cs_arena *own;          /* the arena of cs_repstats_init, freed by cs_repstats_fini; NULL when
+                             * the arrays are in an arena of the caller's (cs_repstats_init_in) */
 } cs_repstats;
 
+/* Every array of a cs_repstats is taken from an arena (sim/arena.h): one for each replication of
+ * a run's results (models/kpi.c), or one of its own (cs_repstats_init).  Fresh arrays are zero
+ * and the tallies reset. */
+
+/* A repstats with an arena of its own, freed by cs_repstats_fini.  0 or -1 (memory). */
 int cs_repstats_init(cs_repstats *r, size_t n_lines, size_t n_pools, double interval, double measured);
-void cs_repstats_fini(cs_repstats *r);
-/* Adds daily counters for n_days local days (after cs_repstats_init).  0 or -1 (memory). */
+/* Adds daily counters for n_days local days to a repstats of cs_repstats_init, before anything
+ * is written to it (it is made again with them).  0 or -1 (memory; r is then unchanged). */
 int cs_repstats_init_days(cs_repstats *r, size_t n_days);
+/* The arena space (cs_arena_need units) cs_repstats_init_in takes for this shape. */
+size_t cs_repstats_need(size_t n_lines, size_t n_pools, double interval, size_t n_days);
+/* A repstats of this shape (with daily counters for n_days local days, none for 0) whose arrays
+ * are taken from a, which must outlive it and frees them; cs_repstats_fini only forgets them.
+ * 0, or -1 when a has less than cs_repstats_need left. */
+int cs_repstats_init_in(cs_repstats *r, cs_arena *a, size_t n_lines, size_t n_pools, double interval,
+                        double measured, size_t n_days);
+void cs_repstats_fini(cs_repstats *r);
 void cs_repstats_clear(cs_repstats *r);
 
 /* A replication's sums as bytes, for one run on another MPI rank (sim/rep.h): its shape, then

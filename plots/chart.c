@@ -32,8 +32,51 @@
  *    inside the same trap (it exit()s when the temporary folder is full).
  *  - the cairo driver ignores strings of 500+ characters (printing to stdout), so text is capped
  *    at 200 characters.
+ *
+ * Loading.  PLplot is not linked: the first render loads it (dlopen) and every PLplot call goes
+ * through a table of its functions (plapi, chart_int.h) that the render passes down.  A process
+ * that draws no chart (a run without --out, a comparison, a staffing plan) would otherwise map
+ * and relocate PLplot and the twelve libraries it brings at every start: about 0.6 ms of CPU, a
+ * third of what `callsim --version` cost.  RTLD_NODELETE keeps the library, and the state PLplot
+ * keeps in it (its streams, the exit hook), for the life of the process, as a linked library
+ * would be; the handle itself is closed after each load.
  */
+#define _GNU_SOURCE /* RTLD_NODELETE */
 #include "plots/chart_int.h"
+
+#include <dlfcn.h>
+
+/* The run-time name of the library, from the Makefile (the SONAME the linker would record). */
+#ifndef CS_PLPLOT_LIB
+#define CS_PLPLOT_LIB "libplplot.so.17"
+#endif
+#define PL_NAME(f) PL_NAME2(f)
+#define PL_NAME2(f) #f
+
+/* Fills pl with PLplot's functions, loading the library if this process has not yet. */
+static cs_status plplot_load(plapi *pl, cs_error *err)
+{
+    void *h = dlopen(CS_PLPLOT_LIB, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (!h)
+        return cs_error_set(err, CS_EINTERNAL,
+                            "cannot draw charts: cannot load PLplot: %s (install PLplot's "
+                            "library and its cairo driver; Debian: libplplot17, "
+                            "plplot-driver-cairo)",
+                            dlerror());
+    const char *missing = NULL;
+#define X(f)                                                                                       \
+    if (!(pl->f = (__typeof__(pl->f))dlsym(h, PL_NAME(f))) && !missing)                            \
+        missing = PL_NAME(f);
+    CSI_PLPLOT_FUNCS(X)
+#undef X
+    dlclose(h);
+    if (missing)
+        return cs_error_set(err, CS_EINTERNAL,
+                            "cannot draw charts: the PLplot library %s has no %s: it is not the "
+                            "PLplot callsim was built with",
+                            CS_PLPLOT_LIB, missing);
+    return CS_OK;
+}
 
 /* ---------------------------------------------------------------------------------------------
  * PLplot streams, error trapping, files
@@ -73,12 +116,12 @@ static const device DEVICES[3] = {
 
 /* Only inside the plexit trap (render_guarded, devices_guarded): plgDevs() reads PLplot's driver
  * list through a temporary file and exit()s when it cannot write one. */
-static int device_available(const char *name)
+static int device_available(const plapi *pl, const char *name)
 {
     const char *menu[256], *names[256];
     const char **pm = menu, **pn = names;
     int n = 256;
-    plgDevs(&pm, &pn, &n);
+    pl->plgDevs(&pm, &pn, &n);
     for (int i = 0; i < n; i++)
         if (names[i] && strcmp(names[i], name) == 0)
             return 1;
@@ -90,11 +133,11 @@ static int device_available(const char *name)
  * not writable it says "No device drivers found - please check the environment variable
  * PLPLOT_DRV_DIR" and exits, which blames the installation: the message here names the
  * temporary folder instead.  t lives in the caller's frame, as for render_guarded. */
-static cs_status devices_guarded(unsigned formats, trap *t, cs_error *err)
+static cs_status devices_guarded(const plapi *pl, unsigned formats, trap *t, cs_error *err)
 {
     t->msg[0] = '\0';
     t->strm = -1;
-    plsexit(on_plexit);
+    pl->plsexit(on_plexit);
     if (setjmp(t->jb)) {
         const char *tmp = getenv("TMPDIR");
         return cs_error_set(err, CS_EIO,
@@ -107,7 +150,7 @@ static cs_status devices_guarded(unsigned formats, trap *t, cs_error *err)
     }
     cs_chart_active_trap = t;
     for (int d = 0; d < 3; d++) {
-        if (!(formats & DEVICES[d].flag) || device_available(DEVICES[d].name))
+        if (!(formats & DEVICES[d].flag) || device_available(pl, DEVICES[d].name))
             continue;
         cs_chart_active_trap = NULL;
         return cs_error_set(err, CS_EINTERNAL,
@@ -120,36 +163,37 @@ static cs_status devices_guarded(unsigned formats, trap *t, cs_error *err)
 }
 
 /* Starts a private stream on dev writing to path; errors go to ec/emsg, not stderr. */
-static int open_stream(const device *d, const char *path, PLINT *ec, char *emsg, trap *t)
+static int open_stream(const plapi *pl, const device *d, const char *path, PLINT *ec, char *emsg,
+                       trap *t)
 {
     PLINT strm = -1;
-    plmkstrm(&strm);
+    pl->plmkstrm(&strm);
     if (strm < 0)
         return -1;
     t->strm = strm;
-    plsError(ec, emsg);
-    plsdev(d->name);
-    plsfnam(path);
-    plspage(0.0, 0.0, d->w, d->h, 0, 0);
-    plscolbg(255, 255, 255);
-    plinit();
+    pl->plsError(ec, emsg);
+    pl->plsdev(d->name);
+    pl->plsfnam(path);
+    pl->plspage(0.0, 0.0, d->w, d->h, 0, 0);
+    pl->plscolbg(255, 255, 255);
+    pl->plinit();
     return 0;
 }
 
 /* Detaches our error buffers from the stream before ending it (they live on our stack). */
-static void close_stream(void)
+static void close_stream(const plapi *pl)
 {
     PLStream *pls = NULL;
-    plgpls(&pls);
+    pl->plgpls(&pls);
     if (pls) {
         pls->errcode = NULL;
         pls->errmsg = NULL;
     }
-    plend1();
+    pl->plend1();
 }
 
-static cs_status render_device(const plan *P, const device *d, const char *path, pool *mem,
-                               trap *t, cs_error *err)
+static cs_status render_device(const plapi *pl, const plan *P, const device *d, const char *path,
+                               pool *mem, trap *t, cs_error *err)
 {
     PLINT ec = 0;
     char emsg[1024] = "";
@@ -161,32 +205,32 @@ static cs_status render_device(const plan *P, const device *d, const char *path,
      * rounds pango's sizes), so measure on SVG, which costs nothing to discard; a PNG stream
      * would spend ~60 ms encoding an empty 1600 x 1000 image. */
     device meter = *d;
-    if (device_available("svgcairo"))
+    if (device_available(pl, "svgcairo"))
         meter.name = "svgcairo";
-    if (open_stream(&meter, "/dev/null", &ec, emsg, t))
+    if (open_stream(pl, &meter, "/dev/null", &ec, emsg, t))
         return cs_error_set(err, CS_EINTERNAL, "PLplot: cannot create a plot stream");
-    pladv(0);
-    plvpor(0.0, 1.0, 0.0, 1.0);
-    plwind(0.0, 1.0, 0.0, 1.0);
+    pl->pladv(0);
+    pl->plvpor(0.0, 1.0, 0.0, 1.0);
+    pl->plwind(0.0, 1.0, 0.0, 1.0);
     unsigned in_legend = 0;
     for (int pass = 0; pass < 3; pass++) {
-        csi_chart_make_layout(P, &L, mem, d->w, d->h, in_legend);
+        csi_chart_make_layout(pl, P, &L, mem, d->w, d->h, in_legend);
         unsigned failed = csi_chart_place_targets(P, &L);
         if (!failed)
             break;
         in_legend |= failed;
     }
-    close_stream();
+    close_stream(pl);
     if (ec)
         return cs_error_set(err, CS_EINTERNAL, "PLplot: %s", emsg);
     if (mem->failed)
         return cs_error_set(err, CS_ENOMEM, "out of memory while laying out %s", path);
 
     /* Drawing pass. */
-    if (open_stream(d, path, &ec, emsg, t))
+    if (open_stream(pl, d, path, &ec, emsg, t))
         return cs_error_set(err, CS_EINTERNAL, "PLplot: cannot create a plot stream");
     csi_chart_draw_chart(P, &L, mem);
-    close_stream();
+    close_stream(pl);
     if (ec)
         return cs_error_set(err, CS_EINTERNAL, "PLplot: %s (while drawing %s)", emsg, path);
     if (mem->failed)
@@ -198,34 +242,34 @@ static cs_status render_device(const plan *P, const device *d, const char *path,
  * the caller's frame: what PLplot writes into it before jumping back (message, stream) must not
  * be an automatic variable of the function that called setjmp, whose value would then be
  * indeterminate. */
-static cs_status render_guarded(const plan *P, const device *d, const char *path, pool *mem,
-                                trap *t, cs_error *err)
+static cs_status render_guarded(const plapi *pl, const plan *P, const device *d,
+                                const char *path, pool *mem, trap *t, cs_error *err)
 {
     PLINT prev = 0;
-    plgstrm(&prev);
+    pl->plgstrm(&prev);
     t->msg[0] = '\0';
     t->strm = -1;
     /* Stays installed after we return; with no render in progress it defers to PLplot. */
-    plsexit(on_plexit);
+    pl->plsexit(on_plexit);
     if (setjmp(t->jb)) {
         /* PLplot gave up half way; its stream is in an unknown state, so it is abandoned
          * (never ended, a small leak) after unhooking our stack buffers from it. */
         if (t->strm >= 0) {
             PLStream *pls = NULL;
-            plsstrm(t->strm);
-            plgpls(&pls);
+            pl->plsstrm(t->strm);
+            pl->plgpls(&pls);
             if (pls) {
                 pls->errcode = NULL;
                 pls->errmsg = NULL;
             }
         }
-        plsstrm(prev);
+        pl->plsstrm(prev);
         return cs_error_set(err, CS_EINTERNAL, "PLplot: %s (while drawing %s)", t->msg, path);
     }
     cs_chart_active_trap = t;
-    cs_status st = render_device(P, d, path, mem, t, err);
+    cs_status st = render_device(pl, P, d, path, mem, t, err);
     cs_chart_active_trap = NULL;
-    plsstrm(prev);
+    pl->plsstrm(prev);
     return st;
 }
 
@@ -449,9 +493,13 @@ cs_status cs_chart_render_info(const cs_chart *chart, const char *path_base, uns
         }
         fclose(f);
     }
+    plapi pl;
+    st = plplot_load(&pl, err);
+    if (st != CS_OK)
+        goto done;
     {
         trap t;
-        st = devices_guarded(formats, &t, err);
+        st = devices_guarded(&pl, formats, &t, err);
         if (st != CS_OK)
             goto done;
     }
@@ -464,7 +512,7 @@ cs_status cs_chart_render_info(const cs_chart *chart, const char *path_base, uns
         if (!paths[d])
             continue;
         trap t;
-        st = render_guarded(&P, &DEVICES[d], paths[d], &mem, &t, err);
+        st = render_guarded(&pl, &P, &DEVICES[d], paths[d], &mem, &t, err);
         if (st != CS_OK)
             break;
         struct stat sb;

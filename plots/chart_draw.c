@@ -5,41 +5,41 @@
  * Drawing primitives
  * ------------------------------------------------------------------------------------------- */
 
-static void pen(rgb c, double alpha)
+static void pen(const layout *L, rgb c, double alpha)
 {
-    plscol0a(1, c.r, c.g, c.b, alpha);
-    plcol0(1);
+    L->pl->plscol0a(1, c.r, c.g, c.b, alpha);
+    L->pl->plcol0(1);
 }
 
 static void line_width(const layout *L, double pt)
 {
-    plwidth(pt * L->k);
+    L->pl->plwidth(pt * L->k);
 }
 
 /* For fills: cairo also strokes a filled polygon's outline, which would darken translucent
  * fills' edges, so the outline is made negligible. */
 static void no_outline(const layout *L)
 {
-    plwidth(0.01 * L->k);
+    L->pl->plwidth(0.01 * L->k);
 }
 
 static void dash(const layout *L, double on_mm, double off_mm)
 {
     PLINT mark = (PLINT)lround(on_mm * L->k * 1000.0);
     PLINT space = (PLINT)lround(off_mm * L->k * 1000.0);
-    plstyl(1, &mark, &space);
+    L->pl->plstyl(1, &mark, &space);
 }
 
-static void solid(void)
+static void solid(const layout *L)
 {
-    pllsty(1);
+    L->pl->pllsty(1);
 }
 
 /* Page frame: world coordinates are design millimetres over the whole page. */
 static void frame_page(const layout *L)
 {
-    plvpor(0.0, 1.0, 0.0, 1.0);
-    plwind(0.0, L->W, 0.0, L->H);
+    L->pl->plvpor(0.0, 1.0, 0.0, 1.0);
+    L->pl->plwind(0.0, L->W, 0.0, L->H);
 }
 
 /* Plot frame: data coordinates, clipped to the plot area grown by half a data line's width, so
@@ -50,13 +50,14 @@ static void frame_plot(const plan *P, const layout *L, int axis)
     double e = 0.5 * W_DATA * PT;
     double ylo = axis == 1 ? P->y20 : P->y0, yhi = axis == 1 ? P->y21 : P->y1;
     double ex = e * (P->x1 - P->x0) / (L->px1 - L->px0), ey = e * (yhi - ylo) / (L->py1 - L->py0);
-    plvpor((L->px0 - e) / L->W, (L->px1 + e) / L->W, (L->py0 - e) / L->H, (L->py1 + e) / L->H);
-    plwind(P->x0 - ex, P->x1 + ex, ylo - ey, yhi + ey);
+    L->pl->plvpor((L->px0 - e) / L->W, (L->px1 + e) / L->W, (L->py0 - e) / L->H,
+                  (L->py1 + e) / L->H);
+    L->pl->plwind(P->x0 - ex, P->x1 + ex, ylo - ey, yhi + ey);
 }
 
 static void set_font(const layout *L, double size, int bold, int italic)
 {
-    csi_chart_apply_font(L->k, size, bold, italic);
+    csi_chart_apply_font(L, size, bold, italic);
 }
 
 /* Text with its baseline at `base` (page frame). */
@@ -65,10 +66,10 @@ static void text_at(const layout *L, const char *s, double x, double base, doubl
 {
     if (!s || !*s)
         return;
-    pen(col, 1.0);
+    pen(L, col, 1.0);
     set_font(L, size, bold, 0);
     /* The cairo driver puts the baseline half the requested height below the reference. */
-    plptex(x, base + 0.5 * size / PANGO_FIX, 1.0, 0.0, just, s);
+    L->pl->plptex(x, base + 0.5 * size / PANGO_FIX, 1.0, 0.0, just, s);
 }
 
 /* Text reading bottom to top, centred on y, the glyphs' left edge at x (page frame). */
@@ -77,23 +78,23 @@ static void text_vertical(const layout *L, const char *s, double x, double y, do
 {
     if (!s || !*s)
         return;
-    pen(col, 1.0);
+    pen(L, col, 1.0);
     set_font(L, size, 0, 0);
     /* Rotated, "up" points left: the baseline is 0.5 s / PANGO_FIX right of the reference
      * point and the capitals reach ASCENT s left of the baseline. */
-    plptex(x + (ASCENT - 0.5 / PANGO_FIX) * size, y, 0.0, 1.0, 0.5, s);
+    L->pl->plptex(x + (ASCENT - 0.5 / PANGO_FIX) * size, y, 0.0, 1.0, 0.5, s);
 }
 
-static void fill_rect(double x0, double y0, double x1, double y1)
+static void fill_rect(const layout *L, double x0, double y0, double x1, double y1)
 {
     PLFLT xs[4] = {x0, x1, x1, x0}, ys[4] = {y0, y0, y1, y1};
-    plfill(4, xs, ys);
+    L->pl->plfill(4, xs, ys);
 }
 
-static void seg(double x0, double y0, double x1, double y1)
+static void seg(const layout *L, double x0, double y0, double x1, double y1)
 {
     PLFLT xs[2] = {x0, x1}, ys[2] = {y0, y1};
-    plline(2, xs, ys);
+    L->pl->plline(2, xs, ys);
 }
 
 /* A small filled dot (page frame), for isolated points that a line cannot show. */
@@ -106,7 +107,7 @@ static void dot(const layout *L, double x, double y, double r)
         ys[i] = y + r * sin(a);
     }
     no_outline(L);
-    plfill(16, xs, ys);
+    L->pl->plfill(16, xs, ys);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -130,7 +131,7 @@ static void draw_band(const plan *P, const layout *L, pool *mem, size_t si)
     if (!xs || !ys)
         return;
     frame_plot(P, L, s->axis);
-    pen(csi_chart_series_colour(si), BAND_ALPHA);
+    pen(L, csi_chart_series_colour(si), BAND_ALPHA);
     no_outline(L);
     size_t i = 0;
     while (i < s->n) {
@@ -153,7 +154,7 @@ static void draw_band(const plan *P, const layout *L, pool *mem, size_t si)
                 xs[m] = csi_chart_step_end(s, j), ys[m++] = s->lo[j];
             xs[m] = s->x[j], ys[m++] = s->lo[j];
         }
-        plfill((PLINT)m, xs, ys);
+        L->pl->plfill((PLINT)m, xs, ys);
     }
 }
 
@@ -187,19 +188,19 @@ static void draw_series_line(const plan *P, const layout *L, pool *mem, size_t s
         }
         if (m >= 2) {
             frame_plot(P, L, s->axis);
-            pen(col, 1.0);
+            pen(L, col, 1.0);
             line_width(L, W_DATA);
             if (csi_chart_series_dashed(c, si))
                 dash(L, 3.0, 1.6);
-            plline((PLINT)m, xs, ys);
-            solid();
+            L->pl->plline((PLINT)m, xs, ys);
+            solid(L);
         } else {
             /* An isolated point: a one-point line is invisible, so mark it with a dot. */
             double ylo = s->axis == 1 ? P->y20 : P->y0, yhi = s->axis == 1 ? P->y21 : P->y1;
             if (xs[0] < P->x0 || xs[0] > P->x1 || ys[0] < ylo || ys[0] > yhi)
                 continue;
             frame_page(L);
-            pen(col, 1.0);
+            pen(L, col, 1.0);
             dot(L, csi_chart_x_to_mm(P, L, xs[0]), csi_chart_y_to_mm(P, L, s->axis, ys[0]), 0.75);
         }
     }
@@ -221,14 +222,14 @@ static void draw_bars(const plan *P, const layout *L)
                 if (!isfinite(v) || v <= 0)
                     continue;
                 v *= P->bar_scale[j];
-                pen(csi_chart_series_colour(i), 1.0);
+                pen(L, csi_chart_series_colour(i), 1.0);
                 no_outline(L);
-                fill_rect(x0, base, x1, base + v);
+                fill_rect(L, x0, base, x1, base + v);
                 base += v;
             }
             /* Thin white rules between segments keep adjacent colours apart in print. */
             base = 0.0;
-            pen(C_WHITE, 1.0);
+            pen(L, C_WHITE, 1.0);
             line_width(L, 0.6);
             int first = 1;
             for (size_t i = 0; i < ns; i++) {
@@ -236,7 +237,7 @@ static void draw_bars(const plan *P, const layout *L)
                 if (!isfinite(v) || v <= 0)
                     continue;
                 if (!first)
-                    seg(x0, base, x1, base);
+                    seg(L, x0, base, x1, base);
                 first = 0;
                 base += v * P->bar_scale[j];
             }
@@ -251,13 +252,13 @@ static void draw_bars(const plan *P, const layout *L)
                 continue;
             double x0 = (double)j - gw / 2 + (double)i * bw;
             double pad = ns > 1 ? 0.06 * bw : 0.0;
-            pen(csi_chart_series_colour(i), 1.0);
+            pen(L, csi_chart_series_colour(i), 1.0);
             no_outline(L);
-            fill_rect(x0 + pad, fmin(0.0, v), x0 + bw - pad, fmax(0.0, v));
+            fill_rect(L, x0 + pad, fmin(0.0, v), x0 + bw - pad, fmax(0.0, v));
         }
     }
     /* Whiskers after all bars so a neighbouring bar never hides one. */
-    pen(C_TARGET, 1.0);
+    pen(L, C_TARGET, 1.0);
     line_width(L, W_WHISKER);
     for (size_t j = 0; j < nc; j++) {
         for (size_t i = 0; i < ns; i++) {
@@ -266,9 +267,9 @@ static void draw_bars(const plan *P, const layout *L)
                 continue;
             double xc = (double)j - gw / 2 + ((double)i + 0.5) * bw;
             double cap = 0.2 * bw;
-            seg(xc, s->lo[j], xc, s->hi[j]);
-            seg(xc - cap, s->lo[j], xc + cap, s->lo[j]);
-            seg(xc - cap, s->hi[j], xc + cap, s->hi[j]);
+            seg(L, xc, s->lo[j], xc, s->hi[j]);
+            seg(L, xc - cap, s->lo[j], xc + cap, s->lo[j]);
+            seg(L, xc - cap, s->hi[j], xc + cap, s->hi[j]);
         }
     }
 }
@@ -289,12 +290,12 @@ static void draw_hbars(const plan *P, const layout *L)
             if (!isfinite(v))
                 continue;
             double y1 = top - (double)i * bw, y0 = y1 - bw;
-            pen(csi_chart_series_colour(i), 1.0);
+            pen(L, csi_chart_series_colour(i), 1.0);
             no_outline(L);
-            fill_rect(fmin(0.0, v), y0 + pad, fmax(0.0, v), y1 - pad);
+            fill_rect(L, fmin(0.0, v), y0 + pad, fmax(0.0, v), y1 - pad);
         }
     }
-    pen(C_TARGET, 1.0);
+    pen(L, C_TARGET, 1.0);
     line_width(L, W_WHISKER);
     for (size_t j = 0; j < nc; j++) {
         double top = (double)(nc - 1 - j) + gw / 2;
@@ -303,16 +304,16 @@ static void draw_hbars(const plan *P, const layout *L)
             if (!s->lo || !isfinite(s->y[j]) || !isfinite(s->lo[j]) || !isfinite(s->hi[j]))
                 continue;
             double yc = top - ((double)i + 0.5) * bw, cap = 0.2 * bw;
-            seg(s->lo[j], yc, s->hi[j], yc);
-            seg(s->lo[j], yc - cap, s->lo[j], yc + cap);
-            seg(s->hi[j], yc - cap, s->hi[j], yc + cap);
+            seg(L, s->lo[j], yc, s->hi[j], yc);
+            seg(L, s->lo[j], yc - cap, s->lo[j], yc + cap);
+            seg(L, s->hi[j], yc - cap, s->hi[j], yc + cap);
         }
     }
 }
 
 static void target_pen(const layout *L)
 {
-    pen(C_TARGET, 1.0);
+    pen(L, C_TARGET, 1.0);
     line_width(L, W_TARGET);
     dash(L, 2.4, 1.3);
 }
@@ -323,14 +324,14 @@ static void draw_targets(const plan *P, const layout *L)
     if (c->has_hline && c->hline >= P->y0 && c->hline <= P->y1) {
         frame_plot(P, L, 0);
         target_pen(L);
-        seg(P->x0, c->hline, P->x1, c->hline);
-        solid();
+        seg(L, P->x0, c->hline, P->x1, c->hline);
+        solid(L);
     }
     if (c->has_vline && !P->bars && c->vline >= P->x0 && c->vline <= P->x1) {
         frame_plot(P, L, 0);
         target_pen(L);
-        seg(c->vline, P->y0, c->vline, P->y1);
-        solid();
+        seg(L, c->vline, P->y0, c->vline, P->y1);
+        solid(L);
     }
 }
 
@@ -351,27 +352,27 @@ static void draw_legend(const plan *P, const layout *L)
         double yc = it->base + 0.36 * SZ_LEG, x = it->x, key = 7.0;
         if (it->what != LEG_SERIES) {
             target_pen(L);
-            seg(x, yc, x + key, yc);
-            solid();
+            seg(L, x, yc, x + key, yc);
+            solid(L);
         } else if (P->bars || P->hbar) {
             key = 3.2;
-            pen(csi_chart_series_colour(it->series), 1.0);
+            pen(L, csi_chart_series_colour(it->series), 1.0);
             no_outline(L);
-            fill_rect(x, yc - 1.6, x + key, yc + 1.6);
+            fill_rect(L, x, yc - 1.6, x + key, yc + 1.6);
         } else {
             size_t i = it->series;
             rgb col = csi_chart_series_colour(i);
             if (c->series[i].lo) {
-                pen(col, BAND_ALPHA);
+                pen(L, col, BAND_ALPHA);
                 no_outline(L);
-                fill_rect(x, yc - 1.5, x + key, yc + 1.5);
+                fill_rect(L, x, yc - 1.5, x + key, yc + 1.5);
             }
-            pen(col, 1.0);
+            pen(L, col, 1.0);
             line_width(L, W_DATA);
             if (csi_chart_series_dashed(c, i))
                 dash(L, 1.6, 0.9);
-            seg(x, yc, x + key, yc);
-            solid();
+            seg(L, x, yc, x + key, yc);
+            solid(L);
         }
         text_at(L, it->text, x + key + 1.5, it->base, SZ_LEG, 0, 0.0, C_TEXT);
     }
@@ -381,11 +382,11 @@ static void draw_legend(const plan *P, const layout *L)
 static void draw_baseline(const layout *L)
 {
     frame_page(L);
-    pen(C_AXIS, 1.0);
+    pen(L, C_AXIS, 1.0);
     line_width(L, W_AXIS);
-    seg(L->px0, L->py0, L->px1, L->py0);
+    seg(L, L->px0, L->py0, L->px1, L->py0);
     for (size_t i = 0; i < L->n_xmark; i++)
-        seg(L->xmark[i], L->py0, L->xmark[i], L->py0 - TICK_LEN);
+        seg(L, L->xmark[i], L->py0, L->xmark[i], L->py0 - TICK_LEN);
 }
 
 static void draw_axes_and_text(const plan *P, const layout *L)
@@ -408,9 +409,10 @@ static void draw_axes_and_text(const plan *P, const layout *L)
             continue;
         if (L->xmode == XL_ANGLED) {
             double a = L->xl_size;
-            pen(C_TICKTEXT, 1.0);
+            pen(L, C_TICKTEXT, 1.0);
             set_font(L, a, 0, 0);
-            plptex(xl->pos + 0.35 * a, L->py0 - X_GAP + 0.15 * a, 1.0, 1.0, 1.0, xl->line[0]);
+            L->pl->plptex(xl->pos + 0.35 * a, L->py0 - X_GAP + 0.15 * a, 1.0, 1.0, 1.0,
+                          xl->line[0]);
             continue;
         }
         double base = L->py0 - X_GAP - ASCENT * s;
@@ -437,21 +439,21 @@ static void draw_axes_and_text(const plan *P, const layout *L)
 void csi_chart_draw_chart(const plan *P, const layout *L, pool *mem)
 {
     const cs_chart *c = P->c;
-    pladv(0);
+    L->pl->pladv(0);
 
     /* Grid lines under everything. */
     frame_plot(P, L, 0);
-    pen(C_GRID, 1.0);
+    pen(L, C_GRID, 1.0);
     line_width(L, W_GRID);
     for (size_t i = 0; i < P->yt.n; i++)
-        seg(P->x0, P->yt.at[i], P->x1, P->yt.at[i]);
+        seg(L, P->x0, P->yt.at[i], P->x1, P->yt.at[i]);
     if (P->hbar) /* the value axis is x: vertical grid lines and zero line */
         for (size_t i = 0; i < P->xt.n; i++)
-            seg(P->xt.at[i], P->y0, P->xt.at[i], P->y1);
+            seg(L, P->xt.at[i], P->y0, P->xt.at[i], P->y1);
     if (!P->hbar && P->y0 < 0 && P->y1 > 0) {
-        pen(C_ZERO, 1.0);
+        pen(L, C_ZERO, 1.0);
         line_width(L, W_AXIS);
-        seg(P->x0, 0.0, P->x1, 0.0);
+        seg(L, P->x0, 0.0, P->x1, 0.0);
     }
 
     /* Bars stand on the baseline; lines at zero are drawn over it, not hidden by it. */
@@ -459,9 +461,9 @@ void csi_chart_draw_chart(const plan *P, const layout *L, pool *mem)
         draw_hbars(P, L);
         if (P->x0 < 0 && P->x1 > 0) { /* over the bars: it is where they start */
             frame_plot(P, L, 0);
-            pen(C_ZERO, 1.0);
+            pen(L, C_ZERO, 1.0);
             line_width(L, W_AXIS);
-            seg(0.0, P->y0, 0.0, P->y1);
+            seg(L, 0.0, P->y0, 0.0, P->y1);
         }
         draw_baseline(L);
         frame_page(L);
@@ -489,8 +491,8 @@ void csi_chart_draw_chart(const plan *P, const layout *L, pool *mem)
 
     if (!P->has_data) {
         frame_page(L);
-        pen(C_MUTED, 1.0);
+        pen(L, C_MUTED, 1.0);
         set_font(L, SZ_NODATA, 0, 1);
-        plptex((L->px0 + L->px1) / 2, (L->py0 + L->py1) / 2, 1.0, 0.0, 0.5, "No data");
+        L->pl->plptex((L->px0 + L->px1) / 2, (L->py0 + L->py1) / 2, 1.0, 0.0, 0.5, "No data");
     }
 }

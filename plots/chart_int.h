@@ -26,6 +26,25 @@
 #include "sim/text.h"
 
 /* ---------------------------------------------------------------------------------------------
+ * PLplot's functions, loaded with the library when the first chart is drawn (chart.c; see there
+ * why).  Each member has the name and the type plplot.h gives the function (after plplot.h's
+ * macros: pl->plfill is c_plfill), so calls read pl->plfill(n, x, y) and are checked against
+ * PLplot's prototypes.
+ * ------------------------------------------------------------------------------------------- */
+
+#define CSI_PLPLOT_FUNCS(X)                                                                        \
+    X(pladv) X(plcol0) X(plend1) X(plfill) X(plgstrm) X(plinit) X(plline) X(pllsty) X(plmkstrm)    \
+    X(plmtex) X(plptex) X(plschr) X(plscol0a) X(plscolbg) X(plsdev) X(plsfnam) X(plsfont)         \
+    X(plspage) X(plsstrm) X(plstyl) X(plvpor) X(plwidth) X(plwind) X(plgDevs) X(plgpls)           \
+    X(plsError) X(plsexit)
+
+typedef struct plapi {
+#define CSI_PL_MEMBER(f) __typeof__(f) *f;
+    CSI_PLPLOT_FUNCS(CSI_PL_MEMBER)
+#undef CSI_PL_MEMBER
+} plapi;
+
+/* ---------------------------------------------------------------------------------------------
  * Style constants (design millimetres / points on the 160 mm page)
  * ------------------------------------------------------------------------------------------- */
 
@@ -164,6 +183,7 @@ enum { XL_FLAT, XL_WRAPPED, XL_ANGLED };
 enum { TGT_H = 1, TGT_V = 2 }; /* target labels moved into the legend */
 
 typedef struct layout {
+    const plapi *pl; /* PLplot, for measuring and drawing */
     double W, H, k;
     double px0, px1, py0, py1;
     const char *title, *subtitle, *xlabel, *ylabel, *y2label, *footnote;
@@ -202,11 +222,11 @@ cs_status csi_chart_build_plan(const cs_chart *c, pool *mem, plan *P, cs_error *
 
 /* ---- chart_layout.c ---- */
 
-void csi_chart_apply_font(double k, double size, int bold, int italic);
+void csi_chart_apply_font(const layout *L, double size, int bold, int italic);
 double csi_chart_x_to_mm(const plan *P, const layout *L, double x);
 double csi_chart_y_to_mm(const plan *P, const layout *L, int axis, double y);
-void csi_chart_make_layout(const plan *P, layout *L, pool *mem, int dev_w, int dev_h,
-                           unsigned in_legend);
+void csi_chart_make_layout(const plapi *pl, const plan *P, layout *L, pool *mem, int dev_w,
+                           int dev_h, unsigned in_legend);
 unsigned csi_chart_place_targets(const plan *P, layout *L);
 
 /* ---- chart_draw.c ---- */

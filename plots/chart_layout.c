@@ -4,22 +4,22 @@
 #include "plots/chart_int.h"
 
 /* Font for the next text: size is the printed em size in design mm. */
-void csi_chart_apply_font(double k, double size, int bold, int italic)
+void csi_chart_apply_font(const layout *L, double size, int bold, int italic)
 {
-    plschr(size * k / PANGO_FIX, 1.0);
-    plsfont(PL_FCI_SANS, italic ? PL_FCI_ITALIC : PL_FCI_UPRIGHT,
+    L->pl->plschr(size * L->k / PANGO_FIX, 1.0);
+    L->pl->plsfont(PL_FCI_SANS, italic ? PL_FCI_ITALIC : PL_FCI_UPRIGHT,
             bold ? PL_FCI_BOLD : PL_FCI_MEDIUM);
 }
 
 /* Width in design mm of clean text s at font size `size` (design mm).  The current PLplot stream
  * must be the measuring stream. */
-static double text_w(double k, const char *s, double size, int bold)
+static double text_w(const layout *L, const char *s, double size, int bold)
 {
     if (!s || !*s)
         return 0.0;
-    csi_chart_apply_font(k, size, bold, 0);
+    csi_chart_apply_font(L, size, bold, 0);
     PLStream *pls = NULL;
-    plgpls(&pls);
+    L->pl->plgpls(&pls);
     if (!pls || !pls->has_string_length) {
         size_t chars = 0;
         for (const char *q = s; *q; q += csi_chart_unit_len(q))
@@ -28,16 +28,16 @@ static double text_w(double k, const char *s, double size, int bold)
     }
     pls->string_length = 0.0;
     pls->get_string_length = 1;
-    plmtex("t", 0.0, 0.5, 0.5, s);
+    L->pl->plmtex("t", 0.0, 0.5, 0.5, s);
     pls->get_string_length = 0;
-    return pls->string_length / k;
+    return pls->string_length / L->k;
 }
 
 /* s itself if it fits in maxw, else its longest prefix that fits followed by an ellipsis. */
-static const char *fit_text(pool *mem, double k, const char *s, double size, int bold,
+static const char *fit_text(pool *mem, const layout *L, const char *s, double size, int bold,
                             double maxw)
 {
-    if (text_w(k, s, size, bold) <= maxw)
+    if (text_w(L, s, size, bold) <= maxw)
         return s;
     mem->shortened++;
     char *buf = csi_chart_pool_alloc(mem, strlen(s) + 4);
@@ -56,7 +56,7 @@ static const char *fit_text(pool *mem, double k, const char *s, double size, int
         size_t b = (size_t)(q - s);
         memcpy(buf, s, b);
         memcpy(buf + b, "\xE2\x80\xA6", 4);
-        if (text_w(k, buf, size, bold) <= maxw)
+        if (text_w(L, buf, size, bold) <= maxw)
             lo = mid;
         else
             hi = mid - 1;
@@ -73,10 +73,10 @@ static const char *fit_text(pool *mem, double k, const char *s, double size, int
 }
 
 /* Greedy word wrap of s into at most MAX_WRAP_LINES lines no wider than maxw; 0 if impossible. */
-static size_t wrap_text(pool *mem, double k, const char *s, double size, double maxw,
+static size_t wrap_text(pool *mem, const layout *L, const char *s, double size, double maxw,
                         const char **out)
 {
-    if (text_w(k, s, size, 0) <= maxw) {
+    if (text_w(L, s, size, 0) <= maxw) {
         out[0] = s;
         return 1;
     }
@@ -101,7 +101,7 @@ static size_t wrap_text(pool *mem, double k, const char *s, double size, double 
             memcpy(cand, p, wl);
             cand[wl] = '\0';
         }
-        if (text_w(k, cand, size, 0) <= maxw) {
+        if (text_w(L, cand, size, 0) <= maxw) {
             strcpy(cur, cand);
         } else {
             if (!cl || nl == MAX_WRAP_LINES - 1)
@@ -113,7 +113,7 @@ static size_t wrap_text(pool *mem, double k, const char *s, double size, double 
             out[nl++] = line;
             memcpy(cur, p, wl);
             cur[wl] = '\0';
-            if (text_w(k, cur, size, 0) > maxw)
+            if (text_w(L, cur, size, 0) > maxw)
                 return 0;
         }
         p += wl;
@@ -130,18 +130,18 @@ static size_t wrap_text(pool *mem, double k, const char *s, double size, double 
 
 /* s on one line if it fits in maxw; else its longest first part ending at a space that fits,
  * and the rest on a second line (shortened with an ellipsis only if it does not fit either). */
-static void split_two(pool *mem, double k, const char *s, double size, int bold, double maxw,
+static void split_two(pool *mem, const layout *L, const char *s, double size, int bold, double maxw,
                       const char **l1, const char **l2)
 {
     *l2 = NULL;
-    if (text_w(k, s, size, bold) <= maxw) {
+    if (text_w(L, s, size, bold) <= maxw) {
         *l1 = s;
         return;
     }
     size_t len = strlen(s), best = 0;
     char *buf = csi_chart_pool_alloc(mem, len + 1);
     if (!buf) {
-        *l1 = fit_text(mem, k, s, size, bold, maxw);
+        *l1 = fit_text(mem, L, s, size, bold, maxw);
         return;
     }
     for (size_t i = 1; i < len; i++) {
@@ -149,13 +149,13 @@ static void split_two(pool *mem, double k, const char *s, double size, int bold,
             continue;
         memcpy(buf, s, i);
         buf[i] = '\0';
-        if (text_w(k, buf, size, bold) <= maxw)
+        if (text_w(L, buf, size, bold) <= maxw)
             best = i;
         else
             break;
     }
     if (best == 0) {
-        *l1 = fit_text(mem, k, s, size, bold, maxw);
+        *l1 = fit_text(mem, L, s, size, bold, maxw);
         return;
     }
     buf[best] = '\0';
@@ -164,7 +164,7 @@ static void split_two(pool *mem, double k, const char *s, double size, int bold,
     const char *rest = s + best;
     while (*rest == ' ')
         rest++;
-    *l2 = fit_text(mem, k, rest, size, bold, maxw);
+    *l2 = fit_text(mem, L, rest, size, bold, maxw);
 }
 
 double csi_chart_x_to_mm(const plan *P, const layout *L, double x)
@@ -197,7 +197,7 @@ static size_t label_stride(const xlab *xl, const double *w, size_t n, double gap
 static double arrange_x(const plan *P, layout *L, pool *mem)
 {
     const cs_chart *c = P->c;
-    double k = L->k, s = SZ_TICK, flat = X_GAP + (ASCENT + DESCENT) * s;
+    double s = SZ_TICK, flat = X_GAP + (ASCENT + DESCENT) * s;
     L->xmode = XL_FLAT;
     L->n_xl = 0;
     L->n_xmark = 0;
@@ -216,7 +216,7 @@ static double arrange_x(const plan *P, layout *L, pool *mem)
             L->xl[j].line[0] = P->cat[j];
             L->xl[j].nlines = 1;
             L->xl[j].shown = 1;
-            w[j] = text_w(k, P->cat[j], s, 0);
+            w[j] = text_w(L, P->cat[j], s, 0);
             maxw = fmax(maxw, w[j]);
         }
         double room = slot - 1.5;
@@ -226,7 +226,7 @@ static double arrange_x(const plan *P, layout *L, pool *mem)
         int ok = 1;
         for (size_t j = 0; j < nc && ok; j++) {
             const char *lines[MAX_WRAP_LINES];
-            size_t nl = wrap_text(mem, k, P->cat[j], s, room, lines);
+            size_t nl = wrap_text(mem, L, P->cat[j], s, room, lines);
             if (nl == 0) {
                 ok = 0;
                 break;
@@ -249,9 +249,9 @@ static double arrange_x(const plan *P, layout *L, pool *mem)
         L->xl_size = s;
         maxw = 0.0;
         for (size_t j = 0; j < nc; j++) {
-            L->xl[j].line[0] = fit_text(mem, k, P->cat[j], s, 0, MAX_ROT_LEN);
+            L->xl[j].line[0] = fit_text(mem, L, P->cat[j], s, 0, MAX_ROT_LEN);
             L->xl[j].nlines = 1;
-            maxw = fmax(maxw, text_w(k, L->xl[j].line[0], s, 0));
+            maxw = fmax(maxw, text_w(L, L->xl[j].line[0], s, 0));
         }
         size_t stride = (size_t)ceil(1.3 * s / slot);
         if (stride < 1)
@@ -279,7 +279,7 @@ static double arrange_x(const plan *P, layout *L, pool *mem)
         xl->pos = csi_chart_x_to_mm(P, L, x);
         xl->line[0] = P->xt.label[i];
         xl->nlines = 1;
-        w[L->n_xl++] = text_w(k, P->xt.label[i], s, 0);
+        w[L->n_xl++] = text_w(L, P->xt.label[i], s, 0);
     }
     size_t stride = label_stride(L->xl, w, L->n_xl, 2.0);
     for (size_t i = 0; i < L->n_xl; i++)
@@ -287,14 +287,15 @@ static double arrange_x(const plan *P, layout *L, pool *mem)
     return flat;
 }
 
-void csi_chart_make_layout(const plan *P, layout *L, pool *mem, int dev_w, int dev_h,
-                        unsigned in_legend)
+void csi_chart_make_layout(const plapi *pl, const plan *P, layout *L, pool *mem, int dev_w,
+                           int dev_h, unsigned in_legend)
 {
     const cs_chart *c = P->c;
     double page_w_mm = dev_w * 25.4 / 72.0, page_h_mm = dev_h * 25.4 / 72.0;
     double k = page_w_mm / DESIGN_W;
     memset(L, 0, sizeof *L);
     mem->shortened = 0;
+    L->pl = pl;
     L->k = k;
     L->W = DESIGN_W;
     L->H = page_h_mm / k;
@@ -307,15 +308,15 @@ void csi_chart_make_layout(const plan *P, layout *L, pool *mem, int dev_w, int d
      * than being cut; only text too long for two lines is shortened. */
     if (P->title[0]) {
         L->title_size = SZ_TITLE;
-        if (text_w(k, P->title, SZ_TITLE, 1) > avail)
+        if (text_w(L, P->title, SZ_TITLE, 1) > avail)
             L->title_size = SZ_TITLE * 0.85;
-        split_two(mem, k, P->title, L->title_size, 1, avail, &L->title, &L->title2);
+        split_two(mem, L, P->title, L->title_size, 1, avail, &L->title, &L->title2);
         L->title_base = top - ASCENT * L->title_size;
         top = L->title2 ? L->title_base - 1.2 * L->title_size : L->title_base;
         top -= DESCENT * L->title_size + 1.0;
     }
     if (P->subtitle[0]) {
-        split_two(mem, k, P->subtitle, SZ_SUB, 0, avail, &L->subtitle, &L->subtitle2);
+        split_two(mem, L, P->subtitle, SZ_SUB, 0, avail, &L->subtitle, &L->subtitle2);
         L->sub_base = top - ASCENT * SZ_SUB;
         if (L->subtitle2)
             top = L->sub_base - 1.25 * SZ_SUB;
@@ -340,8 +341,8 @@ void csi_chart_make_layout(const plan *P, layout *L, pool *mem, int dev_w, int d
             if (!label || !label[0])
                 continue;
             double key = ((P->bars || P->hbar) && what == LEG_SERIES) ? 3.2 : 7.0;
-            const char *t = fit_text(mem, k, label, SZ_LEG, 0, avail - key - 1.5);
-            double wi = key + 1.5 + text_w(k, t, SZ_LEG, 0);
+            const char *t = fit_text(mem, L, label, SZ_LEG, 0, avail - key - 1.5);
+            double wi = key + 1.5 + text_w(L, t, SZ_LEG, 0);
             if (x > M_LEFT && x + wi > L->W - M_RIGHT) {
                 x = M_LEFT;
                 base -= 1.45 * SZ_LEG;
@@ -362,7 +363,7 @@ void csi_chart_make_layout(const plan *P, layout *L, pool *mem, int dev_w, int d
     /* Bottom: footnote, x axis title. */
     double bottom = M_BOTTOM;
     if (P->footnote[0]) {
-        L->footnote = fit_text(mem, k, P->footnote, SZ_NOTE, 0, avail);
+        L->footnote = fit_text(mem, L, P->footnote, SZ_NOTE, 0, avail);
         L->foot_base = bottom + DESCENT * SZ_NOTE;
         bottom = L->foot_base + ASCENT * SZ_NOTE + 1.6;
     }
@@ -379,14 +380,14 @@ void csi_chart_make_layout(const plan *P, layout *L, pool *mem, int dev_w, int d
     }
     double wy = 0.0;
     for (size_t i = 0; i < P->yt.n; i++)
-        wy = fmax(wy, text_w(k, P->yt.label[i], SZ_TICK, 0));
+        wy = fmax(wy, text_w(L, P->yt.label[i], SZ_TICK, 0));
     if (P->hbar) {
         /* Row names take up to 40% of the width; longer ones are shortened. */
         size_t nc = c->n_categories;
         L->rowlab = csi_chart_pool_calloc(mem, nc ? nc : 1, sizeof *L->rowlab);
         for (size_t j = 0; L->rowlab && j < nc; j++) {
-            L->rowlab[j] = fit_text(mem, k, P->cat[j], SZ_TICK, 0, 0.4 * avail);
-            wy = fmax(wy, text_w(k, L->rowlab[j], SZ_TICK, 0));
+            L->rowlab[j] = fit_text(mem, L, P->cat[j], SZ_TICK, 0, 0.4 * avail);
+            wy = fmax(wy, text_w(L, L->rowlab[j], SZ_TICK, 0));
         }
     }
     left += wy + Y_GAP;
@@ -398,7 +399,7 @@ void csi_chart_make_layout(const plan *P, layout *L, pool *mem, int dev_w, int d
         }
         double w2 = 0.0;
         for (size_t i = 0; i < P->y2t.n; i++)
-            w2 = fmax(w2, text_w(k, P->y2t.label[i], SZ_TICK, 0));
+            w2 = fmax(w2, text_w(L, P->y2t.label[i], SZ_TICK, 0));
         right -= w2 + Y_GAP;
     }
     L->px0 = left;
@@ -412,7 +413,7 @@ void csi_chart_make_layout(const plan *P, layout *L, pool *mem, int dev_w, int d
         for (size_t i = 0; i < L->n_xl; i++) {
             if (!L->xl[i].shown)
                 continue;
-            double w = text_w(k, L->xl[i].line[0], SZ_TICK, 0);
+            double w = text_w(L, L->xl[i].line[0], SZ_TICK, 0);
             over_r = fmax(over_r, L->xl[i].pos + w / 2 - (L->W - M_RIGHT));
             over_l = fmax(over_l, M_LEFT - (L->xl[i].pos - w / 2));
         }
@@ -423,7 +424,7 @@ void csi_chart_make_layout(const plan *P, layout *L, pool *mem, int dev_w, int d
         }
     } else if (L->xmode == XL_ANGLED && L->n_xl > 0) {
         /* The first angled label reaches down and left past its slot. */
-        double w0 = text_w(k, L->xl[0].line[0], L->xl_size, 0);
+        double w0 = text_w(L, L->xl[0].line[0], L->xl_size, 0);
         double need = M_LEFT + 0.7071 * w0 - (L->xl[0].pos - L->px0);
         if (need > L->px0) {
             L->px0 = need;
@@ -435,20 +436,20 @@ void csi_chart_make_layout(const plan *P, layout *L, pool *mem, int dev_w, int d
         L->py0 = L->py1 - 10.0;
 
     if (P->xlabel[0])
-        L->xlabel = fit_text(mem, k, P->xlabel, SZ_AXIS, 0, avail);
+        L->xlabel = fit_text(mem, L, P->xlabel, SZ_AXIS, 0, avail);
     if (P->ylabel[0])
-        L->ylabel = fit_text(mem, k, P->ylabel, SZ_AXIS, 0, L->py1 - L->py0 + 6.0);
+        L->ylabel = fit_text(mem, L, P->ylabel, SZ_AXIS, 0, L->py1 - L->py0 + 6.0);
     if (P->has_y2 && P->y2label[0])
-        L->y2label = fit_text(mem, k, P->y2label, SZ_AXIS, 0, L->py1 - L->py0 + 6.0);
+        L->y2label = fit_text(mem, L, P->y2label, SZ_AXIS, 0, L->py1 - L->py0 + 6.0);
 
     double pw = L->px1 - L->px0;
     if (P->hline_label[0] && !(in_legend & TGT_H)) {
-        L->hl.text = fit_text(mem, k, P->hline_label, SZ_ANNOT, 0, 0.6 * pw);
-        L->hl.w = text_w(k, L->hl.text, SZ_ANNOT, 0);
+        L->hl.text = fit_text(mem, L, P->hline_label, SZ_ANNOT, 0, 0.6 * pw);
+        L->hl.w = text_w(L, L->hl.text, SZ_ANNOT, 0);
     }
     if (P->vline_label[0] && !(in_legend & TGT_V)) {
-        L->vl.text = fit_text(mem, k, P->vline_label, SZ_ANNOT, 0, 0.45 * pw);
-        L->vl.w = text_w(k, L->vl.text, SZ_ANNOT, 0);
+        L->vl.text = fit_text(mem, L, P->vline_label, SZ_ANNOT, 0, 0.45 * pw);
+        L->vl.w = text_w(L, L->vl.text, SZ_ANNOT, 0);
     }
 
     if (P->bars) {

@@ -9,15 +9,17 @@ uint64_t cs_rng_mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-uint64_t cs_rng_fnv1a64(const char *s)
+/* FNV-1a continued over the bytes of s from the hash h of what came before. */
+static uint64_t fnv1a_more(uint64_t h, const char *s)
 {
-    uint64_t h = 0xCBF29CE484222325ULL;
     for (; *s; s++) {
         h ^= (unsigned char)*s;
         h *= 0x100000001B3ULL;
     }
     return h;
 }
+
+uint64_t cs_rng_fnv1a64(const char *s) { return fnv1a_more(0xCBF29CE484222325ULL, s); }
 
 static void xo_set(void *vstate, unsigned long seed)
 {
@@ -42,11 +44,21 @@ static const gsl_rng_type xoshiro_type = {
 
 const gsl_rng_type *const cs_rng_xoshiro256ss = &xoshiro_type;
 
-uint64_t cs_rng_seed_for(uint64_t scenario_seed, uint32_t replication, const char *name)
+static uint64_t seed_of(uint64_t scenario_seed, uint32_t replication, uint64_t name_hash)
 {
     uint64_t s = cs_rng_mix64(scenario_seed + 0x9E3779B97F4A7C15ULL);
     s = cs_rng_mix64(s ^ ((uint64_t)replication * 0xD1B54A32D192ED03ULL + 1));
-    return cs_rng_mix64(s ^ cs_rng_fnv1a64(name));
+    return cs_rng_mix64(s ^ name_hash);
+}
+
+uint64_t cs_rng_seed_for(uint64_t scenario_seed, uint32_t replication, const char *name)
+{
+    return seed_of(scenario_seed, replication, cs_rng_fnv1a64(name));
+}
+
+uint64_t cs_rng_seed_for2(uint64_t scenario_seed, uint32_t replication, const char *prefix, const char *name)
+{
+    return seed_of(scenario_seed, replication, fnv1a_more(cs_rng_fnv1a64(prefix), name));
 }
 
 gsl_rng *cs_rng_stream(uint64_t scenario_seed, uint32_t replication, const char *name)

@@ -58,6 +58,10 @@ extern const gsl_rng_type *const cs_rng_xoshiro256ss;
 
 /* The documented seed hash above. */
 uint64_t cs_rng_seed_for(uint64_t scenario_seed, uint32_t replication, const char *name);
+/* The same for the name prefix followed by name ("arrivals/" and "999" seed "arrivals/999"),
+ * without building the string: the engine seeds about 30 streams a replication, and formatting
+ * their names was most of a short replication's set-up. */
+uint64_t cs_rng_seed_for2(uint64_t scenario_seed, uint32_t replication, const char *prefix, const char *name);
 
 /* A new generator for the named stream; NULL if out of memory.  Free with gsl_rng_free. */
 gsl_rng *cs_rng_stream(uint64_t scenario_seed, uint32_t replication, const char *name);

@@ -107,6 +107,14 @@ int cs_hist_init(cs_hist *h, cs_hist_layout lay)
     return h->count ? 0 : -1;
 }
 
+void cs_hist_init_at(cs_hist *h, cs_hist_layout lay, uint64_t *count)
+{
+    h->lay = lay;
+    h->nbins = cs_hist_nbins(lay);
+    h->count = count;
+    h->total = 0;
+}
+
 void cs_hist_fini(cs_hist *h)
 {
     free(h->count);

@@ -72,6 +72,9 @@ typedef struct cs_hist {
 } cs_hist;
 
 int cs_hist_init(cs_hist *h, cs_hist_layout lay);   /* 0 ok, -1 out of memory */
+/* As cs_hist_init on counts the caller owns: cs_hist_nbins(lay) zeroed counters that outlive h
+ * (an arena's, sim/arena.h); such an h is never given to cs_hist_fini. */
+void cs_hist_init_at(cs_hist *h, cs_hist_layout lay, uint64_t *count);
 void cs_hist_fini(cs_hist *h);
 void cs_hist_clear(cs_hist *h);
 size_t cs_hist_nbins(cs_hist_layout lay);

@@ -12,7 +12,8 @@
  *
  * Controls, from the environment (read once, at the first wrapped call):
  *   CALLSIM_FAULT_ALLOC=N      the N-th allocation (malloc, calloc, realloc, aligned_alloc,
- *                              strdup, strndup, open_memstream, counted from 1 in call order,
+ *                              strdup, strndup, open_memstream, mmap (sim/arena.c maps large
+ *                              arenas; MAP_FAILED), counted from 1 in call order,
  *                              all threads) returns NULL with
  *                              errno ENOMEM; CALLSIM_FAULT_ALLOC_PERSIST=1 fails every one
  *                              from the N-th on (memory stays exhausted).
@@ -37,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -45,6 +47,7 @@ void *__real_malloc(size_t n);
 void *__real_calloc(size_t k, size_t n);
 void *__real_realloc(void *p, size_t n);
 void *__real_aligned_alloc(size_t a, size_t n);
+void *__real_mmap(void *a, size_t n, int prot, int flags, int fd, off_t off);
 FILE *__real_open_memstream(char **p, size_t *n);
 FILE *__real_fdopen(int fd, const char *m);
 int __real_renameat2(int da, const char *a, int db, const char *b, unsigned flags);
@@ -72,6 +75,7 @@ void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t k, size_t n);
 void *__wrap_realloc(void *p, size_t n);
 void *__wrap_aligned_alloc(size_t a, size_t n);
+void *__wrap_mmap(void *a, size_t n, int prot, int flags, int fd, off_t off);
 FILE *__wrap_open_memstream(char **p, size_t *n);
 FILE *__wrap_fdopen(int fd, const char *m);
 int __wrap_renameat2(int da, const char *a, int db, const char *b, unsigned flags);
@@ -182,6 +186,10 @@ char *__wrap_strdup(const char *s) { return fail_alloc() ? NULL : __real_strdup(
 char *__wrap_strndup(const char *s, size_t n) { return fail_alloc() ? NULL : __real_strndup(s, n); }
 void *__wrap_aligned_alloc(size_t a, size_t n) { return fail_alloc() ? NULL : __real_aligned_alloc(a, n); }
 FILE *__wrap_open_memstream(char **p, size_t *n) { return fail_alloc() ? NULL : __real_open_memstream(p, n); }
+void *__wrap_mmap(void *a, size_t n, int prot, int flags, int fd, off_t off)
+{
+    return fail_alloc() ? MAP_FAILED : __real_mmap(a, n, prot, flags, fd, off);
+}
 
 FILE *__wrap_fopen(const char *p, const char *m) { step("fopen"); return __real_fopen(p, m); }
 int __wrap_fclose(FILE *f) { step("fclose"); return __real_fclose(f); }

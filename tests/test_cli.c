@@ -280,6 +280,34 @@ static void test_calls_csv_and_charts(void **st)
     cli_out_free(&o);
 }
 
+/* PLplot and GLPK are loaded when first needed (plots/chart.c, experiments/cover_glpk.c), so a
+ * run without --out maps neither; a run with --out loads PLplot (the control that the log below
+ * shows a library loaded on demand).  Seen in glibc's loader log (LD_DEBUG=files, on stderr);
+ * skipped where the loader writes none. */
+static void test_heavy_libraries_load_on_demand(void **st)
+{
+    (void)st;
+    char p[512], d[512];
+    path_in(p, sizeof p, "small.yaml");
+    path_in(d, sizeof d, "lazy");
+    assert_int_equal(setenv("LD_DEBUG", "files", 1), 0);
+    out plain = RUN("run", p, "--reps", "1", "--quiet");
+    out charts = RUN("run", p, "--reps", "1", "--quiet", "--out", d);
+    unsetenv("LD_DEBUG");
+    assert_int_equal(plain.code, 0);
+    assert_int_equal(charts.code, 0);
+    int logged = strstr(plain.err, "libc.so") != NULL;
+    if (logged) {
+        assert_null(strstr(plain.err, "libplplot"));
+        assert_null(strstr(plain.err, "libglpk"));
+        assert_non_null(strstr(charts.err, "libplplot"));
+        assert_null(strstr(charts.err, "libglpk"));
+    }
+    cli_out_free(&plain);
+    cli_out_free(&charts);
+    if (!logged) skip();
+}
+
 static void test_compare_with_itself_is_zero(void **st)
 {
     (void)st;
@@ -798,6 +826,7 @@ int main(void)
         cmocka_unit_test(test_out_refuses_to_clobber),
         cmocka_unit_test(test_killed_run_leaves_nothing),
         cmocka_unit_test(test_calls_csv_and_charts),
+        cmocka_unit_test(test_heavy_libraries_load_on_demand),
         cmocka_unit_test(test_compare_with_itself_is_zero),
         cmocka_unit_test(test_erlang_command),
         cmocka_unit_test(test_dated_run_outputs),

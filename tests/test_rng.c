@@ -267,6 +267,14 @@ static void test_seed_for_documented_formula(void **state)
                 uint64_t want = ref_seed_for(seeds[i], reps[j], names[k]);
                 assert_true(cs_rng_seed_for(seeds[i], reps[j], names[k]) == want);
                 assert_true(cs_rng_seed_for(seeds[i], reps[j], names[k]) == want);   /* deterministic */
+                /* The name in two parts, split at every place, gives the same seed. */
+                char pre[32];
+                size_t len = strlen(names[k]);
+                for (size_t cut = 0; cut <= len; cut++) {
+                    memcpy(pre, names[k], cut);
+                    pre[cut] = '\0';
+                    assert_true(cs_rng_seed_for2(seeds[i], reps[j], pre, names[k] + cut) == want);
+                }
                 /* The stream is the generator seeded with that value. */
                 gsl_rng *r = stream(seeds[i], reps[j], names[k]);
                 ref_xo x = ref_seeded(want);
