@@ -71,9 +71,10 @@ static int pad_for(const char *label, int w)
     return w;
 }
 
-static void table_row(FILE *f, const cs_kpi_def *d, double m, double h, int per_year)
+/* label_w: label_width(), worked out once per table (it scans every KPI's label). */
+static void table_row(FILE *f, int label_w, const cs_kpi_def *d, double m, double h, int per_year)
 {
-    int lw = pad_for(d->label, label_width());
+    int lw = pad_for(d->label, label_w);
     char a[64], b[64];
     cs_kpi_fmt(a, sizeof a, d, m, CS_KPI_FMT_FINE);
     int kind = cs_kpi_kind_of(d);
@@ -185,6 +186,7 @@ cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
     const cs_scn *s = r->scn;
     int per_year = cs_scn_measures_a_year(s);
     table_header(f, r, per_year);
+    int label_w = label_width();
     for (size_t l = 0; l < s->n_lines; l++) {
         const cs_line *L = &s->lines[l];
         if (L->target_share > 0 && L->target_max_abandon > 0)
@@ -200,7 +202,7 @@ cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
             if (!cs_out_kpi_relevant(s, CS_KPI_SCOPE_LINE, l, &cs_line_kpis[k])) continue;
             double m, ci;
             cs_results_line(r, l, k, &m, &ci);
-            table_row(f, &cs_line_kpis[k], m, ci, per_year);
+            table_row(f, label_w, &cs_line_kpis[k], m, ci, per_year);
         }
     }
     for (size_t p = 0; p < s->n_pools; p++) {
@@ -209,7 +211,7 @@ cs_status cs_out_table(FILE *f, const cs_results *r, cs_error *err)
             if (!cs_out_kpi_relevant(s, CS_KPI_SCOPE_POOL, p, &cs_pool_kpis[k])) continue;
             double m, ci;
             cs_results_pool(r, p, k, &m, &ci);
-            table_row(f, &cs_pool_kpis[k], m, ci, per_year);
+            table_row(f, label_w, &cs_pool_kpis[k], m, ci, per_year);
         }
     }
     if (fflush(f) != 0 || ferror(f))

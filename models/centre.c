@@ -627,7 +627,12 @@ static inline void reach_force(cs_ctr *c, call *k)
     L->in_system++;
     if (cfg->ivr.enabled) {
         k->state = ST_IVR;
-        schedule(c, t + k->ivr_time, CS_PRIO_NORMAL, ev_ivr, k, &k->timer);
+        if (L->ivr_lane < 0) {
+            schedule(c, t + k->ivr_time, CS_PRIO_NORMAL, ev_ivr, k, &k->timer);
+        } else if (!(k->timer = cs_cal_schedule_lane(c->cal, L->ivr_lane, t + k->ivr_time, CS_PRIO_NORMAL, ev_ivr, k))) {
+            c->oom = 1;
+            cs_cal_stop(c->cal);
+        }
         return;
     }
     enter_queue(c, k, k->queue);

@@ -104,6 +104,7 @@ typedef struct line_rt {
     gsl_rng *connect_rng, *rb_rng;
     double next_arrival;
     int arr_lane;               /* the calendar lane of its arrivals, or -1 */
+    int ivr_lane;               /* the calendar lane of its IVR ends, or -1 */
     double seg_end, seg_rate;   /* current piece of the piecewise-constant arrival rate */
     long day;                   /* day whose random factor is in day_factor */
     double day_factor;

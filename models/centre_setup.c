@@ -197,6 +197,11 @@ cs_ctr *cs_ctr_create(const cs_scn *scn, cs_error *err)
     }
     /* Each line's next arrival on a lane of its own while there are lanes (sim/cal.h). */
     for (size_t l = 0; l < scn->n_lines; l++) c->lines[l].arr_lane = cs_cal_lane_new(c->cal);
+    /* Then the ends of IVR journeys, a lane for each line with an IVR while there are lanes:
+     * they leave nearly in the order they start, so a lane keeps them in order with a step or
+     * two of insertion instead of a walk through the heap each. */
+    for (size_t l = 0; l < scn->n_lines; l++)
+        c->lines[l].ivr_lane = scn->lines[l].ivr.enabled ? cs_cal_lane_new(c->cal) : -1;
     return c;
 }
 

@@ -56,12 +56,18 @@
  * fixed by the (time, key) of the entries, not by the shape of the heap.
  *
  * Lanes.  A line's next arrival is always pending, and each arrival schedules the next: a
- * walk through the heap per arrival, a third of all events in a contact centre.  A lane holds
- * at most one pending entry beside the heap (up to CS_CAL_LANES of them); a pop compares the
- * heap's minimum (or the front) with the earliest lane entry, cached in lane_min (found by a
- * tournament over all lanes, as which line's arrival comes first is a coin toss), so a lane
- * costs one comparison per event and an arrival no walk at all.  Lane entries get their
- * sequence numbers from the same counter, so the order is still exactly that of a plain heap.
+ * walk through the heap per arrival, a third of all events in a contact centre.  The ends of
+ * IVR journeys are another quarter, and they leave nearly in the order they were scheduled
+ * (the IVR's time varies little next to the time between callers).  A lane holds such a
+ * sequence beside the heap (up to CS_CAL_LANES lanes): its first entry in lane[i], the rest,
+ * in the order they leave, in a ring of CS_CAL_LANE_CAP - 1, so a new entry is placed by
+ * walking back from the last (usually no step at all) and a pop takes the next in O(1).  A
+ * full lane hands the entry to the heap.  A pop compares the heap's minimum (or the front)
+ * with the earliest lane entry, cached in lane_min (found by a tournament over all lanes, as
+ * which line's arrival comes first is a coin toss), so a lane costs one comparison per event
+ * and its events no walk at all.  Lane entries get their sequence numbers from the same
+ * counter, so the order is still exactly that of a plain heap.  Measured on the baseline
+ * (README, Performance): IVR ends on lanes, 2.0% fewer instructions, 1-2% less CPU.
  *
  * The slot pool holds what is not needed for ordering (function, object, position in the
  * heap, FRONT_POS or LANE_POS + lane, generation) and is where cancellation finds an event's
@@ -117,6 +123,10 @@ struct cs_cal {
     /* Lane i's pending entry when bit i of lane_armed is set, else a sentinel, so that lane_min
      * always names an entry to compare with. */
     heap_entry lane[CS_CAL_LANES];
+    /* Lane i's entries after its first, in the order they leave: lane_len[i] - 1 of them, from
+     * lane_ring[i][lane_next[i]] on, around a ring. */
+    heap_entry lane_ring[CS_CAL_LANES][CS_CAL_LANE_CAP];
+    unsigned lane_len[CS_CAL_LANES], lane_next[CS_CAL_LANES];
     unsigned lanes, lane_armed;      /* lanes handed out; which have a pending entry */
     int lane_min;                    /* the lane entry that leaves first (a sentinel if none is armed) */
     slot *slots;
@@ -239,7 +249,10 @@ void cs_cal_reset(cs_cal *cal)
     cal->hole = false;
     cal->lane_armed = 0;
     cal->lane_min = 0;
-    for (size_t i = 0; i < CS_CAL_LANES; i++) cal->lane[i] = SENTINEL;
+    for (size_t i = 0; i < CS_CAL_LANES; i++) {
+        cal->lane[i] = SENTINEL;
+        cal->lane_len[i] = 0;
+    }
     cal->seq = 0;
     cal->executed = 0;
     cal->clock.now = 0.0;
@@ -249,7 +262,7 @@ void cs_cal_reset(cs_cal *cal)
 size_t cs_cal_pending(const cs_cal *cal)
 {
     size_t lanes = 0;
-    for (unsigned i = 0; i < cal->lanes; i++) lanes += (cal->lane_armed >> i) & 1u;
+    for (unsigned i = 0; i < cal->lanes; i++) lanes += cal->lane_len[i];
     return cal->n + cal->has_front - cal->hole + lanes;
 }
 uint64_t cs_cal_executed(const cs_cal *cal) { return cal->executed; }
@@ -279,6 +292,34 @@ static inline void lane_update_min(cs_cal *cal)
         if (before(&l[i], &l[best])) best = i;
     cal->lane_min = (int)best;
 #endif
+}
+
+/* Lane i's k-th entry after its first. */
+static inline heap_entry *lane_rest(cs_cal *cal, unsigned i, unsigned k)
+{
+    return &cal->lane_ring[i][(cal->lane_next[i] + k) & (CS_CAL_LANE_CAP - 1)];
+}
+
+/* Lane i's first entry has left (fired or was cancelled): the next, if any, takes its place. */
+static inline void lane_advance(cs_cal *cal, unsigned i)
+{
+    if (--cal->lane_len[i] == 0) {
+        cal->lane_armed &= ~(1u << i);
+        cal->lane[i] = SENTINEL;
+    } else {
+        cal->lane[i] = cal->lane_ring[i][cal->lane_next[i]];
+        cal->lane_next[i] = (cal->lane_next[i] + 1) & (CS_CAL_LANE_CAP - 1);
+    }
+    lane_update_min(cal);
+}
+
+/* Where slot s's entry is in lane i: 0 for the first, k + 1 for lane_rest(i, k). */
+static unsigned lane_index(const cs_cal *cal, unsigned i, uint32_t s)
+{
+    if (slot_of_key(cal->lane[i].key) == s) return 0;
+    unsigned k = 0;
+    while (slot_of_key(cal->lane_ring[i][(cal->lane_next[i] + k) & (CS_CAL_LANE_CAP - 1)].key) != s) k++;
+    return k + 1;
 }
 
 static inline void place(cs_cal *cal, size_t pos, heap_entry e)
@@ -409,8 +450,13 @@ static void renumber(cs_cal *cal)
         pop_root(cal);
     }
     demote_front(cal);
-    for (unsigned i = 0; i < cal->lanes; i++)
-        if ((cal->lane_armed >> i) & 1u) cal->heap[cal->n++] = cal->lane[i];
+    for (unsigned i = 0; i < cal->lanes; i++) {
+        if (cal->lane_len[i]) cal->heap[cal->n++] = cal->lane[i];
+        for (unsigned k = 0; k + 1 < cal->lane_len[i]; k++) cal->heap[cal->n++] = *lane_rest(cal, i, k);
+        cal->lane_len[i] = 0;
+        cal->lane[i] = SENTINEL;
+    }
+    cal->lane_armed = 0;
     qsort(cal->heap, cal->n, sizeof *cal->heap, cmp_entry);
     size_t total = cal->n, j = 0;
     for (size_t i = 0; i < total; i++) {
@@ -418,7 +464,15 @@ static void renumber(cs_cal *cal)
         e.key = (e.key & ~(((SEQ_LIMIT - 1) << SLOT_BITS))) | ((uint64_t)i << SLOT_BITS);
         slot *sl = &cal->slots[slot_of_key(e.key)];
         if (sl->heap_pos >= LANE_POS && sl->heap_pos < LANE_POS + CS_CAL_LANES) {
-            cal->lane[sl->heap_pos - LANE_POS] = e;   /* back beside the heap */
+            /* Back beside the heap, in the order they leave (the array is sorted). */
+            unsigned l = sl->heap_pos - LANE_POS, len = cal->lane_len[l]++;
+            if (len == 0) {
+                cal->lane[l] = e;
+                cal->lane_next[l] = 0;
+                cal->lane_armed |= 1u << l;
+            } else {
+                *lane_rest(cal, l, len - 1) = e;
+            }
         } else {
             cal->heap[j] = e;   /* a sorted array, less what left it, is still a heap */
             sl->heap_pos = (uint32_t)j++;
@@ -462,16 +516,34 @@ int cs_cal_lane_new(cs_cal *cal)
 
 cs_event_id cs_cal_schedule_lane(cs_cal *cal, int lane, double t, int prio, cs_event_fn *fn, void *obj)
 {
-    CS_REQUIRE(lane >= 0 && (unsigned)lane < cal->lanes && !((cal->lane_armed >> lane) & 1u));
+    CS_REQUIRE(lane >= 0 && (unsigned)lane < cal->lanes);
+    unsigned i = (unsigned)lane, len = cal->lane_len[i];
+    if (len == CS_CAL_LANE_CAP) return cs_cal_schedule(cal, t, prio, fn, obj);   /* full: the heap takes it */
     heap_entry e;
     slot *sl = new_entry(cal, t, prio, fn, obj, &e);
     if (!sl) return 0;
-    cal->lane[lane] = e;
-    cal->lane_armed |= 1u << lane;
-    sl->heap_pos = LANE_POS + (uint32_t)lane;
-    /* Arithmetic, not a branch: which line's arrival comes first is a coin toss. */
-    int m = 0 - (int)before(&e, &cal->lane[cal->lane_min]);
-    cal->lane_min ^= (cal->lane_min ^ lane) & m;
+    sl->heap_pos = LANE_POS + i;
+    cal->lane_len[i] = len + 1;
+    if (len == 0 || before(&e, &cal->lane[i])) {
+        /* The lane's new first entry.  Arithmetic, not a branch: which line's arrival comes
+         * first is a coin toss. */
+        int m = 0 - (int)before(&e, &cal->lane[cal->lane_min]);
+        cal->lane_min ^= (cal->lane_min ^ lane) & m;
+        if (len > 0) {
+            cal->lane_next[i] = (cal->lane_next[i] - 1) & (CS_CAL_LANE_CAP - 1);
+            cal->lane_ring[i][cal->lane_next[i]] = cal->lane[i];
+        }
+        cal->lane[i] = e;
+        cal->lane_armed |= 1u << i;
+    } else {
+        /* Behind the first: usually the last to leave, so the walk starts at the end. */
+        unsigned k = len - 1;
+        while (k > 0 && before(&e, lane_rest(cal, i, k - 1))) {
+            *lane_rest(cal, i, k) = *lane_rest(cal, i, k - 1);
+            k--;
+        }
+        *lane_rest(cal, i, k) = e;
+    }
     return handle_of(cal, sl);
 }
 
@@ -517,9 +589,13 @@ bool cs_cal_cancel(cs_cal *cal, cs_event_id id)
         return true;
     }
     if (pos >= LANE_POS) {
-        cal->lane_armed &= ~(1u << (pos - LANE_POS));
-        cal->lane[pos - LANE_POS] = SENTINEL;
-        lane_update_min(cal);
+        unsigned i = (unsigned)(pos - LANE_POS), j = lane_index(cal, i, (uint32_t)(id & 0xffffffffu));
+        if (j == 0) {
+            lane_advance(cal, i);
+        } else {
+            unsigned len = --cal->lane_len[i];
+            for (unsigned k = j - 1; k + 1 < len; k++) *lane_rest(cal, i, k) = *lane_rest(cal, i, k + 1);
+        }
         return true;
     }
     cal->n--;
@@ -538,7 +614,11 @@ double cs_cal_time_of(const cs_cal *cal, cs_event_id id)
     const slot *sl = live_slot(cal, id);
     if (!sl) return NAN;
     if (sl->heap_pos == FRONT_POS) return bits_time(cal->front.t);
-    if (sl->heap_pos >= LANE_POS) return bits_time(cal->lane[sl->heap_pos - LANE_POS].t);
+    if (sl->heap_pos >= LANE_POS) {
+        unsigned i = sl->heap_pos - LANE_POS, j = lane_index(cal, i, (uint32_t)(id & 0xffffffffu));
+        return bits_time(j == 0 ? cal->lane[i].t
+                                : cal->lane_ring[i][(cal->lane_next[i] + j - 1) & (CS_CAL_LANE_CAP - 1)].t);
+    }
     return bits_time(cal->heap[sl->heap_pos].t);
 }
 
@@ -562,9 +642,7 @@ bool cs_cal_step(cs_cal *cal, double t_end, void *ctx)
      * schedule an event, and the first one fills the hole (cs_cal_schedule).  The hole leaves
      * before every other entry, so nothing else can rise to the root past it. */
     if (from_lane) {
-        cal->lane_armed &= ~(1u << lane);
-        cal->lane[lane] = SENTINEL;
-        lane_update_min(cal);
+        lane_advance(cal, (unsigned)lane);
     } else if (cal->has_front) {
         cal->has_front = false;
     } else {

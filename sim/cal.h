@@ -67,17 +67,21 @@ uint64_t cs_cal_executed(const cs_cal *cal);
  * events already pending, the most the compact heap entries can index). */
 cs_event_id cs_cal_schedule(cs_cal *cal, double t, int prio, cs_event_fn *fn, void *obj);
 
-/* Lanes.  A lane is a sequence of events of which at most one is pending at a time, such as a
- * line's next arrival: its pending event is kept beside the heap, so scheduling it costs no
- * walk through the heap.  Events on lanes leave in the same order as all others (time, then
+/* Lanes.  A lane is a sequence of events that mostly leave in the order they are scheduled,
+ * such as a line's next arrival (one pending at a time) or the ends of IVR journeys: its
+ * events are kept beside the heap, in order, so scheduling one usually costs no walk through
+ * the heap.  Any order of times is correct (a lane places each event where it belongs); only
+ * the speed depends on it.  Events on lanes leave in the same order as all others (time, then
  * priority, then insertion order), their handles cancel them and give their time as usual.
  * A calendar has at most CS_CAL_LANES; lanes outlive cs_cal_reset. */
 #define CS_CAL_LANES 4
+/* Pending events a lane holds (a power of two); more go to the heap, in the same order. */
+#define CS_CAL_LANE_CAP 16
 
 /* A new lane's number, or -1 when all are taken (then schedule with cs_cal_schedule). */
 int cs_cal_lane_new(cs_cal *cal);
 
-/* cs_cal_schedule on a lane that has no pending event (a bug otherwise: CS_REQUIRE). */
+/* cs_cal_schedule, kept on a lane (on the heap when the lane holds CS_CAL_LANE_CAP already). */
 cs_event_id cs_cal_schedule_lane(cs_cal *cal, int lane, double t, int prio, cs_event_fn *fn, void *obj);
 
 /* Removes a pending event.  Returns true if it was pending, false if the handle is stale. */

@@ -104,7 +104,7 @@ static void test_sequence_renumbering(void **state)
 }
 
 /* Renumbering keeps the lanes' pending entries in order with the heap's (equal times and
- * priorities: insertion order decides), and leaves them on their lanes. */
+ * priorities: insertion order decides), and leaves them on their lanes, several on one. */
 static void test_renumbering_with_lanes(void **state)
 {
     (void)state;
@@ -112,11 +112,11 @@ static void test_renumbering_with_lanes(void **state)
     assert_non_null(cal);
     int a = cs_cal_lane_new(cal), b = cs_cal_lane_new(cal);
     assert_true(a == 0 && b == 1);
-    cal->seq = SEQ_LIMIT - 3;
+    cal->seq = SEQ_LIMIT - 10;   /* runs out at the 11th schedule, with both lanes holding entries */
     cs_event_id ids[12];
     for (uintptr_t i = 1; i <= 12; i++) {
-        if (i == 2 || i == 7)
-            ids[i - 1] = cs_cal_schedule_lane(cal, i == 2 ? a : b, 1.0, 0, log_fn, (void *)i);
+        if (i == 2 || i == 4 || i == 9 || i == 7 || i == 8)
+            ids[i - 1] = cs_cal_schedule_lane(cal, i == 7 || i == 8 ? b : a, 1.0, 0, log_fn, (void *)i);
         else
             ids[i - 1] = cs_cal_schedule(cal, 1.0, 0, log_fn, (void *)i);
         assert_true(ids[i - 1] != 0);
@@ -124,7 +124,12 @@ static void test_renumbering_with_lanes(void **state)
     assert_true(cal->seq < 100);   /* renumbered */
     assert_int_equal(cal->slots[(uint32_t)ids[1]].heap_pos, LANE_POS + (uint32_t)a);
     assert_int_equal(cal->slots[(uint32_t)ids[6]].heap_pos, LANE_POS + (uint32_t)b);
+    assert_int_equal(cal->slots[(uint32_t)ids[8]].heap_pos, LANE_POS + (uint32_t)a);
+    assert_int_equal(cal->lane_len[a], 3);
+    assert_int_equal(cal->lane_len[b], 2);
+    assert_int_equal(cal->n, 7);
     assert_true(cs_cal_time_of(cal, ids[1]) == 1.0);
+    assert_true(cs_cal_time_of(cal, ids[8]) == 1.0);
     assert_int_equal(cs_cal_pending(cal), 12);
     order_log l = {cal, {0}, 0};
     cs_cal_run_until(cal, 10.0, &l);
