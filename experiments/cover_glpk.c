@@ -27,11 +27,9 @@
  * functions are reached through a table (struct csi_glpk) typed from glpk.h, so every call is
  * still checked against GLPK's prototypes; RTLD_NODELETE keeps the library mapped after the
  * handle is closed, so the table stays valid for the life of the process, as a linked library
- * would be. */
-#define _GNU_SOURCE /* RTLD_NODELETE */
+ * would be (sim/dynlib.h). */
 #include "experiments/cover_int.h"
 
-#include <dlfcn.h>
 #include <glpk.h>
 #include <limits.h>
 #include <math.h>
@@ -39,6 +37,8 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sim/dynlib.h"
 
 typedef csi_cover_pool pool;
 typedef csi_cover_pattern pattern;
@@ -67,24 +67,20 @@ struct csi_glpk {
 /* Fills g with GLPK's functions, loading the library if this process has not yet. */
 static cs_status glpk_load(struct csi_glpk *g, cs_error *err)
 {
-    void *h = dlopen(CS_GLPK_LIB, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-    if (!h)
-        return cs_error_set(err, CS_EINTERNAL,
-                            "cannot load GLPK, which plans the shift cover: %s (install GLPK's "
-                            "library; Debian: libglpk40)",
-                            dlerror());
-    const char *missing = NULL;
-#define X(f)                                                                                      \
-    if (!(g->f = (__typeof__(g->f))dlsym(h, "glp_" #f)) && !missing)                              \
-        missing = "glp_" #f;
+    static const cs_dynlib lib = {CS_GLPK_LIB, "GLPK", "", ", which plans the shift cover",
+                                  "GLPK's library; Debian: libglpk40"};
+    static const char *const names[] = {
+#define X(f) "glp_" #f,
+        GLPK_FUNCS(X)
+#undef X
+    };
+    void *syms[sizeof names / sizeof *names];
+    cs_status st = cs_dynlib_load(&lib, names, syms, sizeof names / sizeof *names, err);
+    if (st != CS_OK) return st;
+    size_t i = 0;
+#define X(f) g->f = (__typeof__(g->f))syms[i++];
     GLPK_FUNCS(X)
 #undef X
-    dlclose(h);
-    if (missing)
-        return cs_error_set(err, CS_EINTERNAL,
-                            "the GLPK library %s has no %s: it is not the GLPK callsim was "
-                            "built with",
-                            CS_GLPK_LIB, missing);
     return CS_OK;
 }
 

@@ -39,12 +39,11 @@
  * and relocate PLplot and the twelve libraries it brings at every start: about 0.6 ms of CPU, a
  * third of what `callsim --version` cost.  RTLD_NODELETE keeps the library, and the state PLplot
  * keeps in it (its streams, the exit hook), for the life of the process, as a linked library
- * would be; the handle itself is closed after each load.
+ * would be; the handle itself is closed after each load (sim/dynlib.h).
  */
-#define _GNU_SOURCE /* RTLD_NODELETE */
 #include "plots/chart_int.h"
 
-#include <dlfcn.h>
+#include "sim/dynlib.h"
 
 /* The run-time name of the library, from the Makefile (the SONAME the linker would record). */
 #ifndef CS_PLPLOT_LIB
@@ -56,25 +55,21 @@
 /* Fills pl with PLplot's functions, loading the library if this process has not yet. */
 static cs_status plplot_load(plapi *pl, cs_error *err)
 {
-    void *h = dlopen(CS_PLPLOT_LIB, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-    if (!h)
-        return cs_error_set(err, CS_EINTERNAL,
-                            "cannot draw charts: cannot load PLplot: %s (install PLplot's "
-                            "library and its cairo driver; Debian: libplplot17, "
-                            "plplot-driver-cairo)",
-                            dlerror());
-    const char *missing = NULL;
-#define X(f)                                                                                       \
-    if (!(pl->f = (__typeof__(pl->f))dlsym(h, PL_NAME(f))) && !missing)                            \
-        missing = PL_NAME(f);
+    static const cs_dynlib lib = {CS_PLPLOT_LIB, "PLplot", "cannot draw charts: ", "",
+                                  "PLplot's library and its cairo driver; Debian: libplplot17, "
+                                  "plplot-driver-cairo"};
+    static const char *const names[] = {
+#define X(f) PL_NAME(f),
+        CSI_PLPLOT_FUNCS(X)
+#undef X
+    };
+    void *syms[sizeof names / sizeof *names];
+    cs_status st = cs_dynlib_load(&lib, names, syms, sizeof names / sizeof *names, err);
+    if (st != CS_OK) return st;
+    size_t i = 0;
+#define X(f) pl->f = (__typeof__(pl->f))syms[i++];
     CSI_PLPLOT_FUNCS(X)
 #undef X
-    dlclose(h);
-    if (missing)
-        return cs_error_set(err, CS_EINTERNAL,
-                            "cannot draw charts: the PLplot library %s has no %s: it is not the "
-                            "PLplot callsim was built with",
-                            CS_PLPLOT_LIB, missing);
     return CS_OK;
 }
 
