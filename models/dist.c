@@ -5,6 +5,7 @@
  * the only function the simulator calls per event; everything else is for set-up,
  * reporting and fitting, and favours accuracy over speed. */
 #include "models/dist.h"
+#include "models/lnzig.h"
 
 #include <float.h>
 #include <limits.h>
@@ -126,6 +127,8 @@ static cs_status set_lognormal(cs_dist *d, double mu, double sigma, cs_error *er
                             "meant instead of mu and sigma?", mu, sigma);
     }
     set_empty(d);
+    if (cs_lnzig_supported(sigma) && !(d->zig = cs_lnzig_create(mu, sigma)))
+        return cs_error_set(err, CS_ENOMEM, "no memory for the lognormal's sampling tables");
     d->kind = CS_DIST_LOGNORMAL;
     d->a = mu;
     d->b = sigma;
@@ -367,6 +370,11 @@ static cs_status dup_dist(cs_dist *dst, const cs_dist *src)
         dst->weights = NULL;
         dst->cum = NULL;
         dst->n_comp = 0;
+        dst->zig = NULL;
+        if (src->zig && !(dst->zig = cs_lnzig_copy(src->zig))) {
+            set_empty(dst);
+            return CS_ENOMEM;
+        }
         return CS_OK;
     }
 }
@@ -460,6 +468,7 @@ void cs_dist_fini(cs_dist *d)
     free(d->values);
     free(d->weights);
     free(d->cum);
+    cs_lnzig_destroy(d->zig);
     set_empty(d);
 }
 
@@ -511,10 +520,13 @@ double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
 {
     /* The lognormal (handle and IVR times) and a mixture (patience) first, as cheap as the
      * inline kinds; the rest out of line in sample_rare. */
-    if (d->kind == CS_DIST_LOGNORMAL)
-        /* gsl_ran_lognormal uses the polar Box-Muller method with a rejection loop and two
-         * logs; the ziggurat normal (inline, sim/rng.h) is several times faster and exact. */
+    if (d->kind == CS_DIST_LOGNORMAL) {
+        /* The lognormal's own ziggurat (models/lnzig.h): no exp in 98% of draws.  Outside its
+         * range of sigma, or on another generator, exp of the ziggurat normal (gsl_ran_lognormal's
+         * polar Box-Muller with a rejection loop and two logs is several times slower). */
+        if (d->zig && r->type == cs_rng_xoshiro256ss) return cs_lnzig_sample(d->zig, r->state);
         return exp(d->a + d->b * cs_rng_gaussian(r));
+    }
     if (d->kind == CS_DIST_MIXTURE) {
         double u = cs_rng_uniform(r); /* in [0, 1), and cum[n_comp - 1] == 1 */
         /* The first i with u < cum[i], counted without a branch on u (a random component is a

@@ -16,7 +16,7 @@
  *   EXPONENTIAL    a = mean
  *   DETERMINISTIC  a = value
  *   UNIFORM        a = min, b = max (min < max)
- *   LOGNORMAL      a = mu, b = sigma: mean and sd of log(X), not of X
+ *   LOGNORMAL      a = mu, b = sigma: mean and sd of log(X), not of X; zig its ziggurat
  *   GAMMA          a = shape, b = scale
  *   WEIBULL        a = shape, b = scale (cdf 1 - exp(-(x/scale)^shape))
  *   EMPIRICAL      values[0..n_values) sorted ascending (a copy); a = their mean,
@@ -25,7 +25,8 @@
  *                  (normalised to sum to 1), cum[] the running sums of weights with the
  *                  last entry forced to exactly 1 so the sampler cannot run off the end
  *
- * Ownership.  The EMPIRICAL and MIXTURE kinds own heap arrays.  Constructors treat *d as
+ * Ownership.  The EMPIRICAL and MIXTURE kinds own heap arrays, the LOGNORMAL its sampling
+ * tables.  Constructors treat *d as
  * uninitialised storage: they never free what it held, so call cs_dist_fini() before
  * reusing a struct.  Plain struct assignment makes a shallow alias; use cs_dist_copy() for
  * an independent copy.  cs_dist_fini() frees everything and leaves a `never`.
@@ -76,6 +77,8 @@ struct cs_dist {
     double *weights;      /* MIXTURE: owned, shares summing to 1 */
     double *cum;          /* MIXTURE: owned, running sums of weights, cum[n_comp-1] == 1 */
     size_t n_comp;
+    struct cs_lnzig *zig; /* LOGNORMAL: owned sampling tables (models/lnzig.h), NULL when sigma
+                           * is outside their range: then exp(mu + sigma Z) */
 };
 
 /* ---- Constructors.  Each fills *d (OUT) and returns CS_OK, or CS_EDOM with a message in

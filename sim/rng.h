@@ -135,16 +135,14 @@ static inline double cs_rng_exponential(const gsl_rng *r, double mean)
     return mean * cs_rng_exp_std(r);
 }
 
-/* Standard normal: the ziggurat on our streams; on another generator (fallback) GSL's
- * gsl_ran_gaussian_ziggurat. */
-static inline double cs_rng_gaussian(const gsl_rng *r)
+/* A standard normal from a xoshiro256** state (see the top of this file). */
+static inline double cs_rng_xoshiro_gaussian(cs_rng_xoshiro_state *st)
 {
-    if (r->type != cs_rng_xoshiro256ss) return gsl_ran_gaussian_ziggurat(r, 1.0);
-    uint64_t x = cs_rng_xoshiro_next(r->state);
+    uint64_t x = cs_rng_xoshiro_next(st);
     uint64_t u = x >> 11;
     unsigned i = (unsigned)(x & 0xFF);
     double z = u < cs_rng_zig_norm_k[i] ? (double)u * cs_rng_zig_norm_w[i]
-                                          : cs_rng_zig_norm_slow(r->state, x);
+                                          : cs_rng_zig_norm_slow(st, x);
     /* The sign (bit 8 of x) flips z's sign bit: exactly -z, without a branch on a random bit
      * (a `?:` here was mispredicted half the time). */
     uint64_t zb;
@@ -152,6 +150,14 @@ static inline double cs_rng_gaussian(const gsl_rng *r)
     zb ^= (x & 0x100) << 55;
     memcpy(&z, &zb, sizeof z);
     return z;
+}
+
+/* Standard normal: the ziggurat on our streams; on another generator (fallback) GSL's
+ * gsl_ran_gaussian_ziggurat. */
+static inline double cs_rng_gaussian(const gsl_rng *r)
+{
+    if (r->type != cs_rng_xoshiro256ss) return gsl_ran_gaussian_ziggurat(r, 1.0);
+    return cs_rng_xoshiro_gaussian(r->state);
 }
 
 /* SplitMix64 finaliser, exposed for other deterministic hashing needs. */
