@@ -514,7 +514,13 @@ int cs_cal_lane_new(cs_cal *cal)
     return (int)cal->lanes++;
 }
 
-cs_event_id cs_cal_schedule_lane(cs_cal *cal, int lane, double t, int prio, cs_event_fn *fn, void *obj)
+/* Inlined where it is called (with link-time optimisation: cal.h declares it without
+ * `inline`, so this is still the external definition the tests link): the model schedules on
+ * lanes from two places, a line's next arrival (always the lane's new first entry) and an IVR's
+ * end (seldom), and a copy at each lets the processor predict "first entry or not" per place
+ * instead of guessing it from the mix.  Measured: -1.8% instructions, -1.1% CPU on the
+ * baseline (best, 10th and 25th percentile of 50 interleaved runs). */
+inline __attribute__((always_inline)) cs_event_id cs_cal_schedule_lane(cs_cal *cal, int lane, double t, int prio, cs_event_fn *fn, void *obj)
 {
     CS_REQUIRE(lane >= 0 && (unsigned)lane < cal->lanes);
     unsigned i = (unsigned)lane, len = cal->lane_len[i];
