@@ -309,6 +309,7 @@ static void test_lognormal(void **state)
     check_stats(&d, 14, "lognormal(mean 480, sd 576)");
     check_quantile_roundtrip(&d, "lognormal");
     check_pdf_vs_cdf(&d, "lognormal");
+    cs_dist_fini(&d);   /* a lognormal owns its sampling tables (models/lnzig.h) */
 
     /* log-scale parameters as a paper reports them (log-mean 4.62, log-sd 1.20) */
     assert_int_equal(cs_dist_lognormal_log(&d, 4.62, 1.20, NULL), CS_OK);
@@ -316,6 +317,7 @@ static void test_lognormal(void **state)
     assert_rel(cs_dist_quantile(&d, 0.5), exp(4.62), 1e-12, "median from mu");
     check_stats(&d, 15, "lognormal(mu 4.62, sigma 1.2)");
     check_quantile_roundtrip(&d, "lognormal_log");
+    cs_dist_fini(&d);
 }
 
 static void test_lognormal_conversion(void **state)
@@ -340,6 +342,8 @@ static void test_lognormal_conversion(void **state)
         cs_dist e;
         assert_int_equal(cs_dist_lognormal_log(&e, d.a, d.b, NULL), CS_OK);
         assert_true(e.a == d.a && e.b == d.b);
+        cs_dist_fini(&e);
+        cs_dist_fini(&d);
     }
 }
 
@@ -676,6 +680,7 @@ static void test_edges(void **state)
     assert_true(cs_dist_log_pdf(&d, 0) == -INFINITY);
     assert_rel(exp(cs_dist_log_pdf(&d, 300)), gsl_ran_lognormal_pdf(300, d.a, d.b), 1e-12,
                "lognormal pdf");
+    cs_dist_fini(&d);
     assert_int_equal(cs_dist_weibull(&d, 1.5, 300, NULL), CS_OK);
     assert_true(cs_dist_log_pdf(&d, 0) == -INFINITY);
     assert_rel(exp(cs_dist_log_pdf(&d, 250)), gsl_ran_weibull_pdf(250, 300, 1.5), 1e-12,
@@ -869,6 +874,7 @@ static void test_describe(void **state)
     assert_int_equal(cs_dist_lognormal(&d, 480, 576, NULL), CS_OK);
     assert_int_equal(cs_dist_describe(&d, buf, sizeof buf), (int)strlen("lognormal(mean 480 s, sd 576 s)"));
     assert_string_equal(buf, "lognormal(mean 480 s, sd 576 s)");
+    cs_dist_fini(&d);
     assert_int_equal(cs_dist_exponential(&d, 415, NULL), CS_OK);
     cs_dist_describe(&d, buf, sizeof buf);
     assert_string_equal(buf, "exponential(mean 415 s)");
