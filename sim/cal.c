@@ -300,16 +300,22 @@ static inline heap_entry *lane_rest(cs_cal *cal, unsigned i, unsigned k)
     return &cal->lane_ring[i][(cal->lane_next[i] + k) & (CS_CAL_LANE_CAP - 1)];
 }
 
-/* Lane i's first entry has left (fired or was cancelled): the next, if any, takes its place. */
+/* Lane i's first entry has left (fired or was cancelled): the next, if any, takes its place,
+ * else a sentinel.  Chosen by masks, not a branch: whether the lane is now empty is always so
+ * for an arrival lane and a coin toss for an IVR's, and the one place this runs (the event
+ * loop) sees both mixed.  The ring's next slot is read and lane_next moves on either way: an
+ * empty ring's position does not matter, its next entry is written as the lane's first.
+ * Measured: -1.5% to -2% CPU on the baseline (best, 10th and 25th percentile of 60
+ * interleaved runs, twice). */
 static inline void lane_advance(cs_cal *cal, unsigned i)
 {
-    if (--cal->lane_len[i] == 0) {
-        cal->lane_armed &= ~(1u << i);
-        cal->lane[i] = SENTINEL;
-    } else {
-        cal->lane[i] = cal->lane_ring[i][cal->lane_next[i]];
-        cal->lane_next[i] = (cal->lane_next[i] + 1) & (CS_CAL_LANE_CAP - 1);
-    }
+    unsigned len = --cal->lane_len[i], next = cal->lane_next[i];
+    heap_entry e = cal->lane_ring[i][next];
+    uint64_t empty = (uint64_t)0 - (uint64_t)(len == 0);
+    cal->lane[i].t = (e.t & ~empty) | (SENTINEL.t & empty);
+    cal->lane[i].key = (e.key & ~empty) | (SENTINEL.key & empty);
+    cal->lane_next[i] = (next + 1) & (CS_CAL_LANE_CAP - 1);
+    cal->lane_armed &= ~((unsigned)empty & (1u << i));
     lane_update_min(cal);
 }
 
