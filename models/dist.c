@@ -371,7 +371,7 @@ static cs_status dup_dist(cs_dist *dst, const cs_dist *src)
         dst->cum = NULL;
         dst->n_comp = 0;
         dst->zig = NULL;
-        if (src->zig && !(dst->zig = cs_lnzig_copy(src->zig))) {
+        if (src->kind == CS_DIST_LOGNORMAL && src->zig && !(dst->zig = cs_lnzig_copy(src->zig))) {
             set_empty(dst);
             return CS_ENOMEM;
         }
@@ -521,7 +521,7 @@ double csi_dist_sample_other(const cs_dist *d, const gsl_rng *r)
     /* The lognormal (handle and IVR times) and a mixture (patience) first, as cheap as the
      * inline kinds; the rest out of line in sample_rare. */
     if (d->kind == CS_DIST_LOGNORMAL) {
-        /* The lognormal's own ziggurat (models/lnzig.h): no exp in 98% of draws.  Outside its
+        /* The lognormal's own ziggurat (models/lnzig.h): no exp in about 96% of draws.  Outside its
          * range of sigma, or on another generator, exp of the ziggurat normal (gsl_ran_lognormal's
          * polar Box-Muller with a rejection loop and two logs is several times slower). */
         if (d->zig && r->type == cs_rng_xoshiro256ss) return cs_lnzig_sample(d->zig, r->state);

@@ -48,8 +48,9 @@
  *
  * Ownership.  cs_fit_km_result owns arrays: release with cs_fit_km_fini().  cs_fit_set and
  * cs_fit_result hold cs_dist values of parametric kinds, and a lognormal owns its sampling
- * tables (models/lnzig.h): release them with cs_fit_set_fini() / cs_fit_result_fini().  All other structs are plain values with fixed arrays; cs_fit_arrivals_result
- * is about 40 KB, so allocate it rather than putting it on a small thread stack.
+ * tables (models/lnzig.h): release them with cs_fit_set_fini() / cs_fit_result_fini().  All
+ * other structs are plain values with fixed arrays; cs_fit_arrivals_result is about 40 KB, so
+ * allocate it rather than putting it on a small thread stack.
  *
  * Errors.  CS_EINPUT for data a planner must fix (no observations, negative or non-finite
  * times, event flags other than 0/1, arrivals outside the stated span), with the index and

@@ -101,9 +101,17 @@ static unsigned build_side(cs_lnzig *z, int side, double v, double scale, unsign
             x = nx;
         }
         /* r must have phi(r) <= v, so that the tail part is kept with probability <= 1: the
-         * converged point a hair to the right, or else the bracket's right end. */
-        r = x * (1 + 0x1p-48);
-        if (!(r < hi) || r * shape(inv, side, r) + tail_area(sigma, scale, side, r) > v) r = hi;
+         * converged point moved right by a margin that grows until phi's rounding noise (larger
+         * for a large sigma) no longer hides the step, or else the bracket's right end. */
+        r = hi;
+        for (double e = 0x1p-48; e < 1; e *= 4) {
+            double t = x * (1 + e);
+            if (!(t < hi)) break;
+            if (t * shape(inv, side, t) + tail_area(sigma, scale, side, t) <= v) {
+                r = t;
+                break;
+            }
+        }
         double rest = v - r * shape(inv, side, r);
         keep = rest > 0 ? tail_area(sigma, scale, side, r) / rest : 1;
         if (keep > 1) keep = 1;
@@ -111,7 +119,7 @@ static unsigned build_side(cs_lnzig *z, int side, double v, double scale, unsign
     if (at >= N) return N + 1;
     double hr = shape(inv, side, r), x0 = v / hr;
     z->layer[at] = (layer){x0 * 0x1p-53, 0, hr, LAYER_BASE, (unsigned char)side};
-    z->head.fast[at] = (cs_lnzig_fast){(uint64_t)(r / x0 * 0x1p53), sign * c * x0 * 0x1p-53};
+    z->head.fast[at] = (cs_lnzig_fast){(uint64_t)(r / x0 * 0x1p53), sign * (c * (x0 * 0x1p-53))};   /* c x0 alone may overflow */
     z->tail_z[side] = tail_bound(sigma, side, r);
     z->tail_keep[side] = keep;
     z->r[side] = r;
@@ -122,7 +130,7 @@ static unsigned build_side(cs_lnzig *z, int side, double v, double scale, unsign
         double top = y + v / x;
         z->layer[at + n] = (layer){x * 0x1p-53, y, top, LAYER_WEDGE, (unsigned char)side};
         cs_lnzig_fast *f = &z->head.fast[at + n];
-        f->w = sign * c * x * 0x1p-53;
+        f->w = sign * (c * (x * 0x1p-53));
         n++;
         if (top >= 1) {
             f->k = 0;   /* the top layer: everything goes through the wedge test */
@@ -201,29 +209,6 @@ cs_lnzig *cs_lnzig_copy(const cs_lnzig *z)
 
 void cs_lnzig_destroy(cs_lnzig *z) { free(z); }
 
-static double uniform(cs_rng_xoshiro_state *st)
-{
-    return (double)(cs_rng_xoshiro_next(st) >> 11) * 0x1.0p-53;
-}
-
-/* A standard normal beyond a: by rejection from the normal for a low bound (kept with
- * probability Q(a) >= 16%), else Marsaglia's (1964) tail method as in sim/rng.c. */
-static double normal_beyond(cs_rng_xoshiro_state *st, double a)
-{
-    if (a < 1) {
-        for (;;) {
-            double zz = cs_rng_xoshiro_gaussian(st);
-            if (zz > a) return zz;
-        }
-    }
-    double e1, e2;
-    do {
-        e1 = cs_rng_xoshiro_exp(st) / a;
-        e2 = cs_rng_xoshiro_exp(st);
-    } while (e2 + e2 < e1 * e1);
-    return a + e1;
-}
-
 double cs_lnzig_slow(const cs_lnzig *z, cs_rng_xoshiro_state *st, uint64_t x)
 {
     for (;;) {
@@ -233,12 +218,12 @@ double cs_lnzig_slow(const cs_lnzig *z, cs_rng_xoshiro_state *st, uint64_t x)
         if (u < f->k) return z->head.c + (double)u * f->w;
         const layer *l = &z->layer[i];
         if (l->kind == LAYER_WEDGE) {
-            double y = l->lo + uniform(st) * (l->hi - l->lo);
+            double y = l->lo + cs_rng_xoshiro_uniform(st) * (l->hi - l->lo);
             if (y < shape(z->inv_2s2, l->side, (double)u * l->width)) return z->head.c + (double)u * f->w;
         } else if (l->kind == LAYER_BASE) {
             /* Past r: the tail, which the base stands for with area v - r h(r). */
-            if (z->tail_keep[l->side] >= 1 || uniform(st) < z->tail_keep[l->side]) {
-                double t = normal_beyond(st, z->tail_z[l->side]);
+            if (z->tail_keep[l->side] >= 1 || cs_rng_xoshiro_uniform(st) < z->tail_keep[l->side]) {
+                double t = cs_rng_xoshiro_normal_beyond(st, z->tail_z[l->side]);
                 return exp(z->mu + z->sigma * (l->side == ABOVE ? t : -t));
             }
         }

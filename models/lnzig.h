@@ -24,13 +24,14 @@
  *
  * Drawing.  One 64-bit output x: the layer i = x & 255 and u = x >> 11, as in sim/rng.h; when
  * u < K[i] the point lies under the curve and the draw is c + u W[i], with c = exp(mu) m and
- * W[i] = +-exp(mu) m X[i] 2^-53 (negative below the mode).  Otherwise (about 4% for sigma up
- * to 1, 9% at sigma 4: each side has about half the table's layers), out of line:
- * the wedge of a layer takes a fresh uniform height and compares it with h; a base beyond r
- * is the tail, exp(mu + sigma Z) for a normal Z beyond the matching bound (Marsaglia's 1964
- * method, or plain rejection for a low bound); an unused entry, or a point above the curve,
- * starts again from the next output.  Draws are reproducible bit for bit for the same stream,
- * the same parameters and the same libm (the tables are built with log, exp and erfc).
+ * W[i] = +-exp(mu) m X[i] 2^-53 (negative below the mode).  Otherwise (about 4% of draws for
+ * sigma up to 1, 9% at sigma 4, where nearly all layers are above the mode and the side below
+ * it is one base), out of line: the wedge of a layer takes a fresh uniform height and compares
+ * it with h; a base beyond r is the tail, exp(mu + sigma Z) for a normal Z beyond the matching
+ * bound (Marsaglia's 1964 method: sim/rng.h, cs_rng_xoshiro_normal_beyond); an unused entry,
+ * or a point above the curve, starts again from the next output.  Draws are reproducible bit
+ * for bit for the same stream, the same parameters, the same C library and the same GSL (the
+ * tables are built with log1p, expm1, log, exp and GSL's gsl_cdf_ugaussian_Q).
  *
  * Range.  cs_lnzig_supported(sigma) is true for 0.001 <= sigma <= 4 (a coefficient of
  * variation from 0.1% to 2981); outside it, and on another generator than ours, callers draw

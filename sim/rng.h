@@ -87,6 +87,12 @@ static inline uint64_t cs_rng_xoshiro_next(cs_rng_xoshiro_state *st)
     return result;
 }
 
+/* Uniform on [0, 1) in steps of 2^-53 from a xoshiro256** state. */
+static inline double cs_rng_xoshiro_uniform(cs_rng_xoshiro_state *st)
+{
+    return (double)(cs_rng_xoshiro_next(st) >> 11) * 0x1.0p-53;
+}
+
 /* Uniform on [0, 1) in steps of 2^-53; bit for bit gsl_rng_uniform(r). */
 static inline double cs_rng_uniform(const gsl_rng *r)
 {
@@ -108,6 +114,10 @@ extern const double cs_rng_zig_norm_f[257];
 
 /* The ziggurats' rare cases (tail, wedge, rejection), continuing from the output x whose
  * u was not below K[i]; the normal's returns |z|. */
+/* A standard normal beyond a: Marsaglia's (1964) tail method for a >= 1 (the normal
+ * ziggurat's tail, and the lognormal ziggurat's: models/lnzig.h), else rejection from the
+ * normal (kept with probability Q(a) >= 16%; a guard, no table of ours has so low a bound). */
+double cs_rng_xoshiro_normal_beyond(cs_rng_xoshiro_state *st, double a);
 double cs_rng_zig_exp_slow(cs_rng_xoshiro_state *st, uint64_t x);
 double cs_rng_zig_norm_slow(cs_rng_xoshiro_state *st, uint64_t x);
 
