@@ -1210,6 +1210,9 @@ static void test_unsafe_svg_refused(void **state)
         {"<svg width=\"10\" height=\"10\"><|ext a=\"<style>*{}</style>\"/></svg>", "not followed by an element name"},
         {"<svg width=\"10\" height=\"10\"><rect x=\"5\"%y=\"<style>\"/></svg>", "malformed attribute name"},
         {"<svg width=\"10\" height=\"10\"><g></$g a=\"<script>\"></svg>", "malformed end tag"},
+        /* F9 (found by fuzz_report): an end tag of an element no chart has. */
+        {"<svg width=\"10\" height=\"10\">\"diff_ci95\": t>alert(1)</script>\"/></svg>", "end tag </script>"},
+        {"<svg width=\"10\" height=\"10\"><g></g></blink></svg>", "end tag </blink>"},
         /* F4: HTML inside inline SVG loads what it names. */
         {"<svg width=\"10\" height=\"10\"><img src=\"http://evil.example/x.png\"/></svg>", "<img> element"},
         {"<svg width=\"10\" height=\"10\"><video poster=\"http://evil.example/x.png\"/></svg>", "<video> element"},
