@@ -26,9 +26,8 @@
  *                  last entry forced to exactly 1 so the sampler cannot run off the end
  *
  * Ownership.  The EMPIRICAL and MIXTURE kinds own heap arrays, the LOGNORMAL its sampling
- * tables.  Constructors treat *d as
- * uninitialised storage: they never free what it held, so call cs_dist_fini() before
- * reusing a struct.  Plain struct assignment makes a shallow alias; use cs_dist_copy() for
+ * tables.  Constructors treat *d as uninitialised storage: they never free what it held, so
+ * call cs_dist_fini() before reusing a struct.  Plain struct assignment makes a shallow alias; use cs_dist_copy() for
  * an independent copy.  cs_dist_fini() frees everything and leaves a `never`.
  *
  * Errors.  Constructors return CS_OK, CS_EDOM for a parameter outside its domain (with a

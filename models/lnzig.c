@@ -162,13 +162,18 @@ static unsigned build(cs_lnzig *z, double v, double scale)
     return a + b;
 }
 
+/* A table's storage: a whole number of cache lines, aligned to one (a draw reads one line). */
+static cs_lnzig *table_alloc(void)
+{
+    return aligned_alloc(64, (sizeof(cs_lnzig) + 63) / 64 * 64);
+}
+
 cs_lnzig *cs_lnzig_create(double mu, double sigma)
 {
     CS_REQUIRE(cs_lnzig_supported(sigma) && isfinite(mu));
-    size_t bytes = (sizeof(cs_lnzig) + 63) / 64 * 64;
-    cs_lnzig *z = aligned_alloc(64, bytes);
+    cs_lnzig *z = table_alloc();
     if (!z) return NULL;
-    memset(z, 0, bytes);
+    memset(z, 0, sizeof *z);
     z->mu = mu;
     z->sigma = sigma;
     z->inv_2s2 = 1.0 / (2.0 * sigma * sigma);
@@ -201,8 +206,7 @@ cs_lnzig *cs_lnzig_create(double mu, double sigma)
 
 cs_lnzig *cs_lnzig_copy(const cs_lnzig *z)
 {
-    size_t bytes = (sizeof(cs_lnzig) + 63) / 64 * 64;
-    cs_lnzig *c = aligned_alloc(64, bytes);
+    cs_lnzig *c = table_alloc();
     if (c) memcpy(c, z, sizeof *z);
     return c;
 }

@@ -120,14 +120,14 @@ struct cs_cal {
     heap_entry front;    /* valid when has_front: leaves before every heap entry */
     bool has_front;
     bool hole;           /* heap[0] is the event being executed (see cs_cal_step) */
-    /* Lane i's pending entry when bit i of lane_armed is set, else a sentinel, so that lane_min
+    /* Lane i's first pending entry when lane_len[i] > 0, else a sentinel, so that lane_min
      * always names an entry to compare with. */
     heap_entry lane[CS_CAL_LANES];
     /* Lane i's entries after its first, in the order they leave: lane_len[i] - 1 of them, from
      * lane_ring[i][lane_next[i]] on, around a ring. */
     heap_entry lane_ring[CS_CAL_LANES][CS_CAL_LANE_CAP];
     unsigned lane_len[CS_CAL_LANES], lane_next[CS_CAL_LANES];
-    unsigned lanes, lane_armed;      /* lanes handed out; which have a pending entry */
+    unsigned lanes;                  /* lanes handed out */
     int lane_min;                    /* the lane entry that leaves first (a sentinel if none is armed) */
     slot *slots;
     size_t nslots;
@@ -247,7 +247,6 @@ void cs_cal_reset(cs_cal *cal)
     set_sentinels(cal);
     cal->has_front = false;
     cal->hole = false;
-    cal->lane_armed = 0;
     cal->lane_min = 0;
     for (size_t i = 0; i < CS_CAL_LANES; i++) {
         cal->lane[i] = SENTINEL;
@@ -294,10 +293,16 @@ static inline void lane_update_min(cs_cal *cal)
 #endif
 }
 
+/* Where lane i's k-th entry after its first is in its ring. */
+static inline unsigned ring_at(const cs_cal *cal, unsigned i, unsigned k)
+{
+    return (cal->lane_next[i] + k) & (CS_CAL_LANE_CAP - 1);
+}
+
 /* Lane i's k-th entry after its first. */
 static inline heap_entry *lane_rest(cs_cal *cal, unsigned i, unsigned k)
 {
-    return &cal->lane_ring[i][(cal->lane_next[i] + k) & (CS_CAL_LANE_CAP - 1)];
+    return &cal->lane_ring[i][ring_at(cal, i, k)];
 }
 
 /* Lane i's first entry has left (fired or was cancelled): the next, if any, takes its place,
@@ -315,7 +320,6 @@ static inline void lane_advance(cs_cal *cal, unsigned i)
     cal->lane[i].t = (e.t & ~empty) | (SENTINEL.t & empty);
     cal->lane[i].key = (e.key & ~empty) | (SENTINEL.key & empty);
     cal->lane_next[i] = (next + 1) & (CS_CAL_LANE_CAP - 1);
-    cal->lane_armed &= ~((unsigned)empty & (1u << i));
     lane_update_min(cal);
 }
 
@@ -324,7 +328,7 @@ static unsigned lane_index(const cs_cal *cal, unsigned i, uint32_t s)
 {
     if (slot_of_key(cal->lane[i].key) == s) return 0;
     unsigned k = 0;
-    while (slot_of_key(cal->lane_ring[i][(cal->lane_next[i] + k) & (CS_CAL_LANE_CAP - 1)].key) != s) k++;
+    while (slot_of_key(cal->lane_ring[i][ring_at(cal, i, k)].key) != s) k++;
     return k + 1;
 }
 
@@ -462,7 +466,6 @@ static void renumber(cs_cal *cal)
         cal->lane_len[i] = 0;
         cal->lane[i] = SENTINEL;
     }
-    cal->lane_armed = 0;
     qsort(cal->heap, cal->n, sizeof *cal->heap, cmp_entry);
     size_t total = cal->n, j = 0;
     for (size_t i = 0; i < total; i++) {
@@ -475,7 +478,6 @@ static void renumber(cs_cal *cal)
             if (len == 0) {
                 cal->lane[l] = e;
                 cal->lane_next[l] = 0;
-                cal->lane_armed |= 1u << l;
             } else {
                 *lane_rest(cal, l, len - 1) = e;
             }
@@ -546,7 +548,6 @@ inline __attribute__((always_inline)) cs_event_id cs_cal_schedule_lane(cs_cal *c
             cal->lane_ring[i][cal->lane_next[i]] = cal->lane[i];
         }
         cal->lane[i] = e;
-        cal->lane_armed |= 1u << i;
     } else {
         /* Behind the first: usually the last to leave, so the walk starts at the end. */
         unsigned k = len - 1;
@@ -628,8 +629,7 @@ double cs_cal_time_of(const cs_cal *cal, cs_event_id id)
     if (sl->heap_pos == FRONT_POS) return bits_time(cal->front.t);
     if (sl->heap_pos >= LANE_POS) {
         unsigned i = sl->heap_pos - LANE_POS, j = lane_index(cal, i, (uint32_t)(id & 0xffffffffu));
-        return bits_time(j == 0 ? cal->lane[i].t
-                                : cal->lane_ring[i][(cal->lane_next[i] + j - 1) & (CS_CAL_LANE_CAP - 1)].t);
+        return bits_time(j == 0 ? cal->lane[i].t : cal->lane_ring[i][ring_at(cal, i, j - 1)].t);
     }
     return bits_time(cal->heap[sl->heap_pos].t);
 }

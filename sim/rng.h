@@ -114,12 +114,13 @@ extern const double cs_rng_zig_norm_f[257];
 
 /* The ziggurats' rare cases (tail, wedge, rejection), continuing from the output x whose
  * u was not below K[i]; the normal's returns |z|. */
+double cs_rng_zig_exp_slow(cs_rng_xoshiro_state *st, uint64_t x);
+double cs_rng_zig_norm_slow(cs_rng_xoshiro_state *st, uint64_t x);
+
 /* A standard normal beyond a: Marsaglia's (1964) tail method for a >= 1 (the normal
  * ziggurat's tail, and the lognormal ziggurat's: models/lnzig.h), else rejection from the
  * normal (kept with probability Q(a) >= 16%; a guard, no table of ours has so low a bound). */
 double cs_rng_xoshiro_normal_beyond(cs_rng_xoshiro_state *st, double a);
-double cs_rng_zig_exp_slow(cs_rng_xoshiro_state *st, uint64_t x);
-double cs_rng_zig_norm_slow(cs_rng_xoshiro_state *st, uint64_t x);
 
 /* A standard exponential from a xoshiro256** state (see the top of this file). */
 static inline double cs_rng_xoshiro_exp(cs_rng_xoshiro_state *st)
